@@ -1,0 +1,36 @@
+"""The `madoguchi` console command: a thin wrapper around the Django management commands.
+
+    madoguchi serve          start the ASGI server
+    madoguchi demo           load the demo city みなと市 (idempotent)
+    madoguchi check          Django's deployment checks against the current (production) settings
+    madoguchi audit verify   verify the hash chain of the audit log
+    madoguchi <command>      any other management command (migrate, createsuperuser, ...)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Commands whose name here differs from the management command they run.
+ALIASES: dict[str, list[str]] = {
+    "check": ["check", "--deploy", "--fail-level", "WARNING"],
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "madoguchi.config.settings")
+    from django.core.management import execute_from_command_line
+
+    if not args or args[0] in {"-h", "--help"}:
+        print(__doc__)
+        if not args:
+            sys.exit(2)
+        return
+    command = ALIASES.get(args[0], [args[0]])
+    execute_from_command_line(["madoguchi", *command, *args[1:]])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""The one settings module. Everything that differs between installations comes from the environment.
+
+See `.env.example` for every variable. A city's policy choices (age limits, office hours) are data in the
+database or the catalog, never settings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+import environ
+
+from madoguchi.config.paths import PACKAGE_DIR, PROJECT_DIR, embedded_secret_key, var_dir
+
+env = environ.Env()
+_env_file = Path(env.str("MADOGUCHI_ENV_FILE", default=str(PROJECT_DIR / ".env")))
+if _env_file.is_file():
+    environ.Env.read_env(_env_file)
+
+VAR_DIR = var_dir()
+
+DEBUG = env.bool("MADOGUCHI_DEBUG", default=False)
+SECRET_KEY = env.str("MADOGUCHI_SECRET_KEY", default="") or embedded_secret_key()
+ALLOWED_HOSTS = env.list("MADOGUCHI_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("MADOGUCHI_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    # Our apps come first so that their templates (login, errors) take precedence.
+    "madoguchi.ui",
+    "madoguchi.audit",
+    "madoguchi.organization",
+    "madoguchi.staff",
+    "madoguchi.runtime",
+    "madoguchi.demo",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+]
+
+MIDDLEWARE = [
+    "madoguchi.config.logging.RequestLogMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "madoguchi.ui.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "madoguchi.config.urls"
+ASGI_APPLICATION = "madoguchi.config.asgi.application"
+WSGI_APPLICATION = "madoguchi.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "madoguchi.ui.context_processors.ui",
+            ],
+        },
+    },
+]
+
+# --- Database: embedded SQLite under var/ unless DATABASE_URL names another (PostgreSQL in production).
+DATABASE_URL = env.str("DATABASE_URL", default="")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(VAR_DIR / "madoguchi.sqlite3"),
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of failing
+                # half-way; WAL lets readers go on while one request writes.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Staff accounts and sessions.
+AUTH_USER_MODEL = "staff.Staff"
+AUTHENTICATION_BACKENDS = ["madoguchi.staff.backends.StaffBackend"]
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:home"
+LOGOUT_REDIRECT_URL = "staff:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Idle timeout: a counter terminal left alone logs out. Every request renews the session.
+SESSION_COOKIE_AGE = env.int("MADOGUCHI_SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- HTTPS: behind the city's reverse proxy in production.
+HTTPS = env.bool("MADOGUCHI_HTTPS", default=False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env.int("MADOGUCHI_HSTS_SECONDS", default=31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Language and time: Japanese first, English available; store UTC, show Asia/Tokyo.
+LANGUAGE_CODE = "ja"
+LANGUAGES = [("ja", "日本語"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Tokyo"
+USE_TZ = True
+
+# --- Static files: vendored into the package and served by WhiteNoise; nothing from the internet.
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# --- Logging: one JSON object per line on stderr, ready for the city's log collector.
+LOG_LEVEL = env.str("MADOGUCHI_LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("MADOGUCHI_LOG_FORMAT", default="json")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "madoguchi.config.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "uvicorn.access": {"level": "WARNING"},
+    },
+}
+
+# --- The installation's city (shown in the header). Policy choices of the city are data, not settings.
+CITY_NAME_JA = env.str("MADOGUCHI_CITY_NAME_JA", default="みなと市")
+CITY_NAME_EN = env.str("MADOGUCHI_CITY_NAME_EN", default="Minato City")

@@ -1,0 +1,23 @@
+"""Top-level URL map: one include per bounded context."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="staff:home", permanent=False)),
+    path("", include("madoguchi.staff.urls")),
+    path("", include("madoguchi.runtime.urls")),
+    path("audit/", include("madoguchi.audit.urls")),
+    path("offices/", include("madoguchi.organization.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "madoguchi.ui.views.bad_request"
+handler403 = "madoguchi.ui.views.permission_denied"
+handler404 = "madoguchi.ui.views.page_not_found"
+
+admin.site.site_header = "madoguchi 管理サイト"
+admin.site.site_title = "madoguchi"
+admin.site.index_title = "庁舎・課・窓口の設定"

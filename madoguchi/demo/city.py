@@ -1,0 +1,118 @@
+"""Loading the demo city みなと市 from `minato.yaml` through the organization and staff actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from madoguchi.audit.chain import SystemActor
+from madoguchi.organization.actions import (
+    do_upsert_counter,
+    do_upsert_department,
+    do_upsert_office,
+    do_upsert_queue,
+)
+from madoguchi.organization.models import Department, Office
+from madoguchi.staff.actions import do_create_staff, do_update_staff
+from madoguchi.staff.models import Staff
+
+DEMO_FILE = Path(__file__).with_name("minato.yaml")
+ACTOR = SystemActor("demo")
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role_label: str
+    office_name: str
+    created: bool
+
+
+def load_demo_data() -> dict[str, Any]:
+    with DEMO_FILE.open(encoding="utf-8") as handle:
+        data: dict[str, Any] = yaml.safe_load(handle)
+    return data
+
+
+def _load_queues(office: Office, queues: list[dict[str, Any]], departments: dict[str, Department]) -> None:
+    for order, spec in enumerate(queues):
+        queue = do_upsert_queue(
+            ACTOR,
+            office=office,
+            code=spec["code"],
+            kind=spec["kind"],
+            name_ja=spec["name_ja"],
+            name_en=spec["name_en"],
+            department=departments[spec["department"]] if "department" in spec else None,
+            ticket_prefix=spec["prefix"],
+            sort_order=order,
+        )
+        count = spec["counters"][office.code] if isinstance(spec["counters"], dict) else spec["counters"]
+        for number in range(1, count + 1):
+            do_upsert_counter(
+                ACTOR,
+                office=office,
+                queue=queue,
+                code=f"{spec['code']}-{number}",
+                name_ja=f"{spec['name_ja']} {number}番",
+                name_en=f"{spec['name_en']} {number}",
+                sort_order=order * 100 + number,
+            )
+
+
+def load_demo_city() -> list[DemoLogin]:
+    """Create or update みなと市. Idempotent: a second run writes nothing and keeps changed passwords."""
+    data = load_demo_data()
+    logins: list[DemoLogin] = []
+    with transaction.atomic():
+        departments = {
+            spec["code"]: do_upsert_department(
+                ACTOR, code=spec["code"], name_ja=spec["name_ja"], name_en=spec["name_en"], sort_order=order
+            )
+            for order, spec in enumerate(data["departments"])
+        }
+        offices: dict[str, Office] = {}
+        for order, spec in enumerate(data["offices"]):
+            offices[spec["code"]] = do_upsert_office(
+                ACTOR,
+                code=spec["code"],
+                kind=spec["kind"],
+                name_ja=spec["name_ja"],
+                name_en=spec["name_en"],
+                parent=offices[spec["parent"]] if "parent" in spec else None,
+                address=spec.get("address", ""),
+                sort_order=order,
+            )
+        for office in offices.values():
+            if office.kind == Office.Kind.WARD:
+                _load_queues(office, data["ward_queues"], departments)
+            elif office.kind == Office.Kind.BRANCH:
+                _load_queues(office, data["branch_queues"], departments)
+        for spec in data["staff"]:
+            assignment = {
+                "last_name": spec["last_name"],
+                "first_name": spec["first_name"],
+                "role": spec["role"],
+                "office": offices[spec["office"]],
+                "department": departments[spec["department"]] if "department" in spec else None,
+            }
+            existing = Staff.objects.filter(username=spec["username"]).first()
+            if existing is None:
+                staff = do_create_staff(ACTOR, username=spec["username"], password=data["password"], **assignment)
+            else:
+                staff = do_update_staff(ACTOR, existing, email=existing.email, **assignment)
+            logins.append(
+                DemoLogin(
+                    username=staff.username,
+                    password=data["password"],
+                    role_label=str(staff.get_role_display()),
+                    office_name=str(staff.office),
+                    created=existing is None,
+                )
+            )
+    return logins

@@ -1,0 +1,200 @@
+"""Every write to staff accounts and roles. Views, the admin, commands and tests all call these."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from madoguchi.audit.chain import AuditActor, SystemActor, record, snapshot
+from madoguchi.organization.models import Department, Office
+from madoguchi.staff.models import Staff
+from madoguchi.staff.permissions import require
+from madoguchi.staff.roles import (
+    CONTRACTOR_ROLES,
+    MANAGE_STAFF,
+    ROLE_CAPABILITIES,
+    Role,
+    role_group_name,
+)
+
+STAFF_AUDIT_FIELDS = ["username", "last_name", "first_name", "email", "role", "office", "department", "is_active"]
+
+
+def do_sync_role_groups(actor: AuditActor) -> list[str]:
+    """Make each role's group hold exactly the permissions of the role matrix. Returns the changed roles."""
+    changed: list[str] = []
+    permissions = {p.codename: p for p in Permission.objects.filter(content_type__app_label="staff")}
+    with transaction.atomic():
+        for role, capabilities in ROLE_CAPABILITIES.items():
+            if role in CONTRACTOR_ROLES and any(c.decision for c in capabilities):
+                raise ValueError(f"role matrix grants a decision to the contractor role {role}")
+            group, _created = Group.objects.get_or_create(name=role_group_name(role))
+            wanted = {permissions[c.codename] for c in capabilities}
+            current = set(group.permissions.all())
+            if wanted != current:
+                group.permissions.set(wanted)
+                record(
+                    actor,
+                    "staff.role.sync",
+                    group,
+                    before={"permissions": sorted(p.codename for p in current)},
+                    after={"permissions": sorted(p.codename for p in wanted)},
+                )
+                changed.append(role.value)
+    return changed
+
+
+def _validate_assignment(role: str, office: Office | None, department: Department | None) -> None:
+    errors: dict[str, str] = {}
+    if role not in Role.values:
+        errors["role"] = _("役割を選んでください。")
+    if office is None:
+        errors["office"] = _("所属庁舎を選んでください。")
+    elif role in {Role.CENTER_STAFF, Role.CENTER_APPROVER} and office.kind != Office.Kind.CENTER:
+        errors["office"] = _("集中事務センターの役割は集中事務センターに所属させてください。")
+    elif role == Role.BRANCH_STAFF and office.kind != Office.Kind.BRANCH:
+        errors["office"] = _("支所職員は支所に所属させてください。")
+    if role == Role.DEPARTMENT_STAFF and department is None:
+        errors["department"] = _("所管課職員には所属課を選んでください。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply_role(staff: Staff) -> None:
+    staff.groups.set([Group.objects.get(name=role_group_name(Role(staff.role)))])
+
+
+def do_create_staff(
+    actor: AuditActor,
+    *,
+    username: str,
+    last_name: str,
+    first_name: str,
+    role: str,
+    office: Office | None,
+    department: Department | None = None,
+    email: str = "",
+    password: str,
+) -> Staff:
+    require(actor, MANAGE_STAFF)
+    _validate_assignment(role, office, department)
+    if Staff.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("このログインIDは既に使われています。")})
+    staff = Staff(
+        username=username,
+        last_name=last_name,
+        first_name=first_name,
+        email=email,
+        role=role,
+        office=office,
+        department=department,
+        is_staff=role == Role.ADMINISTRATOR,
+    )
+    try:
+        validate_password(password, staff)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    staff.set_password(password)
+    with transaction.atomic():
+        staff.save()
+        _apply_role(staff)
+        record(actor, "staff.create", staff, after=snapshot(staff, STAFF_AUDIT_FIELDS))
+    return staff
+
+
+def do_update_staff(
+    actor: AuditActor,
+    staff: Staff,
+    *,
+    last_name: str,
+    first_name: str,
+    role: str,
+    office: Office | None,
+    department: Department | None,
+    email: str,
+) -> Staff:
+    require(actor, MANAGE_STAFF)
+    _validate_assignment(role, office, department)
+    with transaction.atomic():
+        staff = Staff.objects.select_for_update().get(pk=staff.pk)
+        before = snapshot(staff, STAFF_AUDIT_FIELDS)
+        staff.last_name, staff.first_name, staff.email = last_name, first_name, email
+        staff.role, staff.office, staff.department = role, office, department
+        staff.is_staff = role == Role.ADMINISTRATOR
+        staff.save(
+            update_fields=["last_name", "first_name", "email", "role", "office", "department", "is_staff",
+                           "updated_at"]
+        )
+        _apply_role(staff)
+        after = snapshot(staff, STAFF_AUDIT_FIELDS)
+        if after != before:
+            record(actor, "staff.update", staff, before=before, after=after)
+    return staff
+
+
+def do_set_staff_active(actor: AuditActor, staff: Staff, *, active: bool, reason: str) -> Staff:
+    """Deactivate (or reactivate) an account. Accounts are never deleted: the audit log refers to them."""
+    require(actor, MANAGE_STAFF)
+    if not reason.strip():
+        raise ValidationError({"reason": _("理由を入力してください。")})
+    if isinstance(actor, Staff) and actor.pk == staff.pk and not active:
+        raise ValidationError({"reason": _("自分自身のアカウントは無効にできません。")})
+    with transaction.atomic():
+        staff = Staff.objects.select_for_update().get(pk=staff.pk)
+        if staff.is_active == active:
+            return staff
+        staff.is_active = active
+        staff.save(update_fields=["is_active", "updated_at"])
+        record(
+            actor,
+            "staff.activate" if active else "staff.deactivate",
+            staff,
+            before={"is_active": not active},
+            after={"is_active": active},
+            reason=reason.strip(),
+        )
+    return staff
+
+
+def do_reset_password(actor: AuditActor, staff: Staff, *, password: str) -> Staff:
+    """An administrator sets a new password, e.g. for a clerk who forgot theirs."""
+    require(actor, MANAGE_STAFF)
+    try:
+        validate_password(password, staff)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    with transaction.atomic():
+        staff = Staff.objects.select_for_update().get(pk=staff.pk)
+        staff.set_password(password)
+        staff.save(update_fields=["password", "updated_at"])
+        record(actor, "staff.password.reset", staff)
+    return staff
+
+
+def do_change_own_password(staff: Staff, *, old_password: str, new_password: str) -> Staff:
+    if not staff.check_password(old_password):
+        raise ValidationError({"old_password": _("現在のパスワードが正しくありません。")})
+    try:
+        validate_password(new_password, staff)
+    except ValidationError as error:
+        raise ValidationError({"new_password1": error.messages}) from error
+    with transaction.atomic():
+        staff.set_password(new_password)
+        staff.save(update_fields=["password", "updated_at"])
+        record(staff, "staff.password.change", staff)
+    return staff
+
+
+def do_record_login(staff: Staff) -> None:
+    record(staff, "staff.login", staff)
+
+
+def do_record_logout(staff: Staff) -> None:
+    record(staff, "staff.logout", staff)
+
+
+def do_record_login_failed(username: str) -> None:
+    record(SystemActor("login"), "staff.login.failed", extra={"username": username[:150]})

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.organization.models import Department, Office
+from madoguchi.staff.roles import Role
+
+
+class StaffForm(forms.Form):
+    username = forms.RegexField(
+        label=_("ログインID"),
+        regex=r"^[A-Za-z0-9._-]{3,40}$",
+        max_length=40,
+        help_text=_("半角英数字と「.」「_」「-」で3〜40文字"),
+        error_messages={"invalid": _("ログインIDは半角英数字と「.」「_」「-」で3〜40文字です。")},
+    )
+    last_name = forms.CharField(label=_("姓"), max_length=150)
+    first_name = forms.CharField(label=_("名"), max_length=150)
+    email = forms.EmailField(label=_("メールアドレス"), required=False)
+    role = forms.ChoiceField(label=_("役割"), choices=Role.choices)
+    office = forms.ModelChoiceField(label=_("所属庁舎"), queryset=Office.objects.all())
+    department = forms.ModelChoiceField(
+        label=_("所属課"), queryset=Department.objects.all(), required=False, help_text=_("所管課職員は必須")
+    )
+    password = forms.CharField(
+        label=_("初期パスワード"), widget=forms.PasswordInput(render_value=False), help_text=_("10文字以上")
+    )
+
+    def __init__(self, *args: object, editing: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if editing:
+            del self.fields["password"]
+            self.fields["username"].disabled = True
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), max_length=200)
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(label=_("新しいパスワード"), widget=forms.PasswordInput, help_text=_("10文字以上"))
+
+
+class OwnPasswordForm(forms.Form):
+    old_password = forms.CharField(label=_("現在のパスワード"), widget=forms.PasswordInput)
+    new_password1 = forms.CharField(label=_("新しいパスワード"), widget=forms.PasswordInput, help_text=_("10文字以上"))
+    new_password2 = forms.CharField(label=_("新しいパスワード（確認）"), widget=forms.PasswordInput)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", _("確認のパスワードが一致しません。"))
+        return data

@@ -1,0 +1,65 @@
+"""Staff accounts. A staff member holds exactly one role and belongs to one office."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.organization.models import Department, Office
+from madoguchi.staff.roles import CAPABILITIES, CONTRACTOR_ROLES, Role
+
+
+class Staff(AbstractUser):
+    """A person who signs in: a city employee or a contractor clerk."""
+
+    role = models.CharField(_("役割"), max_length=40, choices=Role.choices)
+    office = models.ForeignKey(
+        Office, verbose_name=_("所属庁舎"), on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("所属課"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("職員")
+        verbose_name_plural = _("職員")
+        ordering = ["username"]
+
+    @property
+    def is_contractor(self) -> bool:
+        return self.role in CONTRACTOR_ROLES
+
+    @property
+    def full_name(self) -> str:
+        """Family name first, as Japanese names are written."""
+        return f"{self.last_name} {self.first_name}".strip() or self.username
+
+    # AuditActor
+    @property
+    def audit_name(self) -> str:
+        return self.username
+
+    @property
+    def audit_role(self) -> str:
+        return self.role
+
+    @property
+    def audit_office(self) -> str:
+        return self.office.code if self.office_id else ""
+
+
+class RoleCapability(models.Model):
+    """Carries the capability permissions of the role matrix (`staff.roles`); it has no rows of its own."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [(c.codename, str(c.label)) for c in CAPABILITIES]

@@ -1,0 +1,41 @@
+"""The header navigation: each staff member sees the screens their role may open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.staff.models import Staff
+from madoguchi.staff.permissions import has_capability
+from madoguchi.staff.roles import MANAGE_ORGANIZATION, MANAGE_STAFF, VIEW_AUDIT_LOG, VIEW_DASHBOARDS, Capability
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Promise
+    url_name: str
+    capabilities: tuple[Capability, ...] = ()
+
+    def visible_to(self, staff: Staff) -> bool:
+        return not self.capabilities or any(has_capability(staff, c) for c in self.capabilities)
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem(_("ホーム"), "staff:home"),
+    NavItem(_("庁舎・窓口"), "organization:offices", (VIEW_DASHBOARDS, MANAGE_ORGANIZATION)),
+    NavItem(_("職員管理"), "staff:staff-list", (MANAGE_STAFF,)),
+    NavItem(_("監査ログ"), "audit:search", (VIEW_AUDIT_LOG,)),
+)
+
+
+def navigation_for(staff: Staff, current_path: str) -> list[dict[str, object]]:
+    items = []
+    for item in NAVIGATION:
+        if item.visible_to(staff):
+            url = reverse(item.url_name)
+            current = current_path == url if url == reverse("staff:home") else current_path.startswith(url)
+            items.append({"label": item.label, "url": url, "current": current})
+    return items

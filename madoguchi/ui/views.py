@@ -1,0 +1,24 @@
+"""Error pages in Japanese (English on request), with the site's header and navigation."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+def _error(request: HttpRequest, status: int, heading: str, detail: str) -> HttpResponse:
+    return render(request, "ui/error.html", {"heading": heading, "detail": detail}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, _("要求を処理できません"), _("入力内容を確認して、もう一度お試しください。"))
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    detail = str(exception) if exception is not None and str(exception) else _("この画面を開く権限がありません。")
+    return _error(request, 403, _("権限がありません"), detail)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404, _("ページが見つかりません"), _("アドレスが正しいか確認してください。"))
