@@ -17,10 +17,11 @@ class JsonFormatter(_BaseJsonFormatter):
     """JSON lines with a fixed set of leading keys, so that log collectors can index them."""
 
     def __init__(self) -> None:
+        # `timestamp` writes the record's time in ISO 8601, UTC, under the key "time".
         super().__init__(
-            "%(asctime)s %(levelname)s %(name)s %(message)s",
-            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-            timestamp=False,
+            "%(levelname)s %(name)s %(message)s",
+            rename_fields={"levelname": "level", "name": "logger"},
+            timestamp="time",
         )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import auth
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +39,15 @@ class Staff(AbstractUser):
     @property
     def is_contractor(self) -> bool:
         return self.role in CONTRACTOR_ROLES
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        if self.is_contractor:
+            # Django answers True for any active superuser before asking the backends; a contractor
+            # gets no such shortcut, so the backend's refusal of decisions always holds.
+            return self.is_active and any(
+                backend.has_perm(self, perm, obj) for backend in auth.get_backends() if hasattr(backend, "has_perm")
+            )
+        return super().has_perm(perm, obj)
 
     @property
     def full_name(self) -> str:

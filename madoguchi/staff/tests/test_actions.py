@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from madoguchi.audit.models import AuditEntry
+from madoguchi.organization.models import Department, Office
+from madoguchi.staff.actions import (
+    do_change_own_password,
+    do_create_staff,
+    do_reset_password,
+    do_set_staff_active,
+    do_update_staff,
+)
+from madoguchi.staff.models import Staff
+from madoguchi.staff.permissions import CapabilityDenied
+from madoguchi.staff.roles import Role, role_group_name
+
+pytestmark = pytest.mark.django_db
+
+
+def create_clerk(actor: Staff, **overrides: Any) -> Staff:
+    values: dict[str, Any] = {
+        "username": "yamada",
+        "last_name": "山田",
+        "first_name": "花子",
+        "role": Role.ONESTOP_CLERK,
+        "office": Office.objects.get(code="kita"),
+        "password": "a-long-enough-passphrase",
+    }
+    values.update(overrides)
+    return do_create_staff(actor, **values)
+
+
+def test_administrator_creates_staff_with_role_group_and_audit(staff_of: Any) -> None:
+    # given
+    admin = staff_of(Role.ADMINISTRATOR)
+    # when
+    clerk = create_clerk(admin)
+    # then
+    assert list(clerk.groups.values_list("name", flat=True)) == [role_group_name(Role.ONESTOP_CLERK)]
+    assert clerk.check_password("a-long-enough-passphrase")
+    entry = AuditEntry.objects.get(action="staff.create", target_id=str(clerk.pk))
+    assert entry.actor == "admin" and entry.role == "administrator" and entry.office == "center"
+    assert entry.summary["after"]["role"] == "onestop_clerk"
+    assert entry.summary["after"]["office"] == "kita"
+    assert "a-long-enough-passphrase" not in str(entry.summary)
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.CONTRACTOR_CLERK, Role.ONESTOP_CLERK])
+def test_only_administrators_create_staff(staff_of: Any, role: Role) -> None:
+    with pytest.raises(CapabilityDenied):
+        create_clerk(staff_of(role))
+    assert not Staff.objects.filter(username="yamada").exists()
+
+
+def test_invalid_assignments_name_the_field(staff_of: Any) -> None:
+    admin = staff_of(Role.ADMINISTRATOR)
+    with pytest.raises(ValidationError) as raised:
+        create_clerk(admin, role=Role.DEPARTMENT_STAFF, department=None)
+    assert "department" in raised.value.message_dict
+    with pytest.raises(ValidationError) as raised:
+        create_clerk(admin, role=Role.CENTER_APPROVER)
+    assert "office" in raised.value.message_dict
+    with pytest.raises(ValidationError) as raised:
+        create_clerk(admin, password="short")
+    assert "password" in raised.value.message_dict
+    with pytest.raises(ValidationError) as raised:
+        create_clerk(admin, username="CLERK")
+    assert "username" in raised.value.message_dict
+
+
+def test_role_change_moves_the_group_and_is_audited(staff_of: Any) -> None:
+    admin = staff_of(Role.ADMINISTRATOR)
+    clerk = create_clerk(admin)
+    do_update_staff(
+        admin,
+        clerk,
+        last_name="山田",
+        first_name="花子",
+        role=Role.DEPARTMENT_STAFF,
+        office=clerk.office,
+        department=Department.objects.get(code="kodomo"),
+        email="",
+    )
+    clerk.refresh_from_db()
+    assert clerk.role == Role.DEPARTMENT_STAFF
+    assert list(clerk.groups.values_list("name", flat=True)) == [role_group_name(Role.DEPARTMENT_STAFF)]
+    entry = AuditEntry.objects.get(action="staff.update", target_id=str(clerk.pk))
+    assert entry.summary["before"]["role"] == "onestop_clerk"
+    assert entry.summary["after"]["department"] == "kodomo"
+
+
+def test_deactivation_needs_a_reason_and_not_oneself(staff_of: Any) -> None:
+    admin = staff_of(Role.ADMINISTRATOR)
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    with pytest.raises(ValidationError):
+        do_set_staff_active(admin, clerk, active=False, reason="  ")
+    with pytest.raises(ValidationError):
+        do_set_staff_active(admin, admin, active=False, reason="退職")
+    do_set_staff_active(admin, clerk, active=False, reason="退職")
+    clerk.refresh_from_db()
+    assert not clerk.is_active
+    assert AuditEntry.objects.get(action="staff.deactivate").summary["reason"] == "退職"
+
+
+def test_password_reset_and_change(staff_of: Any) -> None:
+    admin = staff_of(Role.ADMINISTRATOR)
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    do_reset_password(admin, clerk, password="brand-new-passphrase")
+    clerk.refresh_from_db()
+    with pytest.raises(ValidationError) as raised:
+        do_change_own_password(clerk, old_password="wrong", new_password="another-passphrase")
+    assert "old_password" in raised.value.message_dict
+    do_change_own_password(clerk, old_password="brand-new-passphrase", new_password="another-passphrase")
+    assert clerk.check_password("another-passphrase")
+    assert AuditEntry.objects.filter(action__startswith="staff.password", target_id=str(clerk.pk)).count() == 2
