@@ -142,7 +142,8 @@ USE_TZ = True
 
 # --- Static files: vendored into the package and served by WhiteNoise; nothing from the internet.
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = VAR_DIR / "static"  # filled by `madoguchi collectstatic` in production
+STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from madoguchi.audit.chain import verify_chain
+from madoguchi.audit.models import AuditEntry
+from madoguchi.organization.models import Counter, Office, Queue
+from madoguchi.staff.models import Staff
+from madoguchi.staff.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_city_has_the_offices_queues_and_one_account_per_role(capsys: pytest.CaptureFixture[str]) -> None:
+    # when
+    call_command("demo")
+    # then
+    kinds = dict(Office.objects.values_list("code", "kind"))
+    assert kinds == {
+        "chuo": "ward",
+        "kita": "ward",
+        "minami": "ward",
+        "kita-yamate": "branch",
+        "minami-hama": "branch",
+        "center": "center",
+    }
+    for ward in ["chuo", "kita", "minami"]:
+        one_stop = Queue.objects.get(office__code=ward, code="one-stop")
+        assert one_stop.kind == Queue.Kind.ONE_STOP
+        assert Counter.objects.filter(queue=one_stop).count() >= 6
+    assert sorted(Staff.objects.values_list("role", flat=True)) == sorted(Role.values)
+    out = capsys.readouterr().out
+    assert "contractor" in out and "minato-demo-2026" in out
+    assert verify_chain().ok
+
+
+def test_demo_is_idempotent_and_keeps_changed_passwords() -> None:
+    call_command("demo")
+    clerk = Staff.objects.get(username="clerk")
+    clerk.set_password("changed-by-the-clerk")
+    clerk.save(update_fields=["password"])
+    entries = AuditEntry.objects.count()
+    counts = (Office.objects.count(), Queue.objects.count(), Counter.objects.count(), Staff.objects.count())
+    # when
+    call_command("demo")
+    # then
+    assert AuditEntry.objects.count() == entries
+    assert (Office.objects.count(), Queue.objects.count(), Counter.objects.count(), Staff.objects.count()) == counts
+    assert Staff.objects.get(username="clerk").check_password("changed-by-the-clerk")
