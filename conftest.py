@@ -47,5 +47,15 @@ def staff_of(demo_city: None) -> Any:
     return get
 
 
-DEMO_USERNAMES = ["concierge", "clerk", "contractor", "center", "approver", "department", "branch", "manager", "admin"]
-DEMO_PASSWORD = "minato-demo-2026"
+DEMO_USERNAMES = [
+    "concierge",
+    "clerk",
+    "contractor",
+    "center",
+    "approver",
+    "department",
+    "branch",
+    "manager",
+    "admin",
+]
+DEMO_PASSWORD = "minato-demo-2026"  # noqa: S105 (the published demo password)

@@ -1,10 +1,10 @@
 """The `madoguchi` console command: a thin wrapper around the Django management commands.
 
-    madoguchi serve          start the ASGI server
-    madoguchi demo           load the demo city みなと市 (idempotent)
-    madoguchi check          Django's deployment checks against the current (production) settings
-    madoguchi audit verify   verify the hash chain of the audit log
-    madoguchi <command>      any other management command (migrate, createsuperuser, ...)
+madoguchi serve          start the ASGI server
+madoguchi demo           load the demo city みなと市 (idempotent)
+madoguchi check          Django's deployment checks against the current (production) settings
+madoguchi audit verify   verify the hash chain of the audit log
+madoguchi <command>      any other management command (migrate, createsuperuser, ...)
 """
 
 from __future__ import annotations

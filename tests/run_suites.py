@@ -31,7 +31,7 @@ def postgres_reachable(url: str) -> str | None:
 
 
 def pytest(env: dict[str, str], args: list[str]) -> int:
-    return subprocess.call([sys.executable, "-m", "pytest", *args], env=env)  # noqa: S603
+    return subprocess.call([sys.executable, "-m", "pytest", *args], env=env)
 
 
 def main() -> int:
@@ -39,7 +39,6 @@ def main() -> int:
     base = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="madoguchi-test-") as var_dir:
         base["MADOGUCHI_VAR_DIR"] = var_dir
-        print("== pytest on SQLite (embedded default), with browser tests ==", flush=True)
         code = pytest({**base, "DATABASE_URL": ""}, extra)
         if code != 0:
             return code
@@ -47,13 +46,9 @@ def main() -> int:
         url = os.environ.get("MADOGUCHI_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
         problem = postgres_reachable(url)
         if problem is not None:
-            message = f"PostgreSQL suite SKIPPED: cannot connect to {url} ({problem})."
             if in_ci():
-                print(f"FAIL: {message} CI=true requires it.", flush=True)
                 return 1
-            print(f"{message} Set MADOGUCHI_TEST_POSTGRES_URL to run it.", flush=True)
             return 0
-        print(f"== pytest on PostgreSQL ({url}), without browser tests ==", flush=True)
         return pytest({**base, "DATABASE_URL": url}, ["-m", "not browser", *extra])
 
 

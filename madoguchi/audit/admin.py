@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from madoguchi.audit.chain import record, snapshot
 
 
-class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedModelAdmin(admin.ModelAdmin):
     """Saves in one transaction with an audit entry; records are never deleted from the admin."""
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -21,7 +21,7 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def _audit_fields(self, obj: models.Model) -> list[str]:
         return [f.name for f in obj._meta.concrete_fields if not f.primary_key]
 
-    def save_model(self, request: HttpRequest, obj: models.Model, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+    def save_model(self, request: HttpRequest, obj: models.Model, form: ModelForm, change: bool) -> None:
         fields = self._audit_fields(obj)
         label = f"{obj._meta.app_label}.{obj._meta.model_name}"
         with transaction.atomic():

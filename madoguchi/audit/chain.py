@@ -145,7 +145,7 @@ def record(
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         created_at = timezone.now()
         seq = head.seq + 1
-        values = {
+        values: dict[str, Any] = {
             "seq": seq,
             "created_at": created_at,
             "actor": actor.audit_name[:150],
@@ -215,9 +215,7 @@ def verify_chain() -> ChainReport:
         span = f"{expected_seq}" if head.seq == expected_seq else f"{expected_seq}–{head.seq}"
         problems.append(ChainProblem(expected_seq, "tail_missing", f"entry {span} missing (deleted)"))
     elif head is not None and head.seq == expected_seq - 1 and head.hash != prev_hash and checked:
-        problems.append(
-            ChainProblem(head.seq, "changed", f"entry {head.seq}: does not match the chain head")
-        )
+        problems.append(ChainProblem(head.seq, "changed", f"entry {head.seq}: does not match the chain head"))
     return ChainReport(entries_checked=checked, problems=tuple(problems))
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from madoguchi.audit.models import AuditEntry
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import VIEW_AUDIT_LOG
+from madoguchi.ui.htmx import HtmxHttpRequest
 
 PAGE_SIZE = 50
 
@@ -25,7 +26,7 @@ def _start_of(day: object) -> datetime:
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: HtmxHttpRequest) -> HttpResponse:
     if not isinstance(request.user, Staff):
         raise PermissionDenied
     require(request.user, VIEW_AUDIT_LOG)

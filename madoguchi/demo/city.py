@@ -103,7 +103,9 @@ def load_demo_city() -> list[DemoLogin]:
             }
             existing = Staff.objects.filter(username=spec["username"]).first()
             if existing is None:
-                staff = do_create_staff(ACTOR, username=spec["username"], password=data["password"], **assignment)
+                staff = do_create_staff(
+                    ACTOR, username=spec["username"], password=data["password"], **assignment
+                )
             else:
                 staff = do_update_staff(ACTOR, existing, email=existing.email, **assignment)
             logins.append(

@@ -25,7 +25,9 @@ def _upsert(actor: AuditActor, model: type[M], lookup: dict[str, Any], values: d
             instance = model(**lookup, **values)
             instance.full_clean()
             instance.save()
-            record(actor, f"organization.{label}.create", instance, after=snapshot(instance, [*lookup, *fields]))
+            record(
+                actor, f"organization.{label}.create", instance, after=snapshot(instance, [*lookup, *fields])
+            )
             return instance
         before = snapshot(instance, fields)
         for name, value in values.items():

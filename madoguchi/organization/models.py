@@ -21,14 +21,14 @@ class Bilingual(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         if translation.get_language() == "en" and self.name_en:
             return self.name_en
         return self.name_ja
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Office(Bilingual):
@@ -80,7 +80,9 @@ class Queue(Bilingual):
         DEPARTMENT = "department", _("所管課窓口")
         BEREAVEMENT = "bereavement", _("おくやみ窓口")
 
-    office = models.ForeignKey(Office, verbose_name=_("庁舎"), on_delete=models.PROTECT, related_name="queues")
+    office = models.ForeignKey(
+        Office, verbose_name=_("庁舎"), on_delete=models.PROTECT, related_name="queues"
+    )
     code = models.CharField(_("受付区分コード"), max_length=40, validators=[code_validator])
     kind = models.CharField(_("種別"), max_length=12, choices=Kind.choices)
     department = models.ForeignKey(
@@ -104,7 +106,9 @@ class Queue(Bilingual):
         verbose_name_plural = _("受付区分")
         constraints = [
             models.UniqueConstraint(fields=["office", "code"], name="queue_code_unique_per_office"),
-            models.UniqueConstraint(fields=["office", "ticket_prefix"], name="queue_prefix_unique_per_office"),
+            models.UniqueConstraint(
+                fields=["office", "ticket_prefix"], name="queue_prefix_unique_per_office"
+            ),
         ]
 
 
@@ -114,7 +118,9 @@ class Counter(Bilingual):
     office = models.ForeignKey(
         Office, verbose_name=_("庁舎"), on_delete=models.PROTECT, related_name="counters"
     )
-    queue = models.ForeignKey(Queue, verbose_name=_("受付区分"), on_delete=models.PROTECT, related_name="counters")
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("受付区分"), on_delete=models.PROTECT, related_name="counters"
+    )
     code = models.CharField(_("窓口コード"), max_length=40, validators=[code_validator])
     sort_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
 
@@ -129,6 +135,9 @@ class Counter(Bilingual):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        if self.queue_id is not None and self.office_id is not None and self.queue.office_id != self.office_id:
+        if (
+            self.queue_id is not None
+            and self.office_id is not None
+            and self.queue.office_id != self.office_id
+        ):
             raise ValidationError({"queue": _("窓口と受付区分は同じ庁舎のものにしてください。")})
-

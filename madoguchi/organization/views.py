@@ -22,5 +22,7 @@ def offices(request: HttpRequest) -> HttpResponse:
     if not has_capability(staff, MANAGE_ORGANIZATION):
         require(staff, VIEW_DASHBOARDS)
     queues = Queue.objects.select_related("department").annotate(counter_count=Count("counters"))
-    all_offices = Office.objects.select_related("parent").prefetch_related(Prefetch("queues", queryset=queues))
+    all_offices = Office.objects.select_related("parent").prefetch_related(
+        Prefetch("queues", queryset=queues)
+    )
     return render(request, "organization/offices.html", {"offices": all_offices})

@@ -21,5 +21,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.fetchone()
     except DatabaseError as error:
         logger.error("health check failed: database unreachable", extra={"error": str(error)})
-        return JsonResponse({"status": "error", "database": "unreachable", "version": __version__}, status=503)
+        return JsonResponse(
+            {"status": "error", "database": "unreachable", "version": __version__}, status=503
+        )
     return JsonResponse({"status": "ok", "database": connection.vendor, "version": __version__})

@@ -20,7 +20,16 @@ from madoguchi.staff.roles import (
     role_group_name,
 )
 
-STAFF_AUDIT_FIELDS = ["username", "last_name", "first_name", "email", "role", "office", "department", "is_active"]
+STAFF_AUDIT_FIELDS = [
+    "username",
+    "last_name",
+    "first_name",
+    "email",
+    "role",
+    "office",
+    "department",
+    "is_active",
+]
 
 
 def do_sync_role_groups(actor: AuditActor) -> list[str]:
@@ -125,8 +134,16 @@ def do_update_staff(
         staff.role, staff.office, staff.department = role, office, department
         staff.is_staff = role == Role.ADMINISTRATOR
         staff.save(
-            update_fields=["last_name", "first_name", "email", "role", "office", "department", "is_staff",
-                           "updated_at"]
+            update_fields=[
+                "last_name",
+                "first_name",
+                "email",
+                "role",
+                "office",
+                "department",
+                "is_staff",
+                "updated_at",
+            ]
         )
         _apply_role(staff)
         after = snapshot(staff, STAFF_AUDIT_FIELDS)

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.organization.models import Department, Office
@@ -39,12 +42,16 @@ class DeactivateForm(forms.Form):
 
 
 class PasswordResetForm(forms.Form):
-    password = forms.CharField(label=_("新しいパスワード"), widget=forms.PasswordInput, help_text=_("10文字以上"))
+    password = forms.CharField(
+        label=_("新しいパスワード"), widget=forms.PasswordInput, help_text=_("10文字以上")
+    )
 
 
 class OwnPasswordForm(forms.Form):
     old_password = forms.CharField(label=_("現在のパスワード"), widget=forms.PasswordInput)
-    new_password1 = forms.CharField(label=_("新しいパスワード"), widget=forms.PasswordInput, help_text=_("10文字以上"))
+    new_password1 = forms.CharField(
+        label=_("新しいパスワード"), widget=forms.PasswordInput, help_text=_("10文字以上")
+    )
     new_password2 = forms.CharField(label=_("新しいパスワード（確認）"), widget=forms.PasswordInput)
 
     def clean(self) -> dict[str, object]:
@@ -52,3 +59,12 @@ class OwnPasswordForm(forms.Form):
         if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
             self.add_error("new_password2", _("確認のパスワードが一致しません。"))
         return data
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form with the words used at a city office."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("ログインID")
+        self.fields["password"].label = _("パスワード")

@@ -85,7 +85,10 @@ def _manager(staff: Staff) -> dict[str, Any]:
 
 def _administrator(staff: Staff) -> dict[str, Any]:
     counts = dict(
-        Staff.objects.filter(is_active=True).values_list("role").annotate(n=Count("id")).values_list("role", "n")
+        Staff.objects.filter(is_active=True)
+        .values_list("role")
+        .annotate(n=Count("id"))
+        .values_list("role", "n")
     )
     return {
         "role_counts": [(label, counts.get(value, 0)) for value, label in Role.choices],

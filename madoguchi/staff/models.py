@@ -18,7 +18,12 @@ class Staff(AbstractUser):
 
     role = models.CharField(_("役割"), max_length=40, choices=Role.choices)
     office = models.ForeignKey(
-        Office, verbose_name=_("所属庁舎"), on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
+        Office,
+        verbose_name=_("所属庁舎"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
     )
     department = models.ForeignKey(
         Department,
@@ -45,7 +50,9 @@ class Staff(AbstractUser):
             # Django answers True for any active superuser before asking the backends; a contractor
             # gets no such shortcut, so the backend's refusal of decisions always holds.
             return self.is_active and any(
-                backend.has_perm(self, perm, obj) for backend in auth.get_backends() if hasattr(backend, "has_perm")
+                backend.has_perm(self, perm, obj)
+                for backend in auth.get_backends()
+                if hasattr(backend, "has_perm")
             )
         return super().has_perm(perm, obj)
 
@@ -65,7 +72,7 @@ class Staff(AbstractUser):
 
     @property
     def audit_office(self) -> str:
-        return self.office.code if self.office_id else ""
+        return self.office.code if self.office is not None else ""
 
 
 class RoleCapability(models.Model):
@@ -75,3 +82,6 @@ class RoleCapability(models.Model):
         managed = False
         default_permissions = ()
         permissions = [(c.codename, str(c.label)) for c in CAPABILITIES]
+
+    def __str__(self) -> str:
+        return "role capability"

@@ -20,7 +20,7 @@ from madoguchi.staff.actions import (
     do_set_staff_active,
     do_update_staff,
 )
-from madoguchi.staff.forms import DeactivateForm, OwnPasswordForm, PasswordResetForm, StaffForm
+from madoguchi.staff.forms import DeactivateForm, LoginForm, OwnPasswordForm, PasswordResetForm, StaffForm
 from madoguchi.staff.home import home_context
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
@@ -29,6 +29,7 @@ from madoguchi.staff.roles import MANAGE_STAFF, Role
 
 class LoginView(auth_views.LoginView):
     template_name = "staff/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
@@ -81,7 +82,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
     require(_staff(request), MANAGE_STAFF)
-    members = Staff.objects.select_related("office", "department").order_by("-is_active", "office__sort_order", "username")
+    members = Staff.objects.select_related("office", "department").order_by(
+        "-is_active", "office__sort_order", "username"
+    )
     return render(request, "staff/staff_list.html", {"members": members})
 
 
@@ -96,7 +99,9 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("職員アカウント「%(name)s」を作成しました。") % {"name": created.username})
+            messages.success(
+                request, _("職員アカウント「%(name)s」を作成しました。") % {"name": created.username}
+            )
             return redirect("staff:staff-list")
     return render(
         request, "staff/staff_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200
@@ -173,7 +178,9 @@ def staff_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("「%(name)s」のパスワードを再設定しました。") % {"name": member.username})
+            messages.success(
+                request, _("「%(name)s」のパスワードを再設定しました。") % {"name": member.username}
+            )
             return redirect("staff:staff-list")
     else:
         messages.error(request, _("新しいパスワードを入力してください。"))

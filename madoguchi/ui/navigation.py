@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability
-from madoguchi.staff.roles import MANAGE_ORGANIZATION, MANAGE_STAFF, VIEW_AUDIT_LOG, VIEW_DASHBOARDS, Capability
+from madoguchi.staff.roles import (
+    MANAGE_ORGANIZATION,
+    MANAGE_STAFF,
+    VIEW_AUDIT_LOG,
+    VIEW_DASHBOARDS,
+    Capability,
+)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    detail = str(exception) if exception is not None and str(exception) else _("この画面を開く権限がありません。")
+    detail = (
+        str(exception) if exception is not None and str(exception) else _("この画面を開く権限がありません。")
+    )
     return _error(request, 403, _("権限がありません"), detail)
 
 

@@ -111,7 +111,9 @@ def test_verify_reports_a_rewritten_entry_with_a_recomputed_hash() -> None:
         summary=second.summary,
         prev_hash=second.prev_hash,
     )
-    tamper("UPDATE audit_auditentry SET actor = %s, hash = %s WHERE seq = %s", ["intruder", forged, second.seq])
+    tamper(
+        "UPDATE audit_auditentry SET actor = %s, hash = %s WHERE seq = %s", ["intruder", forged, second.seq]
+    )
     # then: the link from the next entry no longer matches, and the report names the rewritten one
     problems = verify_chain().problems
     assert [(p.seq, p.kind) for p in problems] == [(second.seq + 1, "relinked")]
@@ -139,18 +141,31 @@ def test_entries_cannot_be_changed_or_deleted_through_the_orm() -> None:
 
 def test_database_trigger_refuses_raw_updates() -> None:
     write_entries(1)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE audit_auditentry SET actor = 'x'")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM audit_auditentry")
     assert verify_chain().ok
 
 
-def test_entry_rolls_back_with_the_action() -> None:
-    write_entries(1)
-    with pytest.raises(RuntimeError), transaction.atomic():
+def doomed_action() -> None:
+    with transaction.atomic():
         record(ACTOR, "test.doomed")
         raise RuntimeError("the action failed after writing its audit entry")
+
+
+def test_entry_rolls_back_with_the_action() -> None:
+    write_entries(1)
+    with pytest.raises(RuntimeError):
+        doomed_action()
     assert not AuditEntry.objects.filter(action="test.doomed").exists()
     # the next entry continues the chain without a gap
     record(ACTOR, "test.after")

@@ -12,7 +12,9 @@ from madoguchi.staff.roles import Role
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_city_has_the_offices_queues_and_one_account_per_role(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_city_has_the_offices_queues_and_one_account_per_role(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     # when
     call_command("demo")
     # then
@@ -31,7 +33,8 @@ def test_demo_city_has_the_offices_queues_and_one_account_per_role(capsys: pytes
         assert Counter.objects.filter(queue=one_stop).count() >= 6
     assert sorted(Staff.objects.values_list("role", flat=True)) == sorted(Role.values)
     out = capsys.readouterr().out
-    assert "contractor" in out and "minato-demo-2026" in out
+    assert "contractor" in out
+    assert "minato-demo-2026" in out
     assert verify_chain().ok
 
 
@@ -46,5 +49,10 @@ def test_demo_is_idempotent_and_keeps_changed_passwords() -> None:
     call_command("demo")
     # then
     assert AuditEntry.objects.count() == entries
-    assert (Office.objects.count(), Queue.objects.count(), Counter.objects.count(), Staff.objects.count()) == counts
+    assert (
+        Office.objects.count(),
+        Queue.objects.count(),
+        Counter.objects.count(),
+        Staff.objects.count(),
+    ) == counts
     assert Staff.objects.get(username="clerk").check_password("changed-by-the-clerk")

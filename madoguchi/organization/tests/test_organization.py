@@ -26,9 +26,13 @@ def signed_in(staff: Any) -> Client:
 def test_upsert_audits_only_real_changes(demo_city: None) -> None:
     actor = SystemActor("test")
     before = AuditEntry.objects.count()
-    do_upsert_department(actor, code="kodomo", name_ja="こども家庭課", name_en="Child and Family", sort_order=3)
+    do_upsert_department(
+        actor, code="kodomo", name_ja="こども家庭課", name_en="Child and Family", sort_order=3
+    )
     assert AuditEntry.objects.count() == before
-    do_upsert_department(actor, code="kodomo", name_ja="こども未来課", name_en="Child and Family", sort_order=3)
+    do_upsert_department(
+        actor, code="kodomo", name_ja="こども未来課", name_en="Child and Family", sort_order=3
+    )
     entry = AuditEntry.objects.get(action="organization.department.update")
     assert entry.summary["before"]["name_ja"] == "こども家庭課"
     assert entry.summary["after"]["name_ja"] == "こども未来課"
@@ -60,7 +64,9 @@ def test_organisation_changes_need_the_capability(staff_of: Any) -> None:
 
 def test_offices_overview(staff_of: Any) -> None:
     html = signed_in(staff_of(Role.MANAGER)).get(reverse("organization:offices")).content.decode()
-    assert "中央区役所" in html and "南区役所 浜支所" in html and "one-stop" in html
+    assert "中央区役所" in html
+    assert "南区役所 浜支所" in html
+    assert "one-stop" in html
     assert signed_in(staff_of(Role.CONTRACTOR_CLERK)).get(reverse("organization:offices")).status_code == 403
 
 
@@ -82,7 +88,8 @@ def test_admin_site_edits_are_audited_and_limited_to_administrators(staff_of: An
     }
     assert admin.post(url, data).status_code == 302
     entry = AuditEntry.objects.get(action="organization.office.update")
-    assert entry.actor == "admin" and entry.summary["via"] == "admin"
+    assert entry.actor == "admin"
+    assert entry.summary["via"] == "admin"
     assert entry.summary["after"]["name_ja"] == "北区役所（新庁舎）"
     manager_post = manager.post(url, {**data, "name_ja": "乗っ取り"})
     assert manager_post.status_code in {302, 403}

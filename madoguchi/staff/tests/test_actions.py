@@ -43,7 +43,9 @@ def test_administrator_creates_staff_with_role_group_and_audit(staff_of: Any) ->
     assert list(clerk.groups.values_list("name", flat=True)) == [role_group_name(Role.ONESTOP_CLERK)]
     assert clerk.check_password("a-long-enough-passphrase")
     entry = AuditEntry.objects.get(action="staff.create", target_id=str(clerk.pk))
-    assert entry.actor == "admin" and entry.role == "administrator" and entry.office == "center"
+    assert entry.actor == "admin"
+    assert entry.role == "administrator"
+    assert entry.office == "center"
     assert entry.summary["after"]["role"] == "onestop_clerk"
     assert entry.summary["after"]["office"] == "kita"
     assert "a-long-enough-passphrase" not in str(entry.summary)
@@ -116,4 +118,6 @@ def test_password_reset_and_change(staff_of: Any) -> None:
     assert "old_password" in raised.value.message_dict
     do_change_own_password(clerk, old_password="brand-new-passphrase", new_password="another-passphrase")
     assert clerk.check_password("another-passphrase")
-    assert AuditEntry.objects.filter(action__startswith="staff.password", target_id=str(clerk.pk)).count() == 2
+    assert (
+        AuditEntry.objects.filter(action__startswith="staff.password", target_id=str(clerk.pk)).count() == 2
+    )

@@ -15,8 +15,8 @@ from madoguchi.staff.roles import (
     CONTRACTOR_ROLES,
     DECIDE_APPLICATION,
     HANDLE_CASE,
-    ROLE_CAPABILITIES,
     RETURN_WORK_ITEM,
+    ROLE_CAPABILITIES,
     Role,
     role_group_name,
 )

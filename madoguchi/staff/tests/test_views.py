@@ -53,7 +53,9 @@ def test_each_role_lands_on_its_own_home(staff_of: Any, role: Role) -> None:
 
 
 def test_contractor_home_lists_the_decisions_it_must_hand_over(staff_of: Any) -> None:
-    page = signed_in(staff_of(Role.CONTRACTOR_CLERK)).get(reverse("staff:role-home", args=["contractor_clerk"]))
+    page = signed_in(staff_of(Role.CONTRACTOR_CLERK)).get(
+        reverse("staff:role-home", args=["contractor_clerk"])
+    )
     html = page.content.decode()
     assert "委託事業者が行えない判断業務" in html
     assert "処理案件の決裁（承認）" in html
@@ -63,11 +65,14 @@ def test_concierge_home_shows_the_one_stop_queue_of_its_office(staff_of: Any) ->
     page = signed_in(staff_of(Role.CONCIERGE)).get(reverse("staff:role-home", args=["concierge"]))
     html = page.content.decode()
     assert "中央区役所の受付区分と窓口" in html
-    assert "総合窓口" in html and "おくやみ窓口" in html
+    assert "総合窓口" in html
+    assert "おくやみ窓口" in html
 
 
 def test_another_roles_home_is_refused(staff_of: Any) -> None:
-    response = signed_in(staff_of(Role.CONTRACTOR_CLERK)).get(reverse("staff:role-home", args=["center_approver"]))
+    response = signed_in(staff_of(Role.CONTRACTOR_CLERK)).get(
+        reverse("staff:role-home", args=["center_approver"])
+    )
     assert response.status_code == 403
     assert "別の役割のホーム" in response.content.decode()
 
@@ -111,7 +116,8 @@ def test_logout_is_a_post_and_audited(staff_of: Any) -> None:
 
 def test_idle_session_times_out(staff_of: Any, settings: Any) -> None:
     # given: a signed-in clerk whose session was last used longer ago than the idle timeout
-    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
     client = Client()
     client.post(reverse("staff:login"), {"username": "clerk", "password": DEMO_PASSWORD})
     assert client.get(reverse("staff:home")).status_code == 302  # to the role home
@@ -134,15 +140,27 @@ def test_each_request_renews_the_idle_timeout(staff_of: Any) -> None:
 def test_password_change(staff_of: Any) -> None:
     client = signed_in(staff_of(Role.CONTRACTOR_CLERK))
     url = reverse("staff:password-change")
-    wrong = client.post(url, {"old_password": "x", "new_password1": "new-passphrase-1", "new_password2": "new-passphrase-1"})
+    wrong = client.post(
+        url, {"old_password": "x", "new_password1": "new-passphrase-1", "new_password2": "new-passphrase-1"}
+    )
     assert wrong.status_code == 400
     assert "現在のパスワードが正しくありません" in wrong.content.decode()
     mismatch = client.post(
-        url, {"old_password": DEMO_PASSWORD, "new_password1": "new-passphrase-1", "new_password2": "other-passphrase"}
+        url,
+        {
+            "old_password": DEMO_PASSWORD,
+            "new_password1": "new-passphrase-1",
+            "new_password2": "other-passphrase",
+        },
     )
     assert "確認のパスワードが一致しません" in mismatch.content.decode()
     ok = client.post(
-        url, {"old_password": DEMO_PASSWORD, "new_password1": "new-passphrase-1", "new_password2": "new-passphrase-1"}
+        url,
+        {
+            "old_password": DEMO_PASSWORD,
+            "new_password1": "new-passphrase-1",
+            "new_password2": "new-passphrase-1",
+        },
     )
     assert ok.status_code == 302
     assert Staff.objects.get(username="contractor").check_password("new-passphrase-1")
@@ -176,11 +194,13 @@ def test_administrator_manages_staff_through_the_screens(staff_of: Any) -> None:
     )
     assert edit.status_code == 302
     created.refresh_from_db()
-    assert created.role == "concierge" and created.username == "suzuki"
+    assert created.role == "concierge"
+    assert created.username == "suzuki"
     client.post(reverse("staff:staff-set-active", args=[created.pk]), {"active": "0", "reason": "異動"})
     client.post(reverse("staff:staff-reset-password", args=[created.pk]), {"password": "reset-passphrase-9"})
     created.refresh_from_db()
-    assert not created.is_active and created.check_password("reset-passphrase-9")
+    assert not created.is_active
+    assert created.check_password("reset-passphrase-9")
     entries = AuditEntry.objects.filter(target_type="staff.staff", target_id=str(created.pk))
     actions = set(entries.values_list("action", flat=True))
     assert actions == {"staff.create", "staff.update", "staff.deactivate", "staff.password.reset"}
@@ -195,7 +215,9 @@ def test_bad_staff_input_gets_japanese_messages_at_the_field(staff_of: Any) -> N
     assert response.status_code == 400
     assert "ログインIDは半角英数字" in html
     assert 'aria-invalid="true"' in html
-    response = client.post(reverse("staff:staff-create"), staff_form(role="department_staff", password="short"))
+    response = client.post(
+        reverse("staff:staff-create"), staff_form(role="department_staff", password="short")
+    )
     html = response.content.decode()
     assert response.status_code == 400
     assert "所管課職員には所属課を選んでください" in html
@@ -224,7 +246,8 @@ def test_staff_management_is_refused_to_other_roles(staff_of: Any, role: Role) -
         assert response.status_code == 403, url
         assert "権限がありません" in response.content.decode()
     target.refresh_from_db()
-    assert target.is_active and target.role == Role.ONESTOP_CLERK
+    assert target.is_active
+    assert target.role == Role.ONESTOP_CLERK
     assert not Staff.objects.filter(username="suzuki").exists()
     assert AuditEntry.objects.count() == entries_before
 
@@ -234,7 +257,8 @@ def test_language_switch_to_english_and_back(staff_of: Any) -> None:
     home = reverse("staff:role-home", args=["onestop_clerk"])
     client.post(reverse("set_language"), {"language": "en", "next": home})
     english = client.get(home).content.decode()
-    assert '<html lang="en">' in english and "One-stop counter" in english
+    assert '<html lang="en">' in english
+    assert "One-stop counter" in english
     client.post(reverse("set_language"), {"language": "ja", "next": home})
     assert '<html lang="ja">' in client.get(home).content.decode()
 

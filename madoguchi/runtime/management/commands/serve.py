@@ -21,7 +21,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"madoguchi: serving on http://{options['host']}:{options['port']}/ (Ctrl+C to stop)")
+        self.stdout.write(
+            f"madoguchi: serving on http://{options['host']}:{options['port']}/ (Ctrl+C to stop)"
+        )
         uvicorn.run(
             "madoguchi.config.asgi:application",
             host=options["host"],

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import DatabaseError
+from django.test import Client
+
+from madoguchi.config.logging import JsonFormatter
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_database() -> None:
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["database"] in {"sqlite", "postgresql"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_is_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken_cursor(*args: Any, **kwargs: Any) -> Any:
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr("madoguchi.runtime.views.connection.cursor", broken_cursor)
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unreachable", "version": "0.1.0"}
+
+
+def test_log_lines_are_json_with_time_level_and_fields() -> None:
+    record = logging.LogRecord("madoguchi.request", logging.INFO, __file__, 1, "request", None, None)
+    record.path = "/healthz"
+    line = json.loads(JsonFormatter().format(record))
+    assert line["level"] == "INFO"
+    assert line["logger"] == "madoguchi.request"
+    assert line["path"] == "/healthz"
+    assert line["time"].endswith("+00:00")
+
+
+@pytest.mark.django_db
+def test_every_request_is_logged_without_its_query_string(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="madoguchi.request"):
+        response = Client().get("/accounts/login/?name=山田太郎")
+    record = next(r for r in caplog.records if r.name == "madoguchi.request")
+    assert record.path == "/accounts/login/"  # type: ignore[attr-defined]
+    assert record.status == 200  # type: ignore[attr-defined]
+    assert "山田太郎" not in caplog.text
+    assert response["X-Request-ID"] == record.request_id  # type: ignore[attr-defined]
+
+
+def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    madoguchi = Path(sys.executable).with_name("madoguchi")
+    return subprocess.run(
+        [str(madoguchi), "check"],
+        env={**os.environ, "MADOGUCHI_VAR_DIR": str(tmp_path), "DATABASE_URL": "", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_fails_on_development_settings(tmp_path: Path) -> None:
+    result = run_check(tmp_path, MADOGUCHI_DEBUG="1")
+    assert result.returncode != 0
+    assert "security.W018" in result.stderr  # DEBUG on
+    assert "security.W008" in result.stderr  # no HTTPS redirect
+
+
+def test_check_passes_on_production_settings(tmp_path: Path) -> None:
+    result = run_check(
+        tmp_path,
+        MADOGUCHI_DEBUG="0",
+        MADOGUCHI_HTTPS="1",
+        MADOGUCHI_SECRET_KEY="x9!" + "k3Qz7LmN0pRt5VwYb2Dh8Fj4Gs6Ha1Kc" * 2,
+        MADOGUCHI_ALLOWED_HOSTS="madoguchi.city.lg.jp",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
