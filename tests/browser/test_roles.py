@@ -96,7 +96,7 @@ def test_administrator_creates_a_clerk_and_sees_field_errors(
     page.get_by_role("link", name="職員を追加").click()
     page.get_by_label("ログインID").fill("bad id")
     page.get_by_label("姓").fill("佐藤")
-    page.get_by_label("名", exact=True).fill("次郎")
+    page.get_by_role("textbox", name="名", exact=True).fill("次郎")
     page.get_by_label("役割").select_option("department_staff")
     page.get_by_label("所属庁舎").select_option(label="南区役所")
     page.get_by_label("初期パスワード").fill("short")
