@@ -39,6 +39,9 @@ def main() -> int:
     base = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="madoguchi-test-") as var_dir:
         base["MADOGUCHI_VAR_DIR"] = var_dir
+        # Request logs would drown pytest's report; tests that read them capture them themselves.
+        base.setdefault("MADOGUCHI_LOG_LEVEL", "WARNING")
+        print("== pytest on SQLite (embedded default), with browser tests ==", flush=True)
         code = pytest({**base, "DATABASE_URL": ""}, extra)
         if code != 0:
             return code
@@ -46,9 +49,13 @@ def main() -> int:
         url = os.environ.get("MADOGUCHI_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
         problem = postgres_reachable(url)
         if problem is not None:
+            message = f"PostgreSQL suite SKIPPED: cannot connect to {url} ({problem})."
             if in_ci():
+                print(f"FAIL: {message} CI=true requires it.", flush=True)
                 return 1
+            print(f"{message} Set MADOGUCHI_TEST_POSTGRES_URL to run it.", flush=True)
             return 0
+        print(f"== pytest on PostgreSQL ({url}), without browser tests ==", flush=True)
         return pytest({**base, "DATABASE_URL": url}, ["-m", "not browser", *extra])
 
 

@@ -266,3 +266,17 @@ def test_language_switch_to_english_and_back(staff_of: Any) -> None:
 def test_japanese_is_the_default_whatever_the_browser_says(staff_of: Any) -> None:
     response = Client(headers={"accept-language": "en-US,en;q=0.9"}).get(reverse("staff:login"))
     assert '<html lang="ja">' in response.content.decode()
+
+
+def test_password_change_needs_a_signed_in_staff_member(demo_city: None) -> None:
+    response = Client().post(
+        reverse("staff:password-change"),
+        {
+            "old_password": DEMO_PASSWORD,
+            "new_password1": "new-passphrase-1",
+            "new_password2": "new-passphrase-1",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("staff:login"))
+    assert Staff.objects.get(username="clerk").check_password(DEMO_PASSWORD)
