@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
 from django.db import models
@@ -59,6 +60,11 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditLogIsAppendOnly("audit entries cannot be deleted")
+
+    @property
+    def summary_text(self) -> str:
+        """The summary as compact JSON, Japanese left readable."""
+        return json.dumps(self.summary, ensure_ascii=False, sort_keys=True) if self.summary else ""
 
 
 class AuditChainHead(models.Model):

@@ -10,12 +10,13 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from madoguchi.audit.forms import AuditSearchForm
 from madoguchi.audit.models import AuditEntry
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
-from madoguchi.staff.roles import VIEW_AUDIT_LOG
+from madoguchi.staff.roles import VIEW_AUDIT_LOG, Role
 from madoguchi.ui.htmx import HtmxHttpRequest
 
 PAGE_SIZE = 50
@@ -47,6 +48,9 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         if data["date_to"]:
             entries = entries.filter(created_at__lt=_start_of(data["date_to"] + timedelta(days=1)))
     page = Paginator(entries.order_by("-seq"), PAGE_SIZE).get_page(request.GET.get("page"))
+    role_labels = {**dict(Role.choices), "system": _("システム")}
+    for entry in page:
+        entry.role_label = role_labels.get(entry.role, entry.role)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     template = "audit/search.html#results" if request.htmx else "audit/search.html"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
@@ -29,6 +30,8 @@ def test_manager_searches_the_log(staff_of: Any) -> None:
     # then
     assert everything.status_code == 200
     assert "test.findme" in filtered.content.decode()
+    assert html.unescape('{"note": "needle"}') in html.unescape(filtered.content.decode())
+    assert "<td>システム</td>" in filtered.content.decode()
     assert "staff.create" not in filtered.content.decode()
     assert "条件に合う記録はありません" in by_actor.content.decode()
 
