@@ -46,7 +46,13 @@ def get(url: str) -> tuple[int, str]:
 
 @contextmanager
 def running_server(var_dir: Path) -> Iterator[RunningServer]:
-    env = {**os.environ, "MADOGUCHI_VAR_DIR": str(var_dir), "DATABASE_URL": "", "MADOGUCHI_DEBUG": "0"}
+    env = {
+        **os.environ,
+        "MADOGUCHI_VAR_DIR": str(var_dir),
+        "DATABASE_URL": "",
+        "MADOGUCHI_DEBUG": "0",
+        "MADOGUCHI_LOG_LEVEL": "INFO",
+    }
     for step in (["migrate", "--noinput"], ["demo"]):
         subprocess.run([MADOGUCHI, *step], env=env, check=True, capture_output=True, timeout=300)
     port = free_port()

@@ -23,4 +23,6 @@ def test_serve_answers_the_login_page_over_asgi(tmp_path: Path) -> None:
         status, body = get(f"{server.url}/no-such-page")
         assert status == 404
         assert "ページが見つかりません" in body
-    assert '"path": "/accounts/login/"' in (tmp_path / "server.log").read_text()
+    log = (tmp_path / "server.log").read_text()
+    assert '"path": "/accounts/login/"' in log
+    assert "Warning" not in log and "Traceback" not in log
