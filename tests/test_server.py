@@ -25,4 +25,5 @@ def test_serve_answers_the_login_page_over_asgi(tmp_path: Path) -> None:
         assert "ページが見つかりません" in body
     log = (tmp_path / "server.log").read_text()
     assert '"path": "/accounts/login/"' in log
-    assert "Warning" not in log and "Traceback" not in log
+    assert "Warning" not in log
+    assert "Traceback" not in log

@@ -140,7 +140,7 @@ USE_I18N = True
 TIME_ZONE = "Asia/Tokyo"
 USE_TZ = True
 
-# --- Static files: vendored into the package, served by ServeStatic (WhiteNoise for ASGI); nothing from outside.
+# --- Static files: vendored into the package and served by ServeStatic (ASGI). Nothing from outside.
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"  # filled by `madoguchi collectstatic` in production
 STATIC_ROOT.mkdir(exist_ok=True)
