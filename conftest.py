@@ -1,25 +1,12 @@
-"""Shared test set-up. In CI (CI=true) a skipped test is a failed test: nothing may pass by not running."""
+"""Shared test set-up (the CI skip policy lives in tests/ci_policy.py)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
-    outcome = yield
-    report = outcome.get_result()
-    if in_ci() and report.skipped and not hasattr(report, "wasxfail"):
-        report.outcome = "failed"
-        report.longrepr = f"skipped in CI, which counts as a failure: {report.longrepr}"
+pytest_plugins = ["tests.ci_policy"]
 
 
 @pytest.fixture(autouse=True)

@@ -12,11 +12,9 @@ import subprocess
 import sys
 import tempfile
 
+from tests.ci_policy import in_ci
+
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def postgres_reachable(url: str) -> str | None:
@@ -28,6 +26,19 @@ def postgres_reachable(url: str) -> str | None:
             return None
     except psycopg.Error as error:
         return str(error).strip().splitlines()[0]
+
+
+def postgres_unavailable(url: str) -> int | None:
+    """None if the PostgreSQL pass can run; else the exit code, after saying why it cannot."""
+    problem = postgres_reachable(url)
+    if problem is None:
+        return None
+    message = f"PostgreSQL suite SKIPPED: cannot connect to {url} ({problem})."
+    if in_ci():
+        print(f"FAIL: {message} CI=true requires it.", flush=True)
+        return 1
+    print(f"{message} Set MADOGUCHI_TEST_POSTGRES_URL to run it.", flush=True)
+    return 0
 
 
 def pytest(env: dict[str, str], args: list[str]) -> int:
@@ -47,14 +58,9 @@ def main() -> int:
             return code
 
         url = os.environ.get("MADOGUCHI_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-        problem = postgres_reachable(url)
-        if problem is not None:
-            message = f"PostgreSQL suite SKIPPED: cannot connect to {url} ({problem})."
-            if in_ci():
-                print(f"FAIL: {message} CI=true requires it.", flush=True)
-                return 1
-            print(f"{message} Set MADOGUCHI_TEST_POSTGRES_URL to run it.", flush=True)
-            return 0
+        unavailable = postgres_unavailable(url)
+        if unavailable is not None:
+            return unavailable
         print(f"== pytest on PostgreSQL ({url}), without browser tests ==", flush=True)
         return pytest({**base, "DATABASE_URL": url}, ["-m", "not browser", *extra])
 
