@@ -46,3 +46,16 @@ DEMO_USERNAMES = [
     "admin",
 ]
 DEMO_PASSWORD = "minato-demo-2026"  # noqa: S105 (the published demo password)
+
+
+@pytest.fixture
+def signed_in() -> Any:
+    """A test client signed in as the given staff member: `signed_in(staff_of("manager"))`."""
+    from django.test import Client
+
+    def sign_in(staff: Any) -> Client:
+        client = Client()
+        client.force_login(staff)
+        return client
+
+    return sign_in

@@ -20,16 +20,8 @@ from madoguchi.staff.roles import (
     role_group_name,
 )
 
-STAFF_AUDIT_FIELDS = [
-    "username",
-    "last_name",
-    "first_name",
-    "email",
-    "role",
-    "office",
-    "department",
-    "is_active",
-]
+ASSIGNMENT_FIELDS = ["last_name", "first_name", "email", "role", "office", "department"]
+STAFF_AUDIT_FIELDS = ["username", *ASSIGNMENT_FIELDS, "is_active"]
 
 
 def do_sync_role_groups(actor: AuditActor) -> list[str]:
@@ -72,6 +64,13 @@ def _validate_assignment(role: str, office: Office | None, department: Departmen
         raise ValidationError(errors)
 
 
+def _validate_new_password(password: str, staff: Staff, field: str) -> None:
+    try:
+        validate_password(password, staff)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from error
+
+
 def _apply_role(staff: Staff) -> None:
     staff.groups.set([Group.objects.get(name=role_group_name(Role(staff.role)))])
 
@@ -102,10 +101,7 @@ def do_create_staff(
         department=department,
         is_staff=role == Role.ADMINISTRATOR,
     )
-    try:
-        validate_password(password, staff)
-    except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from error
+    _validate_new_password(password, staff, "password")
     staff.set_password(password)
     with transaction.atomic():
         staff.save()
@@ -133,18 +129,7 @@ def do_update_staff(
         staff.last_name, staff.first_name, staff.email = last_name, first_name, email
         staff.role, staff.office, staff.department = role, office, department
         staff.is_staff = role == Role.ADMINISTRATOR
-        staff.save(
-            update_fields=[
-                "last_name",
-                "first_name",
-                "email",
-                "role",
-                "office",
-                "department",
-                "is_staff",
-                "updated_at",
-            ]
-        )
+        staff.save(update_fields=[*ASSIGNMENT_FIELDS, "is_staff", "updated_at"])
         _apply_role(staff)
         after = snapshot(staff, STAFF_AUDIT_FIELDS)
         if after != before:
@@ -179,10 +164,7 @@ def do_set_staff_active(actor: AuditActor, staff: Staff, *, active: bool, reason
 def do_reset_password(actor: AuditActor, staff: Staff, *, password: str) -> Staff:
     """An administrator sets a new password, e.g. for a clerk who forgot theirs."""
     require(actor, MANAGE_STAFF)
-    try:
-        validate_password(password, staff)
-    except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from error
+    _validate_new_password(password, staff, "password")
     with transaction.atomic():
         staff = Staff.objects.select_for_update().get(pk=staff.pk)
         staff.set_password(password)
@@ -194,10 +176,7 @@ def do_reset_password(actor: AuditActor, staff: Staff, *, password: str) -> Staf
 def do_change_own_password(staff: Staff, *, old_password: str, new_password: str) -> Staff:
     if not staff.check_password(old_password):
         raise ValidationError({"old_password": _("現在のパスワードが正しくありません。")})
-    try:
-        validate_password(new_password, staff)
-    except ValidationError as error:
-        raise ValidationError({"new_password1": error.messages}) from error
+    _validate_new_password(new_password, staff, "new_password1")
     with transaction.atomic():
         staff.set_password(new_password)
         staff.save(update_fields=["password", "updated_at"])

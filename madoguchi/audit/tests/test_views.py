@@ -4,7 +4,6 @@ import html
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from madoguchi.audit.chain import SystemActor, record
@@ -13,13 +12,7 @@ from madoguchi.staff.roles import Role
 pytestmark = pytest.mark.django_db
 
 
-def signed_in(staff: Any) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
-
-
-def test_manager_searches_the_log(staff_of: Any) -> None:
+def test_manager_searches_the_log(staff_of: Any, signed_in: Any) -> None:
     # given
     record(SystemActor("test"), "test.findme", extra={"note": "needle"})
     client = signed_in(staff_of(Role.MANAGER))
@@ -36,7 +29,7 @@ def test_manager_searches_the_log(staff_of: Any) -> None:
     assert "条件に合う記録はありません" in by_actor.content.decode()
 
 
-def test_htmx_requests_get_only_the_results_fragment(staff_of: Any) -> None:
+def test_htmx_requests_get_only_the_results_fragment(staff_of: Any, signed_in: Any) -> None:
     client = signed_in(staff_of(Role.MANAGER))
     response = client.get(reverse("audit:search"), {"action": "staff."}, headers={"hx-request": "true"})
     html = response.content.decode()
@@ -45,7 +38,7 @@ def test_htmx_requests_get_only_the_results_fragment(staff_of: Any) -> None:
     assert "staff.create" in html
 
 
-def test_a_reversed_date_range_is_a_clear_error(staff_of: Any) -> None:
+def test_a_reversed_date_range_is_a_clear_error(staff_of: Any, signed_in: Any) -> None:
     response = signed_in(staff_of(Role.MANAGER)).get(
         reverse("audit:search"), {"date_from": "2026-11-24", "date_to": "2026-11-01"}
     )
@@ -53,12 +46,12 @@ def test_a_reversed_date_range_is_a_clear_error(staff_of: Any) -> None:
     assert "終了日は開始日以降の日付にしてください" in response.content.decode()
 
 
-def test_a_malformed_date_is_a_clear_error(staff_of: Any) -> None:
+def test_a_malformed_date_is_a_clear_error(staff_of: Any, signed_in: Any) -> None:
     response = signed_in(staff_of(Role.MANAGER)).get(reverse("audit:search"), {"date_from": "R8.11.24x"})
     assert response.status_code == 400
     assert "日付を正しく入力してください" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", [Role.CONTRACTOR_CLERK, Role.ONESTOP_CLERK, Role.CENTER_APPROVER])
-def test_the_log_is_refused_to_counter_roles(staff_of: Any, role: Role) -> None:
+def test_the_log_is_refused_to_counter_roles(staff_of: Any, role: Role, signed_in: Any) -> None:
     assert signed_in(staff_of(role)).get(reverse("audit:search")).status_code == 403

@@ -4,7 +4,6 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 
 from madoguchi.audit.chain import SystemActor
@@ -15,12 +14,6 @@ from madoguchi.staff.permissions import CapabilityDenied
 from madoguchi.staff.roles import Role
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(staff: Any) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 def test_upsert_audits_only_real_changes(demo_city: None) -> None:
@@ -62,7 +55,7 @@ def test_organisation_changes_need_the_capability(staff_of: Any) -> None:
     assert AuditEntry.objects.filter(action="organization.department.create").latest("seq").actor == "admin"
 
 
-def test_offices_overview(staff_of: Any) -> None:
+def test_offices_overview(staff_of: Any, signed_in: Any) -> None:
     html = signed_in(staff_of(Role.MANAGER)).get(reverse("organization:offices")).content.decode()
     assert "中央区役所" in html
     assert "南区役所 浜支所" in html
@@ -70,7 +63,7 @@ def test_offices_overview(staff_of: Any) -> None:
     assert signed_in(staff_of(Role.CONTRACTOR_CLERK)).get(reverse("organization:offices")).status_code == 403
 
 
-def test_admin_site_edits_are_audited_and_limited_to_administrators(staff_of: Any) -> None:
+def test_admin_site_edits_are_audited_and_limited_to_administrators(staff_of: Any, signed_in: Any) -> None:
     office = Office.objects.get(code="kita")
     url = reverse("admin:organization_office_change", args=[office.pk])
     manager = signed_in(staff_of(Role.MANAGER))

@@ -30,12 +30,6 @@ HEADINGS = {
 }
 
 
-def signed_in(staff: Staff) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
-
-
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_lands_on_its_own_home(staff_of: Any, role: Role) -> None:
     # given
@@ -52,7 +46,7 @@ def test_each_role_lands_on_its_own_home(staff_of: Any, role: Role) -> None:
     assert AuditEntry.objects.filter(action="staff.login", actor=staff.username).exists()
 
 
-def test_contractor_home_lists_the_decisions_it_must_hand_over(staff_of: Any) -> None:
+def test_contractor_home_lists_the_decisions_it_must_hand_over(staff_of: Any, signed_in: Any) -> None:
     page = signed_in(staff_of(Role.CONTRACTOR_CLERK)).get(
         reverse("staff:role-home", args=["contractor_clerk"])
     )
@@ -61,7 +55,7 @@ def test_contractor_home_lists_the_decisions_it_must_hand_over(staff_of: Any) ->
     assert "処理案件の決裁（承認）" in html
 
 
-def test_concierge_home_shows_the_one_stop_queue_of_its_office(staff_of: Any) -> None:
+def test_concierge_home_shows_the_one_stop_queue_of_its_office(staff_of: Any, signed_in: Any) -> None:
     page = signed_in(staff_of(Role.CONCIERGE)).get(reverse("staff:role-home", args=["concierge"]))
     html = page.content.decode()
     assert "中央区役所の受付区分と窓口" in html
@@ -69,7 +63,7 @@ def test_concierge_home_shows_the_one_stop_queue_of_its_office(staff_of: Any) ->
     assert "おくやみ窓口" in html
 
 
-def test_another_roles_home_is_refused(staff_of: Any) -> None:
+def test_another_roles_home_is_refused(staff_of: Any, signed_in: Any) -> None:
     response = signed_in(staff_of(Role.CONTRACTOR_CLERK)).get(
         reverse("staff:role-home", args=["center_approver"])
     )
@@ -77,7 +71,7 @@ def test_another_roles_home_is_refused(staff_of: Any) -> None:
     assert "別の役割のホーム" in response.content.decode()
 
 
-def test_unknown_role_home_is_not_found(staff_of: Any) -> None:
+def test_unknown_role_home_is_not_found(staff_of: Any, signed_in: Any) -> None:
     response = signed_in(staff_of(Role.MANAGER)).get("/home/nobody/")
     assert response.status_code == 404
     assert "ページが見つかりません" in response.content.decode()
@@ -105,7 +99,7 @@ def test_deactivated_staff_cannot_sign_in(staff_of: Any) -> None:
     assert "ログインできませんでした" in response.content.decode()
 
 
-def test_logout_is_a_post_and_audited(staff_of: Any) -> None:
+def test_logout_is_a_post_and_audited(staff_of: Any, signed_in: Any) -> None:
     client = signed_in(staff_of(Role.ONESTOP_CLERK))
     assert client.get(reverse("staff:logout")).status_code == 405
     response = client.post(reverse("staff:logout"))
@@ -137,7 +131,7 @@ def test_each_request_renews_the_idle_timeout(staff_of: Any) -> None:
     assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29)
 
 
-def test_password_change(staff_of: Any) -> None:
+def test_password_change(staff_of: Any, signed_in: Any) -> None:
     client = signed_in(staff_of(Role.CONTRACTOR_CLERK))
     url = reverse("staff:password-change")
     wrong = client.post(
@@ -183,7 +177,7 @@ def staff_form(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def test_administrator_manages_staff_through_the_screens(staff_of: Any) -> None:
+def test_administrator_manages_staff_through_the_screens(staff_of: Any, signed_in: Any) -> None:
     client = signed_in(staff_of(Role.ADMINISTRATOR))
     assert client.get(reverse("staff:staff-list")).status_code == 200
     response = client.post(reverse("staff:staff-create"), staff_form())
@@ -206,7 +200,7 @@ def test_administrator_manages_staff_through_the_screens(staff_of: Any) -> None:
     assert actions == {"staff.create", "staff.update", "staff.deactivate", "staff.password.reset"}
 
 
-def test_bad_staff_input_gets_japanese_messages_at_the_field(staff_of: Any) -> None:
+def test_bad_staff_input_gets_japanese_messages_at_the_field(staff_of: Any, signed_in: Any) -> None:
     client = signed_in(staff_of(Role.ADMINISTRATOR))
     response = client.post(
         reverse("staff:staff-create"), staff_form(username="x y", role="department_staff", password="short")
@@ -234,7 +228,7 @@ def data_changing_requests(target: Staff) -> list[tuple[str, dict[str, Any]]]:
 
 
 @pytest.mark.parametrize("role", [Role.CONTRACTOR_CLERK, Role.MANAGER, Role.CENTER_APPROVER])
-def test_staff_management_is_refused_to_other_roles(staff_of: Any, role: Role) -> None:
+def test_staff_management_is_refused_to_other_roles(staff_of: Any, role: Role, signed_in: Any) -> None:
     # given
     target = staff_of(Role.ONESTOP_CLERK)
     client = signed_in(staff_of(role))
@@ -252,7 +246,7 @@ def test_staff_management_is_refused_to_other_roles(staff_of: Any, role: Role) -
     assert AuditEntry.objects.count() == entries_before
 
 
-def test_language_switch_to_english_and_back(staff_of: Any) -> None:
+def test_language_switch_to_english_and_back(staff_of: Any, signed_in: Any) -> None:
     client = signed_in(staff_of(Role.ONESTOP_CLERK))
     home = reverse("staff:role-home", args=["onestop_clerk"])
     client.post(reverse("set_language"), {"language": "en", "next": home})
