@@ -1,0 +1,376 @@
+"""The procedure catalog as immutable data, loaded from YAML with file and line for every error."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from madoguchi.rules.expressions import Compiled, ConditionError, Node, check, compile_condition, parse
+from madoguchi.rules.facts import EVENTS
+
+CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+COUNTERS = ("one_stop", "department", "external")
+CONCERNS = ("member", "household")
+
+
+class CatalogError(Exception):
+    """A catalog that cannot be used, with where and why."""
+
+    def __init__(self, file: str, line: int, reason: str) -> None:
+        super().__init__(f"{file}:{line}: {reason}")
+        self.file = file
+        self.line = line
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Rule:
+    source: str
+    reason: str
+    node: Node = field(repr=False, compare=False)
+    evaluate: Compiled = field(repr=False, compare=False)
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Reference:
+    title: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Procedure:
+    code: str
+    name_ja: str
+    name_en: str
+    department: str
+    counter: str
+    events: tuple[str, ...]
+    concerns: str
+    rules: tuple[Rule, ...]
+    documents: tuple[str, ...] = ()
+    fee: int | None = 0
+    minutes_base: int = 5
+    minutes_per_member: int = 0
+    deadline_days: int | None = None
+    deadline_note: str = ""
+    online: bool = False
+    contractor_ok: bool = True
+    order: int = 50
+    after: tuple[str, ...] = ()
+    reference: Reference = Reference("")
+    effective_from: date | None = None
+    effective_until: date | None = None
+    file: str = ""
+    line: int = 0
+
+    def in_effect(self, on: date) -> bool:
+        if self.effective_from is not None and on < self.effective_from:
+            return False
+        return not (self.effective_until is not None and on > self.effective_until)
+
+
+@dataclass(frozen=True)
+class NamedCode:
+    code: str
+    name_ja: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    version: str
+    city_ja: str
+    city_en: str
+    life_events: tuple[NamedCode, ...]
+    departments: tuple[NamedCode, ...]
+    procedures: tuple[Procedure, ...]
+    by_event: Mapping[str, tuple[Procedure, ...]] = field(repr=False, compare=False, default_factory=dict)
+
+    def procedure(self, code: str) -> Procedure:
+        for procedure in self.procedures:
+            if procedure.code == code:
+                return procedure
+        raise KeyError(code)
+
+    def department(self, code: str) -> NamedCode:
+        for department in self.departments:
+            if department.code == code:
+                return department
+        raise KeyError(code)
+
+
+# --- YAML with line numbers
+
+
+class _Mapping(dict[str, Any]):
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Keeps the line of every mapping and of every value in it (1-based)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
+    loader.flatten_mapping(node)
+    mapping = _Mapping()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = value_node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else 0
+        raise CatalogError(str(path), line, f"YAML syntax error: {error.problem}") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise CatalogError(str(path), 0, f"cannot read: {error}") from error
+
+
+# --- Building
+
+
+class _Builder:
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, mapping: Any, key: str | None, reason: str) -> CatalogError:
+        line = 0
+        if isinstance(mapping, _Mapping):
+            line = mapping.key_lines.get(key, mapping.line) if key else mapping.line
+        return CatalogError(self.file, line, reason)
+
+    def text(self, mapping: _Mapping, key: str, *, required: bool = True) -> str:
+        value = mapping.get(key)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(mapping, key, f"`{key}` must be a non-empty text")
+        return value.strip()
+
+    def names(self, mapping: _Mapping, key: str = "name") -> tuple[str, str]:
+        value = mapping.get(key)
+        if not isinstance(value, _Mapping) or not isinstance(value.get("ja"), str):
+            raise self.fail(mapping, key, f"`{key}` needs `ja` (and `en`)")
+        return value["ja"].strip(), str(value.get("en") or "").strip()
+
+    def integer(self, mapping: _Mapping, key: str, default: int | None, *, minimum: int = 0) -> int | None:
+        value = mapping.get(key, default)
+        if value is None:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            raise self.fail(mapping, key, f"`{key}` must be a whole number ≥ {minimum}")
+        return value
+
+    def flag(self, mapping: _Mapping, key: str, default: bool) -> bool:
+        value = mapping.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(mapping, key, f"`{key}` must be true or false")
+        return value
+
+    def texts(self, mapping: _Mapping, key: str) -> tuple[str, ...]:
+        value = mapping.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(mapping, key, f"`{key}` must be a list of texts")
+        return tuple(item.strip() for item in value)
+
+    def day(self, mapping: Any, key: str) -> date | None:
+        if not isinstance(mapping, _Mapping) or mapping.get(key) is None:
+            return None
+        value = mapping[key]
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError as error:
+            raise self.fail(mapping, key, f"`{key}` must be a date (YYYY-MM-DD)") from error
+
+    def rule(self, spec: Any, concerns: str) -> Rule:
+        if not isinstance(spec, _Mapping):
+            raise CatalogError(self.file, 0, "each rule is a mapping with `when` and `reason`")
+        source = self.text(spec, "when")
+        reason = self.text(spec, "reason")
+        line = spec.key_lines.get("when", spec.line)
+        try:
+            node = parse(source)
+            check(node, member_scope=concerns == "member")
+        except ConditionError as error:
+            raise CatalogError(
+                self.file, line, f"{error.message} (column {error.column} of `{source}`)"
+            ) from error
+        return Rule(source=source, reason=reason, node=node, evaluate=compile_condition(node), line=line)
+
+    def procedure(self, spec: Any, departments: set[str]) -> Procedure:
+        if not isinstance(spec, _Mapping):
+            raise CatalogError(self.file, 0, "each procedure is a mapping")
+        code = self.text(spec, "code")
+        if not CODE.match(code):
+            raise self.fail(spec, "code", f"code {code!r} must be lower-case letters, digits and '-'")
+        name_ja, name_en = self.names(spec)
+        department = self.text(spec, "department")
+        if department not in departments:
+            raise self.fail(spec, "department", f"unknown department {department!r}")
+        counter = self.text(spec, "counter")
+        if counter not in COUNTERS:
+            raise self.fail(spec, "counter", f"counter must be one of {', '.join(COUNTERS)}")
+        events = self.texts(spec, "events")
+        for event in events:
+            if event not in EVENTS:
+                raise self.fail(spec, "events", f"unknown life event {event!r}")
+        if not events:
+            raise self.fail(spec, "events", "`events` must name at least one life event")
+        concerns = spec.get("concerns", "household")
+        if concerns not in CONCERNS:
+            raise self.fail(spec, "concerns", "concerns must be `member` or `household`")
+        rules_spec = spec.get("rules")
+        if not isinstance(rules_spec, list) or not rules_spec:
+            raise self.fail(spec, "rules", "`rules` must list at least one rule")
+        minutes = spec.get("minutes", {})
+        if not isinstance(minutes, _Mapping):
+            raise self.fail(spec, "minutes", "`minutes` needs `base` and `per_member`")
+        deadline = spec.get("deadline")
+        if deadline is not None and not isinstance(deadline, _Mapping):
+            raise self.fail(spec, "deadline", "`deadline` needs `days` (and a `note`)")
+        reference = spec.get("reference")
+        if not isinstance(reference, _Mapping) or not str(reference.get("title") or "").strip():
+            raise self.fail(
+                spec, "reference", "every procedure needs a `reference` with a `title` (and `url`)"
+            )
+        url = str(reference.get("url") or "")
+        if url and not url.startswith(("https://", "http://")):
+            raise self.fail(reference, "url", "reference url must start with https://")
+        effective = spec.get("effective")
+        fee = spec.get("fee", 0)
+        if fee is not None and (not isinstance(fee, int) or isinstance(fee, bool) or fee < 0):
+            raise self.fail(spec, "fee", "`fee` must be yen (a whole number) or null")
+        return Procedure(
+            code=code,
+            name_ja=name_ja,
+            name_en=name_en,
+            department=department,
+            counter=counter,
+            events=events,
+            concerns=concerns,
+            rules=tuple(self.rule(rule, concerns) for rule in rules_spec),
+            documents=self.texts(spec, "documents"),
+            fee=fee,
+            minutes_base=self.integer(minutes, "base", 5) or 0,
+            minutes_per_member=self.integer(minutes, "per_member", 0) or 0,
+            deadline_days=self.integer(deadline, "days", None) if deadline else None,
+            deadline_note=self.text(deadline, "note", required=False) if deadline else "",
+            online=self.flag(spec, "online", False),
+            contractor_ok=self.flag(spec, "contractor_ok", True),
+            order=self.integer(spec, "order", 50) or 0,
+            after=self.texts(spec, "after"),
+            reference=Reference(str(reference["title"]).strip(), url),
+            effective_from=self.day(effective, "from"),
+            effective_until=self.day(effective, "until"),
+            file=self.file,
+            line=spec.line,
+        )
+
+
+def _named(builder: _Builder, items: Any, what: str, mapping: _Mapping) -> tuple[NamedCode, ...]:
+    if not isinstance(items, list):
+        raise builder.fail(mapping, what, f"`{what}` must be a list")
+    named = []
+    for item in items:
+        if not isinstance(item, _Mapping):
+            raise builder.fail(mapping, what, f"each entry of `{what}` needs code, ja and en")
+        named.append(
+            NamedCode(
+                builder.text(item, "code"), builder.text(item, "ja"), builder.text(item, "en", required=False)
+            )
+        )
+    return tuple(named)
+
+
+def build_catalog(meta: Any, meta_file: str, procedure_files: Iterable[tuple[str, Any]]) -> Catalog:
+    """Build and validate a catalog from already-read YAML documents."""
+    builder = _Builder(meta_file)
+    if not isinstance(meta, _Mapping):
+        raise CatalogError(
+            meta_file, 1, "catalog.yaml must be a mapping with version, life_events, departments"
+        )
+    departments = _named(builder, meta.get("departments"), "departments", meta)
+    life_events = _named(builder, meta.get("life_events"), "life_events", meta)
+    unknown_events = {e.code for e in life_events} - set(EVENTS)
+    if unknown_events:
+        raise builder.fail(meta, "life_events", f"unknown life events: {', '.join(sorted(unknown_events))}")
+    city = meta.get("city") or {}
+    department_codes = {d.code for d in departments}
+    procedures: list[Procedure] = []
+    seen: dict[str, Procedure] = {}
+    for file, document in procedure_files:
+        file_builder = _Builder(file)
+        if not isinstance(document, list):
+            raise CatalogError(file, 1, "a procedures file is a list of procedures")
+        for spec in document:
+            procedure = file_builder.procedure(spec, department_codes)
+            if procedure.code in seen:
+                other = seen[procedure.code]
+                raise CatalogError(
+                    file,
+                    procedure.line,
+                    f"code {procedure.code!r} is already used at {other.file}:{other.line}",
+                )
+            seen[procedure.code] = procedure
+            procedures.append(procedure)
+    for procedure in procedures:
+        for earlier in procedure.after:
+            if earlier not in seen:
+                raise CatalogError(
+                    procedure.file,
+                    procedure.line,
+                    f"{procedure.code}: `after` names unknown code {earlier!r}",
+                )
+            if seen[earlier].order > procedure.order:
+                raise CatalogError(
+                    procedure.file,
+                    procedure.line,
+                    f"{procedure.code} (order {procedure.order}) must come after {earlier} "
+                    f"(order {seen[earlier].order})",
+                )
+    procedures.sort(key=lambda p: (p.order, p.code))
+    by_event = {event: tuple(p for p in procedures if event in p.events) for event in EVENTS}
+    return Catalog(
+        version=str(meta.get("version", "")),
+        city_ja=str(city.get("ja", "")) if isinstance(city, Mapping) else "",
+        city_en=str(city.get("en", "")) if isinstance(city, Mapping) else "",
+        life_events=life_events,
+        departments=departments,
+        procedures=tuple(procedures),
+        by_event=by_event,
+    )
+
+
+def load_catalog(directory: Path | str) -> Catalog:
+    """Load `catalog.yaml` and `procedures/*.yaml` from a directory."""
+    root = Path(directory)
+    meta_path = root / "catalog.yaml"
+    if not meta_path.is_file():
+        raise CatalogError(str(meta_path), 0, "catalog.yaml not found")
+    files = sorted((root / "procedures").glob("*.yaml"))
+    if not files:
+        raise CatalogError(str(root / "procedures"), 0, "no procedures/*.yaml files")
+    return build_catalog(_read_yaml(meta_path), str(meta_path), [(str(f), _read_yaml(f)) for f in files])
+
+
+DEFAULT_CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog" / "data"
