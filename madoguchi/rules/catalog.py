@@ -110,8 +110,10 @@ class Catalog:
 
 
 class _Mapping(dict[str, Any]):
-    line: int = 0
-    key_lines: dict[str, int]
+    def __init__(self) -> None:
+        super().__init__()
+        self.line = 0
+        self.key_lines: dict[str, int] = {}
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -122,7 +124,6 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
     loader.flatten_mapping(node)
     mapping = _Mapping()
     mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         mapping[key] = loader.construct_object(value_node, deep=True)
@@ -242,7 +243,7 @@ class _Builder:
         rules_spec = spec.get("rules")
         if not isinstance(rules_spec, list) or not rules_spec:
             raise self.fail(spec, "rules", "`rules` must list at least one rule")
-        minutes = spec.get("minutes", {})
+        minutes = spec.get("minutes", _Mapping())
         if not isinstance(minutes, _Mapping):
             raise self.fail(spec, "minutes", "`minutes` needs `base` and `per_member`")
         deadline = spec.get("deadline")

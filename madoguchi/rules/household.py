@@ -1,0 +1,175 @@
+"""Household facts (household-facts/v1): validation against the published schema, and derived facts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from madoguchi.rules.facts import MOVE_EVENTS
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "household-facts-v1.json"
+PARENT_ROLES = frozenset({"head", "spouse"})
+CHILD_ROLES = frozenset({"child", "grandchild"})
+HIGH_SCHOOL_AGE_LIMIT = 17  # school_age of the last high-school year (高校生年代)
+
+
+@dataclass(frozen=True)
+class FactsError:
+    """One problem with the input, located by a JSON path such as `members[1].birth_date`."""
+
+    path: str
+    message: str
+
+
+class InvalidFacts(Exception):
+    def __init__(self, errors: list[FactsError]) -> None:
+        super().__init__("; ".join(f"{e.path}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def _path(parts: Any) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top)"
+
+
+def legal_age(birth: date, on: date) -> int:
+    """Age under 年齢計算ニ関スル法律: one reaches an age at the end of the day before the birthday."""
+    day = on + timedelta(days=1)
+    years = day.year - birth.year
+    if (day.month, day.day) < (birth.month, birth.day):
+        years -= 1
+    return years
+
+
+def school_year_start(on: date) -> date:
+    """April 1 of the school year (and fiscal year) that `on` falls in."""
+    return date(on.year if on.month >= 4 else on.year - 1, 4, 1)
+
+
+@dataclass(frozen=True)
+class Household:
+    """Validated facts with the derived facts the conditions read."""
+
+    event: str
+    event_date: date
+    event_facts: dict[str, Any]
+    household: dict[str, Any]
+    members: tuple[dict[str, Any], ...]
+    subject_ids: tuple[str, ...]
+
+
+def _semantic_errors(data: Mapping[str, Any]) -> list[FactsError]:
+    errors: list[FactsError] = []
+    members = data["members"]
+    ids = [m["id"] for m in members]
+    for index, member_id in enumerate(ids):
+        if ids.index(member_id) != index:
+            errors.append(FactsError(f"members[{index}].id", f"duplicate member id {member_id!r}"))
+    if sum(1 for m in members if m["relationship"] == "head") > 1:
+        errors.append(FactsError("members", "a household has at most one head (relationship: head)"))
+    event_date = date.fromisoformat(data["event_date"])
+    for index, member in enumerate(members):
+        if date.fromisoformat(member["birth_date"]) > event_date:
+            errors.append(FactsError(f"members[{index}].birth_date", "birth date is after the event date"))
+    for index, subject in enumerate(data.get("subject_member_ids", [])):
+        if subject not in ids:
+            errors.append(FactsError(f"subject_member_ids[{index}]", f"no member with id {subject!r}"))
+    if data["event"] not in MOVE_EVENTS and not data.get("subject_member_ids") and data["event"] != "shussei":
+        errors.append(
+            FactsError("subject_member_ids", f"say which member the event {data['event']!r} is about")
+        )
+    if "moved_from" in data and data["event"] != "tennyu":
+        errors.append(FactsError("moved_from", "moved_from is only for tennyu"))
+    return errors
+
+
+def _subjects(data: Mapping[str, Any], event_date: date) -> tuple[str, ...]:
+    given = data.get("subject_member_ids")
+    if given:
+        return tuple(given)
+    members = data["members"]
+    if data["event"] in MOVE_EVENTS:
+        return tuple(m["id"] for m in members)
+    # shussei without subjects: the newborns are the children born on the event date
+    return tuple(
+        m["id"]
+        for m in members
+        if m["relationship"] in CHILD_ROLES and m["birth_date"] == event_date.isoformat()
+    )
+
+
+def read_facts(data: Any) -> Household:
+    """Validate against household-facts/v1 and derive the facts. Raises InvalidFacts listing every error."""
+    schema_errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if schema_errors:
+        raise InvalidFacts([FactsError(_path(e.absolute_path), e.message) for e in schema_errors])
+    semantic = _semantic_errors(data)
+    if semantic:
+        raise InvalidFacts(semantic)
+    event = data["event"]
+    event_date = date.fromisoformat(data["event_date"])
+    subjects = _subjects(data, event_date)
+    subject_set = frozenset(subjects)
+    april_first = school_year_start(event_date)
+    members: list[dict[str, Any]] = []
+    for raw in data["members"]:
+        birth = date.fromisoformat(raw["birth_date"])
+        member = {key: value for key, value in raw.items() if key != "birth_date"}
+        member.setdefault("nationality", "JP")
+        member["birth_date"] = birth
+        member["age"] = legal_age(birth, event_date)
+        member["school_age"] = (
+            legal_age(birth, april_first - timedelta(days=1)) if birth < april_first else -1
+        )
+        member["is_subject"] = raw["id"] in subject_set
+        member["is_head"] = raw["relationship"] == "head"
+        member["foreign"] = member["nationality"] != "JP"
+        members.append(member)
+    household = dict(data.get("household", {}))
+    household["size"] = len(members)
+    household["head_is_subject"] = any(m["is_head"] and m["is_subject"] for m in members)
+    household["becomes_single_parent"] = _becomes_single_parent(event, members)
+    event_facts: dict[str, Any] = {"event": event}
+    if "moved_from" in data:
+        event_facts["moved_from.kind"] = data["moved_from"]["kind"]
+    return Household(event, event_date, event_facts, household, tuple(members), subjects)
+
+
+def _becomes_single_parent(event: str, members: list[dict[str, Any]]) -> bool:
+    """After a death of a parent or a divorce, one parent is left with a child of high-school age or under.
+
+    Death: the deceased is the head or the spouse and the other survives. Divorce: the household at the
+    counter keeps a child (one parent leaves it, whoever the subject is).
+    """
+    children = [
+        m
+        for m in members
+        if not m["is_subject"]
+        and m["relationship"] in CHILD_ROLES
+        and m["school_age"] <= HIGH_SCHOOL_AGE_LIMIT
+    ]
+    if not children:
+        return False
+    if event == "rikon":
+        return True
+    if event != "shibou":
+        return False
+    leaving = any(m["is_subject"] and m["relationship"] in PARENT_ROLES for m in members)
+    staying = any(not m["is_subject"] and m["relationship"] in PARENT_ROLES for m in members)
+    return leaving and staying
