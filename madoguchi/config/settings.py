@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "madoguchi.organization",
     "madoguchi.staff",
     "madoguchi.runtime",
+    "madoguchi.catalog",
     "madoguchi.demo",
     "django.contrib.admin",
     "django.contrib.auth",

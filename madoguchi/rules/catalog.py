@@ -362,6 +362,23 @@ def build_catalog(meta: Any, meta_file: str, procedure_files: Iterable[tuple[str
     )
 
 
+def _as_mappings(value: Any) -> Any:
+    """Plain data (from the database or JSON) in the shape the builder reads; lines are unknown (0)."""
+    if isinstance(value, Mapping):
+        mapping = _Mapping()
+        for key, item in value.items():
+            mapping[key] = _as_mappings(item)
+        return mapping
+    if isinstance(value, list | tuple):
+        return [_as_mappings(item) for item in value]
+    return value
+
+
+def catalog_from_data(meta: Mapping[str, Any], procedures: list[Mapping[str, Any]], source: str) -> Catalog:
+    """Build a catalog from plain data, e.g. the database rows edited by a manager."""
+    return build_catalog(_as_mappings(meta), source, [(source, _as_mappings(procedures))])
+
+
 def load_catalog(directory: Path | str) -> Catalog:
     """Load `catalog.yaml` and `procedures/*.yaml` from a directory."""
     root = Path(directory)

@@ -1,0 +1,137 @@
+"""Writes to the catalog: loading the repository's YAML, and a manager's edits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from madoguchi.audit.chain import AuditActor, record, snapshot
+from madoguchi.catalog.models import CatalogVersion, LifeEvent, Procedure
+from madoguchi.organization.actions import do_upsert_department
+from madoguchi.organization.models import Department
+from madoguchi.rules.catalog import Catalog, load_catalog
+from madoguchi.rules.catalog import Procedure as RuleProcedure
+from madoguchi.staff.permissions import require
+from madoguchi.staff.roles import EDIT_CATALOG
+
+PROCEDURE_FIELDS = [
+    "name_ja",
+    "name_en",
+    "department",
+    "counter",
+    "events",
+    "concerns",
+    "rules",
+    "documents",
+    "fee",
+    "minutes_base",
+    "minutes_per_member",
+    "deadline_days",
+    "deadline_note",
+    "online",
+    "contractor_ok",
+    "order",
+    "after",
+    "reference_title",
+    "reference_url",
+    "effective_from",
+    "effective_until",
+    "active",
+    "source_file",
+]
+
+
+def _row_values(procedure: RuleProcedure, departments: dict[str, Department], root: Path) -> dict[str, Any]:
+    return {
+        "name_ja": procedure.name_ja,
+        "name_en": procedure.name_en,
+        "department": departments[procedure.department],
+        "counter": procedure.counter,
+        "events": list(procedure.events),
+        "concerns": procedure.concerns,
+        "rules": [{"when": rule.source, "reason": rule.reason} for rule in procedure.rules],
+        "documents": list(procedure.documents),
+        "fee": procedure.fee,
+        "minutes_base": procedure.minutes_base,
+        "minutes_per_member": procedure.minutes_per_member,
+        "deadline_days": procedure.deadline_days,
+        "deadline_note": procedure.deadline_note,
+        "online": procedure.online,
+        "contractor_ok": procedure.contractor_ok,
+        "order": procedure.order,
+        "after": list(procedure.after),
+        "reference_title": procedure.reference.title,
+        "reference_url": procedure.reference.url,
+        "effective_from": procedure.effective_from,
+        "effective_until": procedure.effective_until,
+        "active": True,
+        "source_file": str(Path(procedure.file).relative_to(root))
+        if procedure.file.startswith(str(root))
+        else "",
+    }
+
+
+def bump_version(label: str | None = None) -> None:
+    """Tell every app server that the catalog changed (call inside the changing transaction)."""
+    CatalogVersion.objects.get_or_create(id=1)
+    updates: dict[str, Any] = {"number": F("number") + 1}
+    if label is not None:
+        updates["label"] = label
+    CatalogVersion.objects.filter(id=1).update(**updates)
+
+
+def do_load_catalog(actor: AuditActor, directory: Path) -> tuple[Catalog, int]:
+    """Load a YAML catalog into the database. Validates everything first; writes nothing if invalid.
+
+    Procedures missing from the YAML are deactivated, never deleted. Returns the catalog and how many
+    procedures changed.
+    """
+    require(actor, EDIT_CATALOG)
+    catalog = load_catalog(directory)  # raises CatalogError before anything is written
+    root = Path(directory).resolve()
+    changed = 0
+    with transaction.atomic():
+        departments = {
+            d.code: do_upsert_department(
+                actor, code=d.code, name_ja=d.name_ja, name_en=d.name_en, sort_order=i
+            )
+            for i, d in enumerate(catalog.departments)
+        }
+        for order, event in enumerate(catalog.life_events):
+            LifeEvent.objects.update_or_create(
+                code=event.code,
+                defaults={"name_ja": event.name_ja, "name_en": event.name_en, "sort_order": order},
+            )
+        existing = {p.code: p for p in Procedure.objects.select_for_update()}
+        for procedure in catalog.procedures:
+            values = _row_values(procedure, departments, root)
+            row = existing.pop(procedure.code, None)
+            if row is None:
+                row = Procedure.objects.create(code=procedure.code, **values)
+                record(
+                    actor, "catalog.procedure.create", row, after=snapshot(row, ["code", *PROCEDURE_FIELDS])
+                )
+                changed += 1
+                continue
+            before = snapshot(row, PROCEDURE_FIELDS)
+            for name, value in values.items():
+                setattr(row, name, value)
+            after = snapshot(row, PROCEDURE_FIELDS)
+            if after != before:
+                row.save(update_fields=[*PROCEDURE_FIELDS, "updated_at"])
+                record(
+                    actor, "catalog.procedure.update", row, before=before, after=after, extra={"via": "load"}
+                )
+                changed += 1
+        for row in existing.values():
+            if row.active:
+                row.active = False
+                row.save(update_fields=["active", "updated_at"])
+                record(actor, "catalog.procedure.deactivate", row, reason="not in the loaded catalog")
+                changed += 1
+        if changed:
+            bump_version(catalog.version)
+    return catalog, changed

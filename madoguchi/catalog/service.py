@@ -1,0 +1,80 @@
+"""The catalog the engine uses, built from the database and rebuilt only when its version changes."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.conf import settings
+
+from madoguchi.catalog.models import CatalogVersion, LifeEvent, Procedure
+from madoguchi.organization.models import Department
+from madoguchi.rules.catalog import Catalog, catalog_from_data
+
+_lock = threading.Lock()
+_cached: tuple[int, Catalog] | None = None
+
+
+def procedure_spec(row: Procedure) -> dict[str, Any]:
+    """A database row in the YAML shape of docs/rules-language.md (also what `catalog export` writes)."""
+    spec: dict[str, Any] = {
+        "code": row.code,
+        "name": {"ja": row.name_ja, "en": row.name_en},
+        "department": row.department.code,
+        "counter": row.counter,
+        "events": list(row.events),
+        "concerns": row.concerns,
+        "rules": [dict(rule) for rule in row.rules],
+        "documents": list(row.documents),
+        "fee": row.fee,
+        "minutes": {"base": row.minutes_base, "per_member": row.minutes_per_member},
+        "online": row.online,
+        "contractor_ok": row.contractor_ok,
+        "order": row.order,
+        "after": list(row.after),
+        "reference": {"title": row.reference_title, "url": row.reference_url},
+    }
+    if row.deadline_days is not None:
+        spec["deadline"] = {"days": row.deadline_days, "note": row.deadline_note}
+    if row.effective_from or row.effective_until:
+        spec["effective"] = {
+            key: value.isoformat()
+            for key, value in (("from", row.effective_from), ("until", row.effective_until))
+            if value is not None
+        }
+    return spec
+
+
+def meta_spec(label: str) -> dict[str, Any]:
+    return {
+        "version": label,
+        "city": {"ja": settings.CITY_NAME_JA, "en": settings.CITY_NAME_EN},
+        "life_events": [{"code": e.code, "ja": e.name_ja, "en": e.name_en} for e in LifeEvent.objects.all()],
+        "departments": [
+            {"code": d.code, "ja": d.name_ja, "en": d.name_en}
+            for d in Department.objects.order_by("sort_order")
+        ],
+    }
+
+
+def build_from_database(label: str = "") -> Catalog:
+    rows = Procedure.objects.filter(active=True).select_related("department")
+    return catalog_from_data(meta_spec(label), [procedure_spec(row) for row in rows], "database")
+
+
+def current_catalog() -> Catalog:
+    """The active catalog. One indexed query per call; the rebuild happens once per change per process."""
+    global _cached
+    version = CatalogVersion.objects.filter(id=1).values_list("number", "label").first() or (0, "")
+    number, label = version
+    cached = _cached
+    if cached is not None and cached[0] == number:
+        return cached[1]
+    with _lock:
+        catalog = build_from_database(label)
+        _cached = (number, catalog)
+    return catalog
+
+
+def is_empty() -> bool:
+    return not Procedure.objects.filter(active=True).exists()
