@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "madoguchi.staff",
     "madoguchi.runtime",
     "madoguchi.catalog",
+    "madoguchi.navigator",
     "madoguchi.demo",
     "django.contrib.admin",
     "django.contrib.auth",

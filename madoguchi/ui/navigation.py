@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability
 from madoguchi.staff.roles import (
+    HANDLE_CASE,
+    HANDLE_DEPARTMENT_PROCEDURE,
     MANAGE_ORGANIZATION,
     MANAGE_STAFF,
     VIEW_AUDIT_LOG,
@@ -31,6 +33,7 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("ホーム"), "staff:home"),
+    NavItem(_("ライフイベント・ナビ"), "navigator:start", (HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)),
     NavItem(_("庁舎・窓口"), "organization:offices", (VIEW_DASHBOARDS, MANAGE_ORGANIZATION)),
     NavItem(_("職員管理"), "staff:staff-list", (MANAGE_STAFF,)),
     NavItem(_("監査ログ"), "audit:search", (VIEW_AUDIT_LOG,)),

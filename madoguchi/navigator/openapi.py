@@ -1,0 +1,183 @@
+"""The OpenAPI description of the plan API, with the published household-facts/v1 schema inside."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from madoguchi import __version__
+from madoguchi.rules.household import SCHEMA_PATH
+
+QUESTION = {
+    "type": "object",
+    "required": ["fact", "member_id", "text_ja", "text_en", "kind", "choices", "decides"],
+    "properties": {
+        "fact": {"type": "string", "examples": ["member.health_insurance"]},
+        "member_id": {"type": ["string", "null"]},
+        "text_ja": {"type": "string"},
+        "text_en": {"type": "string"},
+        "kind": {"enum": ["bool", "enum", "int", "str"]},
+        "choices": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"value": {"type": "string"}, "label": {"type": "string"}},
+            },
+        },
+        "decides": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+PROCEDURE = {
+    "type": "object",
+    "required": [
+        "code",
+        "name_ja",
+        "name_en",
+        "status",
+        "member_ids",
+        "reason",
+        "department",
+        "counter",
+        "minutes",
+    ],
+    "properties": {
+        "code": {"type": "string", "examples": ["kokuho-kanyu"]},
+        "name_ja": {"type": "string"},
+        "name_en": {"type": "string"},
+        "status": {"enum": ["required", "ask"]},
+        "member_ids": {"type": "array", "items": {"type": "string"}},
+        "ask_member_ids": {"type": "array", "items": {"type": "string"}},
+        "reason": {"type": "string"},
+        "department": {"type": "string"},
+        "counter": {"enum": ["one_stop", "department", "external"]},
+        "location": {
+            "type": "object",
+            "description": "Only with ?office=CODE: the queue at that office.",
+            "properties": {
+                "code": {"type": "string"},
+                "label": {"type": "string"},
+                "ticket_prefix": {"type": "string"},
+            },
+        },
+        "documents": {"type": "array", "items": {"type": "string"}},
+        "fee": {"type": ["integer", "null"]},
+        "deadline": {"type": ["string", "null"], "format": "date"},
+        "deadline_note": {"type": "string"},
+        "minutes": {"type": "integer"},
+        "order": {"type": "integer"},
+        "online": {"type": "boolean"},
+        "contractor_ok": {"type": "boolean"},
+        "reference_title": {"type": "string"},
+        "reference_url": {"type": "string"},
+        "questions": {"type": "array", "items": {"$ref": "#/components/schemas/Question"}},
+    },
+}
+
+PLAN = {
+    "type": "object",
+    "required": ["event", "event_date", "catalog_version", "procedures", "questions", "total_minutes"],
+    "properties": {
+        "event": {"type": "string"},
+        "event_date": {"type": "string", "format": "date"},
+        "catalog_version": {"type": "string"},
+        "procedures": {"type": "array", "items": {"$ref": "#/components/schemas/PlannedProcedure"}},
+        "questions": {"type": "array", "items": {"$ref": "#/components/schemas/Question"}},
+        "total_minutes": {"type": "integer"},
+        "not_applicable": {
+            "type": "array",
+            "description": "Only with ?explain=1: what was considered and why it does not apply.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "name_ja": {"type": "string"},
+                    "reason": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+ERRORS = {
+    "type": "object",
+    "required": ["errors"],
+    "properties": {
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["path", "message"],
+                "properties": {"path": {"type": "string"}, "message": {"type": "string"}},
+            },
+        }
+    },
+}
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    household = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    household.pop("$schema", None)
+    household.pop("$id", None)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "madoguchi plan API",
+            "version": __version__,
+            "description": "Household facts for one life event → every procedure it needs, with reasons.",
+        },
+        "paths": {
+            "/api/v1/plans": {
+                "post": {
+                    "operationId": "createPlan",
+                    "summary": "Compute the plan for household facts",
+                    "parameters": [
+                        {"name": "explain", "in": "query", "schema": {"type": "boolean"}},
+                        {
+                            "name": "office",
+                            "in": "query",
+                            "schema": {"type": "string"},
+                            "examples": {"chuo": {"value": "chuo"}},
+                        },
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/HouseholdFacts"}}
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "The plan",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Plan"}}
+                            },
+                        },
+                        "400": {
+                            "description": "Invalid facts, every error listed",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}
+                            },
+                        },
+                        "415": {
+                            "description": "Not JSON",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}
+                            },
+                        },
+                    },
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "HouseholdFacts": household,
+                "Plan": PLAN,
+                "PlannedProcedure": PROCEDURE,
+                "Question": QUESTION,
+                "Errors": ERRORS,
+            }
+        },
+    }

@@ -1,0 +1,154 @@
+"""The clerk's interview screen: answer the questions that matter, watch the plan, print the checklist."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.views.decorators.http import require_http_methods, require_POST
+
+from madoguchi.catalog.service import current_catalog
+from madoguchi.navigator.interview import InterviewState, facts_from_state, initial_state, state_from_post
+from madoguchi.navigator.locations import locate
+from madoguchi.rules.engine import ASK, REQUIRED, Plan, make_plan
+from madoguchi.rules.facts import EVENTS, FACTS, HEALTH_INSURANCE, RELATIONSHIP, SCHOOL, Kind
+from madoguchi.rules.household import InvalidFacts
+from madoguchi.staff.models import Staff
+from madoguchi.staff.permissions import has_capability
+from madoguchi.staff.roles import HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE
+from madoguchi.ui.htmx import HtmxHttpRequest
+
+MEMBER_PATH = re.compile(r"^members\[(\d+)\]\.?(\w*)")
+
+
+def _clerk(request: HttpRequest) -> Staff:
+    user = request.user
+    if not isinstance(user, Staff) or not (
+        has_capability(user, HANDLE_CASE) or has_capability(user, HANDLE_DEPARTMENT_PROCEDURE)
+    ):
+        raise PermissionDenied
+    return user
+
+
+def _event(event: str) -> str:
+    if event not in EVENTS:
+        raise Http404
+    return event
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    _clerk(request)
+    catalog = current_catalog()
+    return render(request, "navigator/start.html", {"life_events": catalog.life_events})
+
+
+def _fact_field(fact_name: str, member_id: str | None, state: InterviewState) -> dict[str, Any]:
+    fact = FACTS[fact_name]
+    if member_id is None:
+        name, value = f"h-{fact.key}", state.household.get(fact.key, "")
+    else:
+        member = next(m for m in state.members if m.member_id == member_id)
+        name, value = f"m-{member.index}-f-{fact.key}", member.answers.get(fact.key, "")
+    choices = list(fact.values.items()) if fact.kind is Kind.ENUM else [("yes", "はい"), ("no", "いいえ")]
+    return {"fact": fact, "name": name, "value": value, "choices": choices, "member_id": member_id}
+
+
+def _context(request: HttpRequest, state: InterviewState, staff: Staff) -> dict[str, Any]:
+    member_errors: dict[int, dict[str, str]] = {}
+    form_errors: dict[str, str] = {}
+    plan: Plan | None = None
+    try:
+        plan = make_plan(current_catalog(), facts_from_state(state))
+    except InvalidFacts as error:
+        for problem in error.errors:
+            match = MEMBER_PATH.match(problem.path)
+            if match and int(match.group(1)) < len(state.members):
+                member = state.members[int(match.group(1))]
+                member_errors.setdefault(member.index, {})[match.group(2) or "id"] = problem.message
+            else:
+                form_errors[problem.path.split(".")[0].split("[")[0]] = problem.message
+    # Questions: the facts already answered stay on screen; the plan adds the ones still deciding something.
+    asked: list[dict[str, Any]] = []
+    seen: set[tuple[str, str | None]] = set()
+    for member in state.members:
+        for key in member.answers:
+            seen.add((f"member.{key}", member.member_id))
+            asked.append(_fact_field(f"member.{key}", member.member_id, state))
+    for key in state.household:
+        seen.add((f"household.{key}", None))
+        asked.append(_fact_field(f"household.{key}", None, state))
+    open_questions = []
+    if plan is not None:
+        for question in plan.questions:
+            if question.fact == "moved_from.kind" or (question.fact, question.member_id) in seen:
+                continue
+            item = _fact_field(question.fact, question.member_id, state)
+            item["decides"] = question.decides
+            open_questions.append(item)
+    names = state.names()
+    for item in asked + open_questions:
+        item["who"] = names.get(item["member_id"] or "", "")
+    for member in state.members:
+        member.errors = member_errors.get(member.index, {})
+    locations = locate(plan, staff.office) if plan else {}
+
+    def items(status: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "procedure": p,
+                "location": locations[p.code],
+                "who": "、".join(names.get(m, m) for m in p.member_ids),
+            }
+            for p in (plan.procedures if plan else ())
+            if p.status == status
+        ]
+
+    return {
+        "state": state,
+        "event_label": dict(EVENTS)[state.event],
+        "plan": plan,
+        "required": items(REQUIRED),
+        "ask": items(ASK),
+        "answered": asked,
+        "open_questions": open_questions,
+        "form_errors": form_errors,
+        "relationships": list(RELATIONSHIP.items()),
+        "insurances": list(HEALTH_INSURANCE.items()),
+        "schools": list(SCHOOL.items()),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interview(request: HtmxHttpRequest, event: str) -> HttpResponse:
+    staff = _clerk(request)
+    event = _event(event)
+    if request.method == "POST":
+        state = state_from_post(event, request.POST)
+    else:
+        state = initial_state(event, timezone.localdate())
+    context = _context(request, state, staff)
+    template = "navigator/interview.html#workspace" if request.htmx else "navigator/interview.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def checklist(request: HttpRequest, event: str) -> HttpResponse:
+    """The resident's checklist as a printable A4 page, in Japanese or (lang=en) English."""
+    staff = _clerk(request)
+    state = state_from_post(_event(event), request.POST)
+    language = "en" if request.POST.get("lang") == "en" else "ja"
+    with translation.override(language):
+        context = _context(request, state, staff)
+        context["language"] = language
+        context["printed_at"] = timezone.localtime()
+        context["office"] = staff.office
+        status = 200 if context["plan"] is not None else 400
+        return render(request, "navigator/checklist.html", context, status=status)
