@@ -22,7 +22,7 @@ def locate(plan: Plan, office: Office | None) -> dict[str, Location]:
     queues = list(Queue.objects.filter(office=office).select_related("department")) if office else []
     one_stop = next((q for q in queues if q.code == Queue.ONE_STOP_CODE), None)
     by_department = {
-        q.department.code: q for q in queues if q.department_id and q.kind == Queue.Kind.DEPARTMENT
+        q.department.code: q for q in queues if q.department is not None and q.kind == Queue.Kind.DEPARTMENT
     }
     locations: dict[str, Location] = {}
     for procedure in plan.procedures:
