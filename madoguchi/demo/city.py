@@ -10,13 +10,10 @@ import yaml
 from django.db import transaction
 
 from madoguchi.audit.chain import SystemActor
-from madoguchi.organization.actions import (
-    do_upsert_counter,
-    do_upsert_department,
-    do_upsert_office,
-    do_upsert_queue,
-)
+from madoguchi.catalog.actions import do_load_catalog
+from madoguchi.organization.actions import do_upsert_counter, do_upsert_office, do_upsert_queue
 from madoguchi.organization.models import Department, Office
+from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR
 from madoguchi.staff.actions import do_create_staff, do_update_staff
 from madoguchi.staff.models import Staff
 
@@ -66,16 +63,12 @@ def _load_queues(office: Office, queues: list[dict[str, Any]], departments: dict
 
 
 def load_demo_city() -> list[DemoLogin]:
-    """Create or update みなと市. Idempotent: a second run writes nothing and keeps changed passwords."""
+    """Create or update みなと市 and its catalog. Idempotent: a rerun writes nothing, keeps passwords."""
     data = load_demo_data()
     logins: list[DemoLogin] = []
     with transaction.atomic():
-        departments = {
-            spec["code"]: do_upsert_department(
-                ACTOR, code=spec["code"], name_ja=spec["name_ja"], name_en=spec["name_en"], sort_order=order
-            )
-            for order, spec in enumerate(data["departments"])
-        }
+        do_load_catalog(ACTOR, DEFAULT_CATALOG_DIR)  # the departments and procedures of the city
+        departments = {department.code: department for department in Department.objects.all()}
         offices: dict[str, Office] = {}
         for order, spec in enumerate(data["offices"]):
             offices[spec["code"]] = do_upsert_office(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -374,7 +374,9 @@ def _as_mappings(value: Any) -> Any:
     return value
 
 
-def catalog_from_data(meta: Mapping[str, Any], procedures: list[Mapping[str, Any]], source: str) -> Catalog:
+def catalog_from_data(
+    meta: Mapping[str, Any], procedures: Sequence[Mapping[str, Any]], source: str
+) -> Catalog:
     """Build a catalog from plain data, e.g. the database rows edited by a manager."""
     return build_catalog(_as_mappings(meta), source, [(source, _as_mappings(procedures))])
 

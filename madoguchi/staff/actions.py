@@ -20,6 +20,8 @@ from madoguchi.staff.roles import (
     role_group_name,
 )
 
+# Roles that open the admin site: administrators (organisation) and managers (the catalog).
+ADMIN_SITE_ROLES = frozenset({Role.ADMINISTRATOR, Role.MANAGER})
 ASSIGNMENT_FIELDS = ["last_name", "first_name", "email", "role", "office", "department"]
 STAFF_AUDIT_FIELDS = ["username", *ASSIGNMENT_FIELDS, "is_active"]
 
@@ -99,7 +101,7 @@ def do_create_staff(
         role=role,
         office=office,
         department=department,
-        is_staff=role == Role.ADMINISTRATOR,
+        is_staff=role in ADMIN_SITE_ROLES,
     )
     _validate_new_password(password, staff, "password")
     staff.set_password(password)
@@ -128,7 +130,7 @@ def do_update_staff(
         before = snapshot(staff, STAFF_AUDIT_FIELDS)
         staff.last_name, staff.first_name, staff.email = last_name, first_name, email
         staff.role, staff.office, staff.department = role, office, department
-        staff.is_staff = role == Role.ADMINISTRATOR
+        staff.is_staff = role in ADMIN_SITE_ROLES
         staff.save(update_fields=[*ASSIGNMENT_FIELDS, "is_staff", "updated_at"])
         _apply_role(staff)
         after = snapshot(staff, STAFF_AUDIT_FIELDS)

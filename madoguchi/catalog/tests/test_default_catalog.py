@@ -1,0 +1,76 @@
+"""The default catalog of みなと市: complete, referenced, and right for the scenarios a clerk can read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR, Catalog, load_catalog
+from madoguchi.rules.engine import ASK, REQUIRED, make_plan
+from madoguchi.rules.facts import EVENTS
+
+CORE = Path(__file__).resolve().parents[2] / "rules" / "schemas" / "core-procedures.yaml"
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog(DEFAULT_CATALOG_DIR)
+
+
+def core_procedures() -> dict[str, Any]:
+    return dict(yaml.safe_load(CORE.read_text(encoding="utf-8"))["procedures"])
+
+
+def test_every_core_code_is_in_the_catalog_as_published(catalog: Catalog) -> None:
+    for code, core in core_procedures().items():
+        procedure = catalog.procedure(code)
+        assert (procedure.department, procedure.counter) == (core["department"], core["counter"]), code
+
+
+def test_catalog_size_departments_and_events(catalog: Catalog) -> None:
+    assert len(catalog.procedures) >= 60
+    assert len({p.department for p in catalog.procedures}) >= 12
+    covered = {event for p in catalog.procedures for event in p.events}
+    assert covered == set(EVENTS)
+    assert {e.code for e in catalog.life_events} == set(EVENTS)
+
+
+def test_every_procedure_has_a_reference_and_reasons(catalog: Catalog) -> None:
+    for procedure in catalog.procedures:
+        assert procedure.reference.title, procedure.code
+        assert procedure.name_en, procedure.code
+        assert all(rule.reason for rule in procedure.rules), procedure.code
+
+
+def load_scenarios() -> list[Any]:
+    scenarios = []
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        for scenario in yaml.safe_load(path.read_text(encoding="utf-8")):
+            scenarios.append(pytest.param(scenario, id=f"{path.stem}: {scenario['name']}"))
+    return scenarios
+
+
+def test_there_are_enough_scenarios_for_every_event() -> None:
+    scenarios = [p.values[0] for p in load_scenarios()]
+    assert len(scenarios) >= 40
+    assert {s["facts"]["event"] for s in scenarios} == set(EVENTS)
+
+
+@pytest.mark.parametrize("scenario", load_scenarios())
+def test_scenario(catalog: Catalog, scenario: dict[str, Any]) -> None:
+    plan = make_plan(catalog, scenario["facts"])
+    by_code = {p.code: p for p in plan.procedures}
+    required = {code for code, p in by_code.items() if p.status == REQUIRED}
+    missing = sorted(set(scenario.get("required", [])) - required)
+    assert not missing, f"should be required: {missing}; plan: {sorted(by_code)}"
+    unexpected = sorted(set(scenario.get("absent", [])) & set(by_code))
+    assert not unexpected, f"should not appear: {unexpected}"
+    for code in scenario.get("ask", []):
+        assert code in by_code, f"{code} should be asked about"
+        assert by_code[code].status == ASK, f"{code} should be 'ask', is {by_code[code].status}"
+    for code, members in scenario.get("required_members", {}).items():
+        assert sorted(by_code[code].member_ids) == sorted(members), code

@@ -1,0 +1,21 @@
+"""The vendored contracts are the published ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "domain"
+VENDORED = ROOT / "madoguchi" / "rules" / "schemas"
+
+
+@pytest.mark.parametrize(
+    ("published", "vendored"),
+    [("household.schema.json", "household-facts-v1.json"), ("core-procedures.yaml", "core-procedures.yaml")],
+)
+def test_vendored_contract_matches_the_published_one(published: str, vendored: str) -> None:
+    if not SHARED.is_dir():
+        pytest.skip(f"the published contracts are not beside this checkout ({SHARED})")
+    assert (VENDORED / vendored).read_text(encoding="utf-8") == (SHARED / published).read_text(encoding="utf-8")
