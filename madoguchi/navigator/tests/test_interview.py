@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from madoguchi.staff.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+FAMILY_FORM = {
+    "event_date": "2026-04-01",
+    "moved_from": "other_municipality",
+    "m-0-label": "父",
+    "m-0-relationship": "head",
+    "m-0-birth_date": "1988-05-10",
+    "m-0-subject": "on",
+    "m-1-label": "母",
+    "m-1-relationship": "spouse",
+    "m-1-birth_date": "1990-02-03",
+    "m-1-subject": "on",
+    "m-2-label": "長女",
+    "m-2-relationship": "child",
+    "m-2-birth_date": "2018-06-20",
+    "m-2-subject": "on",
+}
+
+
+def test_start_lists_the_ten_life_events(staff_of: Any, signed_in: Any) -> None:
+    html = signed_in(staff_of(Role.CONTRACTOR_CLERK)).get("/navigator/").content.decode()
+    for name in ["転入", "出生", "死亡（おくやみ）", "社会保険の喪失（退職など）"]:
+        assert name in html
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.CENTER_APPROVER, Role.CONCIERGE])
+def test_the_navigator_is_for_counter_staff(staff_of: Any, signed_in: Any, role: Role) -> None:
+    assert signed_in(staff_of(role)).get("/navigator/").status_code == 403
+
+
+def test_questions_appear_only_when_they_decide_something(staff_of: Any, signed_in: Any) -> None:
+    # given: a family whose insurance is not known yet
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    # when
+    html = client.post("/navigator/tennyu/", FAMILY_FORM).content.decode()
+    # then: the insurance question is asked for each member, nothing about pregnancy or care for a child
+    assert 'name="m-0-f-health_insurance"' in html
+    assert 'name="m-2-f-health_insurance"' in html
+    assert 'name="m-2-f-care_certified"' not in html
+    assert "転入届" in html
+    # when the answer is given, the question moves to the answered facts and the plan is decided
+    answered = {
+        **FAMILY_FORM,
+        "m-0-f-health_insurance": "national",
+        "m-1-f-health_insurance": "national",
+        "m-2-f-health_insurance": "national",
+    }
+    html = client.post("/navigator/tennyu/", answered).content.decode()
+    assert "確認済みの事項" in html
+    assert "国民健康保険 加入" in html
+
+
+def test_htmx_updates_only_the_workspace(staff_of: Any, signed_in: Any) -> None:
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    response = client.post("/navigator/tennyu/", FAMILY_FORM, headers={"hx-request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="workspace"')
+    assert "<header" not in html
+
+
+def test_adding_and_removing_members(staff_of: Any, signed_in: Any) -> None:
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    html = client.post("/navigator/tennyu/", {**FAMILY_FORM, "add_member": "1"}).content.decode()
+    assert 'name="m-3-birth_date"' in html
+    html = client.post("/navigator/tennyu/", {**FAMILY_FORM, "m-2-remove": "1"}).content.decode()
+    assert 'name="m-2-birth_date"' not in html
+
+
+def test_a_wrong_birth_date_is_shown_next_to_the_member(staff_of: Any, signed_in: Any) -> None:
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    html = client.post("/navigator/tennyu/", {**FAMILY_FORM, "m-2-birth_date": "2030-01-01"}).content.decode()
+    assert "birth date is after the event date" in html
+
+
+def test_checklist_prints_in_japanese_and_english(staff_of: Any, signed_in: Any) -> None:
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    answered = {**FAMILY_FORM, "m-0-f-health_insurance": "national"}
+    ja = client.post("/navigator/tennyu/checklist/", {**answered, "lang": "ja"}).content.decode()
+    assert '<html lang="ja">' in ja and "転入届" in ja and "中央区役所" in ja
+    en = client.post("/navigator/tennyu/checklist/", {**answered, "lang": "en"}).content.decode()
+    assert '<html lang="en">' in en and "Moving-in notification" in en
+
+
+def test_unknown_event_is_404(staff_of: Any, signed_in: Any) -> None:
+    assert signed_in(staff_of(Role.ONESTOP_CLERK)).get("/navigator/holiday/").status_code == 404
