@@ -18,4 +18,5 @@ VENDORED = ROOT / "madoguchi" / "rules" / "schemas"
 def test_vendored_contract_matches_the_published_one(published: str, vendored: str) -> None:
     if not SHARED.is_dir():
         pytest.skip(f"the published contracts are not beside this checkout ({SHARED})")
-    assert (VENDORED / vendored).read_text(encoding="utf-8") == (SHARED / published).read_text(encoding="utf-8")
+    expected = (SHARED / published).read_text(encoding="utf-8")
+    assert (VENDORED / vendored).read_text(encoding="utf-8") == expected

@@ -85,9 +85,12 @@ def test_checklist_prints_in_japanese_and_english(staff_of: Any, signed_in: Any)
     client = signed_in(staff_of(Role.ONESTOP_CLERK))
     answered = {**FAMILY_FORM, "m-0-f-health_insurance": "national"}
     ja = client.post("/navigator/tennyu/checklist/", {**answered, "lang": "ja"}).content.decode()
-    assert '<html lang="ja">' in ja and "転入届" in ja and "中央区役所" in ja
+    assert '<html lang="ja">' in ja
+    assert "転入届" in ja
+    assert "中央区役所" in ja
     en = client.post("/navigator/tennyu/checklist/", {**answered, "lang": "en"}).content.decode()
-    assert '<html lang="en">' in en and "Moving-in notification" in en
+    assert '<html lang="en">' in en
+    assert "Moving-in notification" in en
 
 
 def test_unknown_event_is_404(staff_of: Any, signed_in: Any) -> None:
