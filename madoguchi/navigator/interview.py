@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import QueryDict
 
-from madoguchi.rules.facts import FACTS, HOUSEHOLD_INPUT_FACTS, MEMBER_INPUT_FACTS, MOVE_EVENTS, Kind
+from madoguchi.rules.facts import FACTS, HOUSEHOLD_INPUT_FACTS, MEMBER_INPUT_FACTS, MOVE_EVENTS, RELATIONSHIP, Kind
 
 MAX_MEMBERS = 20
 BOOL_VALUES = {"yes": True, "no": False}
@@ -35,7 +35,11 @@ class MemberState:
 
     @property
     def display(self) -> str:
-        return self.label or self.member_id
+        """How the clerk named the member, else the relationship (世帯主, 子 …) and the member's number."""
+        if self.label:
+            return self.label
+        relationship = RELATIONSHIP.get(self.relationship, "")
+        return f"{relationship}（{self.member_id}）" if relationship else self.member_id
 
 
 @dataclass

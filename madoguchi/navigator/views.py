@@ -59,6 +59,16 @@ def _fact_field(fact_name: str, member_id: str | None, state: InterviewState) ->
     return {"fact": fact, "name": name, "value": value, "choices": choices, "member_id": member_id}
 
 
+def _grouped(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Questions grouped by fact (one heading, one row per member), most decisive facts first."""
+    groups: dict[str, dict[str, Any]] = {}
+    for item in items:
+        group = groups.setdefault(item["fact"].name, {"fact": item["fact"], "items": [], "decides": set()})
+        group["items"].append(item)
+        group["decides"].update(item.get("decides", ()))
+    return sorted(groups.values(), key=lambda g: -len(g["decides"]))
+
+
 def _context(request: HttpRequest, state: InterviewState, staff: Staff) -> dict[str, Any]:
     member_errors: dict[int, dict[str, str]] = {}
     form_errors: dict[str, str] = {}
@@ -111,6 +121,8 @@ def _context(request: HttpRequest, state: InterviewState, staff: Staff) -> dict[
 
     return {
         "state": state,
+        "question_groups": _grouped(open_questions),
+        "answered_groups": _grouped(asked),
         "event_label": dict(EVENTS)[state.event],
         "plan": plan,
         "required": items(REQUIRED),

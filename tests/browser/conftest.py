@@ -61,9 +61,12 @@ def page(browser: Any) -> Iterator[Any]:
 def screenshot(page: Any) -> Any:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(name: str) -> Path:
-        path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
+    class Screenshot:
+        directory = SCREENSHOTS
 
-    return take
+        def __call__(self, name: str) -> Path:
+            path = SCREENSHOTS / f"{name}.png"
+            page.screenshot(path=str(path), full_page=True)
+            return path
+
+    return Screenshot()

@@ -1,0 +1,68 @@
+"""A clerk walks a family of five through moving in and prints the resident's checklist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.test_roles import sign_in
+from tests.live import RunningServer
+
+pytestmark = pytest.mark.browser
+
+FAMILY = [
+    # label, relationship, birth date, health insurance
+    ("父", "head", "1984-07-01", "national"),
+    ("母", "spouse", "1986-01-15", "national"),
+    ("長男", "child", "2012-05-05", "national"),
+    ("長女", "child", "2017-10-10", "national"),
+    ("祖母", "parent", "1950-03-03", "late_elderly"),
+]
+
+
+def settle(page: Any) -> None:
+    """Wait until htmx has sent and applied every request the last action started."""
+    page.wait_for_timeout(150)
+    page.wait_for_function("() => document.querySelector('.htmx-request') === null")
+
+
+def test_five_person_move_in_and_checklist(page: Any, live: RunningServer, screenshot: Any) -> None:
+    sign_in(page, live.url, "clerk")
+    page.wait_for_url("**/home/onestop_clerk/")
+    page.get_by_role("link", name="ライフイベント・ナビ", exact=True).first.click()
+    page.get_by_role("link", name="転入").click()
+    page.wait_for_url("**/navigator/tennyu/")
+
+    page.get_by_label("届出の事由が生じた日").fill("2026-04-01")
+    page.get_by_label("他の市区町村").check()
+    for index, (label, relationship, birth, _insurance) in enumerate(FAMILY):
+        if index > 0:
+            page.get_by_role("button", name="世帯の方を追加").click()
+            page.locator(f"#m-{index}-label").wait_for()
+            settle(page)
+        page.locator(f"#m-{index}-label").fill(label)
+        page.locator(f"#m-{index}-relationship").select_option(relationship)
+        page.locator(f"#m-{index}-birth_date").fill(birth)
+        page.locator(f"#m-{index}-birth_date").dispatch_event("change")
+        settle(page)
+
+    # the plan already lists the move-in notification; insurance is asked for each member
+    plan = page.locator("#plan-panel")
+    assert "転入届" in plan.inner_text(), page.locator("#form-problems").inner_text()
+    for index, (_label, _rel, _birth, insurance) in enumerate(FAMILY):
+        page.locator(f"#m-{index}-f-health_insurance").select_option(insurance)
+        settle(page)
+    screenshot("navigator-5-person-tennyu")
+    text = plan.inner_text()
+    for name in ["国民健康保険 加入", "後期高齢者医療", "児童手当", "転入学"]:
+        assert name in text, name
+
+    with page.expect_popup() as popup_info:
+        page.get_by_role("button", name="チェックリストを印刷").click()
+    checklist = popup_info.value
+    checklist.wait_for_load_state()
+    assert "転入の手続チェックリスト" in checklist.locator("h1").inner_text()
+    assert checklist.locator("tbody tr").count() >= 8
+    checklist.screenshot(path=str(screenshot.directory / "checklist-tennyu.png"), full_page=True)
+    checklist.pdf(path=str(screenshot.directory / "checklist-tennyu.pdf"), format="A4", print_background=True)
