@@ -36,7 +36,9 @@ class ProcedureForm(forms.ModelForm):
     documents_text = forms.CharField(
         label=_("持ち物（1行に1つ）"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    reference_url = forms.URLField(label=_("根拠のURL"), required=False, assume_scheme="https", max_length=300)
+    reference_url = forms.URLField(
+        label=_("根拠のURL"), required=False, assume_scheme="https", max_length=300
+    )
     after_text = forms.CharField(label=_("先に行う手続のコード（空白区切り）"), required=False)
 
     class Meta:

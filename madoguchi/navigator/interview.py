@@ -13,7 +13,14 @@ from typing import Any
 
 from django.http import QueryDict
 
-from madoguchi.rules.facts import FACTS, HOUSEHOLD_INPUT_FACTS, MEMBER_INPUT_FACTS, MOVE_EVENTS, RELATIONSHIP, Kind
+from madoguchi.rules.facts import (
+    FACTS,
+    HOUSEHOLD_INPUT_FACTS,
+    MEMBER_INPUT_FACTS,
+    MOVE_EVENTS,
+    RELATIONSHIP,
+    Kind,
+)
 
 MAX_MEMBERS = 20
 BOOL_VALUES = {"yes": True, "no": False}
