@@ -11,14 +11,12 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.audit.admin import AuditedModelAdmin
-from madoguchi.catalog.actions import bump_version
+from madoguchi.catalog.actions import PROCEDURE_FIELDS, bump_version
 from madoguchi.catalog.models import Procedure
 from madoguchi.catalog.service import meta_spec, procedure_spec
 from madoguchi.rules.catalog import CatalogError, catalog_from_data
 from madoguchi.rules.facts import EVENTS
-from madoguchi.staff.models import Staff
-from madoguchi.staff.permissions import has_capability
+from madoguchi.staff.admin import CapabilityModelAdmin
 from madoguchi.staff.roles import EDIT_CATALOG
 
 
@@ -45,25 +43,7 @@ class ProcedureForm(forms.ModelForm):
         model = Procedure
         fields = [
             "code",
-            "name_ja",
-            "name_en",
-            "department",
-            "counter",
-            "events",
-            "concerns",
-            "fee",
-            "minutes_base",
-            "minutes_per_member",
-            "deadline_days",
-            "deadline_note",
-            "online",
-            "contractor_ok",
-            "order",
-            "reference_title",
-            "reference_url",
-            "effective_from",
-            "effective_until",
-            "active",
+            *(f for f in PROCEDURE_FIELDS if f not in {"rules", "documents", "after", "source_file"}),
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -120,27 +100,13 @@ class ProcedureForm(forms.ModelForm):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(AuditedModelAdmin):
+class ProcedureAdmin(CapabilityModelAdmin):
+    capability = EDIT_CATALOG
     form = ProcedureForm
     list_display = ["code", "name_ja", "department", "counter", "order", "active"]
     list_filter = ["department", "counter", "active"]
     search_fields = ["code", "name_ja", "name_en"]
     readonly_fields = ["source_file"]
-
-    def _allowed(self, request: HttpRequest) -> bool:
-        return isinstance(request.user, Staff) and has_capability(request.user, EDIT_CATALOG)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
 
     def save_model(
         self, request: HttpRequest, obj: models.Model, form: forms.ModelForm, change: bool

@@ -1,34 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from madoguchi.audit.admin import AuditedModelAdmin
 from madoguchi.organization.models import Counter, Department, Office, Queue
-from madoguchi.staff.models import Staff
-from madoguchi.staff.permissions import has_capability
+from madoguchi.staff.admin import CapabilityModelAdmin
 from madoguchi.staff.roles import MANAGE_ORGANIZATION
 
 
-class OrganizationAdmin(AuditedModelAdmin):
-    """Only staff holding the organisation capability see or change these records."""
-
-    def _allowed(self, request: HttpRequest) -> bool:
-        return isinstance(request.user, Staff) and has_capability(request.user, MANAGE_ORGANIZATION)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
+class OrganizationAdmin(CapabilityModelAdmin):
+    capability = MANAGE_ORGANIZATION
 
 
 @admin.register(Office)
