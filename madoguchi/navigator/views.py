@@ -59,6 +59,14 @@ def _fact_field(fact_name: str, member_id: str | None, state: InterviewState) ->
     return {"fact": fact, "name": name, "value": value, "choices": choices, "member_id": member_id}
 
 
+def _event_label(event: str) -> str:
+    """The life event's name from the catalog, in the active language."""
+    for named in current_catalog().life_events:
+        if named.code == event:
+            return named.name_en if translation.get_language() == "en" and named.name_en else named.name_ja
+    return EVENTS[event]
+
+
 def _grouped(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Questions grouped by fact (one heading, one row per member), most decisive facts first."""
     groups: dict[str, dict[str, Any]] = {}
@@ -123,7 +131,7 @@ def _context(request: HttpRequest, state: InterviewState, staff: Staff) -> dict[
         "state": state,
         "question_groups": _grouped(open_questions),
         "answered_groups": _grouped(asked),
-        "event_label": dict(EVENTS)[state.event],
+        "event_label": _event_label(state.event),
         "plan": plan,
         "required": items(REQUIRED),
         "ask": items(ASK),
