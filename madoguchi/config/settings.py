@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "madoguchi.runtime",
     "madoguchi.catalog",
     "madoguchi.navigator",
+    "madoguchi.cases",
     "madoguchi.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -174,3 +175,6 @@ LOGGING = {
 # --- The installation's city (shown in the header). Policy choices of the city are data, not settings.
 CITY_NAME_JA = env.str("MADOGUCHI_CITY_NAME_JA", default="みなと市")
 CITY_NAME_EN = env.str("MADOGUCHI_CITY_NAME_EN", default="Minato City")
+
+# --- My Number encryption keys (Fernet, comma-separated, first encrypts). See madoguchi/cases/crypto.py.
+MY_NUMBER_KEYS = env.str("MADOGUCHI_MY_NUMBER_KEYS", default="")

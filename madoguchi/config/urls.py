@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("madoguchi.audit.urls")),
     path("offices/", include("madoguchi.organization.urls")),
     path("navigator/", include("madoguchi.navigator.urls")),
+    path("cases/", include("madoguchi.cases.urls")),
     path("api/v1/", include("madoguchi.navigator.urls_api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -33,6 +33,7 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("ホーム"), "staff:home"),
+    NavItem(_("受付案件"), "cases:list", (HANDLE_CASE,)),
     NavItem(_("ライフイベント・ナビ"), "navigator:start", (HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)),
     NavItem(_("庁舎・窓口"), "organization:offices", (VIEW_DASHBOARDS, MANAGE_ORGANIZATION)),
     NavItem(_("職員管理"), "staff:staff-list", (MANAGE_STAFF,)),

@@ -1,0 +1,270 @@
+"""Every write to a one-stop case. Each state change is an action with its own error and a timestamp."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from madoguchi.audit.chain import AuditActor, record
+from madoguchi.cases import crypto
+from madoguchi.cases.models import Case, CaseCounter, CaseTransition, Person
+from madoguchi.organization.models import Office
+from madoguchi.rules.engine import Plan
+from madoguchi.staff.models import Staff
+from madoguchi.staff.permissions import require
+from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER, SUBMIT_CASE
+
+State = Case.State
+
+# Which transitions exist, and the action that performs each.
+TRANSITIONS: dict[str, set[str]] = {
+    State.DRAFT: {State.INTERVIEWING, State.CANCELLED},
+    State.INTERVIEWING: {State.READY_FOR_SIGNATURE, State.CANCELLED},
+    State.READY_FOR_SIGNATURE: {State.INTERVIEWING, State.SUBMITTED, State.CANCELLED},
+    State.SUBMITTED: set(),
+    State.CANCELLED: set(),
+}
+STAMP = {
+    State.INTERVIEWING: "interviewing_at",
+    State.READY_FOR_SIGNATURE: "ready_at",
+    State.SUBMITTED: "submitted_at",
+    State.CANCELLED: "cancelled_at",
+}
+
+
+class CaseStateError(Exception):
+    """The case is not in a state that allows the action."""
+
+    def __init__(self, case: Case, target: str) -> None:
+        message = _("受付案件 %(number)s は「%(state)s」のため、この操作はできません。") % {
+            "number": case.number,
+            "state": case.get_state_display(),
+        }
+        super().__init__(message)
+        self.message = message
+        self.target = target
+
+
+class CaseNotReady(Exception):
+    """The case lacks what the next state needs (e.g. a plan without unanswered questions)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class PersonDetails:
+    """One person as the clerk entered it, already normalised by the input validators."""
+
+    member_id: str
+    relationship: str
+    family_name: str
+    given_name: str
+    birth_date: date
+    sex: str
+    family_name_kana: str = ""
+    given_name_kana: str = ""
+    name_roman: str = ""
+    nationality: str = "JP"
+    my_number: str = ""  # empty: keep what is stored
+    is_subject: bool = True
+    is_notifier: bool = False
+    health_insurance: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CaseDetails:
+    event_date: date
+    address: dict[str, str]
+    previous_address: dict[str, str]
+    moved_from_kind: str
+    contact_phone: str
+    household_facts: dict[str, Any]
+    people: list[PersonDetails]
+    documents_checked: list[str] = field(default_factory=list)
+
+
+def _transition(actor: AuditActor, case: Case, target: str) -> Case:
+    """Lock the case, check the transition, stamp and record it. Call inside a transaction."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if target not in TRANSITIONS[locked.state]:
+        raise CaseStateError(locked, target)
+    now = timezone.now()
+    before = locked.state
+    locked.state = target
+    fields = ["state", "updated_at"]
+    stamp = STAMP.get(target)
+    if stamp:
+        setattr(locked, stamp, now)
+        fields.append(stamp)
+    locked.save(update_fields=fields)
+    CaseTransition.objects.create(
+        case=locked, from_state=before, to_state=target, at=now, actor=actor.audit_name
+    )
+    record(actor, f"case.{target}", locked, before={"state": before}, after={"state": target})
+    return locked
+
+
+def _next_number(office: Office) -> str:
+    """Case numbers per office and business day: chuo-20261124-0007. Locked counter row, no gaps."""
+    today = timezone.localdate()
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(office=office, day=today)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{office.code}-{today:%Y%m%d}-{counter.last:04d}"
+
+
+def do_create_case(actor: AuditActor, *, office: Office, event: str, event_date: date) -> Case:
+    require(actor, HANDLE_CASE)
+    with transaction.atomic():
+        case = Case.objects.create(
+            number=_next_number(office),
+            office=office,
+            event=event,
+            event_date=event_date,
+            created_by=actor if isinstance(actor, Staff) else None,
+        )
+        record(actor, "case.create", case, after={"event": event, "office": office.code})
+    return case
+
+
+def do_save_case_details(actor: AuditActor, case: Case, details: CaseDetails) -> Case:
+    """Store what the clerk entered (each fact once). Starts the interview if the case was a draft."""
+    require(actor, HANDLE_CASE)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if not locked.editable:
+            raise CaseStateError(locked, State.INTERVIEWING)
+        if locked.state == State.DRAFT:
+            locked = _transition(actor, locked, State.INTERVIEWING)
+        locked.event_date = details.event_date
+        locked.address = details.address
+        locked.previous_address = details.previous_address
+        locked.moved_from_kind = details.moved_from_kind
+        locked.contact_phone = details.contact_phone
+        locked.household_facts = details.household_facts
+        locked.documents_checked = details.documents_checked
+        locked.save(
+            update_fields=[
+                "event_date",
+                "address",
+                "previous_address",
+                "moved_from_kind",
+                "contact_phone",
+                "household_facts",
+                "documents_checked",
+                "updated_at",
+            ]
+        )
+        existing = {p.member_id: p for p in locked.people.all()}
+        kept: set[str] = set()
+        for position, details_person in enumerate(details.people):
+            person = existing.get(details_person.member_id) or Person(
+                case=locked, member_id=details_person.member_id
+            )
+            for name in [
+                "relationship",
+                "family_name",
+                "given_name",
+                "family_name_kana",
+                "given_name_kana",
+                "name_roman",
+                "birth_date",
+                "sex",
+                "nationality",
+                "is_subject",
+                "is_notifier",
+                "health_insurance",
+                "facts",
+            ]:
+                setattr(person, name, getattr(details_person, name))
+            person.position = position
+            if details_person.my_number:
+                person.my_number_encrypted = crypto.encrypt(details_person.my_number)
+            person.save()
+            if details_person.my_number:
+                record(actor, "case.my_number.store", person, extra={"case": locked.number})
+            kept.add(person.member_id)
+        removed = [p for member_id, p in existing.items() if member_id not in kept]
+        for person in removed:
+            person.delete()
+        record(
+            actor,
+            "case.details.save",
+            locked,
+            after={
+                "people": len(details.people),
+                "removed": len(removed),
+                "documents": len(details.documents_checked),
+            },
+        )
+    return locked
+
+
+def do_mark_ready_for_signature(
+    actor: AuditActor, case: Case, *, plan: Plan, handwritten_before: int, handwritten_now: int
+) -> Case:
+    """The plan is settled and the forms are printed: the resident signs next."""
+    require(actor, HANDLE_CASE)
+    asked = [p.name_ja for p in plan.procedures if p.status == "ask"]
+    if asked:
+        raise CaseNotReady(_("確認が済んでいない手続があります：%(names)s") % {"names": "、".join(asked)})
+    with transaction.atomic():
+        locked = _transition(actor, case, State.READY_FOR_SIGNATURE)
+        locked.plan = plan.as_json()
+        locked.handwritten_entries_before = handwritten_before
+        locked.handwritten_entries_now = handwritten_now
+        locked.save(
+            update_fields=["plan", "handwritten_entries_before", "handwritten_entries_now", "updated_at"]
+        )
+    return locked
+
+
+def do_reopen_interview(actor: AuditActor, case: Case) -> Case:
+    """Back from 署名待ち to the interview, e.g. when the resident corrects a fact before signing."""
+    require(actor, HANDLE_CASE)
+    with transaction.atomic():
+        return _transition(actor, case, State.INTERVIEWING)
+
+
+def do_submit_case(actor: AuditActor, case: Case) -> Case:
+    """The resident signed: the case goes to the central processing center (受付の事実行為)."""
+    require(actor, SUBMIT_CASE)
+    with transaction.atomic():
+        return _transition(actor, case, State.SUBMITTED)
+
+
+def do_cancel_case(actor: AuditActor, case: Case, *, reason: str) -> Case:
+    require(actor, HANDLE_CASE)
+    if not reason.strip():
+        raise CaseNotReady(_("取消しの理由を入力してください。"))
+    with transaction.atomic():
+        locked = _transition(actor, case, State.CANCELLED)
+        locked.cancel_reason = reason.strip()[:200]
+        locked.save(update_fields=["cancel_reason", "updated_at"])
+    return locked
+
+
+def do_reveal_my_number(actor: AuditActor, person: Person, *, reason: str) -> str:
+    """Show a stored My Number in full. Only permitted roles; every reveal is in the audit log."""
+    require(actor, REVEAL_MY_NUMBER)
+    if not reason.strip():
+        raise CaseNotReady(_("表示する理由を入力してください。"))
+    if not person.has_my_number:
+        raise CaseNotReady(_("個人番号は登録されていません。"))
+    with transaction.atomic():
+        record(
+            actor,
+            "case.my_number.reveal",
+            person,
+            reason=reason.strip()[:200],
+            extra={"case": person.case.number},
+        )
+    return crypto.decrypt(person.my_number_encrypted)

@@ -1,0 +1,215 @@
+"""The case page's form: what the clerk typed → normalised CaseDetails, or a Japanese message per field.
+
+Each value passes the identity validators once (kana, 和暦, My Number, postal codes, municipality codes,
+phone numbers), so every form printed later carries the same, checked value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from madoguchi.cases.actions import CaseDetails, PersonDetails
+from madoguchi.cases.models import Case, Person
+from madoguchi.identity import kana, mynumber, names, phone, wareki
+from madoguchi.identity.errors import InvalidInput
+from madoguchi.identity.municipality import search as search_municipalities
+from madoguchi.identity.municipality import validate as validate_municipality
+from madoguchi.rules.facts import (
+    HEALTH_INSURANCE,
+    HOUSEHOLD_INPUT_FACTS,
+    MEMBER_INPUT_FACTS,
+    RELATIONSHIP,
+    Kind,
+)
+
+MAX_PEOPLE = 20
+ADDRESS_PARTS = ("postal_code", "prefecture", "city", "town", "block", "building")
+PERSON_FACTS = tuple(
+    f for f in MEMBER_INPUT_FACTS if f.key not in {"health_insurance", "nationality", "relationship"}
+)
+SEXES = {"male", "female", "unspecified"}
+
+
+@dataclass
+class Entry:
+    """The raw values as typed (to redisplay them) and the errors found, per field name."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    people: list[int] = field(default_factory=list)  # form indexes of the people rows
+    details: CaseDetails | None = None
+
+    def value(self, name: str) -> str:
+        return self.values.get(name, "")
+
+
+def _clean(entry: Entry, name: str, function: Any, *, required: bool = False) -> Any:
+    raw = entry.value(name).strip()
+    if not raw:
+        if required:
+            entry.errors[name] = _("入力してください。")
+        return ""
+    try:
+        return function(raw)
+    except InvalidInput as error:
+        entry.errors[name] = error.message
+        return ""
+
+
+def _address(entry: Entry, prefix: str, *, required: bool) -> dict[str, str]:
+    address = {part: entry.value(f"{prefix}-{part}").strip() for part in ADDRESS_PARTS}
+    address["postal_code"] = _clean(entry, f"{prefix}-postal_code", lambda v: kana.digits(v).replace("-", ""))
+    if address["postal_code"] and (len(address["postal_code"]) != 7 or not address["postal_code"].isdigit()):
+        entry.errors[f"{prefix}-postal_code"] = _("郵便番号は7桁の数字で入力してください。")
+    if required:
+        for part in ("postal_code", "prefecture", "city", "town"):
+            if not address[part] and f"{prefix}-{part}" not in entry.errors:
+                entry.errors[f"{prefix}-{part}"] = _("入力してください。")
+    municipality = entry.value(f"{prefix}-municipality").strip()
+    if municipality:
+        try:
+            if kana.digits(municipality).isdigit():
+                found = validate_municipality(kana.digits(municipality))
+            else:
+                matches = search_municipalities(municipality, limit=2)
+                if len(matches) != 1:
+                    raise InvalidInput(_("市区町村を特定できません。コードか正式な名称で入力してください。"))
+                found = matches[0]
+            address["municipality_code"] = found.code
+        except InvalidInput as error:
+            entry.errors[f"{prefix}-municipality"] = error.message
+    return {key: value for key, value in address.items() if value}
+
+
+def _fact(kind: Kind, raw: str) -> Any:
+    if kind is Kind.BOOL:
+        return {"yes": True, "no": False}.get(raw)
+    return raw or None
+
+
+def read_entry(case: Case, data: QueryDict) -> Entry:
+    entry = Entry(values={key: data.get(key, "") for key in data})
+    entry.values["doc"] = ""
+    event_date = _clean(entry, "event_date", wareki.parse_date, required=True)
+    address = _address(entry, "addr", required=True)
+    previous = _address(entry, "prev", required=False) if case.event in {"tennyu", "tenkyo"} else {}
+    contact_phone = _clean(entry, "contact_phone", phone.normalize)
+    moved_from = entry.value("moved_from") if case.event == "tennyu" else ""
+    household = {
+        f.key: value
+        for f in HOUSEHOLD_INPUT_FACTS
+        if (value := _fact(f.kind, entry.value(f"h-{f.key}"))) is not None
+    }
+    indexes = sorted(
+        {int(key.split("-")[1]) for key in data if key.startswith("p-") and key.split("-")[1].isdigit()}
+    )[:MAX_PEOPLE]
+    notifier = entry.value("notifier")
+    people: list[PersonDetails] = []
+    for index in indexes:
+        prefix = f"p-{index}-"
+        if data.get(prefix + "remove"):
+            continue
+        entry.people.append(index)
+        relationship = entry.value(prefix + "relationship")
+        if relationship not in RELATIONSHIP:
+            entry.errors[prefix + "relationship"] = _("続柄を選んでください。")
+        sex = entry.value(prefix + "sex")
+        if sex not in SEXES:
+            entry.errors[prefix + "sex"] = _("性別を選んでください。")
+        insurance = entry.value(prefix + "health_insurance")
+        if insurance and insurance not in HEALTH_INSURANCE:
+            entry.errors[prefix + "health_insurance"] = _("健康保険を選んでください。")
+        nationality = entry.value(prefix + "nationality").strip().upper() or "JP"
+        if len(nationality) != 2 or not nationality.isalpha():
+            entry.errors[prefix + "nationality"] = _(
+                "国籍は2文字の国名コード（例：JP、VN）で入力してください。"
+            )
+        facts = {
+            f.key: value
+            for f in PERSON_FACTS
+            if (value := _fact(f.kind, entry.value(f"{prefix}f-{f.key}"))) is not None
+        }
+        person = PersonDetails(
+            member_id=entry.value(prefix + "member_id") or f"m{index + 1}",
+            relationship=relationship,
+            family_name=_clean(entry, prefix + "family_name", names.family_or_given, required=True),
+            given_name=_clean(entry, prefix + "given_name", names.family_or_given, required=True),
+            family_name_kana=_clean(entry, prefix + "family_name_kana", kana.furigana),
+            given_name_kana=_clean(entry, prefix + "given_name_kana", kana.furigana),
+            name_roman=_clean(entry, prefix + "name_roman", names.roman),
+            birth_date=_clean(entry, prefix + "birth_date", wareki.parse_date, required=True) or date.min,
+            sex=sex,
+            nationality=nationality,
+            my_number=_clean(entry, prefix + "my_number", mynumber.validate),
+            is_subject=entry.value(prefix + "subject") == "on",
+            is_notifier=notifier == str(index),
+            health_insurance=insurance,
+            facts=facts,
+        )
+        if event_date and person.birth_date != date.min and person.birth_date > event_date:
+            entry.errors[prefix + "birth_date"] = _("生年月日が届出の事由が生じた日より後になっています。")
+        if person.nationality != "JP" and not person.name_roman and prefix + "name_roman" not in entry.errors:
+            entry.errors[prefix + "name_roman"] = _(
+                "外国籍の方は英字氏名を入力してください（在留カードのとおり）。"
+            )
+        people.append(person)
+    if not people:
+        entry.errors["people"] = _("世帯の方を1人以上入力してください。")
+    if not entry.errors:
+        entry.details = CaseDetails(
+            event_date=event_date,
+            address=address,
+            previous_address=previous,
+            moved_from_kind=moved_from,
+            contact_phone=contact_phone,
+            household_facts=household,
+            people=people,
+            documents_checked=data.getlist("doc"),
+        )
+    return entry
+
+
+def entry_from_case(case: Case) -> Entry:
+    """The stored case as form values (My Numbers are never put back into the form)."""
+    values: dict[str, str] = {
+        "event_date": case.event_date.isoformat(),
+        "moved_from": case.moved_from_kind,
+        "contact_phone": case.contact_phone,
+    }
+    for prefix, address in (("addr", case.address), ("prev", case.previous_address)):
+        for part in ADDRESS_PARTS:
+            values[f"{prefix}-{part}"] = address.get(part, "")
+        values[f"{prefix}-municipality"] = address.get("municipality_code", "")
+    for key, value in case.household_facts.items():
+        values[f"h-{key}"] = {True: "yes", False: "no"}.get(value, str(value))
+    entry = Entry(values=values)
+    people: list[Person] = list(case.people.all())
+    for index, person in enumerate(people):
+        prefix = f"p-{index}-"
+        entry.people.append(index)
+        values.update(
+            {
+                prefix + "member_id": person.member_id,
+                prefix + "relationship": person.relationship,
+                prefix + "family_name": person.family_name,
+                prefix + "given_name": person.given_name,
+                prefix + "family_name_kana": person.family_name_kana,
+                prefix + "given_name_kana": person.given_name_kana,
+                prefix + "name_roman": person.name_roman,
+                prefix + "birth_date": person.birth_date.isoformat(),
+                prefix + "sex": person.sex,
+                prefix + "nationality": person.nationality,
+                prefix + "subject": "on" if person.is_subject else "",
+                prefix + "health_insurance": person.health_insurance,
+            }
+        )
+        if person.is_notifier:
+            values["notifier"] = str(index)
+        for key, value in person.facts.items():
+            values[f"{prefix}f-{key}"] = {True: "yes", False: "no"}.get(value, str(value))
+    return entry

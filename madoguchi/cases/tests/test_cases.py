@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from madoguchi.audit.models import AuditEntry
+from madoguchi.cases import crypto
+from madoguchi.cases.actions import (
+    CaseDetails,
+    CaseNotReady,
+    CaseStateError,
+    PersonDetails,
+    do_cancel_case,
+    do_create_case,
+    do_reveal_my_number,
+    do_save_case_details,
+    do_submit_case,
+)
+from madoguchi.cases.models import Case, CaseTransition, Person
+from madoguchi.staff.permissions import CapabilityDenied
+from madoguchi.staff.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "event_date": "令和8年4月1日",
+    "moved_from": "other_municipality",
+    "addr-postal_code": "２６０－００１３",
+    "addr-prefecture": "千葉県",
+    "addr-city": "みなと市中央区",
+    "addr-town": "港町",
+    "addr-block": "1-1-1",
+    "prev-municipality": "千代田区",
+    "prev-town": "千代田1-1",
+    "contact_phone": "０９０１２３４５６７８",
+    "p-0-member_id": "m1",
+    "p-0-family_name": "髙﨑",
+    "p-0-given_name": "太郎",
+    "p-0-family_name_kana": "たかさき",
+    "p-0-given_name_kana": "ﾀﾛｳ",
+    "p-0-birth_date": "S59.7.1",
+    "p-0-relationship": "head",
+    "p-0-sex": "male",
+    "p-0-nationality": "JP",
+    "p-0-health_insurance": "national",
+    "p-0-my_number": "1234 5678 9018",
+    "p-0-subject": "on",
+    "notifier": "0",
+}
+
+
+def new_case(staff: Any, event: str = "tennyu") -> Case:
+    return do_create_case(staff, office=staff.office, event=event, event_date=date(2026, 4, 1))
+
+
+def details(**person: Any) -> CaseDetails:
+    values = {
+        "member_id": "m1",
+        "relationship": "head",
+        "family_name": "山田",
+        "given_name": "花子",
+        "birth_date": date(1990, 1, 1),
+        "sex": "female",
+        "health_insurance": "national",
+    }
+    values.update(person)
+    return CaseDetails(
+        event_date=date(2026, 4, 1),
+        address={"postal_code": "2600013", "prefecture": "千葉県", "city": "みなと市中央区", "town": "港町"},
+        previous_address={},
+        moved_from_kind="other_municipality",
+        contact_phone="",
+        household_facts={},
+        people=[PersonDetails(**values)],
+    )
+
+
+def test_case_numbers_count_per_office_and_day(staff_of: Any) -> None:
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    first, second = new_case(clerk), new_case(clerk)
+    assert first.number.startswith("chuo-")
+    assert first.number.endswith("-0001")
+    assert second.number.endswith("-0002")
+
+
+def test_the_states_follow_the_visit_and_every_transition_is_timestamped(staff_of: Any) -> None:
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    case = new_case(clerk)
+    case = do_save_case_details(clerk, case, details())
+    assert case.state == Case.State.INTERVIEWING
+    assert case.interviewing_at is not None
+    with pytest.raises(CaseStateError):
+        do_submit_case(clerk, case)  # not signed yet
+    case = do_cancel_case(clerk, case, reason="本人の申し出")
+    assert case.state == Case.State.CANCELLED
+    assert case.cancelled_at is not None
+    assert list(CaseTransition.objects.filter(case=case).values_list("to_state", flat=True)) == [
+        "interviewing",
+        "cancelled",
+    ]
+    with pytest.raises(CaseStateError):
+        do_save_case_details(clerk, case, details())
+
+
+def test_my_number_is_stored_encrypted_and_revealed_only_with_an_audit_entry(staff_of: Any) -> None:
+    clerk, contractor = staff_of(Role.ONESTOP_CLERK), staff_of(Role.CONTRACTOR_CLERK)
+    case = do_save_case_details(contractor, new_case(contractor), details(my_number="123456789018"))
+    person = Person.objects.get(case=case)
+    assert "123456789018" not in person.my_number_encrypted
+    assert crypto.decrypt(person.my_number_encrypted) == "123456789018"
+    with pytest.raises(CapabilityDenied):
+        do_reveal_my_number(contractor, person, reason="確認")
+    with pytest.raises(CaseNotReady):
+        do_reveal_my_number(clerk, person, reason=" ")
+    assert do_reveal_my_number(clerk, person, reason="本人確認書類との照合") == "123456789018"
+    reveal = AuditEntry.objects.get(action="case.my_number.reveal")
+    assert reveal.actor == "clerk"
+    assert reveal.summary["reason"] == "本人確認書類との照合"
+    assert "123456789018" not in str(list(AuditEntry.objects.values_list("summary", flat=True)))
+
+
+def test_key_rotation_keeps_numbers_readable(staff_of: Any, settings: Any) -> None:
+    from cryptography.fernet import Fernet
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.MY_NUMBER_KEYS = old
+    token = crypto.encrypt("123456789018")
+    settings.MY_NUMBER_KEYS = f"{new},{old}"
+    rotated = crypto.rotate(token)
+    settings.MY_NUMBER_KEYS = new
+    assert crypto.decrypt(rotated) == "123456789018"
+    with pytest.raises(crypto.MyNumberKeyError):
+        crypto.decrypt(token)
+
+
+def test_the_case_page_normalises_each_value_once(staff_of: Any, signed_in: Any) -> None:
+    # given
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    case = new_case(clerk)
+    client = signed_in(clerk)
+    # when
+    response = client.post(reverse("cases:detail", args=[case.pk]), FORM)
+    # then
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case.refresh_from_db()
+    person = case.people.get()
+    assert (person.family_name, person.family_name_kana, person.given_name_kana) == (
+        "髙﨑",
+        "タカサキ",
+        "タロウ",
+    )
+    assert person.birth_date == date(1984, 7, 1)
+    assert case.event_date == date(2026, 4, 1)
+    assert case.address["postal_code"] == "2600013"
+    assert case.previous_address["municipality_code"] == "131016"
+    assert case.contact_phone == "090-1234-5678"
+    assert crypto.decrypt(person.my_number_encrypted) == "123456789018"
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "123456789018" not in page
+    assert "1234 5678 9018" not in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("p-0-my_number", "123456789012", "個人番号が正しくありません"),
+        ("p-0-family_name_kana", "山田", "フリガナはカタカナで入力してください"),
+        ("p-0-birth_date", "平成31年5月1日", ""),
+        ("prev-municipality", "131017", ""),
+        ("addr-postal_code", "12345", "郵便番号は7桁の数字で入力してください"),
+    ],
+)
+def test_wrong_values_get_a_japanese_message_next_to_the_field(
+    staff_of: Any, signed_in: Any, field: str, value: str, message: str
+) -> None:
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    case = new_case(clerk)
+    response = signed_in(clerk).post(reverse("cases:detail", args=[case.pk]), {**FORM, field: value})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="{field}-error"' in html or f'name="{field}"' in html
+    assert message in html
+    assert not Person.objects.filter(case=case).exists()
+
+
+def test_cases_of_another_office_are_refused(staff_of: Any, signed_in: Any) -> None:
+    case = new_case(staff_of(Role.ONESTOP_CLERK))
+    branch = staff_of(Role.BRANCH_STAFF)
+    assert signed_in(branch).get(reverse("cases:detail", args=[case.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.CONCIERGE, Role.CENTER_APPROVER])
+def test_roles_without_case_work_cannot_open_or_create_cases(
+    staff_of: Any, signed_in: Any, role: Role
+) -> None:
+    client = signed_in(staff_of(role))
+    assert client.post(reverse("cases:create"), {"event": "tennyu"}).status_code == 403
+    assert not Case.objects.exists()

@@ -1,0 +1,248 @@
+"""The one-stop case screens: open a case, enter each fact once, print the bundle, submit."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from madoguchi.audit.chain import record
+from madoguchi.cases.actions import (
+    CaseNotReady,
+    CaseStateError,
+    do_cancel_case,
+    do_create_case,
+    do_mark_ready_for_signature,
+    do_reopen_interview,
+    do_reveal_my_number,
+    do_save_case_details,
+    do_submit_case,
+)
+from madoguchi.cases.casefile import case_file, household_facts
+from madoguchi.cases.entry import PERSON_FACTS, Entry, entry_from_case, read_entry
+from madoguchi.cases.models import Case, Person
+from madoguchi.catalog.service import current_catalog
+from madoguchi.identity import postal, wareki
+from madoguchi.identity.errors import InvalidInput
+from madoguchi.navigator.locations import locate
+from madoguchi.printing.casefile import read_case
+from madoguchi.printing.render import render_bundle
+from madoguchi.rules.engine import Plan, make_plan
+from madoguchi.rules.facts import EVENTS, HEALTH_INSURANCE, HOUSEHOLD_INPUT_FACTS, RELATIONSHIP, SCHOOL, Kind
+from madoguchi.rules.household import InvalidFacts
+from madoguchi.staff.models import Staff
+from madoguchi.staff.permissions import has_capability, require
+from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER
+
+
+def _clerk(request: HttpRequest) -> Staff:
+    user = request.user
+    if not isinstance(user, Staff):
+        raise PermissionDenied
+    require(user, HANDLE_CASE)
+    return user
+
+
+def access_case(staff: Staff, case_id: UUID) -> Case:
+    """A case of the staff member's own office."""
+    case = get_object_or_404(Case.objects.select_related("office"), pk=case_id)
+    if case.office_id != staff.office_id:
+        raise PermissionDenied(_("他の庁舎の受付案件は開けません。"))
+    return case
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    staff = _clerk(request)
+    cases = Case.objects.filter(office=staff.office).exclude(state=Case.State.CANCELLED)[:100]
+    return render(request, "cases/list.html", {"cases": cases, "events": list(EVENTS.items())})
+
+
+@login_required
+@require_POST
+def case_create(request: HttpRequest) -> HttpResponse:
+    staff = _clerk(request)
+    event = request.POST.get("event", "")
+    if event not in EVENTS or staff.office is None:
+        messages.error(request, _("ライフイベントを選んでください。"))
+        return redirect("cases:list")
+    case = do_create_case(staff, office=staff.office, event=event, event_date=timezone.localdate())
+    return redirect("cases:detail", case_id=case.pk)
+
+
+def _plan(case: Case) -> tuple[Plan | None, str]:
+    try:
+        return make_plan(current_catalog(), household_facts(case)), ""
+    except InvalidFacts as error:
+        return None, "; ".join(f"{e.path}: {e.message}" for e in error.errors)
+
+
+def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
+    plan, plan_problem = _plan(case) if case.people.exists() else (None, "")
+    locations = locate(plan, case.office) if plan else {}
+    people = {p.member_id: p for p in case.people.all()}
+    documents: list[str] = []
+    for procedure in plan.procedures if plan else ():
+        for document in procedure.documents:
+            if document not in documents:
+                documents.append(document)
+    rows = []
+    for index in entry.people:
+        member_id = entry.value(f"p-{index}-member_id") or f"m{index + 1}"
+        stored = people.get(member_id)
+        rows.append({"index": index, "member_id": member_id, "stored": stored})
+    return {
+        "case": case,
+        "entry": entry,
+        "rows": rows,
+        "event_label": EVENTS[case.event],
+        "plan": plan,
+        "plan_problem": plan_problem,
+        "required": [p for p in plan.procedures if p.status == "required"] if plan else [],
+        "ask": [p for p in plan.procedures if p.status == "ask"] if plan else [],
+        "locations": locations,
+        "documents": documents,
+        "relationships": list(RELATIONSHIP.items()),
+        "insurances": list(HEALTH_INSURANCE.items()),
+        "schools": list(SCHOOL.items()),
+        "person_facts": [f for f in PERSON_FACTS if f.kind is Kind.BOOL],
+        "household_facts": [f for f in HOUSEHOLD_INPUT_FACTS if f.kind is Kind.BOOL],
+        "can_reveal": has_capability(staff, REVEAL_MY_NUMBER),
+        "event_date_wareki": wareki.format_date(case.event_date),
+    }
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    staff = _clerk(request)
+    case = access_case(staff, case_id)
+    entry = entry_from_case(case)
+    if request.method == "POST":
+        if not case.editable:
+            raise PermissionDenied(_("この受付案件は編集できません。"))
+        entry = read_entry(case, request.POST)
+        adding = bool(request.POST.get("add_person"))
+        if entry.details is not None and not adding:
+            case = do_save_case_details(staff, case, entry.details)
+            messages.success(request, _("保存しました。"))
+            return redirect("cases:detail", case_id=case.pk)
+        if adding:
+            next_index = max(entry.people, default=-1) + 1
+            entry.people.append(next_index)
+            entry.values[f"p-{next_index}-subject"] = "on"
+            entry.errors = {}
+    status = 400 if entry.errors else 200
+    return render(request, "cases/detail.html", _context(case, entry, staff), status=status)
+
+
+@login_required
+@require_POST
+def case_ready(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    staff = _clerk(request)
+    case = access_case(staff, case_id)
+    plan, problem = _plan(case)
+    if plan is None:
+        messages.error(request, problem)
+        return redirect("cases:detail", case_id=case.pk)
+    try:
+        bundle = render_bundle(read_case(case_file(case, with_my_numbers=False)), current_catalog())
+        do_mark_ready_for_signature(
+            staff,
+            case,
+            plan=plan,
+            handwritten_before=bundle.handwritten_entries_before,
+            handwritten_now=bundle.handwritten_entries_now,
+        )
+    except (CaseNotReady, CaseStateError) as error:
+        messages.error(request, error.message)
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@require_GET
+def case_bundle(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """The pre-filled forms and the signature sheet as one PDF. Printing personal data is audited."""
+    staff = _clerk(request)
+    case = access_case(staff, case_id)
+    with_my_numbers = has_capability(staff, REVEAL_MY_NUMBER)
+    bundle = render_bundle(read_case(case_file(case, with_my_numbers=with_my_numbers)), current_catalog())
+    record(staff, "case.print", case, extra={"pages": bundle.pages, "with_my_numbers": with_my_numbers})
+    response = HttpResponse(bundle.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def case_transition(request: HttpRequest, case_id: UUID, action: str) -> HttpResponse:
+    staff = _clerk(request)
+    case = access_case(staff, case_id)
+    try:
+        if action == "submit":
+            do_submit_case(staff, case)
+            messages.success(request, _("集中事務センターへ送付しました。"))
+        elif action == "reopen":
+            do_reopen_interview(staff, case)
+        elif action == "cancel":
+            do_cancel_case(staff, case, reason=request.POST.get("reason", ""))
+            messages.success(request, _("受付案件を取り消しました。"))
+        else:
+            return HttpResponse(status=404)
+    except (CaseNotReady, CaseStateError) as error:
+        messages.error(request, error.message)
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def reveal_my_number(request: HttpRequest, case_id: UUID, person_id: UUID) -> HttpResponse:
+    staff = request.user
+    if not isinstance(staff, Staff):
+        raise PermissionDenied
+    case = access_case(staff, case_id)
+    person = get_object_or_404(Person, pk=person_id, case=case)
+    try:
+        number = do_reveal_my_number(staff, person, reason=request.POST.get("reason", ""))
+    except CaseNotReady as error:
+        return render(
+            request,
+            "cases/_my_number.html",
+            {"person": person, "case": case, "error": error.message},
+            status=400,
+        )
+    return render(request, "cases/_my_number.html", {"person": person, "case": case, "number": number})
+
+
+@login_required
+@require_GET
+def postal_lookup(request: HttpRequest) -> JsonResponse:
+    """Postal code → address candidates (bundled data; a postal code is not personal data)."""
+    _clerk(request)
+    try:
+        candidates = postal.lookup(request.GET.get("code", ""))
+    except InvalidInput as error:
+        return JsonResponse({"error": error.message}, status=400)
+    return JsonResponse(
+        {
+            "candidates": [
+                {
+                    "postal_code": c.postal_code,
+                    "prefecture": c.prefecture,
+                    "city": c.city,
+                    "town": c.town,
+                    "municipality_code": c.municipality_code,
+                }
+                for c in candidates
+            ]
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
