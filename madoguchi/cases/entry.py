@@ -73,14 +73,14 @@ def _address(entry: Entry, prefix: str, *, required: bool) -> dict[str, str]:
     municipality = entry.value(f"{prefix}-municipality").strip()
     if municipality:
         try:
-            if kana.digits(municipality).isdigit():
-                found = validate_municipality(kana.digits(municipality))
+            if kana.ascii_digits(municipality).isdigit():
+                found = validate_municipality(kana.ascii_digits(municipality))
             else:
                 matches = search_municipalities(municipality, limit=2)
                 if len(matches) != 1:
                     raise InvalidInput(_("市区町村を特定できません。コードか正式な名称で入力してください。"))
                 found = matches[0]
-            address["municipality_code"] = found.code
+            address["municipality_code"] = found.code6
         except InvalidInput as error:
             entry.errors[f"{prefix}-municipality"] = error.message
     return {key: value for key, value in address.items() if value}

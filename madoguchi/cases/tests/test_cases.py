@@ -168,8 +168,8 @@ def test_the_case_page_normalises_each_value_once(staff_of: Any, signed_in: Any)
     [
         ("p-0-my_number", "123456789012", "個人番号が正しくありません"),
         ("p-0-family_name_kana", "山田", "フリガナはカタカナで入力してください"),
-        ("p-0-birth_date", "平成31年5月1日", ""),
-        ("prev-municipality", "131017", ""),
+        ("p-0-birth_date", "平成31年5月1日", "平成31年5月1日は存在しない日付です"),
+        ("prev-municipality", "131017", "検査用数字が一致しません"),
         ("addr-postal_code", "12345", "郵便番号は7桁の数字で入力してください"),
     ],
 )
