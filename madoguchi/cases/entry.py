@@ -81,9 +81,17 @@ def _address(entry: Entry, prefix: str, *, required: bool) -> dict[str, str]:
                     raise InvalidInput(_("市区町村を特定できません。コードか正式な名称で入力してください。"))
                 found = matches[0]
             address["municipality_code"] = found.code6
+            if not address["prefecture"]:
+                address["prefecture"] = found.prefecture
+            if not address["city"]:
+                address["city"] = found.name
         except InvalidInput as error:
             entry.errors[f"{prefix}-municipality"] = error.message
-    return {key: value for key, value in address.items() if value}
+    address = {key: value for key, value in address.items() if value}
+    if address and not required and not (address.get("prefecture") and address.get("city")):
+        name = f"{prefix}-municipality" if f"{prefix}-municipality" in entry.values else f"{prefix}-city"
+        entry.errors.setdefault(name, _("都道府県と市区町村（または団体コード）を入力してください。"))
+    return address
 
 
 def _fact(kind: Kind, raw: str) -> Any:

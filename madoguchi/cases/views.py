@@ -33,7 +33,7 @@ from madoguchi.catalog.service import current_catalog
 from madoguchi.identity import postal, wareki
 from madoguchi.identity.errors import InvalidInput
 from madoguchi.navigator.locations import locate
-from madoguchi.printing.casefile import read_case
+from madoguchi.printing.casefile import InvalidCase, read_case
 from madoguchi.printing.render import render_bundle
 from madoguchi.rules.engine import Plan, make_plan
 from madoguchi.rules.facts import EVENTS, HEALTH_INSURANCE, HOUSEHOLD_INPUT_FACTS, RELATIONSHIP, SCHOOL, Kind
@@ -116,6 +116,7 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
         "person_facts": [f for f in PERSON_FACTS if f.kind is Kind.BOOL],
         "household_facts": [f for f in HOUSEHOLD_INPUT_FACTS if f.kind is Kind.BOOL],
         "can_reveal": has_capability(staff, REVEAL_MY_NUMBER),
+        "people_with_numbers": [p for p in people.values() if p.has_my_number],
         "event_date_wareki": wareki.format_date(case.event_date),
     }
 
@@ -125,20 +126,32 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
     staff = _clerk(request)
     case = access_case(staff, case_id)
     entry = entry_from_case(case)
+    if not entry.people:
+        # a new case starts with one row: the notifier, usually the head of household
+        entry.people.append(0)
+        entry.values.update({"p-0-subject": "on", "p-0-relationship": "head", "notifier": "0"})
     if request.method == "POST":
         if not case.editable:
             raise PermissionDenied(_("この受付案件は編集できません。"))
         entry = read_entry(case, request.POST)
         adding = bool(request.POST.get("add_person"))
-        if entry.details is not None and not adding:
+        if entry.details is not None:
+            # Saving on "add a person" too keeps what was typed (a My Number is never sent back to the page).
             case = do_save_case_details(staff, case, entry.details)
-            messages.success(request, _("保存しました。"))
-            return redirect("cases:detail", case_id=case.pk)
+            if not adding:
+                messages.success(request, _("保存しました。"))
+                return redirect("cases:detail", case_id=case.pk)
+            entry = entry_from_case(case)
         if adding:
+            typed_numbers = [i for i in entry.people if entry.value(f"p-{i}-my_number")]
             next_index = max(entry.people, default=-1) + 1
             entry.people.append(next_index)
             entry.values[f"p-{next_index}-subject"] = "on"
-            entry.errors = {}
+            entry.errors = {
+                f"p-{i}-my_number": _("まだ保存していないため、個人番号をもう一度入力してください。")
+                for i in typed_numbers
+                if entry.details is None
+            }
     status = 400 if entry.errors else 200
     return render(request, "cases/detail.html", _context(case, entry, staff), status=status)
 
@@ -154,6 +167,12 @@ def case_ready(request: HttpRequest, case_id: UUID) -> HttpResponse:
         return redirect("cases:detail", case_id=case.pk)
     try:
         bundle = render_bundle(read_case(case_file(case, with_my_numbers=False)), current_catalog())
+    except InvalidCase as error:
+        messages.error(
+            request, _("申請書を作成できません：") + "；".join(f"{e.path} {e.message}" for e in error.errors)
+        )
+        return redirect("cases:detail", case_id=case.pk)
+    try:
         do_mark_ready_for_signature(
             staff,
             case,
@@ -173,7 +192,13 @@ def case_bundle(request: HttpRequest, case_id: UUID) -> HttpResponse:
     staff = _clerk(request)
     case = access_case(staff, case_id)
     with_my_numbers = has_capability(staff, REVEAL_MY_NUMBER)
-    bundle = render_bundle(read_case(case_file(case, with_my_numbers=with_my_numbers)), current_catalog())
+    try:
+        bundle = render_bundle(read_case(case_file(case, with_my_numbers=with_my_numbers)), current_catalog())
+    except InvalidCase as error:
+        messages.error(
+            request, _("申請書を作成できません：") + "；".join(f"{e.path} {e.message}" for e in error.errors)
+        )
+        return redirect("cases:detail", case_id=case.pk)
     record(staff, "case.print", case, extra={"pages": bundle.pages, "with_my_numbers": with_my_numbers})
     response = HttpResponse(bundle.pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'

@@ -199,3 +199,49 @@ def test_roles_without_case_work_cannot_open_or_create_cases(
     client = signed_in(staff_of(role))
     assert client.post(reverse("cases:create"), {"event": "tennyu"}).status_code == 403
     assert not Case.objects.exists()
+
+
+def test_ready_for_signature_prints_the_bundle_and_counts_what_the_resident_no_longer_writes(
+    staff_of: Any, signed_in: Any
+) -> None:
+    # given: a one-person move-in with every fact answered
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    facts = {
+        "has_my_number_card": False,
+        "has_seal_registration": False,
+        "care_certified": False,
+        "disability_certificate": False,
+        "pregnant": False,
+        "has_maternal_handbook": False,
+        "receives_public_pension": False,
+        "owns_real_estate": False,
+        "child_allowance_recipient": False,
+        "school": "none",
+    }
+    case_details = details(is_notifier=True, facts=facts)
+    case_details.household_facts = {
+        "single_parent": False,
+        "dog": False,
+        "light_motorbike": False,
+        "car": False,
+        "receives_public_assistance": False,
+    }
+    case = do_save_case_details(clerk, new_case(clerk), case_details)
+    client = signed_in(clerk)
+    # when
+    response = client.post(reverse("cases:ready", args=[case.pk]))
+    # then
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == Case.State.READY_FOR_SIGNATURE
+    assert case.handwritten_entries_now == 1
+    assert case.handwritten_entries_before > 10
+    assert "tennyu-todoke" in [p["code"] for p in case.plan["procedures"]]
+    pdf = client.get(reverse("cases:bundle", args=[case.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert AuditEntry.objects.filter(action="case.print", target_id=str(case.pk)).exists()
+    submitted = client.post(reverse("cases:transition", args=[case.pk, "submit"]))
+    assert submitted.status_code == 302
+    case.refresh_from_db()
+    assert case.state == Case.State.SUBMITTED
