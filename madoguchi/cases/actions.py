@@ -29,7 +29,7 @@ TRANSITIONS: dict[str, set[str]] = {
     State.SUBMITTED: set(),
     State.CANCELLED: set(),
 }
-STAMP = {
+STAMP: dict[str, str] = {
     State.INTERVIEWING: "interviewing_at",
     State.READY_FOR_SIGNATURE: "ready_at",
     State.SUBMITTED: "submitted_at",
