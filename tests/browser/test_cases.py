@@ -88,6 +88,7 @@ def test_clerk_enters_a_family_of_five_once_and_prints_the_bundle(
     written = page.locator(".written").inner_text()
     assert "今回 1か所" in written
     screenshot("case-ready-for-signature")
+    page.screenshot(path=str(screenshot.directory / "case-ready-for-signature-top.png"))
 
     bundle_url = page.get_by_role("link", name="申請書を印刷（PDF）").get_attribute("href")
     response = page.request.get(live.url + bundle_url)
