@@ -12,8 +12,27 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
+from reportlab.pdfbase import pdfmetrics, ttfonts  # type: ignore[import-untyped]
 from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
+
+_reportlab_to_unicode_cmap = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """ReportLab's ToUnicode CMap, with characters beyond the BMP (𠮷 U+20BB7) as UTF-16 surrogate pairs.
+
+    ReportLab writes every code point with `%04X`, so U+20BB7 becomes <20BB7>, which readers take as
+    U+20BB and a stray digit: the name would print right but copy and search wrong.
+    """
+    cmap: str = _reportlab_to_unicode_cmap(fontname, subset)
+    for index, code in enumerate(subset):
+        if code > 0xFFFF:
+            wrong = f"<{index:02X}> <{code:04X}>"
+            cmap = cmap.replace(wrong, f"<{index:02X}> <{chr(code).encode('utf-16-be').hex().upper()}>")
+    return cmap
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 GOTHIC = "IPAexGothic"
