@@ -217,7 +217,8 @@ def test_a_character_no_font_has_is_reported() -> None:
         assert bundle.missing_glyphs == ("𠮷",)
     else:
         assert bundle.missing_glyphs == ()
-        assert "𠮷田" in page_texts(bundle.pdf)[0]
+        # pypdf breaks the line where the font changes (IPAmj明朝 → IPAex); the characters are right
+        assert "𠮷田" in "".join(page_texts(bundle.pdf)[0].split())
 
 
 def moving_out() -> dict[str, Any]:
