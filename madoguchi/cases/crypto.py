@@ -1,7 +1,7 @@
 """Encryption of My Numbers (特定個人情報) at rest, with key rotation.
 
 Keys come from MADOGUCHI_MY_NUMBER_KEYS: comma-separated Fernet keys, the first one encrypts, all of them
-decrypt. To rotate: put a new key first, run `madoguchi cases rotate-keys` (re-encrypts every stored
+decrypt. To rotate: put a new key first, run `madoguchi mynumber rotate-keys` (re-encrypts every stored
 number with the first key), then remove the old key. The embedded default (no variable set) generates one
 key under var/ on first use, like the secret key; production must set the variable.
 """
@@ -53,4 +53,7 @@ def decrypt(token: str) -> str:
 
 def rotate(token: str) -> str:
     """Re-encrypt with the current (first) key."""
-    return cipher().rotate(token.encode("ascii")).decode("ascii")
+    try:
+        return cipher().rotate(token.encode("ascii")).decode("ascii")
+    except InvalidToken as error:
+        raise MyNumberKeyError("a stored My Number cannot be decrypted with the configured keys") from error

@@ -7,17 +7,29 @@ from typing import Any
 from django import template
 
 from madoguchi.cases.entry import Entry
+from madoguchi.identity import wareki
+from madoguchi.identity.errors import InvalidInput
 
 register = template.Library()
 
 
 @register.inclusion_tag("cases/_field.html")
 def entry_field(entry: Entry, name: str, label: str, **options: Any) -> dict[str, Any]:
+    value = entry.value(name)
+    shown_as = ""
+    if options.pop("date", False) and value and name not in entry.errors:
+        # 和暦 and 西暦 are both accepted; the clerk sees the date in both
+        try:
+            day = wareki.parse_date(value)
+            shown_as = f"{wareki.format_date(day)}（{day.isoformat()}）"
+        except InvalidInput:
+            shown_as = ""
     return {
         "name": name,
         "label": label,
-        "value": entry.value(name),
+        "value": value,
         "error": entry.errors.get(name, ""),
+        "shown_as": shown_as,
         **options,
     }
 

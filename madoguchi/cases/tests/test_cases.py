@@ -245,3 +245,21 @@ def test_ready_for_signature_prints_the_bundle_and_counts_what_the_resident_no_l
     assert submitted.status_code == 302
     case.refresh_from_db()
     assert case.state == Case.State.SUBMITTED
+
+
+def test_rotate_keys_command_re_encrypts_every_stored_number(staff_of: Any, settings: Any) -> None:
+    from cryptography.fernet import Fernet
+    from django.core.management import CommandError, call_command
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.MY_NUMBER_KEYS = old
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    case = do_save_case_details(clerk, new_case(clerk), details(my_number="123456789018"))
+    settings.MY_NUMBER_KEYS = new  # the old key forgotten too early
+    with pytest.raises(CommandError, match="nothing was changed"):
+        call_command("mynumber", "rotate-keys")
+    settings.MY_NUMBER_KEYS = f"{new},{old}"
+    call_command("mynumber", "rotate-keys")
+    settings.MY_NUMBER_KEYS = new
+    assert crypto.decrypt(Person.objects.get(case=case).my_number_encrypted) == "123456789018"
+    assert AuditEntry.objects.filter(action="case.my_number.rotate").exists()
