@@ -6,15 +6,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
-
-import jsonschema
 
 from madoguchi.identity import mynumber
 from madoguchi.identity.errors import InvalidInput
 from madoguchi.rules.household import InvalidFacts, read_facts
+from madoguchi.rules.schemas import schema_errors
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "cases" / "schemas" / "case-file-v1.json"
 
@@ -132,20 +130,6 @@ class Case:
         return next((m for m in self.members if m.relationship == "head"), None)
 
 
-@cache
-def _validator() -> jsonschema.protocols.Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    cls = jsonschema.validators.Draft202012Validator
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
-
-
-def _path(parts: Any) -> str:
-    text = ""
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(top)"
-
-
 def _semantic_errors(data: Mapping[str, Any]) -> list[CaseError]:
     errors: list[CaseError] = []
     members = data["members"]
@@ -205,9 +189,9 @@ def _address(data: Mapping[str, Any]) -> Address:
 
 def read_case(data: Any) -> Case:
     """Validate against case-file/v1 and its semantic rules. Raises InvalidCase listing every error."""
-    schema_errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    if schema_errors:
-        raise InvalidCase([CaseError(_path(e.absolute_path), e.message) for e in schema_errors])
+    problems = schema_errors(SCHEMA_PATH, data)
+    if problems:
+        raise InvalidCase([CaseError(path, message) for path, message in problems])
     errors = _semantic_errors(data)
     facts = household_facts(data)
     try:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from madoguchi.rules.facts import MOVE_EVENTS
+from madoguchi.rules.schemas import schema_errors
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "household-facts-v1.json"
 PARENT_ROLES = frozenset({"head", "spouse"})
@@ -32,20 +29,6 @@ class InvalidFacts(Exception):
     def __init__(self, errors: list[FactsError]) -> None:
         super().__init__("; ".join(f"{e.path}: {e.message}" for e in errors))
         self.errors = errors
-
-
-@cache
-def _validator() -> jsonschema.protocols.Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
-
-
-def _path(parts: Any) -> str:
-    text = ""
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(top)"
 
 
 def legal_age(birth: date, on: date) -> int:
@@ -116,9 +99,9 @@ def _subjects(data: Mapping[str, Any], event_date: date) -> tuple[str, ...]:
 
 def read_facts(data: Any) -> Household:
     """Validate against household-facts/v1 and derive the facts. Raises InvalidFacts listing every error."""
-    schema_errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    if schema_errors:
-        raise InvalidFacts([FactsError(_path(e.absolute_path), e.message) for e in schema_errors])
+    problems = schema_errors(SCHEMA_PATH, data)
+    if problems:
+        raise InvalidFacts([FactsError(path, message) for path, message in problems])
     semantic = _semantic_errors(data)
     if semantic:
         raise InvalidFacts(semantic)
