@@ -4,6 +4,7 @@ madoguchi serve          start the ASGI server
 madoguchi demo           load the demo city みなと市 (idempotent)
 madoguchi check          Django's deployment checks against the current (production) settings
 madoguchi audit verify   verify the hash chain of the audit log
+madoguchi kiosk-token --office CODE   create a token for a self-service ticket machine
 madoguchi <command>      any other management command (migrate, createsuperuser, ...)
 """
 
@@ -15,6 +16,7 @@ import sys
 # Commands whose name here differs from the management command they run.
 ALIASES: dict[str, list[str]] = {
     "check": ["check", "--deploy", "--fail-level", "WARNING"],
+    "kiosk-token": ["kiosk_token"],
 }
 
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "madoguchi.catalog",
     "madoguchi.navigator",
     "madoguchi.cases",
+    "madoguchi.reception",
     "madoguchi.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from madoguchi.reception import api as reception_api
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="staff:home", permanent=False)),
     path("", include("madoguchi.staff.urls")),
@@ -13,6 +15,8 @@ urlpatterns = [
     path("navigator/", include("madoguchi.navigator.urls")),
     path("cases/", include("madoguchi.cases.urls")),
     path("api/v1/", include("madoguchi.navigator.urls_api")),
+    path("api/v1/tickets", reception_api.tickets, name="api-tickets"),
+    path("", include("madoguchi.reception.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,99 @@
+"""Tickets (整理券): a resident's place in a queue, numbered per office, queue and business day."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.organization.models import Office, Queue
+
+
+def _status_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Ticket(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("お待ち")
+        CALLED = "called", _("呼出し中")
+        SERVING = "serving", _("対応中")
+        TRANSFERRED = "transferred", _("引継ぎ")
+        DONE = "done", _("完了")
+        NO_SHOW = "no_show", _("不在")
+
+    class Channel(models.TextChoices):
+        KIOSK = "kiosk", _("発券機")
+        CONCIERGE = "concierge", _("コンシェルジュ")
+        COUNTER = "counter", _("窓口")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="tickets")
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="tickets")
+    business_day = models.DateField(_("受付日"))
+    number = models.PositiveIntegerField(_("番号"))
+    priority = models.BooleanField(_("優先"), default=False)
+    status = models.CharField(_("状態"), max_length=12, choices=Status.choices, default=Status.WAITING)
+    channel = models.CharField(_("発券方法"), max_length=12, choices=Channel.choices)
+    status_token = models.CharField(max_length=32, unique=True, default=_status_token, editable=False)
+    issued_at = models.DateTimeField(_("発券日時"))
+
+    class Meta:
+        ordering = ["business_day", "queue", "number"]
+        verbose_name = _("整理券")
+        verbose_name_plural = _("整理券")
+        constraints = [
+            models.UniqueConstraint(fields=["queue", "business_day", "number"], name="ticket_number_unique"),
+        ]
+        indexes = [models.Index(fields=["queue", "business_day", "status"])]
+
+    def __str__(self) -> str:
+        return self.display
+
+    @property
+    def display(self) -> str:
+        """What the resident and the board see, e.g. A-017."""
+        return f"{self.queue.ticket_prefix}-{self.number:03d}"
+
+
+class TicketCounter(models.Model):
+    """The last number issued per queue and business day: locked to number tickets without gaps."""
+
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE)
+    business_day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["queue", "business_day"], name="ticket_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.queue_id} {self.business_day} {self.last}"
+
+
+class KioskToken(models.Model):
+    """A self-service ticket machine of one office. Only the SHA-256 of the token is stored."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="kiosk_tokens")
+    label = models.CharField(max_length=60, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.label}"
+
+    @property
+    def audit_name(self) -> str:
+        return f"kiosk:{self.pk}"
+
+    @property
+    def audit_role(self) -> str:
+        return "kiosk"
+
+    @property
+    def audit_office(self) -> str:
+        return self.office.code

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from madoguchi.audit.chain import SystemActor
+from madoguchi.organization.models import Office, Queue
+from madoguchi.reception.actions import do_create_kiosk_token, do_issue_ticket
+from madoguchi.reception.models import Ticket
+from madoguchi.staff.roles import Role
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def one_stop(office: str = "chuo") -> Queue:
+    return Queue.objects.get(office__code=office, code="one-stop")
+
+
+def kiosk_token(office: str = "chuo") -> str:
+    return do_create_kiosk_token(SystemActor("test"), office=Office.objects.get(code=office))[1]
+
+
+def post_ticket(token: str, body: Any) -> Any:
+    return Client().post(
+        "/api/v1/tickets", body, content_type="application/json", headers={"authorization": f"Bearer {token}"}
+    )
+
+
+@pytest.mark.django_db
+def test_tickets_are_numbered_per_queue_and_shown_with_the_prefix(staff_of: Any) -> None:
+    concierge = staff_of(Role.CONCIERGE)
+    first = do_issue_ticket(concierge, queue=one_stop(), channel=Ticket.Channel.CONCIERGE)
+    second = do_issue_ticket(concierge, queue=one_stop(), channel=Ticket.Channel.CONCIERGE)
+    other = do_issue_ticket(
+        concierge, queue=Queue.objects.get(office__code="chuo", code="hoken-nenkin"), channel="concierge"
+    )
+    assert (first.number, second.number, other.number) == (1, 2, 1)
+    assert (first.display, other.display) == ("A-001", "H-001")
+
+
+@pytest.mark.django_db
+def test_numbers_restart_on_the_next_business_day_in_tokyo(
+    staff_of: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    concierge = staff_of(Role.CONCIERGE)
+    late = datetime(2026, 11, 24, 23, 59, tzinfo=TOKYO)  # 14:59 UTC: still the 24th in Tokyo
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    assert do_issue_ticket(concierge, queue=one_stop(), channel="concierge").number == 1
+    assert do_issue_ticket(concierge, queue=one_stop(), channel="concierge").number == 2
+    monkeypatch.setattr(timezone, "now", lambda: late + timedelta(minutes=2))  # 00:01 on the 25th
+    next_day = do_issue_ticket(concierge, queue=one_stop(), channel="concierge")
+    assert next_day.number == 1
+    assert str(next_day.business_day) == "2026-11-25"
+
+
+@pytest.mark.django_db
+def test_the_kiosk_api_issues_a_ticket(demo_city: None) -> None:
+    token = kiosk_token()
+    response = post_ticket(token, {"office": "chuo", "queue": "one-stop"})
+    assert response.status_code == 201
+    data = response.json()
+    assert data["number"] == 1
+    assert data["display"] == "A-001"
+    page = Client().get(data["status_url"])
+    assert page.status_code == 200
+    assert "A-001" in page.content.decode()
+    assert "前に 0 人" in page.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("token", "body", "status", "path"),
+    [
+        ("wrong-token", {"office": "chuo", "queue": "one-stop"}, 401, "Authorization"),
+        (None, {"office": "kita", "queue": "one-stop"}, 403, "office"),
+        (None, {"office": "chuo", "queue": "no-such-queue"}, 400, "queue"),
+        (None, {"office": "chuo"}, 400, "(body)"),
+        (None, "not json", 400, "(body)"),
+    ],
+)
+def test_the_kiosk_api_refuses_bad_requests(
+    demo_city: None, token: str | None, body: Any, status: int, path: str
+) -> None:
+    response = post_ticket(token or kiosk_token(), body)
+    assert response.status_code == status
+    assert response.json()["errors"][0]["path"] == path
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.django_db
+def test_kiosk_token_command_prints_a_working_token(
+    demo_city: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("kiosk_token", "--office", "minami")
+    token = capsys.readouterr().out.strip()
+    assert post_ticket(token, {"office": "minami", "queue": "one-stop"}).status_code == 201
+
+
+@pytest.mark.django_db
+def test_staff_issue_only_with_the_capability_and_at_their_office(staff_of: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        do_issue_ticket(staff_of(Role.MANAGER), queue=one_stop(), channel="concierge")
+    with pytest.raises(PermissionDenied):
+        do_issue_ticket(staff_of(Role.CONCIERGE), queue=one_stop("kita"), channel="concierge")
+    assert not Ticket.objects.exists()
+
+
+def on_postgres() -> bool:
+    from django.conf import settings
+
+    return str(settings.DATABASES["default"]["ENGINE"]).endswith("postgresql")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not on_postgres(), reason="concurrency is tested in the PostgreSQL pass of make test")
+@pytest.mark.django_db(transaction=True)
+def test_parallel_kiosks_never_duplicate_or_skip_a_number(demo_city: None) -> None:
+    # given: 50 kiosks issuing 40 tickets each into the one-stop queue at the same time
+    queue = one_stop()
+    office = queue.office
+    kiosks = [do_create_kiosk_token(SystemActor("test"), office=office)[0] for _ in range(50)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(kiosks))
+
+    def issue(kiosk: Any) -> None:
+        try:
+            start.wait()
+            for _ in range(40):
+                do_issue_ticket(kiosk, queue=queue, channel=Ticket.Channel.KIOSK)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue, args=(kiosk,)) for kiosk in kiosks]
+    # when
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    # then
+    assert errors == []
+    numbers = sorted(Ticket.objects.filter(queue=queue).values_list("number", flat=True))
+    assert numbers == list(range(1, 2001))
