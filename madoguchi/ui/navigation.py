@@ -13,6 +13,7 @@ from madoguchi.staff.permissions import has_capability
 from madoguchi.staff.roles import (
     HANDLE_CASE,
     HANDLE_DEPARTMENT_PROCEDURE,
+    ISSUE_TICKET,
     MANAGE_ORGANIZATION,
     MANAGE_STAFF,
     VIEW_AUDIT_LOG,
@@ -33,6 +34,7 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("ホーム"), "staff:home"),
+    NavItem(_("整理券"), "reception:concierge", (ISSUE_TICKET,)),
     NavItem(_("受付案件"), "cases:list", (HANDLE_CASE,)),
     NavItem(_("ライフイベント・ナビ"), "navigator:start", (HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)),
     NavItem(_("庁舎・窓口"), "organization:offices", (VIEW_DASHBOARDS, MANAGE_ORGANIZATION)),

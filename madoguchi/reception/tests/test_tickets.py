@@ -152,3 +152,27 @@ def test_parallel_kiosks_never_duplicate_or_skip_a_number(demo_city: None) -> No
     assert errors == []
     numbers = sorted(Ticket.objects.filter(queue=queue).values_list("number", flat=True))
     assert numbers == list(range(1, 2001))
+
+
+@pytest.mark.django_db
+def test_concierge_picks_a_purpose_and_prints_a_ticket_with_a_qr_code(staff_of: Any, signed_in: Any) -> None:
+    client = signed_in(staff_of(Role.CONCIERGE))
+    page = client.get("/reception/").content.decode()
+    assert "死亡（おくやみ）" in page
+    assert "保険年金課" in page
+    okuyami = Queue.objects.get(office__code="chuo", code="okuyami")
+    response = client.post("/reception/issue/", {"queue": okuyami.pk, "priority": "on"})
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert (ticket.display, ticket.priority, ticket.channel) == ("O-001", True, "concierge")
+    slip = client.get(response["Location"]).content.decode()
+    assert "O-001" in slip
+    assert "<svg" in slip
+
+
+@pytest.mark.django_db
+def test_the_concierge_screen_is_refused_without_the_capability(staff_of: Any, signed_in: Any) -> None:
+    client = signed_in(staff_of(Role.MANAGER))
+    assert client.get("/reception/").status_code == 403
+    assert client.post("/reception/issue/", {"queue": one_stop().pk}).status_code == 403
+    assert not Ticket.objects.exists()
