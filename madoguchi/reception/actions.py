@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -12,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madoguchi.audit.chain import AuditActor, SystemActor, record
-from madoguchi.organization.models import Office, Queue
-from madoguchi.reception.models import KioskToken, Ticket, TicketCounter
+from madoguchi.organization.models import Counter, Office, Queue
+from madoguchi.reception.models import KioskToken, Ticket, TicketCounter, TicketEvent
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
-from madoguchi.staff.roles import ISSUE_TICKET, MANAGE_ORGANIZATION
+from madoguchi.staff.roles import ISSUE_TICKET, MANAGE_ORGANIZATION, SERVE_COUNTER
 
 
 def _check_issuer(actor: AuditActor, queue: Queue) -> None:
@@ -58,6 +59,9 @@ def do_issue_ticket(actor: AuditActor, *, queue: Queue, channel: str, priority: 
             channel=channel,
             issued_at=now,
         )
+        TicketEvent.objects.create(
+            ticket=ticket, status=Ticket.Status.WAITING, at=now, actor=actor.audit_name
+        )
         record(actor, "reception.ticket.issue", ticket, after={"queue": queue.code, "number": counter.last})
     return ticket
 
@@ -80,3 +84,130 @@ def do_create_kiosk_token(actor: AuditActor, *, office: Office, label: str = "")
 def kiosk_for(token: str) -> KioskToken | None:
     kiosk = KioskToken.objects.select_related("office").filter(token_hash=hash_token(token)).first()
     return kiosk if kiosk is not None and kiosk.revoked_at is None else None
+
+
+class TicketStateError(Exception):
+    """The ticket is not in a state that allows the action."""
+
+    def __init__(self, ticket: Ticket, action: str) -> None:
+        message = _("整理券 %(ticket)s は「%(status)s」のため、%(action)sできません。") % {
+            "ticket": ticket.display,
+            "status": ticket.get_status_display(),
+            "action": action,
+        }
+        super().__init__(message)
+        self.message = message
+
+
+def _at_counter(actor: AuditActor, counter: Counter) -> None:
+    require(actor, SERVE_COUNTER)
+    if isinstance(actor, Staff) and actor.office_id != counter.office_id:
+        raise PermissionDenied(_("他の庁舎の窓口は使えません。"))
+
+
+def _change(actor: AuditActor, ticket: Ticket, status: str, counter: Counter | None, **stamps: Any) -> Ticket:
+    now = timezone.now()
+    before = ticket.status
+    ticket.status = status
+    fields = ["status"]
+    for name in stamps:
+        setattr(ticket, name, now)
+        fields.append(name)
+    if counter is not None:
+        ticket.counter = counter
+        fields.append("counter")
+    ticket.save(update_fields=fields)
+    TicketEvent.objects.create(ticket=ticket, status=status, at=now, counter=counter, actor=actor.audit_name)
+    record(actor, f"reception.ticket.{status}", ticket, before={"status": before}, after={"status": status})
+    return ticket
+
+
+def do_call_next(actor: AuditActor, *, counter: Counter) -> Ticket | None:
+    """The next waiting ticket of the counter's queue: priority first, then by number.
+
+    SKIP LOCKED lets two clerks call at the same moment without ever getting the same resident.
+    """
+    _at_counter(actor, counter)
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_for_update(skip_locked=True)
+            .filter(
+                queue_id=counter.queue_id, business_day=timezone.localdate(), status=Ticket.Status.WAITING
+            )
+            .order_by("-priority", "number")
+            .first()
+        )
+        if ticket is None:
+            return None
+        return _change(actor, ticket, Ticket.Status.CALLED, counter, called_at=True)
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("queue").get(pk=ticket.pk)
+
+
+def do_start_service(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> Ticket:
+    _at_counter(actor, counter)
+    with transaction.atomic():
+        locked = _locked(ticket)
+        if locked.status != Ticket.Status.CALLED:
+            raise TicketStateError(locked, _("対応を開始"))
+        return _change(actor, locked, Ticket.Status.SERVING, counter, serving_at=True)
+
+
+def do_finish_service(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> Ticket:
+    _at_counter(actor, counter)
+    with transaction.atomic():
+        locked = _locked(ticket)
+        if locked.status != Ticket.Status.SERVING:
+            raise TicketStateError(locked, _("対応を終了"))
+        return _change(actor, locked, Ticket.Status.DONE, counter, finished_at=True)
+
+
+def do_mark_no_show(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> Ticket:
+    _at_counter(actor, counter)
+    with transaction.atomic():
+        locked = _locked(ticket)
+        if locked.status != Ticket.Status.CALLED:
+            raise TicketStateError(locked, _("不在に"))
+        return _change(actor, locked, Ticket.Status.NO_SHOW, counter, finished_at=True)
+
+
+def do_transfer(actor: AuditActor, ticket: Ticket, *, counter: Counter, to_queue: Queue, note: str) -> Ticket:
+    """Hand the resident over to another queue of the same office (e.g. a department counter).
+
+    The resident keeps their turn's record; the new queue gives a new ticket that points back to this one.
+    """
+    _at_counter(actor, counter)
+    if to_queue.office_id != counter.office_id or to_queue.pk == counter.queue_id:
+        raise PermissionDenied(_("同じ庁舎の別の受付区分を選んでください。"))
+    with transaction.atomic():
+        locked = _locked(ticket)
+        if locked.status not in {Ticket.Status.CALLED, Ticket.Status.SERVING}:
+            raise TicketStateError(locked, _("引き継ぎ"))
+        _change(actor, locked, Ticket.Status.TRANSFERRED, counter, finished_at=True)
+        day = timezone.localdate()
+        number_row = _locked_counter(to_queue, day)
+        number_row.last += 1
+        number_row.save(update_fields=["last"])
+        handed = Ticket.objects.create(
+            office_id=to_queue.office_id,
+            queue=to_queue,
+            business_day=day,
+            number=number_row.last,
+            priority=True,  # the resident already waited once
+            channel=Ticket.Channel.COUNTER,
+            issued_at=timezone.now(),
+            transferred_from=locked,
+            note=note.strip()[:200],
+        )
+        TicketEvent.objects.create(
+            ticket=handed, status=Ticket.Status.WAITING, at=handed.issued_at, actor=actor.audit_name
+        )
+        record(
+            actor,
+            "reception.ticket.transfer",
+            handed,
+            after={"from": locked.display, "queue": to_queue.code, "note": handed.note},
+        )
+    return handed

@@ -8,7 +8,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.organization.models import Office, Queue
+from madoguchi.organization.models import Counter, Office, Queue
 
 
 def _status_token() -> str:
@@ -39,6 +39,21 @@ class Ticket(models.Model):
     channel = models.CharField(_("発券方法"), max_length=12, choices=Channel.choices)
     status_token = models.CharField(max_length=32, unique=True, default=_status_token, editable=False)
     issued_at = models.DateTimeField(_("発券日時"))
+    counter = models.ForeignKey(
+        Counter,
+        verbose_name=_("窓口"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    called_at = models.DateTimeField(_("呼出し日時"), null=True, blank=True)
+    serving_at = models.DateTimeField(_("対応開始日時"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+    transferred_from = models.ForeignKey(
+        "self", verbose_name=_("引継ぎ元"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("引継ぎメモ"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["business_day", "queue", "number"]
@@ -56,6 +71,22 @@ class Ticket(models.Model):
     def display(self) -> str:
         """What the resident and the board see, e.g. A-017."""
         return f"{self.queue.ticket_prefix}-{self.number:03d}"
+
+
+class TicketEvent(models.Model):
+    """Every change of a ticket with its time: the waiting, called, serving and transfer periods."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=12, choices=Ticket.Status.choices)
+    at = models.DateTimeField(db_index=True)
+    counter = models.ForeignKey(Counter, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.status} {self.at}"
 
 
 class TicketCounter(models.Model):

@@ -176,3 +176,105 @@ def test_the_concierge_screen_is_refused_without_the_capability(staff_of: Any, s
     assert client.get("/reception/").status_code == 403
     assert client.post("/reception/issue/", {"queue": one_stop().pk}).status_code == 403
     assert not Ticket.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_counter_calls_priority_first_then_in_order_and_records_each_period(staff_of: Any) -> None:
+    from madoguchi.organization.models import Counter
+    from madoguchi.reception.actions import (
+        TicketStateError,
+        do_call_next,
+        do_finish_service,
+        do_mark_no_show,
+        do_start_service,
+        do_transfer,
+    )
+    from madoguchi.reception.models import TicketEvent
+
+    # given: three waiting residents, the third with priority
+    concierge, clerk = staff_of(Role.CONCIERGE), staff_of(Role.ONESTOP_CLERK)
+    first = do_issue_ticket(concierge, queue=one_stop(), channel="concierge")
+    second = do_issue_ticket(concierge, queue=one_stop(), channel="concierge")
+    urgent = do_issue_ticket(concierge, queue=one_stop(), channel="concierge", priority=True)
+    counter = Counter.objects.get(office__code="chuo", code="one-stop-1")
+    # when / then
+    assert do_call_next(clerk, counter=counter) == urgent
+    with pytest.raises(TicketStateError):
+        do_finish_service(clerk, urgent, counter=counter)  # not yet serving
+    do_start_service(clerk, urgent, counter=counter)
+    handed = do_transfer(
+        clerk,
+        urgent,
+        counter=counter,
+        to_queue=Queue.objects.get(office__code="chuo", code="kaigo"),
+        note="要介護認定",
+    )
+    assert handed.display == "K-001"
+    assert handed.transferred_from == urgent
+    assert handed.priority
+    assert do_call_next(clerk, counter=counter) == first
+    do_mark_no_show(clerk, first, counter=counter)
+    assert do_call_next(clerk, counter=counter) == second
+    do_start_service(clerk, second, counter=counter)
+    do_finish_service(clerk, second, counter=counter)
+    assert do_call_next(clerk, counter=counter) is None
+    statuses = list(TicketEvent.objects.filter(ticket=urgent).values_list("status", flat=True))
+    assert statuses == ["waiting", "called", "serving", "transferred"]
+    second.refresh_from_db()
+    assert second.called_at <= second.serving_at <= second.finished_at
+
+
+@pytest.mark.django_db
+def test_only_counter_staff_call_residents(staff_of: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from madoguchi.organization.models import Counter
+    from madoguchi.reception.actions import do_call_next
+
+    do_issue_ticket(staff_of(Role.CONCIERGE), queue=one_stop(), channel="concierge")
+    counter = Counter.objects.get(office__code="chuo", code="one-stop-1")
+    with pytest.raises(PermissionDenied):
+        do_call_next(staff_of(Role.CONCIERGE), counter=counter)
+    with pytest.raises(PermissionDenied):
+        do_call_next(staff_of(Role.BRANCH_STAFF), counter=counter)  # another office
+    assert Ticket.objects.get().status == Ticket.Status.WAITING
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not on_postgres(), reason="concurrency is tested in the PostgreSQL pass of make test")
+@pytest.mark.django_db(transaction=True)
+def test_parallel_counters_never_call_the_same_resident(staff_of: Any) -> None:
+    from madoguchi.organization.models import Counter
+    from madoguchi.reception.actions import do_call_next
+
+    # given: 200 waiting residents and 8 one-stop counters calling at once
+    concierge, clerk = staff_of(Role.CONCIERGE), staff_of(Role.ONESTOP_CLERK)
+    for _ in range(200):
+        do_issue_ticket(concierge, queue=one_stop(), channel="concierge")
+    counters = list(Counter.objects.filter(office__code="chuo", queue__code="one-stop"))
+    called: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    start = threading.Barrier(len(counters))
+
+    def work(counter: Any) -> None:
+        try:
+            start.wait()
+            while (ticket := do_call_next(clerk, counter=counter)) is not None:
+                with lock:
+                    called.append(ticket.display)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(counter,)) for counter in counters]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    # then: every resident called exactly once
+    assert errors == []
+    assert len(called) == 200
+    assert len(set(called)) == 200
+    assert not Ticket.objects.filter(status=Ticket.Status.WAITING).exists()
