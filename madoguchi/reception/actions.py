@@ -89,11 +89,10 @@ def kiosk_for(token: str) -> KioskToken | None:
 class TicketStateError(Exception):
     """The ticket is not in a state that allows the action."""
 
-    def __init__(self, ticket: Ticket, action: str) -> None:
-        message = _("整理券 %(ticket)s は「%(status)s」のため、%(action)sできません。") % {
+    def __init__(self, ticket: Ticket) -> None:
+        message = _("整理券 %(ticket)s は「%(status)s」のため、この操作はできません。") % {
             "ticket": ticket.display,
             "status": ticket.get_status_display(),
-            "action": action,
         }
         super().__init__(message)
         self.message = message
@@ -151,7 +150,7 @@ def do_start_service(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> 
     with transaction.atomic():
         locked = _locked(ticket)
         if locked.status != Ticket.Status.CALLED:
-            raise TicketStateError(locked, _("対応を開始"))
+            raise TicketStateError(locked)
         return _change(actor, locked, Ticket.Status.SERVING, counter, serving_at=True)
 
 
@@ -160,7 +159,7 @@ def do_finish_service(actor: AuditActor, ticket: Ticket, *, counter: Counter) ->
     with transaction.atomic():
         locked = _locked(ticket)
         if locked.status != Ticket.Status.SERVING:
-            raise TicketStateError(locked, _("対応を終了"))
+            raise TicketStateError(locked)
         return _change(actor, locked, Ticket.Status.DONE, counter, finished_at=True)
 
 
@@ -169,7 +168,7 @@ def do_mark_no_show(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> T
     with transaction.atomic():
         locked = _locked(ticket)
         if locked.status != Ticket.Status.CALLED:
-            raise TicketStateError(locked, _("不在に"))
+            raise TicketStateError(locked)
         return _change(actor, locked, Ticket.Status.NO_SHOW, counter, finished_at=True)
 
 
@@ -184,7 +183,7 @@ def do_transfer(actor: AuditActor, ticket: Ticket, *, counter: Counter, to_queue
     with transaction.atomic():
         locked = _locked(ticket)
         if locked.status not in {Ticket.Status.CALLED, Ticket.Status.SERVING}:
-            raise TicketStateError(locked, _("引き継ぎ"))
+            raise TicketStateError(locked)
         _change(actor, locked, Ticket.Status.TRANSFERRED, counter, finished_at=True)
         day = timezone.localdate()
         number_row = _locked_counter(to_queue, day)

@@ -9,4 +9,6 @@ urlpatterns = [
     path("reception/", views.concierge, name="concierge"),
     path("reception/issue/", views.issue, name="issue"),
     path("reception/tickets/<uuid:ticket_id>/", views.ticket_slip, name="ticket"),
+    path("reception/counter/", views.counter_screen, name="counter"),
+    path("reception/counter/<slug:action>/", views.counter_action, name="counter-action"),
 ]

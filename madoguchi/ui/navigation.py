@@ -16,6 +16,7 @@ from madoguchi.staff.roles import (
     ISSUE_TICKET,
     MANAGE_ORGANIZATION,
     MANAGE_STAFF,
+    SERVE_COUNTER,
     VIEW_AUDIT_LOG,
     VIEW_DASHBOARDS,
     Capability,
@@ -35,6 +36,7 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("ホーム"), "staff:home"),
     NavItem(_("整理券"), "reception:concierge", (ISSUE_TICKET,)),
+    NavItem(_("窓口"), "reception:counter", (SERVE_COUNTER,)),
     NavItem(_("受付案件"), "cases:list", (HANDLE_CASE,)),
     NavItem(_("ライフイベント・ナビ"), "navigator:start", (HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)),
     NavItem(_("庁舎・窓口"), "organization:offices", (VIEW_DASHBOARDS, MANAGE_ORGANIZATION)),
@@ -44,10 +46,19 @@ NAVIGATION: tuple[NavItem, ...] = (
 
 
 def navigation_for(staff: Staff, current_path: str) -> list[dict[str, object]]:
-    items = []
-    for item in NAVIGATION:
-        if item.visible_to(staff):
-            url = reverse(item.url_name)
-            current = current_path == url if url == reverse("staff:home") else current_path.startswith(url)
-            items.append({"label": item.label, "url": url, "current": current})
+    """The visible items; the current one is the longest URL the path starts with (home only exactly)."""
+    home = reverse("staff:home")
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "current": False}
+        for item in NAVIGATION
+        if item.visible_to(staff)
+    ]
+    matches = [
+        entry
+        for entry in items
+        if current_path == entry["url"]
+        or (entry["url"] != home and current_path.startswith(str(entry["url"])))
+    ]
+    if matches:
+        max(matches, key=lambda entry: len(str(entry["url"])))["current"] = True
     return items

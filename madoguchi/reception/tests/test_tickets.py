@@ -278,3 +278,43 @@ def test_parallel_counters_never_call_the_same_resident(staff_of: Any) -> None:
     assert len(called) == 200
     assert len(set(called)) == 200
     assert not Ticket.objects.filter(status=Ticket.Status.WAITING).exists()
+
+
+@pytest.mark.django_db
+def test_the_counter_screen_calls_serves_and_hands_over(staff_of: Any, signed_in: Any) -> None:
+    from madoguchi.organization.models import Counter
+
+    do_issue_ticket(staff_of(Role.CONCIERGE), queue=one_stop(), channel="concierge")
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    assert "この端末の窓口" in client.get("/reception/counter/").content.decode()
+    counter = Counter.objects.get(office__code="chuo", code="one-stop-2")
+    client.post("/reception/counter/", {"counter": counter.pk})
+    client.post("/reception/counter/call/")
+    page = client.get("/reception/counter/").content.decode()
+    assert "A-001" in page
+    assert page.count('aria-current="page"') == 1  # 窓口, not also 整理券 (/reception/)
+    assert '<a href="/reception/counter/" aria-current="page">' in page
+    ticket = Ticket.objects.get()
+    client.post("/reception/counter/serve/", {"ticket": str(ticket.pk)})
+    kaigo = Queue.objects.get(office__code="chuo", code="kaigo")
+    client.post(
+        "/reception/counter/transfer/", {"ticket": str(ticket.pk), "queue": kaigo.pk, "note": "認定の相談"}
+    )
+    handed = Ticket.objects.get(queue=kaigo)
+    assert handed.note == "認定の相談"
+    assert handed.transferred_from == ticket
+    bad = client.post("/reception/counter/finish/", {"ticket": "not-a-uuid"})
+    assert bad.status_code == 302  # a clear message, not a server error
+    assert client.post("/reception/counter/call/").status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.CONCIERGE, Role.MANAGER])
+def test_the_counter_screen_is_refused_without_the_capability(
+    staff_of: Any, signed_in: Any, role: Role
+) -> None:
+    do_issue_ticket(staff_of(Role.CONCIERGE), queue=one_stop(), channel="concierge")
+    client = signed_in(staff_of(role))
+    assert client.get("/reception/counter/").status_code == 403
+    assert client.post("/reception/counter/call/").status_code == 403
+    assert Ticket.objects.get().status == Ticket.Status.WAITING
