@@ -145,31 +145,42 @@ def _locked(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().select_related("queue").get(pk=ticket.pk)
 
 
+Status = Ticket.Status
+
+# The counter's transitions: which states each one leaves from, and which time it stamps.
+COUNTER_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    Status.SERVING: (frozenset({Status.CALLED}), "serving_at"),
+    Status.DONE: (frozenset({Status.SERVING}), "finished_at"),
+    Status.NO_SHOW: (frozenset({Status.CALLED}), "finished_at"),
+    Status.TRANSFERRED: (frozenset({Status.CALLED, Status.SERVING}), "finished_at"),
+}
+
+
+def _move(actor: AuditActor, ticket: Ticket, counter: Counter, status: str) -> Ticket:
+    """Lock the ticket, check the transition, record it. Call inside a transaction."""
+    locked = _locked(ticket)
+    allowed_from, stamp = COUNTER_TRANSITIONS[status]
+    if locked.status not in allowed_from:
+        raise TicketStateError(locked)
+    return _change(actor, locked, status, counter, **{stamp: True})
+
+
 def do_start_service(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> Ticket:
     _at_counter(actor, counter)
     with transaction.atomic():
-        locked = _locked(ticket)
-        if locked.status != Ticket.Status.CALLED:
-            raise TicketStateError(locked)
-        return _change(actor, locked, Ticket.Status.SERVING, counter, serving_at=True)
+        return _move(actor, ticket, counter, Status.SERVING)
 
 
 def do_finish_service(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> Ticket:
     _at_counter(actor, counter)
     with transaction.atomic():
-        locked = _locked(ticket)
-        if locked.status != Ticket.Status.SERVING:
-            raise TicketStateError(locked)
-        return _change(actor, locked, Ticket.Status.DONE, counter, finished_at=True)
+        return _move(actor, ticket, counter, Status.DONE)
 
 
 def do_mark_no_show(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> Ticket:
     _at_counter(actor, counter)
     with transaction.atomic():
-        locked = _locked(ticket)
-        if locked.status != Ticket.Status.CALLED:
-            raise TicketStateError(locked)
-        return _change(actor, locked, Ticket.Status.NO_SHOW, counter, finished_at=True)
+        return _move(actor, ticket, counter, Status.NO_SHOW)
 
 
 def do_transfer(actor: AuditActor, ticket: Ticket, *, counter: Counter, to_queue: Queue, note: str) -> Ticket:
@@ -181,10 +192,7 @@ def do_transfer(actor: AuditActor, ticket: Ticket, *, counter: Counter, to_queue
     if to_queue.office_id != counter.office_id or to_queue.pk == counter.queue_id:
         raise PermissionDenied(_("同じ庁舎の別の受付区分を選んでください。"))
     with transaction.atomic():
-        locked = _locked(ticket)
-        if locked.status not in {Ticket.Status.CALLED, Ticket.Status.SERVING}:
-            raise TicketStateError(locked)
-        _change(actor, locked, Ticket.Status.TRANSFERRED, counter, finished_at=True)
+        locked = _move(actor, ticket, counter, Status.TRANSFERRED)
         day = timezone.localdate()
         number_row = _locked_counter(to_queue, day)
         number_row.last += 1
