@@ -169,20 +169,19 @@ class _Parser:
         return node
 
     def parse_or(self) -> Node:
-        first = self.parse_and()
-        operands = [first]
-        while self.current.kind == "keyword" and self.current.text == "or":
-            self.advance()
-            operands.append(self.parse_and())
-        return first if len(operands) == 1 else BoolOp("or", tuple(operands), _column(first))
+        return self._chain("or", self.parse_and)
 
     def parse_and(self) -> Node:
-        first = self.parse_not()
+        return self._chain("and", self.parse_not)
+
+    def _chain(self, keyword: str, operand: Callable[[], Node]) -> Node:
+        """`a <keyword> b <keyword> c` as one BoolOp (or just `a`)."""
+        first = operand()
         operands = [first]
-        while self.current.kind == "keyword" and self.current.text == "and":
+        while self.current.kind == "keyword" and self.current.text == keyword:
             self.advance()
-            operands.append(self.parse_not())
-        return first if len(operands) == 1 else BoolOp("and", tuple(operands), _column(first))
+            operands.append(operand())
+        return first if len(operands) == 1 else BoolOp(keyword, tuple(operands), _column(first))
 
     def parse_not(self) -> Node:
         if self.current.kind == "keyword" and self.current.text == "not":
@@ -430,24 +429,18 @@ def compile_condition(node: Node) -> Compiled:
 def _compile_fact(fact: Fact) -> Compiled:
     key = fact.key
     name = fact.name
-    if fact.scope is Scope.EVENT:
+    if fact.scope is not Scope.MEMBER:
+        # event facts are keyed by their full name, household facts by their key inside the household
+        is_event = fact.scope is Scope.EVENT
+        field = name if is_event else key
 
-        def read_event(ctx: Context) -> Any:
-            value = ctx.event.get(name, UNKNOWN)
+        def read_shared(ctx: Context) -> Any:
+            value = (ctx.event if is_event else ctx.household).get(field, UNKNOWN)
             if value is UNKNOWN:
                 ctx.missing.add((name, None))
             return value
 
-        return read_event
-    if fact.scope is Scope.HOUSEHOLD:
-
-        def read_household(ctx: Context) -> Any:
-            value = ctx.household.get(key, UNKNOWN)
-            if value is UNKNOWN:
-                ctx.missing.add((name, None))
-            return value
-
-        return read_household
+        return read_shared
 
     def read_member(ctx: Context) -> Any:
         member = ctx.member
