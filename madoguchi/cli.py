@@ -1,6 +1,7 @@
 """The `madoguchi` console command: a thin wrapper around the Django management commands.
 
-madoguchi serve          start the ASGI server
+madoguchi serve          start the ASGI server (with background task workers)
+madoguchi worker         run background tasks in a separate process (--concurrency N, --once)
 madoguchi demo           load the demo city みなと市 (idempotent)
 madoguchi check          Django's deployment checks against the current (production) settings
 madoguchi audit verify   verify the hash chain of the audit log
