@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,8 @@ from django.db import transaction
 from madoguchi.audit.chain import SystemActor
 from madoguchi.catalog.actions import do_load_catalog
 from madoguchi.organization.actions import do_upsert_counter, do_upsert_office, do_upsert_queue
-from madoguchi.organization.models import Department, Office
+from madoguchi.organization.models import Department, Office, Queue
+from madoguchi.reservations.actions import do_upsert_schedule
 from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR
 from madoguchi.staff.actions import do_create_staff, do_update_staff
 from madoguchi.staff.models import Staff
@@ -62,6 +64,19 @@ def _load_queues(office: Office, queues: list[dict[str, Any]], departments: dict
             )
 
 
+def _load_reservations(office: Office, schedules: list[dict[str, Any]]) -> None:
+    for spec in schedules:
+        do_upsert_schedule(
+            ACTOR,
+            queue=Queue.objects.get(office=office, code=spec["queue"]),
+            slot_minutes=spec["slot_minutes"],
+            capacity=spec["capacity"],
+            opens_at=time.fromisoformat(spec["opens"]),
+            closes_at=time.fromisoformat(spec["closes"]),
+            days_ahead=spec["days_ahead"],
+        )
+
+
 def load_demo_city() -> list[DemoLogin]:
     """Create or update みなと市 and its catalog. Idempotent: a rerun writes nothing, keeps passwords."""
     data = load_demo_data()
@@ -84,6 +99,7 @@ def load_demo_city() -> list[DemoLogin]:
         for office in offices.values():
             if office.kind == Office.Kind.WARD:
                 _load_queues(office, data["ward_queues"], departments)
+                _load_reservations(office, data["ward_reservations"])
             elif office.kind == Office.Kind.BRANCH:
                 _load_queues(office, data["branch_queues"], departments)
         for spec in data["staff"]:

@@ -1,0 +1,319 @@
+"""The resident's booking pages and the staff's reservation screen, through the test client."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from madoguchi.reception.models import Ticket
+from madoguchi.reservations.models import Reservation
+from madoguchi.reservations.tests.conftest import SATURDAY, WEDNESDAY, one_stop
+from madoguchi.staff.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "queue": "one-stop",
+    "day": "2026-11-25",
+    "start": "09:15",
+    "name_kana": "みなと　はなこ",
+    "phone": "０９０－１２３４－５６７８",
+    "email": "",
+    "purpose": "転入の手続",
+}
+
+
+def field_errors(html: str) -> list[str]:
+    return re.findall(r'class="field__error"[^>]*>([^<]+)<', html)
+
+
+# --- Resident pages -----------------------------------------------------------------------------------
+
+
+def test_a_resident_chooses_office_counter_day_and_time_then_sees_the_confirmation(
+    demo_city: None, clock: Any
+) -> None:
+    client = Client()
+    offices = client.get("/reserve/").content.decode()
+    assert "中央区役所" in offices
+    assert "山手支所" not in offices  # branch offices take no reservations
+    counters = client.get("/reserve/chuo/").content.decode()
+    assert "おくやみ窓口" in counters
+    assert "証明書発行" not in counters
+    days = client.get("/reserve/chuo/?queue=one-stop").content.decode()
+    assert "?queue=one-stop&amp;date=2026-11-25" in days
+    assert "date=2026-11-28" not in days  # a Saturday
+    slots = client.get("/reserve/chuo/?queue=one-stop&date=2026-11-25").content.decode()
+    assert 'name="start" value="09:15"' in slots
+    assert "11月25日（水）" in slots
+    # when
+    response = client.post("/reserve/chuo/", FORM)
+    # then
+    assert response.status_code == 302
+    reservation = Reservation.objects.get()
+    assert response["Location"] == f"/reserve/manage/{reservation.manage_token}/"
+    assert (reservation.name_kana, reservation.phone) == ("ミナト　ハナコ", "090-1234-5678")
+    assert reservation.channel == Reservation.Channel.RESIDENT
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page["Cache-Control"] == "no-store"
+    assert "予約を受け付けました。" in html
+    assert reservation.display_code in html
+    assert "2026年11月25日（水） 9:15〜9:45" in html
+    assert "みなと市中央区港町1-1-1" in html
+    assert "本人確認書類" in html
+    assert f"http://testserver/reserve/manage/{reservation.manage_token}/" in html
+
+
+def test_bad_input_comes_back_with_a_message_at_each_field(demo_city: None, clock: Any) -> None:
+    response = Client().post("/reserve/chuo/", {**FORM, "name_kana": "Hanako", "phone": "", "email": ""})
+    assert response.status_code == 400
+    assert field_errors(response.content.decode()) == [
+        "フリガナはカタカナで入力してください。",
+        "電話番号かメールアドレスのどちらかを入力してください。",
+    ]
+    assert 'value="Hanako"' in response.content.decode()  # what was typed stays
+    assert not Reservation.objects.exists()
+
+
+def test_a_missing_time_is_asked_for(demo_city: None, clock: Any) -> None:
+    response = Client().post("/reserve/chuo/", {**FORM, "start": ""})
+    assert response.status_code == 400
+    assert "時間を選んでください。" in field_errors(response.content.decode())
+    assert not Reservation.objects.exists()
+
+
+def test_a_slot_that_filled_up_meanwhile_answers_409_and_saves_nothing(
+    demo_city: None, create_reservation: Any, clock: Any
+) -> None:
+    client = Client()
+    assert client.get("/reserve/chuo/?queue=one-stop&date=2026-11-25").status_code == 200
+    create_reservation()
+    create_reservation()  # the last place goes while the resident types
+    response = client.post("/reserve/chuo/", FORM)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "この時間は満員になりました。別の時間を選んでください。" in field_errors(html)
+    assert 'name="start" value="09:15" disabled' in html
+    assert Reservation.objects.count() == 2
+
+
+def test_a_closed_day_or_an_unknown_counter_is_a_bad_request(demo_city: None, clock: Any) -> None:
+    client = Client()
+    saturday = client.get(f"/reserve/chuo/?queue=one-stop&date={SATURDAY.isoformat()}")
+    assert saturday.status_code == 400
+    assert "この日は予約できません" in saturday.content.decode()
+    assert client.get("/reserve/chuo/?queue=shomei").status_code == 400
+    assert client.get("/reserve/chuo/?queue=one-stop&date=tomorrow").status_code == 400
+    assert client.get("/reserve/kita-yamate/").status_code == 404
+    assert client.get("/reserve/no-such-office/").status_code == 404
+    response = client.post("/reserve/chuo/", {**FORM, "day": SATURDAY.isoformat()})
+    assert response.status_code == 400
+    assert "閉庁日は予約できません。開庁日を選んでください。" in response.content.decode()
+
+
+def test_the_resident_cancels_with_the_manage_link(create_reservation: Any, clock: Any) -> None:
+    reservation = create_reservation()
+    client = Client()
+    url = f"/reserve/manage/{reservation.manage_token}/"
+    assert "この予約を取り消す" in client.get(url).content.decode()
+    response = client.post(f"{url}cancel/")
+    assert response.status_code == 302
+    reservation.refresh_from_db()
+    assert reservation.status == Reservation.Status.CANCELLED
+    page = client.get(url).content.decode()
+    assert "予約を取り消しました。" in page
+    assert "この予約を取り消す" not in page
+    again = client.get(response["Location"])  # a second cancel is explained, not an error page
+    assert client.post(f"{url}cancel/").status_code == 302
+    assert again.status_code == 200
+    assert client.get("/reserve/manage/not-a-token/").status_code == 404
+    assert client.post("/reserve/manage/not-a-token/cancel/").status_code == 404
+
+
+# --- Staff screen -------------------------------------------------------------------------------------
+
+
+def test_the_concierge_sees_the_days_reservations_by_counter_and_time(
+    staff_of: Any, signed_in: Any, create_reservation: Any, clock: Any
+) -> None:
+    create_reservation(start=time(10, 15), name_kana="ヤマダ　タロウ")
+    create_reservation(start=time(9, 15), purpose="死亡届のあとの手続")
+    create_reservation(queue=one_stop("kita"), name_kana="キタ　ジロウ")
+    client = signed_in(staff_of(Role.CONCIERGE))
+    html = client.get("/reception/reservations/?date=2026-11-25").content.decode()
+    assert html.index("ミナト　ハナコ") < html.index("ヤマダ　タロウ")  # by time
+    assert "死亡届のあとの手続" in html
+    assert "キタ　ジロウ" not in html  # another office's
+    assert "おくやみ窓口" in html
+    assert '<a href="/reception/reservations/" aria-current="page">予約</a>' in html
+    today = client.get("/reception/reservations/").content.decode()
+    assert "2026年11月24日（火）" in today
+    assert "この日の予約はありません。" in today
+
+
+def test_staff_book_for_a_caller_and_bad_input_is_400(
+    staff_of: Any, signed_in: Any, demo_city: None, clock: Any
+) -> None:
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    page = client.get("/reception/reservations/?date=2026-11-25&queue=okuyami").content.decode()
+    assert 'name="start" value="09:00"' in page
+    response = client.post("/reception/reservations/book/", {**FORM, "queue": "okuyami", "start": "10:00"})
+    assert response.status_code == 302
+    assert response["Location"] == "/reception/reservations/?date=2026-11-25&queue=okuyami"
+    reservation = Reservation.objects.get()
+    assert (reservation.queue.code, reservation.channel) == ("okuyami", Reservation.Channel.STAFF)
+    assert reservation.display_code in client.get(response["Location"]).content.decode()
+    bad = client.post("/reception/reservations/book/", {**FORM, "queue": "okuyami", "phone": "12"})
+    assert bad.status_code == 400
+    assert "電話番号が正しくありません。" in field_errors(bad.content.decode())
+    full = client.post("/reception/reservations/book/", {**FORM, "queue": "okuyami", "start": "10:00"})
+    assert full.status_code == 409
+    assert Reservation.objects.count() == 1
+
+
+def test_check_in_at_the_desk_prints_a_priority_ticket(
+    staff_of: Any, signed_in: Any, create_reservation: Any, clock: Any
+) -> None:
+    reservation = create_reservation()
+    clock.set(WEDNESDAY, time(9, 5))
+    client = signed_in(staff_of(Role.CONCIERGE))
+    lookup = client.get(f"/reception/reservations/?code={reservation.display_code.lower()}")
+    assert lookup.status_code == 200
+    assert "来庁受付（整理券）" in lookup.content.decode()
+    # when
+    response = client.post(f"/reception/reservations/{reservation.pk}/check-in/")
+    # then
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/reception/tickets/{ticket.pk}/"
+    assert ticket.priority
+    reservation.refresh_from_db()
+    assert (reservation.status, reservation.ticket) == (Reservation.Status.CHECKED_IN, ticket)
+    slip = client.get(response["Location"]).content.decode()
+    assert "優先の整理券を発行しました" in slip
+    assert ticket.display in slip
+
+
+def test_a_late_check_in_says_the_ticket_has_no_priority(
+    staff_of: Any, signed_in: Any, create_reservation: Any, clock: Any
+) -> None:
+    reservation = create_reservation()
+    clock.set(WEDNESDAY, time(10, 0))
+    client = signed_in(staff_of(Role.CONTRACTOR_CLERK))
+    response = client.post(f"/reception/reservations/{reservation.pk}/check-in/")
+    assert not Ticket.objects.get().priority
+    slip = client.get(response["Location"]).content.decode()
+    assert "予約の時刻から30分以上過ぎているため、優先なしの整理券を発行しました。" in slip
+
+
+def test_check_in_on_another_day_is_explained(
+    staff_of: Any, signed_in: Any, create_reservation: Any, clock: Any
+) -> None:
+    reservation = create_reservation()
+    client = signed_in(staff_of(Role.CONCIERGE))
+    page = client.get("/reception/reservations/?date=2026-11-25").content.decode()
+    assert "来庁受付（整理券）" not in page  # only on the day
+    response = client.post(f"/reception/reservations/{reservation.pk}/check-in/", follow=True)
+    assert "予約日にだけ受付できます" in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_staff_cancel_from_the_list(
+    staff_of: Any, signed_in: Any, create_reservation: Any, clock: Any
+) -> None:
+    reservation = create_reservation()
+    client = signed_in(staff_of(Role.CONCIERGE))
+    response = client.post(f"/reception/reservations/{reservation.pk}/cancel/", follow=True)
+    assert f"予約 {reservation.display_code} を取り消しました。" in response.content.decode()
+    reservation.refresh_from_db()
+    assert reservation.status == Reservation.Status.CANCELLED
+    assert client.post(f"/reception/reservations/{reservation.pk}/fly/").status_code == 404
+
+
+def test_another_offices_staff_are_refused(
+    staff_of: Any, signed_in: Any, create_reservation: Any, clock: Any
+) -> None:
+    reservation = create_reservation()
+    clock.set(WEDNESDAY, time(9, 0))
+    client = signed_in(staff_of(Role.BRANCH_STAFF))
+    for action in ("check-in", "cancel", "no-show"):
+        assert client.post(f"/reception/reservations/{reservation.pk}/{action}/").status_code == 403
+    lookup = client.get(f"/reception/reservations/?code={reservation.code}")
+    assert lookup.status_code == 403
+    assert "この予約は中央区役所の予約です。" in lookup.content.decode()
+    assert "ミナト" not in lookup.content.decode()
+    forged = client.post("/reception/reservations/book/", FORM)  # a queue of another office
+    assert forged.status_code == 400
+    assert Reservation.objects.get().status == Reservation.Status.BOOKED
+    assert not Ticket.objects.exists()
+
+
+def test_an_unknown_code_is_not_found(staff_of: Any, signed_in: Any, demo_city: None, clock: Any) -> None:
+    response = signed_in(staff_of(Role.CONCIERGE)).get("/reception/reservations/?code=ACEF-GH34")
+    assert response.status_code == 404
+    assert "この予約番号の予約は見つかりません。" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.CONCIERGE, 200),
+        (Role.ONESTOP_CLERK, 200),
+        (Role.CONTRACTOR_CLERK, 200),
+        (Role.BRANCH_STAFF, 200),  # a branch office has no reservations yet: an empty screen
+        (Role.DEPARTMENT_STAFF, 403),
+        (Role.MANAGER, 403),
+        (Role.ADMINISTRATOR, 403),
+    ],
+)
+def test_the_staff_screen_follows_the_role_matrix(
+    staff_of: Any, signed_in: Any, clock: Any, role: Role, status: int
+) -> None:
+    client = signed_in(staff_of(role))
+    response = client.get("/reception/reservations/")
+    assert response.status_code == status
+    navigation = client.get("/home/", follow=True).content.decode()
+    assert ('href="/reception/reservations/"' in navigation) is (status == 200)
+    if status == 403:
+        assert client.post("/reception/reservations/book/", FORM).status_code == 403
+        assert not Reservation.objects.exists()
+
+
+def test_signing_in_is_required(demo_city: None, clock: Any) -> None:
+    response = Client().get("/reception/reservations/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_administrators_change_a_schedule_in_the_admin_and_it_is_audited(
+    staff_of: Any, signed_in: Any, clock: Any
+) -> None:
+    from madoguchi.audit.models import AuditEntry
+    from madoguchi.reservations.models import ReservationSchedule
+
+    schedule = ReservationSchedule.objects.get(queue=one_stop())
+    url = f"/admin/reservations/reservationschedule/{schedule.pk}/change/"
+    admin = signed_in(staff_of(Role.ADMINISTRATOR))
+    assert "中央区役所" in admin.get("/admin/reservations/reservationschedule/").content.decode()
+    form = {
+        "slot_minutes": "30",
+        "capacity": "4",
+        "opens_at": "08:45",
+        "closes_at": "17:00",
+        "days_ahead": "20",
+        "active": "on",
+    }
+    assert admin.post(url, form).status_code == 302
+    schedule.refresh_from_db()
+    assert schedule.capacity == 4
+    entry = AuditEntry.objects.get(action="reservations.reservationschedule.update")
+    assert (entry.summary["before"]["capacity"], entry.summary["after"]["capacity"]) == (2, 4)
+    refused = admin.post(url, {**form, "opens_at": "16:50"})  # no room for one 30-minute slot
+    assert refused.status_code == 200
+    assert "受付終了時刻は、受付開始時刻から1枠分以上あとにしてください。" in refused.content.decode()
+    assert signed_in(staff_of(Role.CONCIERGE)).get(url).status_code == 302  # not for the concierge
