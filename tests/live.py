@@ -45,13 +45,15 @@ def get(url: str) -> tuple[int, str]:
 
 
 @contextmanager
-def running_server(var_dir: Path) -> Iterator[RunningServer]:
+def running_server(var_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[RunningServer]:
+    """Migrate, load the demo city and serve; `extra_env` may name another database or broadcast broker."""
     env = {
         **os.environ,
         "MADOGUCHI_VAR_DIR": str(var_dir),
         "DATABASE_URL": "",
         "MADOGUCHI_DEBUG": "0",
         "MADOGUCHI_LOG_LEVEL": "INFO",
+        **(extra_env or {}),
     }
     for step in (["migrate", "--noinput"], ["demo"]):
         subprocess.run([MADOGUCHI, *step], env=env, check=True, capture_output=True, timeout=300)

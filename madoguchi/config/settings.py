@@ -29,13 +29,17 @@ INSTALLED_APPS = [
     # Our apps come first so that their templates (login, errors) take precedence.
     "madoguchi.ui",
     "madoguchi.audit",
+    "madoguchi.tasks",
+    "madoguchi.notifications",
     "madoguchi.organization",
     "madoguchi.staff",
     "madoguchi.runtime",
+    "madoguchi.broadcast",
     "madoguchi.catalog",
     "madoguchi.navigator",
     "madoguchi.cases",
     "madoguchi.reception",
+    "madoguchi.reservations",
     "madoguchi.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -102,6 +106,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Real time (display boards, wait status): memory:// in one process; redis://… or postgres:// for several.
+MADOGUCHI_BROADCAST_URL = env.str("MADOGUCHI_BROADCAST_URL", default="memory://")
 
 # --- Staff accounts and sessions.
 AUTH_USER_MODEL = "staff.Staff"
@@ -179,3 +186,30 @@ CITY_NAME_EN = env.str("MADOGUCHI_CITY_NAME_EN", default="Minato City")
 
 # --- My Number encryption keys (Fernet, comma-separated, first encrypts). See madoguchi/cases/crypto.py.
 MY_NUMBER_KEYS = env.str("MADOGUCHI_MY_NUMBER_KEYS", default="")
+
+# --- Background tasks (madoguchi/tasks): worker threads inside `madoguchi serve` (0: none, run
+# `madoguchi worker` instead), and how long a running task may go without a heartbeat before it is
+# taken back from a worker presumed dead.
+MADOGUCHI_TASK_WORKERS = env.int("MADOGUCHI_TASK_WORKERS", default=1)
+MADOGUCHI_TASK_STALE_SECONDS = env.int("MADOGUCHI_TASK_STALE_SECONDS", default=300)
+
+# --- Notifications (madoguchi/notifications): one backend class per channel. The console backend
+# (the default) prints each message; production names EmailBackend and WebhookSmsBackend.
+_CONSOLE_BACKEND = "madoguchi.notifications.backends.ConsoleBackend"
+MADOGUCHI_NOTIFICATION_BACKENDS = {
+    "email": env.str("MADOGUCHI_EMAIL_BACKEND_CLASS", default=_CONSOLE_BACKEND),
+    "sms": env.str("MADOGUCHI_SMS_BACKEND_CLASS", default=_CONSOLE_BACKEND),
+}
+MADOGUCHI_SMS_WEBHOOK_URL = env.str("MADOGUCHI_SMS_WEBHOOK_URL", default="")
+MADOGUCHI_SMS_WEBHOOK_TIMEOUT = env.float("MADOGUCHI_SMS_WEBHOOK_TIMEOUT", default=10.0)
+
+# --- E-mail (used by notifications.backends.EmailBackend through Django's send_mail).
+DEFAULT_FROM_EMAIL = env.str("MADOGUCHI_DEFAULT_FROM_EMAIL", default="madoguchi@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = env.str("MADOGUCHI_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("MADOGUCHI_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("MADOGUCHI_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("MADOGUCHI_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("MADOGUCHI_EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("MADOGUCHI_EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("MADOGUCHI_EMAIL_TIMEOUT", default=10)

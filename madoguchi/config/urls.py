@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("madoguchi.navigator.urls_api")),
     path("api/v1/tickets", reception_api.tickets, name="api-tickets"),
     path("", include("madoguchi.reception.urls")),
+    path("", include("madoguchi.reservations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -9,15 +9,19 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madoguchi.audit.chain import AuditActor, SystemActor, record
+from madoguchi.cases.actions import do_create_case
+from madoguchi.cases.models import Case
 from madoguchi.organization.models import Counter, Office, Queue
-from madoguchi.reception.models import KioskToken, Ticket, TicketCounter, TicketEvent
+from madoguchi.reception.board import announce_office_on_commit, announce_on_commit
+from madoguchi.reception.models import CounterShift, KioskToken, Ticket, TicketCounter, TicketEvent
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
-from madoguchi.staff.roles import ISSUE_TICKET, MANAGE_ORGANIZATION, SERVE_COUNTER
+from madoguchi.staff.roles import HANDLE_CASE, ISSUE_TICKET, MANAGE_ORGANIZATION, SERVE_COUNTER
 
 
 def _check_issuer(actor: AuditActor, queue: Queue) -> None:
@@ -42,7 +46,10 @@ def _locked_counter(queue: Queue, day: date) -> TicketCounter:
     return TicketCounter.objects.select_for_update().get(queue=queue, business_day=day)
 
 
-def do_issue_ticket(actor: AuditActor, *, queue: Queue, channel: str, priority: bool = False) -> Ticket:
+def do_issue_ticket(
+    actor: AuditActor, *, queue: Queue, channel: str, priority: bool = False, purpose: str = ""
+) -> Ticket:
+    """A new ticket; `purpose` is the life event the concierge chose (it opens the case with it)."""
     _check_issuer(actor, queue)
     now = timezone.now()
     day = timezone.localdate(now)  # the business day in Asia/Tokyo
@@ -58,11 +65,13 @@ def do_issue_ticket(actor: AuditActor, *, queue: Queue, channel: str, priority: 
             priority=priority,
             channel=channel,
             issued_at=now,
+            purpose=purpose,
         )
         TicketEvent.objects.create(
             ticket=ticket, status=Ticket.Status.WAITING, at=now, actor=actor.audit_name
         )
         record(actor, "reception.ticket.issue", ticket, after={"queue": queue.code, "number": counter.last})
+        announce_on_commit(ticket)
     return ticket
 
 
@@ -115,9 +124,14 @@ def _change(actor: AuditActor, ticket: Ticket, status: str, counter: Counter | N
     if counter is not None:
         ticket.counter = counter
         fields.append("counter")
+    if status in {Ticket.Status.DONE, Ticket.Status.NO_SHOW, Ticket.Status.TRANSFERRED}:
+        # The resident's contact serves this visit's notices only (a transfer passes it on first).
+        ticket.notify_email = ticket.notify_phone = ""
+        fields += ["notify_email", "notify_phone"]
     ticket.save(update_fields=fields)
     TicketEvent.objects.create(ticket=ticket, status=status, at=now, counter=counter, actor=actor.audit_name)
     record(actor, f"reception.ticket.{status}", ticket, before={"status": before}, after={"status": status})
+    announce_on_commit(ticket, call=status == Ticket.Status.CALLED)
     return ticket
 
 
@@ -192,6 +206,7 @@ def do_transfer(actor: AuditActor, ticket: Ticket, *, counter: Counter, to_queue
     if to_queue.office_id != counter.office_id or to_queue.pk == counter.queue_id:
         raise PermissionDenied(_("同じ庁舎の別の受付区分を選んでください。"))
     with transaction.atomic():
+        contact = _locked(ticket)
         locked = _move(actor, ticket, counter, Status.TRANSFERRED)
         day = timezone.localdate()
         number_row = _locked_counter(to_queue, day)
@@ -207,6 +222,10 @@ def do_transfer(actor: AuditActor, ticket: Ticket, *, counter: Counter, to_queue
             issued_at=timezone.now(),
             transferred_from=locked,
             note=note.strip()[:200],
+            purpose=locked.purpose,
+            case=locked.case,
+            notify_email=contact.notify_email,
+            notify_phone=contact.notify_phone,
         )
         TicketEvent.objects.create(
             ticket=handed, status=Ticket.Status.WAITING, at=handed.issued_at, actor=actor.audit_name
@@ -217,4 +236,102 @@ def do_transfer(actor: AuditActor, ticket: Ticket, *, counter: Counter, to_queue
             handed,
             after={"from": locked.display, "queue": to_queue.code, "note": handed.note},
         )
+        announce_on_commit(handed)
     return handed
+
+
+def do_recall(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> Ticket:
+    """Call the same resident again (they did not come yet): the board shows and chimes it once more."""
+    _at_counter(actor, counter)
+    with transaction.atomic():
+        locked = _locked(ticket)
+        if locked.status != Status.CALLED or locked.counter_id != counter.pk:
+            raise TicketStateError(locked)
+        now = timezone.now()
+        locked.recalled_at = now
+        locked.recalls += 1
+        locked.save(update_fields=["recalled_at", "recalls"])
+        TicketEvent.objects.create(
+            ticket=locked, status=Status.CALLED, at=now, counter=counter, actor=actor.audit_name
+        )
+        record(actor, "reception.ticket.recall", locked, after={"recalls": locked.recalls})
+        announce_on_commit(locked, call=True)
+    return locked
+
+
+def open_shift(counter: Counter) -> CounterShift | None:
+    return (
+        CounterShift.objects.filter(
+            counter=counter, closed_at__isnull=True, opened_at__date=timezone.localdate()
+        )
+        .select_related("staff")
+        .first()
+    )
+
+
+def do_open_counter(actor: Staff, *, counter: Counter) -> CounterShift:
+    """The clerk takes the counter: it counts as open until they close it, leave it or sign out."""
+    _at_counter(actor, counter)
+    now = timezone.now()
+    with transaction.atomic():
+        stale = (
+            CounterShift.objects.select_for_update()
+            .filter(closed_at__isnull=True)
+            .filter(Q(staff=actor) | Q(counter=counter))
+        )
+        stale.update(closed_at=now)
+        shift = CounterShift.objects.create(counter=counter, staff=actor, opened_at=now)
+        record(actor, "reception.counter.open", counter, after={"counter": counter.code})
+        announce_office_on_commit(counter.office)
+    return shift
+
+
+def do_close_counter(actor: Staff) -> int:
+    """Close every counter the clerk still holds; returns how many were open."""
+    now = timezone.now()
+    with transaction.atomic():
+        shifts = list(
+            CounterShift.objects.select_for_update()
+            .filter(staff=actor, closed_at__isnull=True)
+            .select_related("counter__office")
+        )
+        for shift in shifts:
+            shift.closed_at = now
+            shift.save(update_fields=["closed_at"])
+            record(actor, "reception.counter.close", shift.counter, after={"counter": shift.counter.code})
+            announce_office_on_commit(shift.counter.office)
+    return len(shifts)
+
+
+def do_open_case(actor: AuditActor, ticket: Ticket, *, event: str, event_date: date) -> Case:
+    """The one-stop case for the ticket's resident: the existing one, or a new one linked to the ticket."""
+    require(actor, HANDLE_CASE)
+    with transaction.atomic():
+        locked = _locked(ticket)
+        if locked.case_id is not None:
+            return Case.objects.get(pk=locked.case_id)
+        if locked.status not in {Status.CALLED, Status.SERVING}:
+            raise TicketStateError(locked)
+        case = do_create_case(actor, office=locked.office, event=event, event_date=event_date)
+        locked.case = case
+        locked.save(update_fields=["case"])
+        record(actor, "reception.ticket.case", locked, after={"case": case.number})
+    return case
+
+
+def do_set_notification(ticket: Ticket, *, email: str = "", phone: str = "") -> Ticket:
+    """The resident's own choice on the wait page: tell me when my turn is near (e-mail or SMS)."""
+    with transaction.atomic():
+        locked = _locked(ticket)
+        if locked.status != Status.WAITING:
+            raise TicketStateError(locked)
+        locked.notify_email = email
+        locked.notify_phone = phone
+        locked.save(update_fields=["notify_email", "notify_phone"])
+        record(
+            SystemActor("resident"),
+            "reception.ticket.notify",
+            locked,
+            after={"email": bool(email), "sms": bool(phone)},  # whether, never the address itself
+        )
+    return locked

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReceptionConfig(AppConfig):
     name = "madoguchi.reception"
     verbose_name = _("受付（整理券）")
+
+    def ready(self) -> None:
+        from madoguchi.reception import signals  # noqa: F401 (connects the receivers)

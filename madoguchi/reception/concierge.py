@@ -17,6 +17,12 @@ class Purpose:
     label: str
     hint: str
     queue: Queue
+    event: str = ""  # the life event, when the purpose is one
+
+    @property
+    def value(self) -> str:
+        """The form value: queue and life event, e.g. "12:tennyu"."""
+        return f"{self.queue.pk}:{self.event}"
 
 
 def purposes(office: Office, catalog: Catalog) -> list[Purpose]:
@@ -27,7 +33,7 @@ def purposes(office: Office, catalog: Catalog) -> list[Purpose]:
     for event in catalog.life_events:
         queue = bereavement if event.code in BEREAVEMENT_EVENTS and bereavement else one_stop
         if queue is not None:
-            found.append(Purpose(event.name_ja, queue.name, queue))
+            found.append(Purpose(event.name_ja, queue.name, queue, event.code))
     for queue in queues:
         if queue.kind == Queue.Kind.DEPARTMENT:
             found.append(Purpose(queue.name, queue.department.name if queue.department else "", queue))

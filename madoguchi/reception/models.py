@@ -54,6 +54,19 @@ class Ticket(models.Model):
         "self", verbose_name=_("引継ぎ元"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.CharField(_("引継ぎメモ"), max_length=200, blank=True)
+    purpose = models.CharField(_("ご用件（ライフイベント）"), max_length=40, blank=True)
+    recalled_at = models.DateTimeField(_("再呼出し日時"), null=True, blank=True)
+    recalls = models.PositiveSmallIntegerField(_("再呼出し回数"), default=0)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("受付案件"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    notify_email = models.EmailField(_("通知先メールアドレス"), blank=True)
+    notify_phone = models.CharField(_("通知先電話番号"), max_length=20, blank=True)
 
     class Meta:
         ordering = ["business_day", "queue", "number"]
@@ -87,6 +100,22 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.status} {self.at}"
+
+
+class CounterShift(models.Model):
+    """A clerk at a counter from opening to closing: which counters are open, and who staffs them."""
+
+    counter = models.ForeignKey(Counter, on_delete=models.PROTECT, related_name="shifts")
+    staff = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="counter_shifts")
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["counter", "closed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.counter_id} {self.staff_id} {self.opened_at}"
 
 
 class TicketCounter(models.Model):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,34 +22,23 @@ from madoguchi.organization.models import Counter, Queue
 from madoguchi.reception.actions import (
     TicketStateError,
     do_call_next,
+    do_close_counter,
     do_finish_service,
     do_issue_ticket,
     do_mark_no_show,
+    do_open_case,
+    do_open_counter,
+    do_recall,
     do_start_service,
     do_transfer,
+    open_shift,
 )
 from madoguchi.reception.concierge import purposes
-from madoguchi.reception.models import Ticket
+from madoguchi.reception.models import CounterShift, Ticket
+from madoguchi.rules.facts import EVENTS
 from madoguchi.staff.models import Staff
-from madoguchi.staff.permissions import require
-from madoguchi.staff.roles import ISSUE_TICKET, SERVE_COUNTER
-
-
-def wait_status(request: HttpRequest, token: str) -> HttpResponse:
-    """Position in the queue: priority tickets first, then by number. No personal data on this page."""
-    ticket = get_object_or_404(Ticket.objects.select_related("queue", "office"), status_token=token)
-    ahead = 0
-    if ticket.status == Ticket.Status.WAITING:
-        waiting = Ticket.objects.filter(
-            queue=ticket.queue, business_day=ticket.business_day, status=Ticket.Status.WAITING
-        )
-        before = (
-            Q(priority=True, number__lt=ticket.number)
-            if ticket.priority
-            else (Q(priority=True) | Q(number__lt=ticket.number))
-        )
-        ahead = waiting.filter(before).count()
-    return render(request, "reception/wait.html", {"ticket": ticket, "ahead": ahead})
+from madoguchi.staff.permissions import has_capability, require
+from madoguchi.staff.roles import HANDLE_CASE, ISSUE_TICKET, SERVE_COUNTER
 
 
 @login_required
@@ -68,12 +57,17 @@ def concierge(request: HttpRequest) -> HttpResponse:
 @require_POST
 def issue(request: HttpRequest) -> HttpResponse:
     staff = _issuer(request)
-    queue = Queue.objects.filter(office=staff.office, pk=request.POST.get("queue") or 0).first()
+    queue_id, _sep, event = request.POST.get("purpose", "").partition(":")
+    queue = Queue.objects.filter(office=staff.office, pk=queue_id if queue_id.isdigit() else 0).first()
     if queue is None:
-        messages.error(request, _("受付区分を選んでください。"))
+        messages.error(request, _("ご用件を選んでください。"))
         return redirect("reception:concierge")
     ticket = do_issue_ticket(
-        staff, queue=queue, channel=Ticket.Channel.CONCIERGE, priority=request.POST.get("priority") == "on"
+        staff,
+        queue=queue,
+        channel=Ticket.Channel.CONCIERGE,
+        priority=request.POST.get("priority") == "on",
+        purpose=event if event in EVENTS else "",
     )
     return redirect("reception:ticket", ticket_id=ticket.pk)
 
@@ -85,10 +79,25 @@ def ticket_slip(request: HttpRequest, ticket_id: UUID) -> HttpResponse:
     ticket = get_object_or_404(
         Ticket.objects.select_related("queue", "office"), pk=ticket_id, office=staff.office
     )
+    return render(request, "reception/ticket.html", slip_context(request, ticket))
+
+
+TICKET_FORMATS = ("80mm", "58mm", "a6")
+
+
+def slip_context(request: HttpRequest, ticket: Ticket) -> dict[str, object]:
+    """What every printed ticket shows; `?format=58mm|80mm|a6` picks the paper (80 mm receipt by default)."""
     status_url = request.build_absolute_uri(reverse("reception:wait", args=[ticket.status_token]))
     # segno writes the SVG from our own URL; nothing a user typed goes into it
     qr = mark_safe(segno.make(status_url, error="m").svg_inline(scale=4, dark="#000000"))  # noqa: S308
-    return render(request, "reception/ticket.html", {"ticket": ticket, "qr": qr, "status_url": status_url})
+    paper = request.GET.get("format", "80mm")
+    return {
+        "ticket": ticket,
+        "qr": qr,
+        "status_url": status_url,
+        "paper": paper if paper in TICKET_FORMATS else "80mm",
+        "formats": TICKET_FORMATS,
+    }
 
 
 def _issuer(request: HttpRequest) -> Staff:
@@ -120,7 +129,7 @@ def _counter_context(staff: Staff, counter: Counter) -> dict[str, object]:
         Ticket.objects.filter(
             counter=counter, business_day=today, status__in=[Ticket.Status.CALLED, Ticket.Status.SERVING]
         )
-        .select_related("queue", "transferred_from")
+        .select_related("queue", "transferred_from", "case")
         .first()
     )
     waiting = Ticket.objects.filter(
@@ -132,7 +141,20 @@ def _counter_context(staff: Staff, counter: Counter) -> dict[str, object]:
         "waiting": waiting,
         "counters": Counter.objects.filter(office=staff.office).select_related("queue"),
         "transfer_queues": Queue.objects.filter(office=staff.office).exclude(pk=counter.queue_id),
+        "events": list(EVENTS.items()),
+        "can_open_case": has_capability(staff, HANDLE_CASE),
+        "today": today,
     }
+
+
+def _my_counter(staff: Staff) -> Counter | None:
+    """The counter the clerk holds today (opened on this or another terminal)."""
+    shift = (
+        CounterShift.objects.filter(staff=staff, closed_at__isnull=True, opened_at__date=timezone.localdate())
+        .select_related("counter__queue")
+        .first()
+    )
+    return shift.counter if shift else None
 
 
 @login_required
@@ -140,16 +162,38 @@ def counter_screen(request: HttpRequest) -> HttpResponse:
     """A clerk's counter: call the next resident, serve, finish, mark no-show or hand over."""
     staff = _server(request)
     counters = Counter.objects.filter(office=staff.office).select_related("queue")
-    counter = counters.filter(pk=request.session.get("counter_id") or 0).first()
-    if request.method == "POST" and request.POST.get("counter"):
-        counter = counters.filter(pk=request.POST["counter"]).first()
+    if request.method == "POST":
+        counter = counters.filter(pk=request.POST.get("counter") or 0).first()
         if counter is None:
             messages.error(request, _("窓口を選んでください。"))
         else:
-            request.session["counter_id"] = counter.pk
+            held = open_shift(counter)
+            if held is not None and held.staff_id != staff.pk:
+                messages.warning(
+                    request,
+                    _("%(counter)s は %(staff)s さんが使っていました。引き継いで開きます。")
+                    % {"counter": counter.name, "staff": held.staff.full_name or held.staff.username},
+                )
+            do_open_counter(staff, counter=counter)
         return redirect("reception:counter")
+    counter = _my_counter(staff)
     if counter is None:
-        return render(request, "reception/counter_choose.html", {"counters": counters})
+        shifts = {
+            shift.counter_id: shift
+            for shift in CounterShift.objects.filter(
+                counter__office=staff.office, closed_at__isnull=True, opened_at__date=timezone.localdate()
+            ).select_related("staff")
+        }
+        # A department's staff find their own department's counters first.
+        preferred = next(
+            (c.pk for c in counters if staff.department_id and c.queue.department_id == staff.department_id),
+            None,
+        )
+        return render(
+            request,
+            "reception/counter_choose.html",
+            {"counters": [(counter, shifts.get(counter.pk)) for counter in counters], "preferred": preferred},
+        )
     return render(request, "reception/counter.html", _counter_context(staff, counter))
 
 
@@ -157,7 +201,14 @@ def counter_screen(request: HttpRequest) -> HttpResponse:
 @require_POST
 def counter_action(request: HttpRequest, action: str) -> HttpResponse:
     staff = _server(request)
-    counter = get_object_or_404(Counter, pk=request.session.get("counter_id") or 0, office=staff.office)
+    if action == "close":
+        do_close_counter(staff)
+        messages.success(request, _("窓口を閉じました。"))
+        return redirect("reception:counter")
+    counter = _my_counter(staff)
+    if counter is None:
+        messages.error(request, _("先に窓口を開いてください。"))
+        return redirect("reception:counter")
     ticket_id = _uuid(request.POST.get("ticket", ""))
     ticket = Ticket.objects.filter(pk=ticket_id, office=staff.office).first() if ticket_id else None
     try:
@@ -166,6 +217,8 @@ def counter_action(request: HttpRequest, action: str) -> HttpResponse:
                 messages.info(request, _("お待ちの方はいません。"))
         elif ticket is None:
             messages.error(request, _("整理券を選んでください。"))
+        elif action == "recall":
+            do_recall(staff, ticket, counter=counter)
         elif action == "serve":
             do_start_service(staff, ticket, counter=counter)
         elif action == "finish":
@@ -178,8 +231,26 @@ def counter_action(request: HttpRequest, action: str) -> HttpResponse:
                 staff, ticket, counter=counter, to_queue=to_queue, note=request.POST.get("note", "")
             )
             messages.success(request, _("%(ticket)s として引き継ぎました。") % {"ticket": handed.display})
+        elif action == "case":
+            return _open_case(request, staff, ticket)
         else:
             return HttpResponse(status=404)
     except TicketStateError as error:
         messages.error(request, error.message)
     return redirect("reception:counter")
+
+
+def _open_case(request: HttpRequest, staff: Staff, ticket: Ticket) -> HttpResponse:
+    event = request.POST.get("event", "") or ticket.purpose
+    if ticket.case_id is None and event not in EVENTS:
+        messages.error(request, _("ライフイベントを選んでください。"))
+        return redirect("reception:counter")
+    try:
+        event_date = date.fromisoformat(
+            request.POST.get("event_date", "") or timezone.localdate().isoformat()
+        )
+    except ValueError:
+        messages.error(request, _("届出の事由が生じた日を YYYY-MM-DD で入力してください。"))
+        return redirect("reception:counter")
+    case = do_open_case(staff, ticket, event=event, event_date=event_date)
+    return redirect("cases:detail", case_id=case.pk)

@@ -36,7 +36,9 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("ホーム"), "staff:home"),
     NavItem(_("整理券"), "reception:concierge", (ISSUE_TICKET,)),
+    NavItem(_("予約"), "reservations:list", (ISSUE_TICKET,)),
     NavItem(_("窓口"), "reception:counter", (SERVE_COUNTER,)),
+    NavItem(_("窓口状況"), "reception:status", (VIEW_DASHBOARDS,)),
     NavItem(_("受付案件"), "cases:list", (HANDLE_CASE,)),
     NavItem(_("ライフイベント・ナビ"), "navigator:start", (HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)),
     NavItem(_("庁舎・窓口"), "organization:offices", (VIEW_DASHBOARDS, MANAGE_ORGANIZATION)),

@@ -161,10 +161,11 @@ def test_concierge_picks_a_purpose_and_prints_a_ticket_with_a_qr_code(staff_of: 
     assert "死亡（おくやみ）" in page
     assert "保険年金課" in page
     okuyami = Queue.objects.get(office__code="chuo", code="okuyami")
-    response = client.post("/reception/issue/", {"queue": okuyami.pk, "priority": "on"})
+    response = client.post("/reception/issue/", {"purpose": f"{okuyami.pk}:shibou", "priority": "on"})
     assert response.status_code == 302
     ticket = Ticket.objects.get()
     assert (ticket.display, ticket.priority, ticket.channel) == ("O-001", True, "concierge")
+    assert ticket.purpose == "shibou"
     slip = client.get(response["Location"]).content.decode()
     assert "O-001" in slip
     assert "<svg" in slip
@@ -174,7 +175,7 @@ def test_concierge_picks_a_purpose_and_prints_a_ticket_with_a_qr_code(staff_of: 
 def test_the_concierge_screen_is_refused_without_the_capability(staff_of: Any, signed_in: Any) -> None:
     client = signed_in(staff_of(Role.MANAGER))
     assert client.get("/reception/").status_code == 403
-    assert client.post("/reception/issue/", {"queue": one_stop().pk}).status_code == 403
+    assert client.post("/reception/issue/", {"purpose": f"{one_stop().pk}:"}).status_code == 403
     assert not Ticket.objects.exists()
 
 

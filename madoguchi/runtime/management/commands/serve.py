@@ -1,13 +1,20 @@
-"""`madoguchi serve`: run the ASGI application with uvicorn."""
+"""`madoguchi serve`: run the ASGI application with uvicorn, and background task workers beside it."""
 
 from __future__ import annotations
 
+import signal
 from argparse import ArgumentParser
+from types import FrameType
 from typing import Any
 
 import uvicorn
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from madoguchi.tasks.worker import WorkerPool
+
+# On shutdown, how long the embedded task workers may take to finish their current task.
+TASK_SHUTDOWN_SECONDS = 30.0
 
 
 class Command(BaseCommand):
@@ -21,15 +28,37 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["workers"] > 1 and settings.MADOGUCHI_BROADCAST_URL.startswith("memory"):
+            raise CommandError(
+                "--workers above 1 needs a shared broadcast broker: set MADOGUCHI_BROADCAST_URL to "
+                "redis://HOST:6379/0 or postgres:// so every process sees the display-board events"
+            )
         self.stdout.write(
             f"madoguchi: serving on http://{options['host']}:{options['port']}/ (Ctrl+C to stop)"
         )
-        uvicorn.run(
-            "madoguchi.config.asgi:application",
-            host=options["host"],
-            port=options["port"],
-            workers=options["workers"],
-            log_config=None,  # Django's LOGGING already configured the root logger (JSON lines).
-            proxy_headers=settings.HTTPS,
-            server_header=False,
-        )
+        # Task workers run as threads of this (the main) process; MADOGUCHI_TASK_WORKERS=0 leaves the
+        # tasks to `madoguchi worker` processes.
+        tasks = WorkerPool(max(settings.MADOGUCHI_TASK_WORKERS, 0), label="serve").start()
+
+        def stop_tasks(signum: int, frame: FrameType | None) -> None:
+            tasks.stop_event.set()
+
+        # uvicorn handles SIGINT/SIGTERM while it runs, then restores these handlers and raises the signal
+        # again: here that only stops the task workers, so the process ends cleanly below.
+        previous = {sig: signal.signal(sig, stop_tasks) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            uvicorn.run(
+                "madoguchi.config.asgi:application",
+                host=options["host"],
+                port=options["port"],
+                workers=options["workers"],
+                log_config=None,  # Django's LOGGING already configured the root logger (JSON lines).
+                proxy_headers=settings.HTTPS,
+                server_header=False,
+                # Boards and phones hold event streams open: on shutdown they get 3 s, then reconnect.
+                timeout_graceful_shutdown=3,
+            )
+        finally:
+            tasks.stop(timeout=TASK_SHUTDOWN_SECONDS)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)

@@ -1,0 +1,70 @@
+"""Server-sent events: a snapshot first, then every message of the channel, with keep-alives.
+
+Browsers' EventSource reconnects by itself after a network drop; every reconnect starts with a fresh
+snapshot, so nothing missed while offline stays missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from django.http import StreamingHttpResponse
+
+from madoguchi.broadcast.events import get_broadcaster
+
+KEEPALIVE_S = 15.0
+RETRY_MS = 2000
+
+
+class SnapshotCache:
+    """One snapshot computation for a crowd: when 100 boards reconnect at once (after a restart), the state
+    is read from the database once, not 100 times with 100 connections.
+
+    A cached snapshot is served only while no message has arrived on its channel since it was taken (every
+    board message carries the whole state, so a newer message means a newer state) and for `ttl` seconds
+    at most, in case a broker outage lost a message.
+    """
+
+    def __init__(self, ttl: float = 5.0) -> None:
+        self.ttl = ttl
+        self._entries: dict[str, tuple[int, float, str]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def get(self, channel: str, compute: Callable[[], Awaitable[str]]) -> str:
+        hub = get_broadcaster().hub
+        lock = self._locks.setdefault(channel, asyncio.Lock())
+        async with lock:
+            version = hub.version(channel)
+            entry = self._entries.get(channel)
+            if entry is not None and entry[0] == version and time.monotonic() - entry[1] < self.ttl:
+                return entry[2]
+            value = await compute()
+            self._entries[channel] = (version, time.monotonic(), value)
+            return value
+
+
+def _event(data: str) -> str:
+    return "".join(f"data: {line}\n" for line in data.splitlines() or [""]) + "\n"
+
+
+async def _stream(
+    channel: str, snapshot: Callable[[], Awaitable[str]], keepalive: float
+) -> AsyncIterator[str]:
+    yield f"retry: {RETRY_MS}\n\n"
+    # Subscribe before taking the snapshot: a message published in between is then delivered, not lost.
+    async with get_broadcaster().subscribe(channel) as subscription:
+        yield _event(await snapshot())
+        while True:
+            message = await subscription.get(timeout=keepalive)
+            yield _event(message) if message is not None else ": keep-alive\n\n"
+
+
+def event_stream(
+    channel: str, snapshot: Callable[[], Awaitable[str]], *, keepalive: float = KEEPALIVE_S
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_stream(channel, snapshot, keepalive), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass events through at once
+    return response

@@ -1,0 +1,95 @@
+"""The display board of an office: what it shows, and the messages that keep every board up to date.
+
+A board message carries the whole board (current calls and waiting counts), so a board that missed
+messages, or has just reconnected, is right again with the next one. `chime` names the call to announce.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from madoguchi.broadcast.events import publish_on_commit
+from madoguchi.organization.models import Office, Queue
+
+if TYPE_CHECKING:
+    from madoguchi.reception.models import Ticket
+
+# The board lists this many current calls (the newest first); older calls leave the board.
+BOARD_CALLS = 8
+OFFICES_CHANNEL = "offices"  # the managers' status page: one small message per change in any office
+
+
+def office_channel(office_code: str) -> str:
+    return f"office.{office_code}"
+
+
+def _call(ticket: Ticket) -> dict[str, Any]:
+    counter = ticket.counter
+    return {
+        "id": str(ticket.pk),
+        "ticket": ticket.display,
+        "queue": ticket.queue.code,
+        "counter_ja": counter.name_ja if counter else "",
+        "counter_en": (counter.name_en or counter.name_ja) if counter else "",
+        "status": ticket.status,
+        "recalls": ticket.recalls,
+    }
+
+
+def board_state(office: Office) -> dict[str, Any]:
+    from madoguchi.reception.models import Ticket
+
+    today = timezone.localdate()
+    calls = (
+        Ticket.objects.filter(
+            office=office, business_day=today, status__in=[Ticket.Status.CALLED, Ticket.Status.SERVING]
+        )
+        .select_related("queue", "counter")
+        .annotate(last_call=Coalesce(F("recalled_at"), F("called_at")))
+        .order_by("-last_call")[:BOARD_CALLS]
+    )
+    waiting: dict[int, int] = {}
+    for queue_id in Ticket.objects.filter(
+        office=office, business_day=today, status=Ticket.Status.WAITING
+    ).values_list("queue_id", flat=True):
+        waiting[queue_id] = waiting.get(queue_id, 0) + 1
+    return {
+        "office": office.code,
+        "calls": [_call(ticket) for ticket in calls],
+        "queues": [
+            {
+                "code": queue.code,
+                "prefix": queue.ticket_prefix,
+                "name_ja": queue.name_ja,
+                "name_en": queue.name_en or queue.name_ja,
+                "waiting": waiting.get(queue.pk, 0),
+            }
+            for queue in Queue.objects.filter(office=office)
+        ],
+        "at": timezone.now().isoformat(timespec="seconds"),
+    }
+
+
+def board_message(office: Office, chime: Ticket | None = None) -> dict[str, Any]:
+    return {"type": "board", "state": board_state(office), "chime": _call(chime) if chime else None}
+
+
+def announce_on_commit(ticket: Ticket, *, call: bool = False) -> None:
+    """After commit: every board of the ticket's office redraws (and chimes for a call)."""
+    office = ticket.office
+    publish_on_commit(office_channel(office.code), lambda: board_message(office, ticket if call else None))
+    publish_on_commit(OFFICES_CHANNEL, lambda: {"type": "office", "office": office.code})
+    if call:
+        from madoguchi.reception.waiting import notify_turns
+
+        transaction.on_commit(lambda: notify_turns(ticket))
+
+
+def announce_office_on_commit(office: Office) -> None:
+    """After commit: a change that boards do not show (a counter opened) still reaches the managers."""
+    publish_on_commit(OFFICES_CHANNEL, lambda: {"type": "office", "office": office.code})

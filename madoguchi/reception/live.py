@@ -1,0 +1,173 @@
+"""Live screens: the office's display board, its event stream, and the managers' office status.
+
+The board and the stream are public (a board hangs in the waiting hall and shows only ticket numbers and
+counters); the office status is for staff who may see dashboards.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Count, Min, Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from madoguchi.broadcast.sse import SnapshotCache, event_stream
+from madoguchi.organization.models import Office, Queue
+from madoguchi.reception.board import OFFICES_CHANNEL, board_message, office_channel
+from madoguchi.reception.models import CounterShift, Ticket
+from madoguchi.staff.models import Staff
+from madoguchi.staff.permissions import require
+from madoguchi.staff.roles import VIEW_DASHBOARDS
+
+BOARD_SNAPSHOTS = SnapshotCache()
+T = TypeVar("T")
+
+
+async def _without_holding_a_connection(query: Callable[[], T]) -> T:
+    """Run a query for an event stream and close its connection: a stream stays open for hours, and a
+    hundred boards must not hold a hundred database connections meanwhile."""
+
+    def run() -> T:
+        try:
+            return query()
+        finally:
+            connection.close()
+
+    return await sync_to_async(run)()
+
+
+def board(request: HttpRequest, office_code: str) -> HttpResponse:
+    office = get_object_or_404(Office, code=office_code)
+    return render(
+        request,
+        "reception/board.html",
+        {"office": office, "initial": board_message(office)},
+    )
+
+
+async def board_events(request: HttpRequest, office_code: str) -> StreamingHttpResponse:
+    office = await _without_holding_a_connection(lambda: Office.objects.filter(code=office_code).first())
+    if office is None:
+        raise Http404
+
+    channel = office_channel(office.code)
+
+    async def read() -> str:
+        return await _without_holding_a_connection(
+            lambda: json.dumps(board_message(office), ensure_ascii=False)
+        )
+
+    async def snapshot() -> str:
+        return await BOARD_SNAPSHOTS.get(channel, read)
+
+    return event_stream(channel, snapshot)
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    queue: Queue
+    waiting: int
+    oldest: datetime | None
+    counters: int
+    open_counters: int
+    serving: int
+
+    @property
+    def longest_wait_minutes(self) -> int | None:
+        if self.oldest is None:
+            return None
+        return int((timezone.now() - self.oldest).total_seconds() // 60)
+
+
+@dataclass(frozen=True)
+class OfficeStatus:
+    office: Office
+    queues: list[QueueStatus]
+
+    @property
+    def waiting(self) -> int:
+        return sum(q.waiting for q in self.queues)
+
+    @property
+    def open_counters(self) -> int:
+        return sum(q.open_counters for q in self.queues)
+
+    @property
+    def longest_wait_minutes(self) -> int | None:
+        waits = [w for q in self.queues if (w := q.longest_wait_minutes) is not None]
+        return max(waits) if waits else None
+
+
+def office_statuses() -> list[OfficeStatus]:
+    today = timezone.localdate()
+    tickets = {
+        row["queue_id"]: row
+        for row in Ticket.objects.filter(business_day=today)
+        .values("queue_id")
+        .annotate(
+            waiting=Count("pk", filter=Q(status=Ticket.Status.WAITING)),
+            serving=Count("pk", filter=Q(status__in=[Ticket.Status.CALLED, Ticket.Status.SERVING])),
+            oldest=Min("issued_at", filter=Q(status=Ticket.Status.WAITING)),
+        )
+    }
+    open_by_queue: dict[int, int] = {}
+    for queue_id in CounterShift.objects.filter(closed_at__isnull=True, opened_at__date=today).values_list(
+        "counter__queue_id", flat=True
+    ):
+        open_by_queue[queue_id] = open_by_queue.get(queue_id, 0) + 1
+    statuses = []
+    for office in Office.objects.prefetch_related("queues__counters").exclude(kind=Office.Kind.CENTER):
+        rows = []
+        for queue in office.queues.all():
+            row: dict[str, Any] = dict(tickets.get(queue.pk, {}))
+            rows.append(
+                QueueStatus(
+                    queue=queue,
+                    waiting=row.get("waiting", 0),
+                    oldest=row.get("oldest"),
+                    counters=len(queue.counters.all()),
+                    open_counters=open_by_queue.get(queue.pk, 0),
+                    serving=row.get("serving", 0),
+                )
+            )
+        statuses.append(OfficeStatus(office, rows))
+    return statuses
+
+
+def _manager(request: HttpRequest) -> Staff:
+    user = request.user
+    if not isinstance(user, Staff):
+        raise PermissionDenied
+    require(user, VIEW_DASHBOARDS)
+    return user
+
+
+@login_required
+def office_status(request: HttpRequest) -> HttpResponse:
+    _manager(request)
+    template = (
+        "reception/status.html#offices" if request.GET.get("part") == "offices" else "reception/status.html"
+    )
+    return render(request, template, {"statuses": office_statuses(), "now": timezone.now()})
+
+
+async def office_status_events(request: HttpRequest) -> StreamingHttpResponse:
+    user = await request.auser()
+    if not isinstance(user, Staff) or not user.is_authenticated:
+        raise PermissionDenied
+    await sync_to_async(require)(user, VIEW_DASHBOARDS)
+
+    async def snapshot() -> str:
+        return json.dumps({"type": "office", "office": None})
+
+    return event_stream(OFFICES_CHANNEL, snapshot)

@@ -1,0 +1,65 @@
+"""The resident's wait page (from the ticket's QR code): position, estimated wait, and notices.
+
+No sign-in and no personal data: the page is found by the ticket's unguessable status token.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from madoguchi.notifications.service import InvalidRecipient, clean_recipient
+from madoguchi.reception.actions import TicketStateError, do_set_notification
+from madoguchi.reception.board import office_channel
+from madoguchi.reception.models import Ticket
+from madoguchi.reception.waiting import estimate
+
+
+def _ticket(token: str) -> Ticket:
+    return get_object_or_404(Ticket.objects.select_related("queue", "office", "counter"), status_token=token)
+
+
+def _context(ticket: Ticket) -> dict[str, object]:
+    return {
+        "ticket": ticket,
+        "estimate": estimate(ticket) if ticket.status == Ticket.Status.WAITING else None,
+        "channel": office_channel(ticket.office.code),
+    }
+
+
+def wait_status(request: HttpRequest, token: str) -> HttpResponse:
+    ticket = _ticket(token)
+    template = "reception/wait.html#status" if request.GET.get("part") == "status" else "reception/wait.html"
+    return render(request, template, _context(ticket))
+
+
+@require_POST
+def wait_notify(request: HttpRequest, token: str) -> HttpResponse:
+    """Ask for an e-mail or SMS when the turn is near. Either field may be given; one is enough."""
+    ticket = _ticket(token)
+    email = request.POST.get("email", "").strip()
+    phone = request.POST.get("phone", "").strip()
+    errors: dict[str, str] = {}
+    if not email and not phone:
+        errors["email"] = _("メールアドレスか携帯電話番号を入力してください。")
+    for field, channel, value in (("email", "email", email), ("phone", "sms", phone)):
+        if value:
+            try:
+                cleaned = clean_recipient(channel, value)
+            except InvalidRecipient as error:
+                errors[field] = error.reason
+            else:
+                email, phone = (cleaned, phone) if field == "email" else (email, cleaned)
+    if not errors:
+        try:
+            do_set_notification(ticket, email=email, phone=phone)
+        except TicketStateError as error:
+            errors["email"] = error.message
+    if errors:
+        context = _context(ticket) | {"errors": errors, "values": {"email": email, "phone": phone}}
+        return render(request, "reception/wait.html", context, status=400)
+    messages.success(request, _("順番が近づいたらお知らせします。"))
+    return redirect("reception:wait", token=token)

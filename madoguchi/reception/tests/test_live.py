@@ -1,0 +1,405 @@
+"""Recall, counters opening and closing, the case from a ticket, wait estimates, notices, board, kiosk."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from madoguchi.audit.chain import SystemActor
+from madoguchi.organization.models import Counter, Queue
+from madoguchi.reception.actions import (
+    TicketStateError,
+    do_call_next,
+    do_create_kiosk_token,
+    do_finish_service,
+    do_issue_ticket,
+    do_open_case,
+    do_recall,
+    do_start_service,
+    do_transfer,
+)
+from madoguchi.reception.board import board_state
+from madoguchi.reception.models import CounterShift, Ticket, TicketEvent
+from madoguchi.reception.waiting import call_interval, estimate
+from madoguchi.staff.roles import Role
+
+
+def queue(code: str = "one-stop", office: str = "chuo") -> Queue:
+    return Queue.objects.get(office__code=office, code=code)
+
+
+def counter(code: str = "one-stop-1") -> Counter:
+    return Counter.objects.get(office__code="chuo", code=code)
+
+
+@pytest.fixture
+def concierge(staff_of: Any) -> Any:
+    return staff_of(Role.CONCIERGE)
+
+
+@pytest.fixture
+def clerk(staff_of: Any) -> Any:
+    return staff_of(Role.ONESTOP_CLERK)
+
+
+@pytest.fixture
+def published(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
+    """Every broadcast message, as (channel, message)."""
+    sent: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(
+        "madoguchi.broadcast.events.publish", lambda channel, message: sent.append((channel, message))
+    )
+    return sent
+
+
+@pytest.mark.django_db
+def test_a_call_reaches_the_office_board_after_commit_with_a_chime(
+    concierge: Any, clerk: Any, published: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = do_issue_ticket(concierge, queue=queue(), channel="concierge")
+    issued = [m for c, m in published if c == "office.chuo"]
+    assert issued[-1]["chime"] is None
+    assert issued[-1]["state"]["queues"][0] == {
+        "code": "one-stop",
+        "prefix": "A",
+        "name_ja": "総合窓口",
+        "name_en": "One-stop counter",
+        "waiting": 1,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        do_call_next(clerk, counter=counter())
+    board = [m for c, m in published if c == "office.chuo"][-1]
+    assert board["chime"]["ticket"] == "A-001"
+    assert board["chime"]["counter_ja"] == "総合窓口 1番"
+    assert [call["id"] for call in board["state"]["calls"]] == [str(ticket.pk)]
+    assert ("offices", {"type": "office", "office": "chuo"}) in published
+
+
+@pytest.mark.django_db
+def test_nothing_is_broadcast_for_a_change_that_rolled_back(concierge: Any, published: Any) -> None:
+    from django.db import transaction
+
+    def issue_then_fail() -> None:
+        with transaction.atomic():
+            do_issue_ticket(concierge, queue=queue(), channel="concierge")
+            raise RuntimeError("the request failed after issuing")
+
+    with pytest.raises(RuntimeError):
+        issue_then_fail()
+    assert published == []
+
+
+@pytest.mark.django_db
+def test_recall_calls_the_same_resident_again_at_the_same_counter(
+    concierge: Any, clerk: Any, published: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    do_issue_ticket(concierge, queue=queue(), channel="concierge")
+    ticket = do_call_next(clerk, counter=counter())
+    assert ticket is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        do_recall(clerk, ticket, counter=counter())
+    ticket.refresh_from_db()
+    assert ticket.recalls == 1
+    assert ticket.recalled_at is not None
+    assert ticket.called_at is not None
+    assert ticket.recalled_at >= ticket.called_at
+    assert list(TicketEvent.objects.filter(ticket=ticket).values_list("status", flat=True)) == [
+        "waiting",
+        "called",
+        "called",
+    ]
+    assert published[0][1]["chime"]["recalls"] == 1
+    with pytest.raises(TicketStateError):
+        do_recall(clerk, ticket, counter=counter("one-stop-2"))  # another counter did not call them
+    do_start_service(clerk, ticket, counter=counter())
+    with pytest.raises(TicketStateError):
+        do_recall(clerk, ticket, counter=counter())  # already at the counter
+
+
+@pytest.mark.django_db
+def test_a_clerk_opens_and_closes_a_counter_and_sign_out_closes_it(
+    clerk: Any, signed_in: Any, staff_of: Any
+) -> None:
+    client = signed_in(clerk)
+    client.post("/reception/counter/", {"counter": counter("one-stop-3").pk})
+    shift = CounterShift.objects.get(staff=clerk, closed_at__isnull=True)
+    assert shift.counter.code == "one-stop-3"
+    # the manager's office status counts it as open
+    status = signed_in(staff_of(Role.MANAGER)).get("/reception/status/").content.decode()
+    assert "1／8" in status
+    # changing counters closes the first
+    client.post("/reception/counter/", {"counter": counter("one-stop-4").pk})
+    assert list(
+        CounterShift.objects.filter(closed_at__isnull=True).values_list("counter__code", flat=True)
+    ) == ["one-stop-4"]
+    client.post("/reception/counter/close/")
+    assert not CounterShift.objects.filter(closed_at__isnull=True).exists()
+    client.post("/reception/counter/", {"counter": counter("one-stop-4").pk})
+    client.post("/accounts/logout/")
+    assert not CounterShift.objects.filter(closed_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_counter_actions_need_an_open_counter(clerk: Any, signed_in: Any, concierge: Any) -> None:
+    do_issue_ticket(concierge, queue=queue(), channel="concierge")
+    client = signed_in(clerk)
+    response = client.post("/reception/counter/call/", follow=True)
+    assert "先に窓口を開いてください。" in response.content.decode()
+    assert Ticket.objects.get().status == Ticket.Status.WAITING
+
+
+@pytest.mark.django_db
+def test_the_clerk_opens_the_one_stop_case_for_the_ticket_and_it_follows_a_transfer(
+    concierge: Any, clerk: Any, signed_in: Any
+) -> None:
+    from madoguchi.cases.models import Case
+
+    do_issue_ticket(concierge, queue=queue(), channel="concierge", purpose="tennyu")
+    client = signed_in(clerk)
+    client.post("/reception/counter/", {"counter": counter().pk})
+    client.post("/reception/counter/call/")
+    ticket = Ticket.objects.get()
+    page = client.get("/reception/counter/").content.decode()
+    assert '<option value="tennyu" selected>' in page  # the concierge's purpose is preselected
+    response = client.post("/reception/counter/case/", {"ticket": str(ticket.pk), "event": "tennyu"})
+    case = Case.objects.get()
+    assert response["Location"] == f"/cases/{case.pk}/"
+    assert (case.event, case.office.code) == ("tennyu", "chuo")
+    ticket.refresh_from_db()
+    assert ticket.case == case
+    # opening again gives the same case, not a second one
+    assert do_open_case(clerk, ticket, event="tennyu", event_date=timezone.localdate()) == case
+    assert f"受付案件 {case.number} を開く" in client.get("/reception/counter/").content.decode()
+    handed = do_transfer(clerk, ticket, counter=counter(), to_queue=queue("hoken-nenkin"), note="国保")
+    assert handed.case == case
+
+
+@pytest.mark.django_db
+def test_opening_a_case_needs_a_life_event_and_a_valid_date(
+    concierge: Any, clerk: Any, signed_in: Any
+) -> None:
+    from madoguchi.cases.models import Case
+
+    do_issue_ticket(concierge, queue=queue(), channel="concierge")
+    client = signed_in(clerk)
+    client.post("/reception/counter/", {"counter": counter().pk})
+    client.post("/reception/counter/call/")
+    ticket = Ticket.objects.get()
+    no_event = client.post("/reception/counter/case/", {"ticket": str(ticket.pk)}, follow=True)
+    assert "ライフイベントを選んでください。" in no_event.content.decode()
+    bad_date = client.post(
+        "/reception/counter/case/",
+        {"ticket": str(ticket.pk), "event": "shussei", "event_date": "令和"},
+        follow=True,
+    )
+    assert "YYYY-MM-DD" in bad_date.content.decode()
+    assert not Case.objects.exists()
+
+
+def _called(ticket: Ticket, minutes_ago: float) -> None:
+    Ticket.objects.filter(pk=ticket.pk).update(
+        status=Ticket.Status.DONE, called_at=timezone.now() - timedelta(minutes=minutes_ago)
+    )
+
+
+@pytest.mark.django_db
+def test_the_wait_estimate_follows_the_measured_call_rate(concierge: Any) -> None:
+    tickets = [do_issue_ticket(concierge, queue=queue(), channel="concierge") for _ in range(9)]
+    waiting = tickets[-1]
+    # no call yet today: no figure rather than a made-up one
+    first = estimate(waiting)
+    assert (first.ahead, first.minutes) == (8, None)
+    # six calls over the last 30 minutes: one call every 5 minutes
+    for ticket, minutes_ago in zip(tickets[:6], [30, 25, 20, 15, 10, 5], strict=True):
+        _called(ticket, minutes_ago)
+    interval, basis = call_interval(queue().pk)
+    assert interval == pytest.approx(300, rel=0.01)
+    assert basis == "直近1時間の呼出し間隔"
+    measured = estimate(waiting)
+    assert measured.ahead == 2
+    assert measured.minutes == 15  # (2 ahead + 1) × 5 minutes
+    assert measured.near
+
+
+@pytest.mark.django_db
+def test_the_estimate_uses_earlier_days_before_the_first_call_of_the_day(concierge: Any) -> None:
+    yesterday = timezone.localdate() - timedelta(days=1)
+    base = timezone.now() - timedelta(days=1)
+    for number in range(1, 5):  # yesterday: a call every 4 minutes
+        Ticket.objects.create(
+            office=queue().office,
+            queue=queue(),
+            business_day=yesterday,
+            number=number,
+            channel="kiosk",
+            issued_at=base,
+            called_at=base + timedelta(minutes=4 * number),
+            status=Ticket.Status.DONE,
+        )
+    ticket = do_issue_ticket(concierge, queue=queue(), channel="concierge")
+    interval, basis = call_interval(queue().pk)
+    assert basis == "過去の同じ窓口の呼出し間隔"
+    assert interval == pytest.approx(180)  # 12 minutes from first to last call, over 4 calls
+    assert estimate(ticket).minutes == 3
+
+
+@pytest.mark.django_db
+def test_the_wait_page_shows_position_estimate_and_a_fragment_for_live_updates(concierge: Any) -> None:
+    for _ in range(5):
+        ticket = do_issue_ticket(concierge, queue=queue(), channel="concierge")
+    client = Client()
+    page = client.get(f"/wait/{ticket.status_token}/").content.decode()
+    assert "A-005" in page
+    assert "前に 4 人" in page
+    assert "待ち時間の目安は、呼出しが始まると表示されます。" in page
+    assert 'data-live-url="/board/chuo/events"' in page
+    part = client.get(f"/wait/{ticket.status_token}/?part=status").content.decode()
+    assert "前に 4 人" in part
+    assert "<html" not in part
+    assert client.get("/wait/not-a-token/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("form", "field", "message"),
+    [
+        ({}, "notify-email-error", "メールアドレスか携帯電話番号を入力してください。"),
+        ({"email": "taro@"}, "notify-email-error", "メールアドレスが正しくありません。"),
+        ({"phone": "03-1234"}, "notify-phone-error", "電話番号が正しくありません。"),
+        (
+            {"phone": "03-1234-5678"},
+            "notify-phone-error",
+            "SMSは携帯電話の番号（070・080・090）にだけ送れます。",
+        ),
+    ],
+)
+def test_bad_notification_contacts_are_refused_at_their_field(
+    concierge: Any, form: dict[str, str], field: str, message: str
+) -> None:
+    ticket = do_issue_ticket(concierge, queue=queue(), channel="concierge")
+    response = Client().post(f"/wait/{ticket.status_token}/notify/", form)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'id="{field}">{message}<' in html
+    ticket.refresh_from_db()
+    assert (ticket.notify_email, ticket.notify_phone) == ("", "")
+
+
+@pytest.mark.django_db
+def test_residents_who_asked_are_told_when_their_turn_is_near_and_when_called(
+    concierge: Any, clerk: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from madoguchi.notifications.models import Notification
+
+    tickets = [do_issue_ticket(concierge, queue=queue(), channel="concierge") for _ in range(6)]
+    client = Client()
+    assert (
+        client.post(f"/wait/{tickets[0].status_token}/notify/", {"phone": "090-1234-5678"}).status_code == 302
+    )
+    assert (
+        client.post(f"/wait/{tickets[5].status_token}/notify/", {"email": "hanako@example.jp"}).status_code
+        == 302
+    )
+    # when: the first resident is called; the sixth now has 4 ahead: not yet near
+    with django_capture_on_commit_callbacks(execute=True):
+        first = do_call_next(clerk, counter=counter())
+    assert first == tickets[0]
+    sent = {(n.topic, n.channel, n.recipient) for n in Notification.objects.all()}
+    assert sent == {("reception.called", "sms", "090-1234-5678")}
+    # when: one more call; the sixth has 3 ahead: near
+    with django_capture_on_commit_callbacks(execute=True):
+        do_call_next(clerk, counter=counter())
+        do_call_next(clerk, counter=counter("one-stop-2"))
+    near = Notification.objects.get(topic="reception.turn_near")
+    assert (near.channel, near.recipient, near.ref) == ("email", "hanako@example.jp", str(tickets[5].pk))
+    assert "A-006" in near.body
+    # and only once, however many calls follow
+    with django_capture_on_commit_callbacks(execute=True):
+        do_call_next(clerk, counter=counter("one-stop-3"))
+    assert Notification.objects.filter(topic="reception.turn_near").count() == 1
+    # the contact is erased when the visit ends
+    do_start_service(clerk, first, counter=counter())
+    do_finish_service(clerk, first, counter=counter())
+    first.refresh_from_db()
+    assert (first.notify_email, first.notify_phone) == ("", "")
+
+
+@pytest.mark.django_db
+def test_the_board_is_public_and_shows_only_numbers_and_counters(concierge: Any, clerk: Any) -> None:
+    do_issue_ticket(concierge, queue=queue(), channel="concierge")
+    do_call_next(clerk, counter=counter())
+    client = Client()
+    page = client.get("/board/chuo/")
+    assert page.status_code == 200
+    assert "A-001" in page.content.decode()  # in the initial state, drawn before the stream connects
+    assert client.get("/board/nowhere/").status_code == 404
+    state = board_state(queue().office)
+    assert set(state["calls"][0]) == {
+        "id",
+        "ticket",
+        "queue",
+        "counter_ja",
+        "counter_en",
+        "status",
+        "recalls",
+    }
+
+
+@pytest.mark.django_db
+def test_the_office_status_is_for_managers(staff_of: Any, signed_in: Any, concierge: Any) -> None:
+    do_issue_ticket(concierge, queue=queue(), channel="concierge")
+    manager = signed_in(staff_of(Role.MANAGER))
+    page = manager.get("/reception/status/").content.decode()
+    for office in ("中央区役所", "北区役所", "南区役所"):
+        assert office in page
+    assert "集中事務センター" not in page.split("<main", 1)[1].split("</main>")[0]  # no counters there
+    part = manager.get("/reception/status/?part=offices").content.decode()
+    assert "<html" not in part
+    assert 'data-office="chuo"' in part
+    assert signed_in(staff_of(Role.ONESTOP_CLERK)).get("/reception/status/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_kiosk_page_needs_its_token_and_issues_tickets(demo_city: None) -> None:
+    from madoguchi.organization.models import Office
+
+    kiosk, token = do_create_kiosk_token(SystemActor("test"), office=Office.objects.get(code="chuo"))
+    client = Client()
+    assert client.get("/kiosk/").status_code == 401
+    assert client.get("/kiosk/?token=wrong").status_code == 403
+    setup = client.get(f"/kiosk/?token={token}")
+    assert setup.status_code == 302
+    assert setup["Location"] == "/kiosk/"
+    assert token not in setup["Location"]
+    home = client.get("/kiosk/").content.decode()
+    assert "ご用件を選んでください" in home
+    response = client.post("/kiosk/issue/", {"purpose": f"{queue().pk}:shussei"})
+    ticket = Ticket.objects.get()
+    assert (ticket.display, ticket.channel, ticket.purpose) == ("A-001", "kiosk", "shussei")
+    slip = client.get(response["Location"]).content.decode()
+    assert "A-001" in slip
+    assert "<svg" in slip
+    # another office's queue is refused, and a revoked kiosk stops
+    client.post("/kiosk/issue/", {"purpose": f"{queue(office='kita').pk}:"})
+    assert Ticket.objects.count() == 1
+    kiosk.revoked_at = timezone.now()
+    kiosk.save()
+    assert client.get("/kiosk/").status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("asked", "stylesheet"), [("58mm", "58mm"), ("a6", "a6"), ("", "80mm"), ("huge", "80mm")]
+)
+def test_tickets_print_on_58_and_80_mm_receipts_and_a6(
+    concierge: Any, signed_in: Any, asked: str, stylesheet: str
+) -> None:
+    ticket = do_issue_ticket(concierge, queue=queue(), channel="concierge")
+    page = signed_in(concierge).get(f"/reception/tickets/{ticket.pk}/?format={asked}").content.decode()
+    assert f"css/ticket-{stylesheet}.css" in page
+    assert f"ticket--{stylesheet}" in page
