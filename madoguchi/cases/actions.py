@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,18 +22,23 @@ from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER, SUBMIT_CASE
 
 State = Case.State
 
+# Sent inside the submitting transaction with `case` and `actor`.
+case_submitted = Signal()
+
 # Which transitions exist, and the action that performs each.
 TRANSITIONS: dict[str, set[str]] = {
     State.DRAFT: {State.INTERVIEWING, State.CANCELLED},
     State.INTERVIEWING: {State.READY_FOR_SIGNATURE, State.CANCELLED},
     State.READY_FOR_SIGNATURE: {State.INTERVIEWING, State.SUBMITTED, State.CANCELLED},
-    State.SUBMITTED: set(),
+    State.SUBMITTED: {State.COMPLETED},
+    State.COMPLETED: set(),
     State.CANCELLED: set(),
 }
 STAMP: dict[str, str] = {
     State.INTERVIEWING: "interviewing_at",
     State.READY_FOR_SIGNATURE: "ready_at",
     State.SUBMITTED: "submitted_at",
+    State.COMPLETED: "completed_at",
     State.CANCELLED: "cancelled_at",
 }
 
@@ -238,7 +244,16 @@ def do_submit_case(actor: AuditActor, case: Case) -> Case:
     """The resident signed: the case goes to the central processing center (受付の事実行為)."""
     require(actor, SUBMIT_CASE)
     with transaction.atomic():
-        return _transition(actor, case, State.SUBMITTED)
+        submitted = _transition(actor, case, State.SUBMITTED)
+        # In the same transaction: the back office's work items exist if and only if the case was submitted.
+        case_submitted.send(sender=Case, case=submitted, actor=actor)
+        return submitted
+
+
+def do_complete_case(actor: AuditActor, case: Case) -> Case:
+    """Every procedure of the case has been processed (called by the back office, not by a person)."""
+    with transaction.atomic():
+        return _transition(actor, case, State.COMPLETED)
 
 
 def do_cancel_case(actor: AuditActor, case: Case, *, reason: str) -> Case:

@@ -23,6 +23,7 @@ class Case(models.Model):
         INTERVIEWING = "interviewing", _("聞き取り中")
         READY_FOR_SIGNATURE = "ready_for_signature", _("署名待ち")
         SUBMITTED = "submitted", _("送付済み")
+        COMPLETED = "completed", _("処理完了")
         CANCELLED = "cancelled", _("取消し")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -56,6 +57,7 @@ class Case(models.Model):
     interviewing_at = models.DateTimeField(null=True, blank=True)
     ready_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -11,7 +11,9 @@ import yaml
 from django.db import transaction
 
 from madoguchi.audit.chain import SystemActor
+from madoguchi.backoffice.actions import do_upsert_work_queue
 from madoguchi.catalog.actions import do_load_catalog
+from madoguchi.catalog.service import current_catalog
 from madoguchi.organization.actions import do_upsert_counter, do_upsert_office, do_upsert_queue
 from madoguchi.organization.models import Department, Office, Queue
 from madoguchi.reservations.actions import do_upsert_schedule
@@ -77,6 +79,21 @@ def _load_reservations(office: Office, schedules: list[dict[str, Any]]) -> None:
         )
 
 
+def _load_center_queues(spec: dict[str, Any]) -> None:
+    departments = set(spec["departments"])
+    for order, procedure in enumerate(current_catalog().procedures):
+        if procedure.counter == "one_stop" and procedure.department in departments:
+            do_upsert_work_queue(
+                ACTOR,
+                procedure=procedure.code,
+                name_ja=procedure.name_ja,
+                name_en=procedure.name_en,
+                department=procedure.department,
+                processing_days=spec["processing_days"],
+                sort_order=order,
+            )
+
+
 def load_demo_city() -> list[DemoLogin]:
     """Create or update みなと市 and its catalog. Idempotent: a rerun writes nothing, keeps passwords."""
     data = load_demo_data()
@@ -102,6 +119,7 @@ def load_demo_city() -> list[DemoLogin]:
                 _load_reservations(office, data["ward_reservations"])
             elif office.kind == Office.Kind.BRANCH:
                 _load_queues(office, data["branch_queues"], departments)
+        _load_center_queues(data["center_processing"])
         for spec in data["staff"]:
             assignment = {
                 "last_name": spec["last_name"],

@@ -156,7 +156,7 @@ def do_call_next(actor: AuditActor, *, counter: Counter) -> Ticket | None:
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("queue").get(pk=ticket.pk)
+    return Ticket.objects.select_for_update(of=("self",)).select_related("queue").get(pk=ticket.pk)
 
 
 Status = Ticket.Status

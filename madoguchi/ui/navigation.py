@@ -11,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability
 from madoguchi.staff.roles import (
+    APPROVE_WORK_ITEM,
     HANDLE_CASE,
     HANDLE_DEPARTMENT_PROCEDURE,
     ISSUE_TICKET,
     MANAGE_ORGANIZATION,
     MANAGE_STAFF,
+    PROCESS_WORK_ITEM,
     SERVE_COUNTER,
     VIEW_AUDIT_LOG,
     VIEW_DASHBOARDS,
@@ -40,6 +42,10 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("窓口"), "reception:counter", (SERVE_COUNTER,)),
     NavItem(_("窓口状況"), "reception:status", (VIEW_DASHBOARDS,)),
     NavItem(_("受付案件"), "cases:list", (HANDLE_CASE,)),
+    NavItem(_("処理案件"), "backoffice:batches", (PROCESS_WORK_ITEM,)),
+    NavItem(_("決裁"), "backoffice:approvals", (APPROVE_WORK_ITEM,)),
+    NavItem(_("差戻し"), "backoffice:returns", (HANDLE_CASE,)),
+    NavItem(_("センター状況"), "backoffice:dashboard", (VIEW_DASHBOARDS, APPROVE_WORK_ITEM)),
     NavItem(_("ライフイベント・ナビ"), "navigator:start", (HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)),
     NavItem(_("庁舎・窓口"), "organization:offices", (VIEW_DASHBOARDS, MANAGE_ORGANIZATION)),
     NavItem(_("職員管理"), "staff:staff-list", (MANAGE_STAFF,)),

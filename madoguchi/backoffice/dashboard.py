@@ -1,0 +1,66 @@
+"""The center's figures: backlog per queue and ward, the oldest item, past deadline, throughput, returns."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Min
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from madoguchi.backoffice.models import WorkItem, WorkItemEvent, WorkQueue
+from madoguchi.organization.models import Office
+
+Status = WorkItem.Status
+OPEN = [Status.RECEIVED, Status.CLAIMED, Status.AWAITING_APPROVAL, Status.RETURNED]
+
+
+def center_figures(today: date, since: date) -> dict[str, Any]:
+    open_items = WorkItem.objects.filter(status__in=OPEN)
+    wards = list(Office.objects.filter(kind__in=[Office.Kind.WARD, Office.Kind.BRANCH]))
+    cells: dict[tuple[int, int], int] = {
+        (row["queue_id"], row["received_office_id"]): row["n"]
+        for row in open_items.values("queue_id", "received_office_id").annotate(n=Count("pk"))
+    }
+    backlog = []
+    for queue in WorkQueue.objects.all():
+        counts = [cells.get((queue.pk, ward.pk), 0) for ward in wards]
+        if any(counts):
+            backlog.append({"queue": queue, "counts": counts, "total": sum(counts)})
+    oldest = open_items.aggregate(first=Min("received_on"))["first"]
+    events = WorkItemEvent.objects.filter(at__date__gte=since - timedelta(days=1))
+    done_per_day = {
+        row["day"]: row["n"]
+        for row in events.filter(status=Status.DONE)
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(n=Count("pk"))
+    }
+    days = [since + timedelta(days=offset) for offset in range((today - since).days + 1)]
+    throughput = [{"day": day, "done": done_per_day.get(day, 0)} for day in days]
+    top = max([row["done"] for row in throughput] + [1])
+    decided = (
+        events.filter(status__in=[Status.DONE, Status.RETURNED]).values("status").annotate(n=Count("pk"))
+    )
+    decided_counts = {row["status"]: row["n"] for row in decided}
+    decisions = decided_counts.get(Status.DONE, 0) + decided_counts.get(Status.RETURNED, 0)
+    return {
+        "wards": wards,
+        "backlog": backlog,
+        "backlog_total": sum(row["total"] for row in backlog),
+        "by_status": {
+            label: open_items.filter(status=value).count() for value, label in Status.choices if value in OPEN
+        },
+        "oldest_days": (today - oldest).days if oldest else None,
+        "overdue": open_items.filter(deadline__lt=today).count(),
+        "throughput": [row | {"height": round(row["done"] / top * 100)} for row in throughput],
+        "throughput_top": top,
+        "return_rate": (decided_counts.get(Status.RETURNED, 0) / decisions) if decisions else None,
+        "return_rate_pct": f"{decided_counts.get(Status.RETURNED, 0) / decisions * 100:.1f}"
+        if decisions
+        else "",
+        "decisions": decisions,
+        "since": since,
+        "today": today,
+    }

@@ -1,0 +1,102 @@
+"""Work queues (one per procedure the center processes) and work items (one procedure of a submitted case)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.organization.models import Bilingual, Office
+
+
+class WorkQueue(Bilingual):
+    """The center's queue for one procedure, e.g. 国民健康保険 加入. Which procedures the center processes,
+    and in how many business days (標準処理期間), is the city's policy: data, edited in the admin."""
+
+    procedure = models.CharField(_("手続コード"), max_length=60, unique=True)
+    department = models.CharField(_("所管課コード"), max_length=40)
+    processing_days = models.PositiveSmallIntegerField(_("処理期限（開庁日数）"), default=5)
+    active = models.BooleanField(_("センターで処理する"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "procedure"]
+        verbose_name = _("処理キュー")
+        verbose_name_plural = _("処理キュー")
+
+
+class WorkItem(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("処理待ち")
+        CLAIMED = "claimed", _("処理中")
+        AWAITING_APPROVAL = "awaiting_approval", _("決裁待ち")
+        RETURNED = "returned", _("差戻し中")
+        DONE = "done", _("完了")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="work_items")
+    queue = models.ForeignKey(
+        WorkQueue, verbose_name=_("処理キュー"), on_delete=models.PROTECT, related_name="items"
+    )
+    received_office = models.ForeignKey(
+        Office, verbose_name=_("受付庁舎"), on_delete=models.PROTECT, related_name="work_items"
+    )
+    received_on = models.DateField(_("受付日"))
+    deadline = models.DateField(_("処理期限"))
+    members = models.JSONField(_("対象者"), default=list)
+    status = models.CharField(_("状態"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    claimed_by = models.ForeignKey(
+        "staff.Staff",
+        verbose_name=_("担当者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    result = models.TextField(_("処理結果"), blank=True)
+    issued = models.CharField(_("交付物（郵送するもの）"), max_length=200, blank=True)
+    sent_for_approval_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        "staff.Staff",
+        verbose_name=_("決裁者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.CharField(_("差戻し理由"), max_length=300, blank=True)
+    returns = models.PositiveSmallIntegerField(_("差戻し回数"), default=0)
+    dispatched_at = models.DateTimeField(_("発送日時"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["deadline", "received_on", "created_at"]
+        verbose_name = _("処理案件")
+        verbose_name_plural = _("処理案件")
+        indexes = [
+            models.Index(fields=["queue", "status", "received_on"]),
+            models.Index(fields=["received_office", "status"]),
+        ]
+        constraints = [models.UniqueConstraint(fields=["case", "queue"], name="work_item_once_per_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.queue.procedure}"
+
+
+class WorkItemEvent(models.Model):
+    """Every step of an item with its time: the data of the center's dashboard."""
+
+    item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=20, choices=WorkItem.Status.choices)
+    at = models.DateTimeField(db_index=True)
+    actor = models.CharField(max_length=150)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.status} {self.at}"

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from madoguchi.backoffice.actions import claim_next, do_send_for_approval
+from madoguchi.backoffice.models import WorkItem, WorkItemEvent, WorkQueue
+from madoguchi.cases.models import Case
+from madoguchi.organization.models import Office
+from madoguchi.staff.roles import Role
+
+
+def on_postgres() -> bool:
+    from django.conf import settings
+
+    return str(settings.DATABASES["default"]["ENGINE"]).endswith("postgresql")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not on_postgres(), reason="concurrency is tested in the PostgreSQL pass of make test")
+@pytest.mark.django_db(transaction=True)
+def test_twenty_workers_process_each_of_a_thousand_items_exactly_once(staff_of: Any) -> None:
+    # given: 1,000 received items in the 国保加入 queue
+    office = Office.objects.get(code="chuo")
+    queue = WorkQueue.objects.get(procedure="kokuho-kanyu")
+    cases = Case.objects.bulk_create(
+        Case(
+            number=f"T-{n:05d}",
+            office=office,
+            event="tennyu",
+            event_date=date(2026, 11, 20),
+            state="submitted",
+        )
+        for n in range(1000)
+    )
+    today = timezone.localdate()
+    WorkItem.objects.bulk_create(
+        WorkItem(case=case, queue=queue, received_office=office, received_on=today, deadline=today)
+        for case in cases
+    )
+    workers = [staff_of(Role.CENTER_STAFF), staff_of(Role.CENTER_APPROVER)]
+    processed: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    start = threading.Barrier(20)
+
+    def work(index: int) -> None:
+        actor = workers[index % 2]
+        try:
+            start.wait()
+            while (item := claim_next(actor, queue)) is not None:
+                do_send_for_approval(actor, item, result=f"worker {index}")
+                with lock:
+                    processed.append(str(item.pk))
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(index,)) for index in range(20)]
+    # when
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    # then: every item processed once, by one worker
+    assert errors == []
+    assert len(processed) == 1000
+    assert len(set(processed)) == 1000
+    assert WorkItem.objects.filter(status=WorkItem.Status.AWAITING_APPROVAL).count() == 1000
+    assert WorkItemEvent.objects.filter(status=WorkItem.Status.CLAIMED).count() == 1000

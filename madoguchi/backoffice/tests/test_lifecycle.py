@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from madoguchi.backoffice.actions import (
+    WorkItemStateError,
+    claim_next,
+    do_approve,
+    do_correct,
+    do_mark_dispatched,
+    do_return,
+    do_send_for_approval,
+)
+from madoguchi.backoffice.models import WorkItem, WorkItemEvent
+from madoguchi.organization.calendar import add_business_days
+from madoguchi.staff.roles import Role
+
+pytestmark = pytest.mark.django_db
+Status = WorkItem.Status
+
+
+def test_a_submitted_case_becomes_one_work_item_per_center_procedure(submit_case: Any) -> None:
+    case = submit_case()
+    items = {
+        item.queue.procedure: item for item in WorkItem.objects.filter(case=case).select_related("queue")
+    }
+    assert "kokuho-kanyu" in items
+    assert "jido-teate-nintei" in items
+    assert "tennyu-todoke" not in items  # finished at the ward counter
+    for item in items.values():
+        assert item.status == Status.RECEIVED
+        assert item.received_office == case.office
+        assert item.deadline == add_business_days(item.received_on, item.queue.processing_days)
+    assert items["jido-teate-nintei"].members
+
+
+def test_a_case_that_is_not_submitted_has_no_work_items(staff_of: Any) -> None:
+    from datetime import date
+
+    from madoguchi.cases.actions import do_create_case
+
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    do_create_case(clerk, office=clerk.office, event="tennyu", event_date=date(2026, 11, 20))
+    assert not WorkItem.objects.exists()
+
+
+def test_from_submission_to_completion_with_a_return_and_a_correction(
+    submit_case: Any, staff_of: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from madoguchi.notifications.models import Notification
+
+    center, approver = staff_of(Role.CENTER_STAFF), staff_of(Role.CENTER_APPROVER)
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    case = submit_case()
+    items = list(WorkItem.objects.filter(case=case).select_related("queue"))
+    first, *others = items
+    # the center processes the first item; the approver returns it to the ward
+    claimed = claim_next(center, first.queue)
+    assert claimed == first
+    with pytest.raises(WorkItemStateError):
+        do_send_for_approval(center, claimed, result=" ")  # a result is required
+    do_send_for_approval(center, claimed, result="資格取得を登録した", issued="国民健康保険資格確認書")
+    returned = do_return(approver, first, reason="前住所の転出日が未記入")
+    assert (returned.status, returned.returns) == (Status.RETURNED, 1)
+    # the ward corrects it; it is back in the center's queue and goes through again
+    corrected = do_correct(clerk, first, note="転出日を補記（11/15）")
+    assert corrected.status == Status.RECEIVED
+    again = claim_next(center, first.queue)
+    assert again == first
+    do_send_for_approval(center, again, result="資格取得を登録した", issued="国民健康保険資格確認書")
+    with django_capture_on_commit_callbacks(execute=True):
+        do_approve(approver, first)
+        for item in others:
+            claim_next(center, item.queue)
+            do_send_for_approval(center, item, result="処理済み")
+            case.refresh_from_db()
+            assert case.state == case.State.SUBMITTED  # not before the last item
+            do_approve(approver, item)
+    case.refresh_from_db()
+    assert case.state == case.State.COMPLETED
+    assert case.completed_at is not None
+    message = Notification.objects.get(topic="backoffice.case_completed")
+    assert (message.channel, message.recipient) == ("sms", "090-1234-5678")
+    assert case.number in message.body
+    assert "国民健康保険資格確認書" in message.body
+    # the insurance card is listed for dispatch until it is posted
+    to_mail = WorkItem.objects.filter(status=Status.DONE, dispatched_at__isnull=True).exclude(issued="")
+    assert list(to_mail) == [first]
+    assert do_mark_dispatched(center, to_mail) == 1
+    assert not WorkItem.objects.filter(dispatched_at__isnull=True).exclude(issued="").exists()
+    steps = list(WorkItemEvent.objects.filter(item=first).values_list("status", flat=True))
+    assert steps == [
+        "received",
+        "claimed",
+        "awaiting_approval",
+        "returned",
+        "received",
+        "claimed",
+        "awaiting_approval",
+        "done",
+    ]
+
+
+def test_a_contractor_never_approves_and_an_approver_never_approves_their_own_work(
+    submit_case: Any, staff_of: Any
+) -> None:
+    from madoguchi.staff.permissions import CapabilityDenied
+
+    center, approver = staff_of(Role.CENTER_STAFF), staff_of(Role.CENTER_APPROVER)
+    contractor = staff_of(Role.CONTRACTOR_CLERK)
+    case = submit_case()
+    item = WorkItem.objects.filter(case=case).first()
+    assert item is not None
+    with pytest.raises(CapabilityDenied):
+        claim_next(contractor, item.queue)
+    claim_next(approver, item.queue)
+    do_send_for_approval(approver, item, result="処理済み")
+    with pytest.raises(CapabilityDenied):
+        do_approve(contractor, item)
+    with pytest.raises(CapabilityDenied):
+        do_approve(center, item)  # center staff process, they do not decide
+    with pytest.raises(PermissionDenied):
+        do_approve(approver, item)  # their own work
+    item.refresh_from_db()
+    assert item.status == Status.AWAITING_APPROVAL
+
+
+def test_ward_staff_see_and_correct_only_their_own_wards_returns(
+    submit_case: Any, staff_of: Any, signed_in: Any
+) -> None:
+    from madoguchi.staff.models import Staff
+
+    center, approver = staff_of(Role.CENTER_STAFF), staff_of(Role.CENTER_APPROVER)
+    case = submit_case()
+    item = WorkItem.objects.filter(case=case).first()
+    assert item is not None
+    claim_next(center, item.queue)
+    do_return(approver, item, reason="続柄の確認が必要")
+    chuo_clerk = signed_in(staff_of(Role.ONESTOP_CLERK))
+    page = chuo_clerk.get("/center/returns/").content.decode()
+    assert "続柄の確認が必要" in page
+    assert case.number in page
+    kita = Staff.objects.get(username="clerk")
+    kita.pk = None
+    kita.username = "kita-clerk"
+    kita.office = kita.office.__class__.objects.get(code="kita")
+    kita.save()
+    other = signed_in(kita)
+    assert "続柄の確認が必要" not in other.get("/center/returns/").content.decode()
+    assert other.get(f"/center/items/{item.pk}/").status_code == 403
+    response = other.post(f"/center/items/{item.pk}/correct/", {"note": "他区から訂正"})
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        do_correct(kita, item, note="他区から訂正")
+    item.refresh_from_db()
+    assert item.status == Status.RETURNED
+
+
+def test_the_batch_screen_groups_by_procedure_and_day_and_claims_the_next(
+    submit_case: Any, staff_of: Any, signed_in: Any
+) -> None:
+    submit_case()
+    submit_case()
+    client = signed_in(staff_of(Role.CENTER_STAFF))
+    page = client.get("/center/").content.decode()
+    assert "国民健康保険 加入（資格取得）" in page
+    assert "受付 <strong>2</strong>件" in page
+    item = WorkItem.objects.filter(queue__procedure="kokuho-kanyu").order_by("created_at").first()
+    assert item is not None
+    response = client.post("/center/claim/", {"queue": item.queue.pk})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == Status.CLAIMED
+    assert response["Location"] == f"/center/items/{item.pk}/"
+    detail = client.get(response["Location"]).content.decode()
+    assert "決裁に回す" in detail
+    documents = client.get(f"/center/items/{item.pk}/documents.pdf", follow=True)
+    assert documents["Content-Type"] == "application/pdf", documents.content.decode()[-3000:]
+    assert signed_in(staff_of(Role.CONTRACTOR_CLERK)).get("/center/").status_code == 403
+    dashboard = signed_in(staff_of(Role.MANAGER)).get("/center/dashboard/").content.decode()
+    assert "期限超過" in dashboard

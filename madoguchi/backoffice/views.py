@@ -1,0 +1,287 @@
+"""The center's screens (batches, an item, approvals, dispatch), the wards' returns, and the dashboard."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, timedelta
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Min, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from madoguchi.audit.chain import record
+from madoguchi.backoffice.actions import (
+    WorkItemStateError,
+    claim_next,
+    do_approve,
+    do_claim,
+    do_correct,
+    do_mark_dispatched,
+    do_release,
+    do_return,
+    do_send_for_approval,
+)
+from madoguchi.backoffice.models import WorkItem, WorkItemEvent, WorkQueue
+from madoguchi.cases.casefile import case_file
+from madoguchi.catalog.service import current_catalog
+from madoguchi.printing.casefile import InvalidCase, read_case
+from madoguchi.printing.render import render_bundle
+from madoguchi.staff.models import Staff
+from madoguchi.staff.permissions import has_capability, require
+from madoguchi.staff.roles import (
+    APPROVE_WORK_ITEM,
+    HANDLE_CASE,
+    PROCESS_WORK_ITEM,
+    RETURN_WORK_ITEM,
+    REVEAL_MY_NUMBER,
+    VIEW_DASHBOARDS,
+    Capability,
+)
+
+Status = WorkItem.Status
+
+
+def _staff(request: HttpRequest, capability: Capability) -> Staff:
+    user = request.user
+    if not isinstance(user, Staff):
+        raise PermissionDenied
+    require(user, capability)
+    return user
+
+
+@login_required
+def batches(request: HttpRequest) -> HttpResponse:
+    """Each queue's waiting items grouped by the day they were received: the batches to process."""
+    staff = _staff(request, PROCESS_WORK_ITEM)
+    today = timezone.localdate()
+    rows = (
+        WorkItem.objects.filter(status=Status.RECEIVED)
+        .values("queue_id", "received_on")
+        .annotate(count=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)), due=Min("deadline"))
+        .order_by("received_on")
+    )
+    by_queue: dict[int, list[dict[str, object]]] = {}
+    for row in rows:
+        by_queue.setdefault(int(row["queue_id"]), []).append(dict(row))
+    queues = [(queue, by_queue.get(queue.pk, [])) for queue in WorkQueue.objects.filter(active=True)]
+    mine = WorkItem.objects.filter(status=Status.CLAIMED, claimed_by=staff).select_related("queue", "case")
+    approvals = WorkItem.objects.filter(status=Status.AWAITING_APPROVAL).count()
+    selected_queue = request.GET.get("queue", "")
+    selected_day = request.GET.get("day", "")
+    batch = []
+    if selected_queue.isdigit():
+        batch_items = WorkItem.objects.filter(
+            queue_id=int(selected_queue), status=Status.RECEIVED
+        ).select_related("case", "received_office", "queue")
+        with contextlib.suppress(ValueError):  # no day, or not a date: the whole queue
+            batch_items = batch_items.filter(received_on=date.fromisoformat(selected_day))
+        batch = list(batch_items[:200])
+    return render(
+        request,
+        "backoffice/batches.html",
+        {
+            "queues": [(q, days) for q, days in queues if days]
+            + [(q, days) for q, days in queues if not days],
+            "mine": mine,
+            "approvals": approvals,
+            "batch": batch,
+            "selected_queue": selected_queue,
+            "selected_day": selected_day,
+            "today": today,
+            "can_approve": has_capability(staff, APPROVE_WORK_ITEM),
+        },
+    )
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request, PROCESS_WORK_ITEM)
+    item_id = request.POST.get("item", "")
+    try:
+        if item_id:
+            item = get_object_or_404(WorkItem, pk=_uuid(item_id))
+            claimed: WorkItem | None = do_claim(staff, item)
+        else:
+            queue = get_object_or_404(WorkQueue, pk=request.POST.get("queue") or 0)
+            claimed = claim_next(staff, queue)
+    except WorkItemStateError as error:
+        messages.error(request, error.message)
+        return redirect("backoffice:batches")
+    if claimed is None:
+        messages.info(request, _("処理待ちの案件はありません。"))
+        return redirect("backoffice:batches")
+    return redirect("backoffice:item", item_id=claimed.pk)
+
+
+def _uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
+
+def _visible_item(staff: Staff, item_id: UUID) -> WorkItem:
+    item = get_object_or_404(
+        WorkItem.objects.select_related("queue", "case", "received_office", "claimed_by", "approved_by"),
+        pk=item_id,
+    )
+    center = has_capability(staff, PROCESS_WORK_ITEM)
+    ward = has_capability(staff, HANDLE_CASE) and staff.office_id == item.received_office_id
+    if not (center or ward):
+        raise PermissionDenied
+    return item
+
+
+@login_required
+def item_detail(request: HttpRequest, item_id: UUID) -> HttpResponse:
+    user = request.user
+    if not isinstance(user, Staff):
+        raise PermissionDenied
+    item = _visible_item(user, item_id)
+    people = list(item.case.people.all())
+    return render(
+        request,
+        "backoffice/item.html",
+        {
+            "item": item,
+            "people": people,
+            "subjects": [p for p in people if p.member_id in item.members] or people,
+            "events": WorkItemEvent.objects.filter(item=item),
+            "is_mine": item.status == Status.CLAIMED and item.claimed_by_id == user.pk,
+            "can_approve": has_capability(user, APPROVE_WORK_ITEM)
+            and item.status == Status.AWAITING_APPROVAL
+            and item.claimed_by_id != user.pk,
+            "can_return": has_capability(user, RETURN_WORK_ITEM)
+            and item.status in {Status.AWAITING_APPROVAL, Status.CLAIMED},
+            "can_correct": has_capability(user, HANDLE_CASE)
+            and user.office_id == item.received_office_id
+            and item.status == Status.RETURNED,
+            "center": has_capability(user, PROCESS_WORK_ITEM),
+        },
+    )
+
+
+@login_required
+def item_documents(request: HttpRequest, item_id: UUID) -> HttpResponse:
+    """The case's generated forms (the documents the resident signed at the ward), for the center to check."""
+    staff = _staff(request, PROCESS_WORK_ITEM)
+    item = _visible_item(staff, item_id)
+    with_my_numbers = has_capability(staff, REVEAL_MY_NUMBER)
+    try:
+        bundle = render_bundle(
+            read_case(case_file(item.case, with_my_numbers=with_my_numbers)), current_catalog()
+        )
+    except InvalidCase as error:
+        messages.error(
+            request,
+            _("この案件の申請書を作成できません：")
+            + "；".join(f"{e.path} {e.message}" for e in error.errors),
+        )
+        return redirect("backoffice:item", item_id=item.pk)
+    record(staff, "case.print", item.case, extra={"pages": bundle.pages, "with_my_numbers": with_my_numbers})
+    response = HttpResponse(bundle.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{item.case.number}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def item_action(request: HttpRequest, item_id: UUID, action: str) -> HttpResponse:
+    user = request.user
+    if not isinstance(user, Staff):
+        raise PermissionDenied
+    item = _visible_item(user, item_id)
+    try:
+        if action == "submit":
+            do_send_for_approval(
+                user, item, result=request.POST.get("result", ""), issued=request.POST.get("issued", "")
+            )
+            messages.success(request, _("決裁に回しました。"))
+            return redirect("backoffice:batches")
+        if action == "release":
+            do_release(user, item)
+            return redirect("backoffice:batches")
+        if action == "approve":
+            do_approve(user, item)
+            messages.success(request, _("決裁しました。"))
+            return redirect("backoffice:approvals")
+        if action == "return":
+            do_return(user, item, reason=request.POST.get("reason", ""))
+            messages.success(request, _("受付庁舎に差し戻しました。"))
+            return redirect("backoffice:approvals")
+        if action == "correct":
+            do_correct(user, item, note=request.POST.get("note", ""))
+            messages.success(request, _("訂正してセンターに戻しました。"))
+            return redirect("backoffice:returns")
+    except WorkItemStateError as error:
+        messages.error(request, error.message)
+        return redirect("backoffice:item", item_id=item.pk)
+    return HttpResponse(status=404)
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request, APPROVE_WORK_ITEM)
+    waiting = (
+        WorkItem.objects.filter(status=Status.AWAITING_APPROVAL)
+        .select_related("queue", "case", "received_office", "claimed_by")
+        .order_by("deadline", "sent_for_approval_at")
+    )
+    return render(
+        request, "backoffice/approvals.html", {"items": waiting, "me": staff, "today": timezone.localdate()}
+    )
+
+
+@login_required
+def returns(request: HttpRequest) -> HttpResponse:
+    """The ward office's returned items: only those its own counter received."""
+    staff = _staff(request, HANDLE_CASE)
+    items = (
+        WorkItem.objects.filter(status=Status.RETURNED, received_office_id=staff.office_id)
+        .select_related("queue", "case")
+        .order_by("deadline")
+    )
+    return render(request, "backoffice/returns.html", {"items": items, "office": staff.office})
+
+
+@login_required
+def dispatch(request: HttpRequest) -> HttpResponse:
+    """What was issued and must be mailed to residents (insurance cards, certificates)."""
+    staff = _staff(request, PROCESS_WORK_ITEM)
+    pending = WorkItem.objects.filter(status=Status.DONE, dispatched_at__isnull=True).exclude(issued="")
+    if request.method == "POST":
+        chosen = [i for i in (_uuid(v) for v in request.POST.getlist("item")) if i is not None]
+        count = do_mark_dispatched(staff, pending.filter(pk__in=chosen))
+        messages.success(request, _("%(n)s 件を発送済みにしました。") % {"n": count})
+        return redirect("backoffice:dispatch")
+    return render(
+        request,
+        "backoffice/dispatch.html",
+        {"items": pending.select_related("queue", "case", "case__office").prefetch_related("case__people")},
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    from madoguchi.backoffice.dashboard import center_figures
+
+    user = request.user
+    if not isinstance(user, Staff) or not (
+        has_capability(user, VIEW_DASHBOARDS) or has_capability(user, APPROVE_WORK_ITEM)
+    ):
+        raise PermissionDenied
+    days = 14
+    return render(
+        request,
+        "backoffice/dashboard.html",
+        center_figures(timezone.localdate(), timezone.localdate() - timedelta(days=days - 1)),
+    )
