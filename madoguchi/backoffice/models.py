@@ -100,3 +100,44 @@ class WorkItemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.status} {self.at}"
+
+
+class DailyExport(models.Model):
+    """One day's processed items of one procedure, as CSV for the city's core system (基幹系システム)."""
+
+    class Encoding(models.TextChoices):
+        UTF8 = "utf-8", "UTF-8"
+        SHIFT_JIS = "shift_jis", "Shift_JIS (CP932)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("作成中")
+        READY = "ready", _("作成済み")
+        FAILED = "failed", _("失敗")
+
+    queue = models.ForeignKey(
+        WorkQueue, verbose_name=_("処理キュー"), on_delete=models.PROTECT, related_name="exports"
+    )
+    day = models.DateField(_("処理日"))
+    encoding = models.CharField(_("文字コード"), max_length=10, choices=Encoding.choices)
+    status = models.CharField(_("状態"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    rows = models.PositiveIntegerField(_("件数"), default=0)
+    replaced_characters = models.PositiveIntegerField(_("置き換えた文字"), default=0)
+    content = models.BinaryField(default=b"")
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    requested_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-day", "queue", "encoding"]
+        verbose_name = _("日次出力")
+        verbose_name_plural = _("日次出力")
+
+    def __str__(self) -> str:
+        return f"{self.queue.procedure} {self.day} {self.encoding}"
+
+    @property
+    def filename(self) -> str:
+        suffix = "sjis" if self.encoding == self.Encoding.SHIFT_JIS else "utf8"
+        return f"{self.queue.procedure}_{self.day:%Y%m%d}_{suffix}.csv"

@@ -14,4 +14,6 @@ urlpatterns = [
     path("returns/", views.returns, name="returns"),
     path("dispatch/", views.dispatch, name="dispatch"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("exports/", views.exports, name="exports"),
+    path("exports/<int:export_id>/download/", views.export_download, name="export-download"),
 ]

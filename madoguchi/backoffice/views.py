@@ -285,3 +285,57 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "backoffice/dashboard.html",
         center_figures(timezone.localdate(), timezone.localdate() - timedelta(days=days - 1)),
     )
+
+
+@login_required
+def exports(request: HttpRequest) -> HttpResponse:
+    """The daily CSV files for the core systems: request one, see its checksum, download it."""
+    from madoguchi.backoffice.exports import do_request_export
+    from madoguchi.backoffice.models import DailyExport
+
+    staff = _staff(request, PROCESS_WORK_ITEM)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        queue = WorkQueue.objects.filter(pk=request.POST.get("queue") or 0).first()
+        encoding = request.POST.get("encoding", "")
+        try:
+            day = date.fromisoformat(request.POST.get("day", ""))
+        except ValueError:
+            errors["day"] = _("処理日を YYYY-MM-DD で入力してください。")
+        if queue is None:
+            errors["queue"] = _("処理キューを選んでください。")
+        if encoding not in DailyExport.Encoding.values:
+            errors["encoding"] = _("文字コードを選んでください。")
+        if not errors and queue is not None:
+            do_request_export(staff, queue=queue, day=day, encoding=encoding)
+            messages.success(request, _("出力を依頼しました。作成されるとこの一覧に表示されます。"))
+            return redirect("backoffice:exports")
+    return render(
+        request,
+        "backoffice/exports.html",
+        {
+            "exports": DailyExport.objects.select_related("queue").defer("content")[:100],
+            "queues": WorkQueue.objects.filter(active=True),
+            "encodings": DailyExport.Encoding.choices,
+            "errors": errors,
+            "yesterday": timezone.localdate() - timedelta(days=1),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
+    from madoguchi.backoffice.models import DailyExport
+
+    staff = _staff(request, PROCESS_WORK_ITEM)
+    export = get_object_or_404(
+        DailyExport.objects.select_related("queue"), pk=export_id, status=DailyExport.Status.READY
+    )
+    record(staff, "backoffice.export.download", export, extra={"sha256": export.sha256, "rows": export.rows})
+    charset = "shift_jis" if export.encoding == DailyExport.Encoding.SHIFT_JIS else "utf-8"
+    response = HttpResponse(bytes(export.content), content_type=f"text/csv; charset={charset}")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response["X-Content-SHA256"] = export.sha256
+    response["Cache-Control"] = "no-store"
+    return response

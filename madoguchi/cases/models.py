@@ -66,6 +66,14 @@ class Case(models.Model):
         verbose_name_plural = _("受付案件")
         indexes = [models.Index(fields=["office", "state"])]
 
+    @property
+    def address_line(self) -> str:
+        """The address on one line: 〒260-0013 千葉県みなと市中央区港町1-1-1."""
+        parts = self.address if isinstance(self.address, dict) else {}
+        postal = str(parts.get("postal_code", ""))
+        line = "".join(str(parts.get(key, "")) for key in ("prefecture", "city", "town", "block", "building"))
+        return f"〒{postal[:3]}-{postal[3:]} {line}" if len(postal) == 7 else line
+
     def __str__(self) -> str:
         return self.number
 

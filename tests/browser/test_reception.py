@@ -67,7 +67,7 @@ def test_kiosk_board_counter_and_department_hand_off(
         board.locator("#board-announce").inner_text() == f"{number} 番の方、総合窓口 1番 へお越しください。"
     )
     board.screenshot(path=str(screenshot.directory / "board-call.png"))
-    phone.get_by_text("お呼びしています").wait_for(timeout=3000)
+    phone.get_by_text("お呼びしています").wait_for(timeout=8000)
     assert phone.get_by_text("総合窓口 1番 へお越しください。").is_visible()
     phone.screenshot(path=str(screenshot.directory / "wait-phone-called.png"), full_page=True)
 
@@ -108,7 +108,7 @@ def test_kiosk_board_counter_and_department_hand_off(
     manager.wait_for_function(
         "n => document.querySelector('[data-office=chuo] [data-open]').textContent.trim() === String(n)",
         arg=open_before - 1,
-        timeout=3000,
+        timeout=8000,
     )
     manager.screenshot(path=str(screenshot.directory / "office-status.png"), full_page=True)
     hall.close()

@@ -41,45 +41,49 @@ def submit_case(staff_of: Any) -> Any:
     """Create, fill, sign and submit a move-in case at the given office's clerk (default: chuo's clerk)."""
 
     def submit(clerk: Any = None, phone: str = "090-1234-5678") -> Case:
-        clerk = clerk or staff_of(Role.ONESTOP_CLERK)
-        case = do_create_case(clerk, office=clerk.office, event="tennyu", event_date=date(2026, 11, 20))
-        people = [
-            person("m1", "head", "花子", date(1990, 1, 1), "female"),
-            person("m2", "child", "太郎", date(2020, 5, 5), "male"),
-        ]
-        details = CaseDetails(
-            event_date=date(2026, 11, 20),
-            address={
-                "postal_code": "2600013",
-                "prefecture": "千葉県",
-                "city": "みなと市中央区",
-                "town": "港町",
-            },
-            previous_address={"prefecture": "東京都", "city": "千代田区", "town": "千代田1-1"},
-            moved_from_kind="other_municipality",
-            contact_phone=phone,
-            household_facts={},
-            people=people,
-        )
-        case = do_save_case_details(clerk, case, details)
-        plan = make_plan(current_catalog(), household_facts(case))
-        for _round in range(5):  # answer every open question "no" (a household with nothing special)
-            if not plan.questions:
-                break
-            for question in plan.questions:
-                value: Any = (
-                    False if question.kind == "bool" else (question.choices[0][0] if question.choices else 0)
-                )
-                name = question.fact.split(".", 1)[1]  # "household.car" → "car"
-                if question.member_id is None:
-                    details.household_facts[name] = value
-                else:
-                    next(p for p in people if p.member_id == question.member_id).facts[name] = value
-            case = do_save_case_details(clerk, case, details)
-            plan = make_plan(current_catalog(), household_facts(case))
-        asked = {p.code: p for p in plan.procedures if p.status == "ask"}
-        assert not asked, f"the test household still has open questions: {sorted(asked)}"
-        case = do_mark_ready_for_signature(clerk, case, plan=plan, handwritten_before=40, handwritten_now=1)
-        return do_submit_case(clerk, case)
+        return make_submitted_case(clerk or staff_of(Role.ONESTOP_CLERK), phone)
 
     return submit
+
+
+def make_submitted_case(clerk: Any, phone: str = "090-1234-5678") -> Case:
+    """Also used by the browser test (through `madoguchi shell`) to give the center something to process."""
+    case = do_create_case(clerk, office=clerk.office, event="tennyu", event_date=date(2026, 11, 20))
+    people = [
+        person("m1", "head", "花子", date(1990, 1, 1), "female"),
+        person("m2", "child", "太郎", date(2020, 5, 5), "male"),
+    ]
+    details = CaseDetails(
+        event_date=date(2026, 11, 20),
+        address={
+            "postal_code": "2600013",
+            "prefecture": "千葉県",
+            "city": "みなと市中央区",
+            "town": "港町",
+        },
+        previous_address={"prefecture": "東京都", "city": "千代田区", "town": "千代田1-1"},
+        moved_from_kind="other_municipality",
+        contact_phone=phone,
+        household_facts={},
+        people=people,
+    )
+    case = do_save_case_details(clerk, case, details)
+    plan = make_plan(current_catalog(), household_facts(case))
+    for _round in range(5):  # answer every open question "no" (a household with nothing special)
+        if not plan.questions:
+            break
+        for question in plan.questions:
+            value: Any = (
+                False if question.kind == "bool" else (question.choices[0][0] if question.choices else 0)
+            )
+            name = question.fact.split(".", 1)[1]  # "household.car" → "car"
+            if question.member_id is None:
+                details.household_facts[name] = value
+            else:
+                next(p for p in people if p.member_id == question.member_id).facts[name] = value
+        case = do_save_case_details(clerk, case, details)
+        plan = make_plan(current_catalog(), household_facts(case))
+    asked = {p.code: p for p in plan.procedures if p.status == "ask"}
+    assert not asked, f"the test household still has open questions: {sorted(asked)}"
+    case = do_mark_ready_for_signature(clerk, case, plan=plan, handwritten_before=40, handwritten_now=1)
+    return do_submit_case(clerk, case)

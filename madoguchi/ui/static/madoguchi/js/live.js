@@ -33,25 +33,36 @@
 
   /* Re-fetch a fragment of the page (same URL + ?part=NAME) and swap it in, at most once a second. */
   window.madoguchiRefresh = function (element, part) {
-    var pending = false, last = 0;
+    var running = false, again = false, last = 0;
+    function run() {
+      running = true;
+      again = false;
+      var url = new URL(window.location.href);
+      url.searchParams.set("part", part);
+      fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html !== null) {
+            element.innerHTML = html;
+            element.dispatchEvent(new CustomEvent("madoguchi:refreshed", { bubbles: true }));
+          }
+        })
+        .catch(function () {})
+        .finally(function () {
+          running = false;
+          last = Date.now();
+          // A change announced while this fetch was on its way may not be in it: fetch once more.
+          if (again) { schedule(); }
+        });
+    }
+    function schedule() {
+      setTimeout(run, Math.max(0, 1000 - (Date.now() - last)));
+    }
     return function () {
-      if (pending) return;
-      pending = true;
-      var wait = Math.max(0, 1000 - (Date.now() - last));
-      setTimeout(function () {
-        var url = new URL(window.location.href);
-        url.searchParams.set("part", part);
-        fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
-          .then(function (response) { return response.ok ? response.text() : null; })
-          .then(function (html) {
-            if (html !== null) {
-              element.innerHTML = html;
-              element.dispatchEvent(new CustomEvent("madoguchi:refreshed", { bubbles: true }));
-            }
-          })
-          .catch(function () {})
-          .finally(function () { pending = false; last = Date.now(); });
-      }, wait);
+      if (running) { again = true; return; }
+      if (again) return;  // already scheduled
+      again = true;
+      schedule();
     };
   };
 

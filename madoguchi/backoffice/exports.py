@@ -1,0 +1,124 @@
+"""The daily CSV for the city's core systems: one file per procedure and day, in UTF-8 or Shift_JIS.
+
+Shift_JIS (CP932) cannot hold every name (𠮷, some 異体字): such a character is written as 〓 (the
+customary 下駄記号), counted on the export and shown to staff, so the core system's operator knows which
+rows to complete by hand. The SHA-256 of the bytes lets the receiving system check the file arrived whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from madoguchi.audit.chain import AuditActor, record
+from madoguchi.backoffice.models import DailyExport, WorkItem, WorkQueue
+from madoguchi.staff.permissions import require
+from madoguchi.staff.roles import PROCESS_WORK_ITEM
+
+EXPORT_TASK = "backoffice.daily_export"
+COLUMNS = [
+    "受付番号",
+    "受付庁舎",
+    "受付日",
+    "決裁日時",
+    "手続コード",
+    "氏名",
+    "氏名カナ",
+    "生年月日",
+    "住所",
+    "処理結果",
+    "交付物",
+]
+GETA = "〓"
+
+
+def do_request_export(actor: AuditActor, *, queue: WorkQueue, day: date, encoding: str) -> DailyExport:
+    """Queue the export; a background worker writes it."""
+    from madoguchi.tasks.queue import enqueue
+
+    require(actor, PROCESS_WORK_ITEM)
+    if encoding not in DailyExport.Encoding.values:
+        raise ValueError(f"unknown encoding {encoding!r}")
+    with transaction.atomic():
+        export = DailyExport.objects.create(
+            queue=queue, day=day, encoding=encoding, requested_by=actor.audit_name
+        )
+        record(
+            actor,
+            "backoffice.export.request",
+            export,
+            after={"queue": queue.procedure, "day": day.isoformat()},
+        )
+        enqueue(EXPORT_TASK, export_id=export.pk)
+    return export
+
+
+def rows_for(queue: WorkQueue, day: date) -> list[list[str]]:
+    items = (
+        WorkItem.objects.filter(queue=queue, status=WorkItem.Status.DONE, approved_at__date=day)
+        .select_related("case", "received_office")
+        .prefetch_related("case__people")
+        .order_by("approved_at")
+    )
+    rows = []
+    for item in items:
+        people = [p for p in item.case.people.all() if p.member_id in item.members] or list(
+            item.case.people.all()
+        )
+        for person in people:
+            rows.append(
+                [
+                    item.case.number,
+                    item.received_office.name_ja,
+                    item.received_on.isoformat(),
+                    timezone.localtime(item.approved_at).strftime("%Y-%m-%d %H:%M")
+                    if item.approved_at
+                    else "",
+                    queue.procedure,
+                    f"{person.family_name}　{person.given_name}",
+                    f"{person.family_name_kana}　{person.given_name_kana}",
+                    person.birth_date.isoformat(),
+                    item.case.address_line,
+                    item.result.replace("\r", " ").replace("\n", " "),
+                    item.issued,
+                ]
+            )
+    return rows
+
+
+def encode(text: str, encoding: str) -> tuple[bytes, int]:
+    """The bytes, and how many characters Shift_JIS could not hold (written as 〓)."""
+    if encoding == DailyExport.Encoding.UTF8:
+        return ("\ufeff" + text).encode("utf-8"), 0  # with BOM: Excel opens it as UTF-8
+    replaced = 0
+    out = []
+    for character in text:
+        try:
+            out.append(character.encode("cp932"))
+        except UnicodeEncodeError:
+            out.append(GETA.encode("cp932"))
+            replaced += 1
+    return b"".join(out), replaced
+
+
+def write_export(export_id: int) -> dict[str, object]:
+    export = DailyExport.objects.select_related("queue").get(pk=export_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    rows = rows_for(export.queue, export.day)
+    writer.writerows(rows)
+    content, replaced = encode(buffer.getvalue(), export.encoding)
+    export.content = content
+    export.rows = len(rows)
+    export.replaced_characters = replaced
+    export.sha256 = hashlib.sha256(content).hexdigest()
+    export.status = DailyExport.Status.READY
+    export.finished_at = timezone.now()
+    export.save()
+    return {"rows": len(rows), "sha256": export.sha256, "replaced": replaced}
