@@ -276,7 +276,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     user = request.user
     if not isinstance(user, Staff) or not (
-        has_capability(user, VIEW_DASHBOARDS) or has_capability(user, APPROVE_WORK_ITEM)
+        has_capability(user, VIEW_DASHBOARDS) or has_capability(user, PROCESS_WORK_ITEM)
     ):
         raise PermissionDenied
     days = 14

@@ -45,7 +45,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("処理案件"), "backoffice:batches", (PROCESS_WORK_ITEM,)),
     NavItem(_("決裁"), "backoffice:approvals", (APPROVE_WORK_ITEM,)),
     NavItem(_("差戻し"), "backoffice:returns", (HANDLE_CASE,)),
-    NavItem(_("センター状況"), "backoffice:dashboard", (VIEW_DASHBOARDS, APPROVE_WORK_ITEM)),
+    NavItem(_("センター状況"), "backoffice:dashboard", (VIEW_DASHBOARDS, PROCESS_WORK_ITEM)),
     NavItem(_("ライフイベント・ナビ"), "navigator:start", (HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)),
     NavItem(_("庁舎・窓口"), "organization:offices", (VIEW_DASHBOARDS, MANAGE_ORGANIZATION)),
     NavItem(_("職員管理"), "staff:staff-list", (MANAGE_STAFF,)),
