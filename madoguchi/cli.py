@@ -6,6 +6,7 @@ madoguchi demo           load the demo city みなと市 (idempotent)
 madoguchi check          Django's deployment checks against the current (production) settings
 madoguchi audit verify   verify the hash chain of the audit log
 madoguchi kiosk-token --office CODE   create a token for a self-service ticket machine
+madoguchi screen FILE    screen an operations inventory (CSV/.xlsx): --max-minutes 10 --relevance 高 --json
 madoguchi center-export [--day D]     queue the center's daily CSV per procedure (UTF-8 and Shift_JIS)
 madoguchi <command>      any other management command (migrate, createsuperuser, ...)
 """

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "madoguchi.navigator",
     "madoguchi.cases",
     "madoguchi.reception",
+    "madoguchi.screening",
     "madoguchi.backoffice",
     "madoguchi.reservations",
     "madoguchi.demo",

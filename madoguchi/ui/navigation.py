@@ -17,6 +17,7 @@ from madoguchi.staff.roles import (
     ISSUE_TICKET,
     MANAGE_ORGANIZATION,
     MANAGE_STAFF,
+    PLAN_OPERATIONS,
     PROCESS_WORK_ITEM,
     SERVE_COUNTER,
     VIEW_AUDIT_LOG,
@@ -48,6 +49,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("センター状況"), "backoffice:dashboard", (VIEW_DASHBOARDS, PROCESS_WORK_ITEM)),
     NavItem(_("ライフイベント・ナビ"), "navigator:start", (HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)),
     NavItem(_("庁舎・窓口"), "organization:offices", (VIEW_DASHBOARDS, MANAGE_ORGANIZATION)),
+    NavItem(_("業務選定"), "screening:page", (PLAN_OPERATIONS,)),
     NavItem(_("職員管理"), "staff:staff-list", (MANAGE_STAFF,)),
     NavItem(_("監査ログ"), "audit:search", (VIEW_AUDIT_LOG,)),
 )

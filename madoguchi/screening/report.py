@@ -1,0 +1,121 @@
+"""The screening result as JSON, CSV (UTF-8 with BOM, for Excel) and .xlsx (plain Python, no Django)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from madoguchi.screening.inventory import Inventory
+from madoguchi.screening.select import Screened, Screening
+
+EXPORT_HEADERS = (
+    "業務コード",
+    "業務名",
+    "所管課",
+    "年間件数",
+    "平均受付時間（分）",
+    "ライフイベント関連度",
+    "関連ライフイベント",
+    "判断業務",
+    "専門性",
+    "電子申請可",
+    "年間窓口時間（分）",
+    "スコア",
+)
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("はい" if value else "いいえ")
+
+
+def selected_as_dict(item: Screened) -> dict[str, Any]:
+    operation = item.operation
+    return {
+        "code": operation.code,
+        "name": operation.name,
+        "department": operation.department,
+        "annual_volume": operation.annual_volume,
+        "avg_minutes": operation.avg_minutes,
+        "life_event_relevance": operation.life_event_relevance,
+        "life_events": list(operation.life_events),
+        "discretionary": operation.discretionary,
+        "expertise": operation.expertise,
+        "online_possible": operation.online_possible,
+        "counter_minutes": operation.counter_minutes,
+        "score": round(item.score, 2),
+        "row": operation.row,
+        "extra": dict(operation.extra),
+    }
+
+
+def as_json(inventory: Inventory, screening: Screening) -> dict[str, Any]:
+    """The shape `madoguchi screen --json` prints."""
+    return {
+        "selected": [selected_as_dict(item) for item in screening.selected],
+        "rejected_rows": [r.as_dict() for r in inventory.rejected],
+        "summary": {
+            "rows_read": inventory.rows_read,
+            "selected": screening.selected_count,
+            "counter_minutes_share": round(screening.counter_minutes_share, 6),
+        },
+    }
+
+
+def _export_rows(screening: Screening, extra_headers: tuple[str, ...]) -> list[list[Any]]:
+    rows: list[list[Any]] = [[*EXPORT_HEADERS, *extra_headers]]
+    for item in screening.selected:
+        operation = item.operation
+        extra = dict(operation.extra)
+        rows.append(
+            [
+                operation.code,
+                operation.name,
+                operation.department,
+                operation.annual_volume,
+                operation.avg_minutes,
+                operation.life_event_relevance,
+                "、".join(operation.life_events),
+                _yes_no(operation.discretionary),
+                operation.expertise or "",
+                _yes_no(operation.online_possible),
+                round(operation.counter_minutes, 1),
+                round(item.score, 1),
+                *(extra.get(h, "") for h in extra_headers),
+            ]
+        )
+    return rows
+
+
+def _safe_cell(value: Any) -> Any:
+    # A cell starting with = + - @ would run as a formula when the city opens the file in Excel.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def selection_csv(screening: Screening, extra_headers: tuple[str, ...] = ()) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in _export_rows(screening, extra_headers):
+        writer.writerow([_safe_cell(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def selection_xlsx(screening: Screening, extra_headers: tuple[str, ...] = ()) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.worksheets[0]
+    sheet.title = "選定結果"
+    for row in _export_rows(screening, extra_headers):
+        sheet.append([_safe_cell(v) for v in row])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGHIJKL", (22, 40, 24, 10, 12, 12, 24, 10, 8, 10, 14, 8), strict=True):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
