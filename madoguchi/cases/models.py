@@ -66,6 +66,9 @@ class Case(models.Model):
         verbose_name_plural = _("受付案件")
         indexes = [models.Index(fields=["office", "state"])]
 
+    def __str__(self) -> str:
+        return self.number
+
     @property
     def address_line(self) -> str:
         """The address on one line: 〒260-0013 千葉県みなと市中央区港町1-1-1."""
@@ -73,9 +76,6 @@ class Case(models.Model):
         postal = str(parts.get("postal_code", ""))
         line = "".join(str(parts.get(key, "")) for key in ("prefecture", "city", "town", "block", "building"))
         return f"〒{postal[:3]}-{postal[3:]} {line}" if len(postal) == 7 else line
-
-    def __str__(self) -> str:
-        return self.number
 
     @property
     def editable(self) -> bool:

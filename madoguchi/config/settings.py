@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "madoguchi.cases",
     "madoguchi.reception",
     "madoguchi.screening",
+    "madoguchi.simulation",
     "madoguchi.backoffice",
     "madoguchi.reservations",
     "madoguchi.demo",
@@ -111,6 +112,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Real time (display boards, wait status): memory:// in one process; redis://… or postgres:// for several.
 MADOGUCHI_BROADCAST_URL = env.str("MADOGUCHI_BROADCAST_URL", default="memory://")
+
+# --- Effect simulations started from the web run inside a task worker thread of the server: by default in
+# that one process (forking a threaded server is unsafe). 0 uses every core (for `madoguchi worker` only).
+MADOGUCHI_SIMULATION_WORKERS = env.int("MADOGUCHI_SIMULATION_WORKERS", default=1)
 
 # --- Staff accounts and sessions.
 AUTH_USER_MODEL = "staff.Staff"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", include("madoguchi.cases.urls")),
     path("center/", include("madoguchi.backoffice.urls")),
     path("screening/", include("madoguchi.screening.urls")),
+    path("simulations/", include("madoguchi.simulation.urls")),
     path("api/v1/", include("madoguchi.navigator.urls_api")),
     path("api/v1/tickets", reception_api.tickets, name="api-tickets"),
     path("", include("madoguchi.reception.urls")),

@@ -50,6 +50,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("ライフイベント・ナビ"), "navigator:start", (HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)),
     NavItem(_("庁舎・窓口"), "organization:offices", (VIEW_DASHBOARDS, MANAGE_ORGANIZATION)),
     NavItem(_("業務選定"), "screening:page", (PLAN_OPERATIONS,)),
+    NavItem(_("効果試算"), "simulation:runs", (PLAN_OPERATIONS,)),
     NavItem(_("職員管理"), "staff:staff-list", (MANAGE_STAFF,)),
     NavItem(_("監査ログ"), "audit:search", (VIEW_AUDIT_LOG,)),
 )

@@ -1,0 +1,114 @@
+"""Benchmark of the effect simulator: a year of a busy ward, in SimPy events per second.
+
+    .venv/bin/python benchmarks/bench_simulator.py [--visits 300000] [--office chuo] [--design after]
+
+The baseline, measured in the same run, is a bare SimPy M/M/c model of the same size: as many arrivals as
+the year's tickets and as many servers as the office's counters in that design, one `simpy.Resource`,
+exponential times, one process per customer. Reported: events per second of the office model on one core
+against the baseline, and the wall time of the year on all cores (target: under 60 s for 300,000 visits).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import time
+from collections.abc import Generator
+from pathlib import Path
+
+import simpy
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from madoguchi.simulator import DESIGNS, OFFICES, default_table, simulate_year
+from madoguchi.simulator.households import ONE_STOP
+from madoguchi.simulator.office import CONCIERGE, routes_for
+from madoguchi.simulator.parameters import OfficeConfig
+
+TARGET_SECONDS = 60.0
+
+
+def counters_of(config: OfficeConfig, design: str) -> int:
+    """Counters of every queue the design's households visit (the busiest hour block of each)."""
+    table = default_table()
+    queues = {stop.queue for route in routes_for(table, design, config.timings) for stop in route}
+    queues |= {ONE_STOP, CONCIERGE} & set(config.after if design == "after" else config.before)
+    return sum(max(config.schedule(design, queue)) for queue in queues)
+
+
+def bare_mmc(arrivals: int, servers: int, seed: int = 0) -> tuple[int, float]:
+    """Events processed and seconds taken by a bare M/M/c SimPy model at 80 % load."""
+    rng = random.Random(seed)
+    env = simpy.Environment()
+    resource = simpy.Resource(env, capacity=servers)
+    service_mean = 10.0
+    interarrival_mean = service_mean / (0.8 * servers)
+
+    def customer() -> Generator[simpy.Event, None, None]:
+        with resource.request() as request:
+            yield request
+            yield env.timeout(rng.expovariate(1.0 / service_mean))
+
+    def source() -> Generator[simpy.Event, None, None]:
+        for _ in range(arrivals):
+            yield env.timeout(rng.expovariate(1.0 / interarrival_mean))
+            env.process(customer())
+
+    env.process(source())
+    events = 0
+    started = time.perf_counter()
+    while env.peek() != math.inf:
+        env.step()
+        events += 1
+    return events, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--visits", type=int, default=300_000)
+    parser.add_argument("--office", default="chuo", choices=sorted(OFFICES))
+    parser.add_argument("--design", default="after", choices=DESIGNS)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    config = OFFICES[args.office]
+    default_table()  # the plans of every household type, computed once
+
+    one_core = simulate_year(config, args.visits, seed=1, design=args.design, workers=1)
+    all_cores = simulate_year(config, args.visits, seed=1, design=args.design)
+    servers = counters_of(config, args.design)
+    bare_events, bare_seconds = bare_mmc(one_core.visits, servers)
+
+    figures = {
+        "office": args.office,
+        "design": args.design,
+        "visits": one_core.visits,
+        "servers": servers,
+        "model_events": one_core.events,
+        "model_events_per_s_one_core": round(one_core.events / one_core.wall_s),
+        "model_wall_s_one_core": round(one_core.wall_s, 2),
+        "model_wall_s_all_cores": round(all_cores.wall_s, 2),
+        "bare_mmc_events": bare_events,
+        "bare_mmc_events_per_s": round(bare_events / bare_seconds),
+        "bare_mmc_wall_s": round(bare_seconds, 2),
+    }
+    figures["model_vs_bare_events_per_s"] = round(
+        figures["model_events_per_s_one_core"] / figures["bare_mmc_events_per_s"], 2
+    )
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        for key, value in figures.items():
+            print(f"{key:32} {value}")
+    if all_cores.wall_s > TARGET_SECONDS * args.visits / 300_000:
+        sys.exit(
+            f"too slow: {all_cores.wall_s:.1f} s for {args.visits} visits (target {TARGET_SECONDS:.0f} s)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""`madoguchi simulate`: the effect simulator from the command line (savings, a year, staffing)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from argparse import ArgumentParser, ArgumentTypeError
+from dataclasses import replace
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from madoguchi.simulator import (
+    AFTER,
+    DESIGNS,
+    OFFICES,
+    OfficeConfig,
+    SimulationError,
+    StaffingTarget,
+    fewest_counters,
+    savings,
+    simulate_year,
+)
+
+BAR_WIDTH = 30
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as error:
+        raise ArgumentTypeError(f"not a whole number: {text!r}") from error
+    if value < 1:
+        raise ArgumentTypeError(f"must be 1 or more: {text!r}")
+    return value
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        if "-" in text:
+            first, last = (int(part) for part in text.split("-", 1))
+            sizes = list(range(first, last + 1))
+        else:
+            sizes = [int(part) for part in text.split(",")]
+    except ValueError as error:
+        raise ArgumentTypeError(f"sizes like 1-6 or 3,5: {text!r}") from error
+    if not sizes or not all(1 <= size <= 6 for size in sizes):
+        raise ArgumentTypeError(f"household sizes go from 1 to 6: {text!r}")
+    return sizes
+
+
+class Command(BaseCommand):
+    help = "Simulate a ward office before and after the one-stop counter (docs/simulator.md)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        offices = sorted(OFFICES)
+
+        saved = sub.add_parser("savings", help="minutes before and after by household size (moving in)")
+        saved.add_argument("--office", default="chuo", choices=offices)
+        saved.add_argument("--sizes", type=_sizes, default=list(range(1, 7)), help="e.g. 1-6 or 3,5")
+        saved.add_argument("--event", default="tennyu", help="life event of the households (default tennyu)")
+        saved.add_argument("--replications", type=_positive, default=200, help="simulated days (default 200)")
+        saved.add_argument("--seed", type=int, default=0)
+        saved.add_argument("--workers", type=_positive, default=None, help="processes (default: all cores)")
+        saved.add_argument("--json", action="store_true", help="print JSON")
+
+        year = sub.add_parser("year", help="every business day of a year of one office")
+        year.add_argument("--office", default="chuo", choices=offices)
+        year.add_argument("--visits", type=_positive, default=None, help="tickets in the year")
+        year.add_argument("--design", default=AFTER, choices=DESIGNS)
+        year.add_argument("--year", type=int, default=2026)
+        year.add_argument("--seed", type=int, default=0)
+        year.add_argument("--workers", type=_positive, default=None, help="processes (default: all cores)")
+        year.add_argument("--json", action="store_true", help="print JSON")
+
+        staff = sub.add_parser("staffing", help="fewest one-stop counters per hour meeting a waiting target")
+        staff.add_argument("--office", default="chuo", choices=offices)
+        staff.add_argument("--wait", type=float, default=30.0, help="minutes (default 30)")
+        staff.add_argument("--share", type=float, default=0.9, help="share of tickets under --wait (0.9)")
+        staff.add_argument("--visits", type=_positive, default=None, help="tickets in the year")
+        staff.add_argument("--seed", type=int, default=0)
+        staff.add_argument("--json", action="store_true", help="print JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        config = OFFICES[options["office"]]
+        try:
+            if options["subcommand"] == "savings":
+                self._savings(config, options)
+            elif options["subcommand"] == "year":
+                self._year(config, options)
+            else:
+                self._staffing(config, options)
+        except SimulationError as error:
+            raise CommandError(str(error), returncode=2) from error
+
+    def _savings(self, config: OfficeConfig, options: dict[str, Any]) -> None:
+        report = savings(
+            config,
+            options["sizes"],
+            options["replications"],
+            options["seed"],
+            event=options["event"],
+            workers=options["workers"],
+            progress=self._progress_bar("savings"),
+        )
+        self._clear_bar()
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
+            return
+        self.stdout.write(f"{report.office}: {options['event']}, {report.replications} simulated days")
+        self.stdout.write("size  before  after  saved (minutes)")
+        for row in report.rows:
+            self.stdout.write(
+                f"{row.size:>4}  {row.before.total:6.1f}  {row.after.total:5.1f}  {row.saved:5.1f}"
+            )
+
+    def _year(self, config: OfficeConfig, options: dict[str, Any]) -> None:
+        report = simulate_year(
+            config,
+            options["visits"],
+            options["seed"],
+            design=options["design"],
+            year=options["year"],
+            workers=options["workers"],
+            progress=self._progress_bar("year"),
+        )
+        self._clear_bar()
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
+            return
+        self.stdout.write(
+            f"{report.office} {report.year} ({report.design}): {report.visits} visits on {report.days} days, "
+            f"{report.events} events in {report.wall_s:.1f} s"
+        )
+        self.stdout.write("queue           tickets  mean wait  p90 wait  utilisation")
+        for queue in report.queues:
+            self.stdout.write(
+                f"{queue.queue:<14} {queue.tickets:>8}  {queue.mean_wait_min:9.1f}  {queue.p90_wait_min:8.1f}"
+                f"  {queue.utilisation:11.0%}"
+            )
+
+    def _staffing(self, config: OfficeConfig, options: dict[str, Any]) -> None:
+        if not 0 < options["share"] <= 1 or options["wait"] <= 0:
+            raise CommandError("--share must be in (0, 1] and --wait positive", returncode=2)
+        if options["visits"] is not None:
+            config = replace(config, visits_per_year=options["visits"])
+        plan = fewest_counters(
+            config, StaffingTarget(options["wait"], options["share"]), seed=options["seed"], workers=1
+        )
+        if options["json"]:
+            data = {
+                "queue": plan.queue,
+                "hours": list(plan.hours),
+                "counters": list(plan.schedule),
+                "share_within": plan.share_within,
+                "evaluations": plan.evaluations,
+            }
+            self.stdout.write(json.dumps(data))
+            return
+        for hour, counters in zip(plan.hours, plan.schedule, strict=True):
+            self.stdout.write(f"{hour:02d}:00  {counters} counters")
+        self.stdout.write(f"{plan.share_within:.1%} of tickets wait under {options['wait']:g} minutes")
+
+    def _progress_bar(self, label: str) -> Any:
+        if not sys.stderr.isatty():
+            return None
+
+        def show(fraction: float) -> None:
+            done = int(fraction * BAR_WIDTH)
+            sys.stderr.write(f"\r{label} [{'#' * done}{'.' * (BAR_WIDTH - done)}] {fraction:4.0%}")
+            sys.stderr.flush()
+
+        return show
+
+    def _clear_bar(self) -> None:
+        if sys.stderr.isatty():
+            sys.stderr.write("\r" + " " * (BAR_WIDTH + 20) + "\r")
+            sys.stderr.flush()

@@ -1,0 +1,124 @@
+"""Starting a simulation run, and running it (inside a background task)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from madoguchi.audit.chain import AuditActor, record
+from madoguchi.simulation.models import SimulationRun
+from madoguchi.staff.permissions import require
+from madoguchi.staff.roles import PLAN_OPERATIONS
+
+RUN_TASK = "simulation.run"
+LIMITS = {"replications": (1, 2000), "visits": (1000, 1_000_000), "seed": (0, 2**31 - 1)}
+
+
+class InvalidRun(ValueError):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def check_parameters(kind: str, office: str, raw: dict[str, str]) -> dict[str, int]:
+    """The form's values as numbers within their limits, or InvalidRun naming each bad field."""
+    from madoguchi.simulator import OFFICES
+
+    errors: dict[str, str] = {}
+    if kind not in SimulationRun.Kind.values:
+        errors["kind"] = _("試算の種類を選んでください。")
+    if office not in OFFICES:
+        errors["office"] = _("区役所を選んでください。")
+    wanted = ["seed", "replications"] if kind == SimulationRun.Kind.SAVINGS else ["seed", "visits"]
+    values: dict[str, int] = {}
+    for name in wanted:
+        text = (raw.get(name) or "").strip()
+        low, high = LIMITS[name]
+        if not text and name == "visits":
+            values[name] = OFFICES[office].visits_per_year if office in OFFICES else 0
+            continue
+        try:
+            value = int(text)
+        except ValueError:
+            errors[name] = _("半角の整数で入力してください。")
+            continue
+        if not low <= value <= high:
+            errors[name] = _("%(low)s から %(high)s までの数にしてください。") % {"low": low, "high": high}
+        values[name] = value
+    if errors:
+        raise InvalidRun(errors)
+    return values
+
+
+def do_start_run(actor: AuditActor, *, kind: str, office: str, raw: dict[str, str]) -> SimulationRun:
+    from madoguchi.tasks.queue import enqueue
+
+    require(actor, PLAN_OPERATIONS)
+    parameters = check_parameters(kind, office, raw)
+    with transaction.atomic():
+        run = SimulationRun.objects.create(
+            kind=kind, office=office, parameters=parameters, requested_by=actor.audit_name
+        )
+        record(actor, "simulation.start", run, after={"kind": kind, "office": office, **parameters})
+        enqueue(RUN_TASK, max_attempts=1, run_id=str(run.pk))
+    return run
+
+
+def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
+    """Run the model for a stored run; store the result and the PDF. Called by the background task."""
+    from madoguchi.simulator import AFTER, BEFORE, OFFICES, savings, simulate_year
+
+    run = SimulationRun.objects.get(pk=run_id)
+    SimulationRun.objects.filter(pk=run.pk).update(status=SimulationRun.Status.RUNNING)
+    last = [0.0]
+
+    def progress(fraction: float) -> None:
+        if report_progress is not None:
+            report_progress(fraction)
+        now = time.monotonic()
+        if fraction >= 1.0 or now - last[0] > 0.5:
+            last[0] = now
+            SimulationRun.objects.filter(pk=run.pk).update(progress=round(fraction, 3))
+
+    config = OFFICES[run.office]
+    params = run.parameters
+    workers = settings.MADOGUCHI_SIMULATION_WORKERS or None  # None: every core
+    try:
+        if run.kind == SimulationRun.Kind.SAVINGS:
+            result = savings(
+                config,
+                replications=params["replications"],
+                seed=params["seed"],
+                workers=workers,
+                progress=progress,
+            ).as_json()
+        else:
+            result = {}
+            for design, start in ((BEFORE, 0.0), (AFTER, 0.5)):
+
+                def half(fraction: float, start: float = start) -> None:
+                    progress(start + fraction / 2)
+
+                year = simulate_year(
+                    config, params["visits"], params["seed"], design=design, workers=workers, progress=half
+                )
+                result[design] = year.as_json()
+        from madoguchi.simulation.report import pdf_for
+
+        pdf = pdf_for(run, result)
+    except Exception as error:
+        SimulationRun.objects.filter(pk=run.pk).update(
+            status=SimulationRun.Status.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    SimulationRun.objects.filter(pk=run.pk).update(
+        status=SimulationRun.Status.DONE, progress=1.0, result=result, pdf=pdf, finished_at=timezone.now()
+    )
+    return {"run": str(run.pk)}

@@ -1,0 +1,152 @@
+"""The report's charts (matplotlib, the IPAex Gothic font that ships with madoguchi) and its PDF."""
+
+from __future__ import annotations
+
+import io
+import logging
+from functools import cache
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on a server
+
+from matplotlib import font_manager
+from matplotlib import pyplot as plt
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from madoguchi.printing.fonts import FONT_DIR
+
+# Font subsetting reports every table it touches at INFO: not for the city's logs.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+PARTS = (("waiting", "待ち"), ("served", "窓口"), ("walking", "移動"), ("writing", "記入"))
+COLOURS = {"waiting": "#d4493c", "served": "#0017c1", "walking": "#8f8f8f", "writing": "#e0a100"}
+DESIGN_LABELS = {"before": "導入前", "after": "導入後"}
+
+
+@cache
+def _font() -> str:
+    path = FONT_DIR / "ipaexg.ttf"
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def _figure(width: float = 8.0, height: float = 4.2) -> Figure:
+    plt.rcParams["font.family"] = _font()
+    plt.rcParams["axes.unicode_minus"] = False
+    figure = Figure(figsize=(width, height), dpi=110)
+    figure.set_layout_engine("constrained")
+    return figure
+
+
+def savings_figure(result: dict[str, Any]) -> Figure:
+    """Minutes in the office by household size, before and after: waiting, counter, walking, writing."""
+    figure = _figure()
+    axes = figure.add_subplot()
+    rows = result["households"]
+    width = 0.38
+    for offset, design in ((-width / 2, "before"), (width / 2, "after")):
+        bottom = [0.0] * len(rows)
+        for part, label in PARTS:
+            values = [row[design][part] for row in rows]
+            axes.bar(
+                [row["size"] + offset for row in rows],
+                values,
+                width * 0.95,
+                bottom=bottom,
+                color=COLOURS[part],
+                label=label if design == "before" else None,
+                alpha=1.0 if design == "before" else 0.55,
+            )
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        for row, top in zip(rows, bottom, strict=True):
+            axes.annotate(
+                DESIGN_LABELS[design][-1], (row["size"] + offset, top), ha="center", va="bottom", fontsize=8
+            )
+    axes.set_xticks([row["size"] for row in rows], [f"{row['size']}人" for row in rows])
+    axes.set_xlabel("転入する世帯の人数（左：導入前、右：導入後）")
+    axes.set_ylabel("庁舎にいる時間（分）")
+    axes.set_title("世帯人数別の所要時間")
+    axes.legend(loc="upper left", ncols=4, fontsize=8)
+    axes.grid(axis="y", alpha=0.3)
+    return figure
+
+
+def waits_by_hour_figure(result: dict[str, Any]) -> Figure:
+    """Mean wait per hour of the day, over all queues, before and after."""
+    figure = _figure()
+    axes = figure.add_subplot()
+    for design, style in (("before", "-o"), ("after", "-s")):
+        per_hour: dict[int, list[float]] = {}
+        for queue in result[design]["queues"]:
+            for slot in queue["by_hour"]:
+                tickets, wait = slot["tickets"], slot["mean_wait_min"]
+                total = per_hour.setdefault(slot["hour"], [0.0, 0.0])
+                total[0] += tickets
+                total[1] += tickets * wait
+        hours = sorted(per_hour)
+        axes.plot(
+            hours,
+            [per_hour[h][1] / per_hour[h][0] if per_hour[h][0] else 0 for h in hours],
+            style,
+            label=DESIGN_LABELS[design],
+        )
+    axes.set_xlabel("時刻")
+    axes.set_ylabel("平均待ち時間（分）")
+    axes.set_title("時間帯別の平均待ち時間（全窓口）")
+    axes.legend()
+    axes.grid(alpha=0.3)
+    return figure
+
+
+def utilisation_figure(result: dict[str, Any]) -> Figure:
+    """Utilisation of each queue's counters; a queue that exists in one design only has one bar."""
+    figure = _figure(height=4.6)
+    axes = figure.add_subplot()
+    by_design = {
+        design: {q["queue"]: q["utilisation"] for q in result[design]["queues"]} for design in DESIGN_LABELS
+    }
+    names = sorted(set(by_design["before"]) | set(by_design["after"]))
+    for offset, design in ((-0.2, "before"), (0.2, "after")):
+        axes.barh(
+            [i + offset for i in range(len(names))],
+            [by_design[design].get(name, 0.0) * 100 for name in names],
+            0.38,
+            label=DESIGN_LABELS[design],
+        )
+    axes.set_yticks(range(len(names)), names, fontsize=8)
+    axes.set_xlabel("窓口の稼働率（%）")
+    axes.set_title("窓口別の稼働率")
+    axes.legend()
+    axes.grid(axis="x", alpha=0.3)
+    return figure
+
+
+def figures(kind: str, result: dict[str, Any]) -> list[Figure]:
+    if kind == "savings":
+        return [savings_figure(result)]
+    return [waits_by_hour_figure(result), utilisation_figure(result)]
+
+
+def png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def report_pdf(title: str, lines: list[str], kind: str, result: dict[str, Any]) -> bytes:
+    """A4 landscape pages: the summary, then one chart per page. Fonts are embedded (Type 42)."""
+    plt.rcParams["pdf.fonttype"] = 42
+    buffer = io.BytesIO()
+    with PdfPages(buffer) as pdf:
+        cover = _figure(11.69, 8.27)
+        cover.text(0.06, 0.92, title, fontsize=18)
+        for number, line in enumerate(lines):
+            cover.text(0.06, 0.84 - number * 0.045, line, fontsize=11)
+        pdf.savefig(cover)
+        for figure in figures(kind, result):
+            figure.set_size_inches(11.69, 8.27)
+            pdf.savefig(figure)
+    return buffer.getvalue()

@@ -1,0 +1,41 @@
+"""A simulation run a manager started: its parameters, progress and (once done) its report and PDF."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SimulationRun(models.Model):
+    class Kind(models.TextChoices):
+        SAVINGS = "savings", _("転入の待ち時間の短縮（世帯人数別）")
+        YEAR = "year", _("区役所の1年間（導入前と導入後）")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待機中")
+        RUNNING = "running", _("実行中")
+        DONE = "done", _("完了")
+        FAILED = "failed", _("失敗")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("試算の種類"), max_length=10, choices=Kind.choices)
+    office = models.CharField(_("庁舎"), max_length=40)
+    parameters = models.JSONField(default=dict)
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField(default=0.0)
+    result = models.JSONField(null=True, blank=True)
+    pdf = models.BinaryField(default=b"")
+    error = models.TextField(blank=True)
+    requested_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("効果試算")
+        verbose_name_plural = _("効果試算")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.office} {self.created_at:%Y-%m-%d %H:%M}"

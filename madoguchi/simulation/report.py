@@ -1,0 +1,37 @@
+"""What a finished run says, in words and tables: shared by the web page and the PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from madoguchi.simulation.charts import report_pdf
+from madoguchi.simulation.models import SimulationRun
+
+
+def summary_lines(run: SimulationRun, result: dict[str, Any]) -> list[str]:
+    lines = [
+        f"庁舎：{run.office}　乱数の種：{run.parameters.get('seed')}　実行：{run.created_at:%Y-%m-%d %H:%M}"
+    ]
+    if run.kind == SimulationRun.Kind.SAVINGS:
+        lines.append(f"反復回数：{result['replications']}（同じ来庁者で導入前と導入後を比較）")
+        for row in result["households"]:
+            lines.append(
+                f"転入 {row['size']}人世帯：導入前 {row['before_min']:.1f}分 → "
+                f"導入後 {row['after_min']:.1f}分（{row['saved_min']:.1f}分短縮）"
+            )
+    else:
+        for design, label in (("before", "導入前"), ("after", "導入後")):
+            year = result[design]
+            waits = [q for q in year["queues"] if q["tickets"]]
+            tickets = sum(q["tickets"] for q in waits) or 1
+            mean = sum(q["mean_wait_min"] * q["tickets"] for q in waits) / tickets
+            lines.append(
+                f"{label}：来庁 {year['visits']:,}件・{year['days']}開庁日・平均待ち {mean:.1f}分"
+                f"（{year['events']:,}イベント、{year['wall_s']:.1f}秒）"
+            )
+    return lines
+
+
+def pdf_for(run: SimulationRun, result: dict[str, Any]) -> bytes:
+    title = f"効果試算：{run.get_kind_display()}"
+    return report_pdf(title, summary_lines(run, result), run.kind, result)

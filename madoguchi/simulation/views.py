@@ -1,0 +1,98 @@
+"""The managers' simulation page: start, follow, read, download."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from madoguchi.organization.models import Office
+from madoguchi.simulation.actions import InvalidRun, do_start_run
+from madoguchi.simulation.charts import figures, png
+from madoguchi.simulation.models import SimulationRun
+from madoguchi.simulation.report import summary_lines
+from madoguchi.staff.models import Staff
+from madoguchi.staff.permissions import require
+from madoguchi.staff.roles import PLAN_OPERATIONS
+
+
+def _planner(request: HttpRequest) -> Staff:
+    user = request.user
+    if not isinstance(user, Staff):
+        raise PermissionDenied
+    require(user, PLAN_OPERATIONS)
+    return user
+
+
+def _offices() -> list[tuple[str, str]]:
+    from madoguchi.simulator import OFFICES
+
+    names = dict(Office.objects.filter(code__in=list(OFFICES)).values_list("code", "name_ja"))
+    return [(code, names.get(code, code)) for code in OFFICES]
+
+
+@login_required
+def runs(request: HttpRequest) -> HttpResponse:
+    staff = _planner(request)
+    errors: dict[str, str] = {}
+    values = {"kind": "savings", "office": "chuo", "seed": "1", "replications": "100", "visits": ""}
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "") for key in values}
+        try:
+            run = do_start_run(staff, kind=values["kind"], office=values["office"], raw=values)
+        except InvalidRun as error:
+            errors = error.errors
+        else:
+            return redirect("simulation:run", run_id=run.pk)
+    return render(
+        request,
+        "simulation/runs.html",
+        {
+            "runs": SimulationRun.objects.defer("pdf", "result")[:30],
+            "kinds": SimulationRun.Kind.choices,
+            "offices": _offices(),
+            "values": values,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def run_detail(request: HttpRequest, run_id: UUID) -> HttpResponse:
+    _planner(request)
+    run = get_object_or_404(SimulationRun.objects.defer("pdf"), pk=run_id)
+    context = {
+        "run": run,
+        "lines": summary_lines(run, run.result) if run.result else [],
+        "charts": range(len(figures(run.kind, run.result))) if run.result else [],
+        "percent": round(run.progress * 100),
+    }
+    template = "simulation/run.html#status" if request.GET.get("part") == "status" else "simulation/run.html"
+    return render(request, template, context)
+
+
+@login_required
+def run_chart(request: HttpRequest, run_id: UUID, number: int) -> HttpResponse:
+    _planner(request)
+    run = get_object_or_404(SimulationRun.objects.defer("pdf"), pk=run_id, status=SimulationRun.Status.DONE)
+    charts = figures(run.kind, run.result or {})
+    if number >= len(charts):
+        raise Http404
+    response = HttpResponse(png(charts[number]), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def run_pdf(request: HttpRequest, run_id: UUID) -> HttpResponse:
+    _planner(request)
+    run = get_object_or_404(SimulationRun, pk=run_id, status=SimulationRun.Status.DONE)
+    response = HttpResponse(bytes(run.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="simulation-{run.office}-{run.created_at:%Y%m%d-%H%M}.pdf"'
+    )
+    return response

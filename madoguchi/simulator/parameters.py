@@ -1,0 +1,215 @@
+"""Parameters of the office model: named constants with units and sources, and the office configurations.
+
+Sources: "Chiba" is the seminar report in `/work/shared/seed` (Chiba City's one-stop plan); "catalog" is the
+procedure catalog and its form definitions (`madoguchi/catalog/data`); "assumption" is a stated modelling
+choice, explained in `docs/simulator.md`. Times are minutes unless the name says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+BEFORE = "before"
+AFTER = "after"
+DESIGNS = (BEFORE, AFTER)
+
+# --- The resident's own time
+
+# assumption: writing one entry of a paper form by hand (a name with its furigana counts two entries, a
+# tick one), finding the right form at the writing desk included.
+HANDWRITTEN_ENTRY_SECONDS = 14.0
+# Chiba (書かない窓口): after, the resident only signs; the one signature sheet of the printed bundle.
+SIGNATURES_AFTER = 1
+SIGNATURE_SECONDS = 30.0
+# assumption: walking from one counter to the next one (another department, often another floor) and
+# finding it; from the entrance to the first counter or the concierge.
+WALK_BETWEEN_COUNTERS_MINUTES = 2.0
+WALK_FROM_ENTRANCE_MINUTES = 1.0
+# assumption: spread of the speed of writing between residents (coefficient of variation, lognormal).
+WRITING_CV = 0.3
+
+# --- Counter time
+
+# catalog: `minutes_base + minutes_per_member × members` of a procedure is its counter time at a
+# department counter, where the clerk reads the handwritten form, keys it in and decides (before).
+# assumption: each call at a counter costs the call, the identity check and the receipt, once per visit.
+COUNTER_CALL_MINUTES = 1.5
+# Chiba (集中事務センター): at the one-stop counter the clerk receives and the central center processes,
+# so the counter time of a one-stop procedure is a share of its catalog minutes (assumption: 90 %).
+ONE_STOP_MINUTES_FACTOR = 0.9
+# Chiba (ライフイベント型・誰でも型): the one-stop clerk first interviews the household with the navigator
+# (facts, questions, identity documents): a fixed time per case (assumption).
+ONE_STOP_INTERVIEW_MINUTES = 8.0
+# Chiba (集中事務センター): what the one-stop counter receives is processed by the center, so the documents
+# the household takes home the same day (住民票の写し, insurance cards) are handed over at the pick-up counter
+# once processed; the household waits for them without holding a counter (assumption: 18 minutes).
+ISSUE_WAIT_MINUTES = 18.0
+# assumption: the clerk explains each pre-filled form of the bundle and the resident checks it before signing.
+FORM_REVIEW_MINUTES = 2.5
+# Chiba (コンシェルジェ): the concierge asks the purpose and issues the ticket (assumption: 1.5 minutes).
+CONCIERGE_MINUTES = 1.5
+# assumption: service times vary around their mean with this coefficient of variation, lognormal (a long
+# right tail: the occasional complicated case); "gamma" is the other choice (with CV 1, exponential).
+SERVICE_CV = 0.5
+SERVICE_DISTRIBUTION = "lognormal"
+DISTRIBUTIONS = ("lognormal", "gamma")
+
+# --- Office hours (assumption: 8:30-17:15 as most ward offices; tickets until 17:00)
+
+OPEN_MINUTE = 8 * 60 + 30
+LAST_TICKET_MINUTE = 17 * 60
+CLOSE_MINUTE = 17 * 60 + 15
+FIRST_HOUR = 8  # hour blocks of a counter schedule: 8:00-9:00 (from the opening), 9:00-10:00, ...
+HOURS = tuple(range(FIRST_HOUR, 18))  # 8 … 17
+
+# --- Arrivals (assumption, see docs/simulator.md)
+
+# Share of tickets issued in each hour block (8 is the half hour after the opening).
+HOUR_WEIGHTS: Mapping[int, float] = {
+    8: 0.7,
+    9: 1.3,
+    10: 1.4,
+    11: 1.2,
+    12: 0.8,
+    13: 1.1,
+    14: 1.1,
+    15: 0.9,
+    16: 0.6,
+}
+# Moves (転入・転出・転居) by month: the March-April peak of the Basic Resident Register migration statistics
+# (住民基本台帳人口移動報告), where March and April each carry about twice an ordinary month.
+MOVE_MONTH_WEIGHTS: Mapping[int, float] = {
+    1: 0.8,
+    2: 0.8,
+    3: 2.0,
+    4: 1.9,
+    5: 1.0,
+    6: 0.8,
+    7: 0.9,
+    8: 0.9,
+    9: 0.9,
+    10: 0.8,
+    11: 0.7,
+    12: 0.8,
+}
+# Visits by weekday (0 = Monday): Mondays and Fridays are busier.
+WEEKDAY_WEIGHTS: Mapping[int, float] = {0: 1.3, 1: 1.0, 2: 0.95, 3: 0.95, 4: 1.1}
+MOVE_EVENTS = frozenset({"tennyu", "tenshutsu", "tenkyo"})
+# Share of visits by purpose in an ordinary month; a certificate visit is one request at the certificate
+# counter. Life-event visits are a small share of tickets but most of the counter time.
+VISIT_SHARES: Mapping[str, float] = {
+    "certificate": 0.859,
+    "tennyu": 0.025,
+    "tenshutsu": 0.025,
+    "tenkyo": 0.020,
+    "shussei": 0.008,
+    "shibou": 0.006,
+    "konin": 0.006,
+    "rikon": 0.003,
+    "ninshin": 0.008,
+    "shaho_kanyu": 0.020,
+    "shaho_soshitsu": 0.020,
+}
+# Households by size (assumption, close to the national census: many one- and two-person households).
+SIZE_SHARES: Mapping[int, float] = {1: 0.34, 2: 0.27, 3: 0.18, 4: 0.14, 5: 0.05, 6: 0.02}
+
+
+@dataclass(frozen=True)
+class Timings:
+    """The time constants of one run (the module constants by default)."""
+
+    handwritten_entry_seconds: float = HANDWRITTEN_ENTRY_SECONDS
+    signatures_after: int = SIGNATURES_AFTER
+    signature_seconds: float = SIGNATURE_SECONDS
+    walk_between_counters: float = WALK_BETWEEN_COUNTERS_MINUTES
+    walk_from_entrance: float = WALK_FROM_ENTRANCE_MINUTES
+    writing_cv: float = WRITING_CV
+    counter_call: float = COUNTER_CALL_MINUTES
+    one_stop_factor: float = ONE_STOP_MINUTES_FACTOR
+    interview: float = ONE_STOP_INTERVIEW_MINUTES
+    issue_wait: float = ISSUE_WAIT_MINUTES
+    form_review: float = FORM_REVIEW_MINUTES
+    concierge: float = CONCIERGE_MINUTES
+    service_cv: float = SERVICE_CV
+    service_distribution: str = SERVICE_DISTRIBUTION
+
+
+Schedule = tuple[int, ...]  # counters open in each hour block of HOURS
+
+
+def flat(counters: int) -> Schedule:
+    """The same number of counters in every hour block."""
+    return (counters,) * len(HOURS)
+
+
+@dataclass(frozen=True)
+class OfficeConfig:
+    """One ward office: its counters per queue and design, its yearly visits, its arrival pattern.
+
+    `before` and `after` map a queue (a department code, `shomei` for certificates, `one_stop`,
+    `concierge`) to its counters per hour block; a department without an entry has `default_counters`.
+    """
+
+    code: str
+    visits_per_year: int
+    before: Mapping[str, Schedule]
+    after: Mapping[str, Schedule]
+    default_counters: int = 1
+    timings: Timings = field(default_factory=Timings)
+    visit_shares: Mapping[str, float] = field(default_factory=lambda: dict(VISIT_SHARES))
+    size_shares: Mapping[int, float] = field(default_factory=lambda: dict(SIZE_SHARES))
+    hour_weights: Mapping[int, float] = field(default_factory=lambda: dict(HOUR_WEIGHTS))
+    move_month_weights: Mapping[int, float] = field(default_factory=lambda: dict(MOVE_MONTH_WEIGHTS))
+    weekday_weights: Mapping[int, float] = field(default_factory=lambda: dict(WEEKDAY_WEIGHTS))
+
+    def schedule(self, design: str, queue: str) -> Schedule:
+        counters = self.before if design == BEFORE else self.after
+        return counters.get(queue, flat(self.default_counters))
+
+    def with_schedule(self, design: str, queue: str, schedule: Schedule) -> OfficeConfig:
+        """A copy with one queue's counters changed (the staffing search uses it)."""
+        counters = dict(self.before if design == BEFORE else self.after)
+        counters[queue] = tuple(schedule)
+        return replace(self, before=counters) if design == BEFORE else replace(self, after=counters)
+
+
+def _flat_all(counts: Mapping[str, int]) -> Mapping[str, Schedule]:
+    return {queue: flat(number) for queue, number in counts.items()}
+
+
+# Department counters of a ward as in the demo city (madoguchi/demo/minato.yaml `ward_queues`); before, the
+# staff of the one-stop counter sat at their departments' counters (assumption: the same number of staff).
+_DEPARTMENTS_AFTER = {
+    "shomei": 16,
+    "hoken_nenkin": 3,
+    "kaigo": 2,
+    "kodomo": 2,
+    "hoiku": 2,
+    "boshi_hoken": 2,
+    "shogai": 2,
+    "hogo": 2,
+    "zeimu": 2,
+}
+_BUSY_WARD_BEFORE = {
+    **_DEPARTMENTS_AFTER,
+    "shimin": 8,
+    "hoken_nenkin": 8,
+    "kodomo": 4,
+    "kaigo": 2,
+    "gakumu": 2,
+    "kenko": 2,
+    "kankyo": 2,
+    "suido": 2,
+}
+_BUSY_WARD_AFTER = {**_DEPARTMENTS_AFTER, "one_stop": 20, "concierge": 2, "suido": 2}
+
+# A ward with half the visits: half the counters where the load is (assumption).
+_SMALL_WARD_BEFORE = {**_BUSY_WARD_BEFORE, "shomei": 8, "shimin": 4, "hoken_nenkin": 4, "kodomo": 2}
+_SMALL_WARD_AFTER = {**_BUSY_WARD_AFTER, "shomei": 8, "one_stop": 10}
+
+OFFICES: Mapping[str, OfficeConfig] = {
+    "chuo": OfficeConfig("chuo", 300_000, _flat_all(_BUSY_WARD_BEFORE), _flat_all(_BUSY_WARD_AFTER)),
+    "kita": OfficeConfig("kita", 150_000, _flat_all(_SMALL_WARD_BEFORE), _flat_all(_SMALL_WARD_AFTER)),
+    "minami": OfficeConfig("minami", 150_000, _flat_all(_SMALL_WARD_BEFORE), _flat_all(_SMALL_WARD_AFTER)),
+}
