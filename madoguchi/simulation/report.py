@@ -15,9 +15,11 @@ def summary_lines(run: SimulationRun, result: dict[str, Any]) -> list[str]:
     if run.kind == SimulationRun.Kind.SAVINGS:
         lines.append(f"反復回数：{result['replications']}（同じ来庁者で導入前と導入後を比較）")
         for row in result["households"]:
+            saved = row["saved_min"]
+            change = f"{saved:.1f}分短縮" if saved >= 0 else f"{-saved:.1f}分増加"
             lines.append(
                 f"転入 {row['size']}人世帯：導入前 {row['before_min']:.1f}分 → "
-                f"導入後 {row['after_min']:.1f}分（{row['saved_min']:.1f}分短縮）"
+                f"導入後 {row['after_min']:.1f}分（{change}）"
             )
     else:
         for design, label in (("before", "導入前"), ("after", "導入後")):
