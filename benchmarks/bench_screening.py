@@ -22,23 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from madoguchi.screening.inventory import read_inventory
+from madoguchi.screening.inventory import HEADERS_JA, read_inventory
 from madoguchi.screening.select import screen
 from madoguchi.screening.tests.factories import csv_bytes, xlsx_bytes
 
-HEADER = [
-    "業務コード",
-    "業務名",
-    "所管課",
-    "年間件数",
-    "平均受付時間（分）",
-    "ライフイベント関連度",
-    "関連ライフイベント",
-    "判断業務",
-    "専門性",
-    "電子申請可",
-    "備考",
-]
+HEADER = [*HEADERS_JA, "備考"]
 DEPARTMENTS = ["市民課", "保険年金課", "市民税課", "こども家庭課", "生活衛生課", "住宅課", "道路管理課"]
 
 

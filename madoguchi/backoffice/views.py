@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,37 +30,24 @@ from madoguchi.backoffice.actions import (
     do_send_for_approval,
 )
 from madoguchi.backoffice.models import WorkItem, WorkItemEvent, WorkQueue
-from madoguchi.cases.casefile import case_file
-from madoguchi.catalog.service import current_catalog
-from madoguchi.printing.casefile import InvalidCase, read_case
-from madoguchi.printing.render import render_bundle
+from madoguchi.cases.views import bundle_response
 from madoguchi.staff.models import Staff
-from madoguchi.staff.permissions import has_capability, require
+from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import (
     APPROVE_WORK_ITEM,
     HANDLE_CASE,
     PROCESS_WORK_ITEM,
     RETURN_WORK_ITEM,
-    REVEAL_MY_NUMBER,
     VIEW_DASHBOARDS,
-    Capability,
 )
 
 Status = WorkItem.Status
 
 
-def _staff(request: HttpRequest, capability: Capability) -> Staff:
-    user = request.user
-    if not isinstance(user, Staff):
-        raise PermissionDenied
-    require(user, capability)
-    return user
-
-
 @login_required
 def batches(request: HttpRequest) -> HttpResponse:
     """Each queue's waiting items grouped by the day they were received: the batches to process."""
-    staff = _staff(request, PROCESS_WORK_ITEM)
+    staff = staff_for(request, PROCESS_WORK_ITEM)
     today = timezone.localdate()
     rows = (
         WorkItem.objects.filter(status=Status.RECEIVED)
@@ -103,7 +91,7 @@ def batches(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def claim(request: HttpRequest) -> HttpResponse:
-    staff = _staff(request, PROCESS_WORK_ITEM)
+    staff = staff_for(request, PROCESS_WORK_ITEM)
     item_id = request.POST.get("item", "")
     try:
         if item_id:
@@ -172,25 +160,9 @@ def item_detail(request: HttpRequest, item_id: UUID) -> HttpResponse:
 @login_required
 def item_documents(request: HttpRequest, item_id: UUID) -> HttpResponse:
     """The case's generated forms (the documents the resident signed at the ward), for the center to check."""
-    staff = _staff(request, PROCESS_WORK_ITEM)
+    staff = staff_for(request, PROCESS_WORK_ITEM)
     item = _visible_item(staff, item_id)
-    with_my_numbers = has_capability(staff, REVEAL_MY_NUMBER)
-    try:
-        bundle = render_bundle(
-            read_case(case_file(item.case, with_my_numbers=with_my_numbers)), current_catalog()
-        )
-    except InvalidCase as error:
-        messages.error(
-            request,
-            _("この案件の申請書を作成できません：")
-            + "；".join(f"{e.path} {e.message}" for e in error.errors),
-        )
-        return redirect("backoffice:item", item_id=item.pk)
-    record(staff, "case.print", item.case, extra={"pages": bundle.pages, "with_my_numbers": with_my_numbers})
-    response = HttpResponse(bundle.pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{item.case.number}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return bundle_response(request, staff, item.case, back=reverse("backoffice:item", args=[item.pk]))
 
 
 @login_required
@@ -230,7 +202,7 @@ def item_action(request: HttpRequest, item_id: UUID, action: str) -> HttpRespons
 
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    staff = _staff(request, APPROVE_WORK_ITEM)
+    staff = staff_for(request, APPROVE_WORK_ITEM)
     waiting = (
         WorkItem.objects.filter(status=Status.AWAITING_APPROVAL)
         .select_related("queue", "case", "received_office", "claimed_by")
@@ -244,7 +216,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
 @login_required
 def returns(request: HttpRequest) -> HttpResponse:
     """The ward office's returned items: only those its own counter received."""
-    staff = _staff(request, HANDLE_CASE)
+    staff = staff_for(request, HANDLE_CASE)
     items = (
         WorkItem.objects.filter(status=Status.RETURNED, received_office_id=staff.office_id)
         .select_related("queue", "case")
@@ -256,7 +228,7 @@ def returns(request: HttpRequest) -> HttpResponse:
 @login_required
 def dispatch(request: HttpRequest) -> HttpResponse:
     """What was issued and must be mailed to residents (insurance cards, certificates)."""
-    staff = _staff(request, PROCESS_WORK_ITEM)
+    staff = staff_for(request, PROCESS_WORK_ITEM)
     pending = WorkItem.objects.filter(status=Status.DONE, dispatched_at__isnull=True).exclude(issued="")
     if request.method == "POST":
         chosen = [i for i in (_uuid(v) for v in request.POST.getlist("item")) if i is not None]
@@ -274,11 +246,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     from madoguchi.backoffice.dashboard import center_figures
 
-    user = request.user
-    if not isinstance(user, Staff) or not (
-        has_capability(user, VIEW_DASHBOARDS) or has_capability(user, PROCESS_WORK_ITEM)
-    ):
-        raise PermissionDenied
+    staff_for(request, VIEW_DASHBOARDS, PROCESS_WORK_ITEM)
     days = 14
     return render(
         request,
@@ -293,7 +261,7 @@ def exports(request: HttpRequest) -> HttpResponse:
     from madoguchi.backoffice.exports import do_request_export
     from madoguchi.backoffice.models import DailyExport
 
-    staff = _staff(request, PROCESS_WORK_ITEM)
+    staff = staff_for(request, PROCESS_WORK_ITEM)
     errors: dict[str, str] = {}
     if request.method == "POST":
         queue = WorkQueue.objects.filter(pk=request.POST.get("queue") or 0).first()
@@ -328,7 +296,7 @@ def exports(request: HttpRequest) -> HttpResponse:
 def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
     from madoguchi.backoffice.models import DailyExport
 
-    staff = _staff(request, PROCESS_WORK_ITEM)
+    staff = staff_for(request, PROCESS_WORK_ITEM)
     export = get_object_or_404(
         DailyExport.objects.select_related("queue"), pk=export_id, status=DailyExport.Status.READY
     )

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -39,16 +40,8 @@ from madoguchi.rules.engine import Plan, make_plan
 from madoguchi.rules.facts import EVENTS, HEALTH_INSURANCE, HOUSEHOLD_INPUT_FACTS, RELATIONSHIP, SCHOOL, Kind
 from madoguchi.rules.household import InvalidFacts
 from madoguchi.staff.models import Staff
-from madoguchi.staff.permissions import has_capability, require
+from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER
-
-
-def _clerk(request: HttpRequest) -> Staff:
-    user = request.user
-    if not isinstance(user, Staff):
-        raise PermissionDenied
-    require(user, HANDLE_CASE)
-    return user
 
 
 def access_case(staff: Staff, case_id: UUID) -> Case:
@@ -61,7 +54,7 @@ def access_case(staff: Staff, case_id: UUID) -> Case:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    staff = _clerk(request)
+    staff = staff_for(request, HANDLE_CASE)
     cases = Case.objects.filter(office=staff.office).exclude(state=Case.State.CANCELLED)[:100]
     return render(request, "cases/list.html", {"cases": cases, "events": list(EVENTS.items())})
 
@@ -69,7 +62,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def case_create(request: HttpRequest) -> HttpResponse:
-    staff = _clerk(request)
+    staff = staff_for(request, HANDLE_CASE)
     event = request.POST.get("event", "")
     if event not in EVENTS or staff.office is None:
         messages.error(request, _("ライフイベントを選んでください。"))
@@ -123,7 +116,7 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
 
 @login_required
 def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    staff = _clerk(request)
+    staff = staff_for(request, HANDLE_CASE)
     case = access_case(staff, case_id)
     entry = entry_from_case(case)
     if not entry.people:
@@ -159,7 +152,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def case_ready(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    staff = _clerk(request)
+    staff = staff_for(request, HANDLE_CASE)
     case = access_case(staff, case_id)
     plan, problem = _plan(case)
     if plan is None:
@@ -189,8 +182,17 @@ def case_ready(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @require_GET
 def case_bundle(request: HttpRequest, case_id: UUID) -> HttpResponse:
     """The pre-filled forms and the signature sheet as one PDF. Printing personal data is audited."""
-    staff = _clerk(request)
+    staff = staff_for(request, HANDLE_CASE)
     case = access_case(staff, case_id)
+    return bundle_response(request, staff, case, back=reverse("cases:detail", args=[case.pk]))
+
+
+def bundle_response(request: HttpRequest, staff: Staff, case: Case, *, back: str) -> HttpResponse:
+    """The case's bundle as an inline PDF, audited; with My Numbers only for roles that may see them.
+
+    Also how the central processing center reads what the resident signed. A case that cannot be printed
+    sends the reader `back` with the reasons.
+    """
     with_my_numbers = has_capability(staff, REVEAL_MY_NUMBER)
     try:
         bundle = render_bundle(read_case(case_file(case, with_my_numbers=with_my_numbers)), current_catalog())
@@ -198,7 +200,7 @@ def case_bundle(request: HttpRequest, case_id: UUID) -> HttpResponse:
         messages.error(
             request, _("申請書を作成できません：") + "；".join(f"{e.path} {e.message}" for e in error.errors)
         )
-        return redirect("cases:detail", case_id=case.pk)
+        return redirect(back)
     record(staff, "case.print", case, extra={"pages": bundle.pages, "with_my_numbers": with_my_numbers})
     response = HttpResponse(bundle.pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
@@ -209,7 +211,7 @@ def case_bundle(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def case_transition(request: HttpRequest, case_id: UUID, action: str) -> HttpResponse:
-    staff = _clerk(request)
+    staff = staff_for(request, HANDLE_CASE)
     case = access_case(staff, case_id)
     try:
         if action == "submit":
@@ -251,7 +253,7 @@ def reveal_my_number(request: HttpRequest, case_id: UUID, person_id: UUID) -> Ht
 @require_GET
 def postal_lookup(request: HttpRequest) -> JsonResponse:
     """Postal code → address candidates (bundled data; a postal code is not personal data)."""
-    _clerk(request)
+    staff_for(request, HANDLE_CASE)
     try:
         candidates = postal.lookup(request.GET.get("code", ""))
     except InvalidInput as error:

@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -19,20 +18,11 @@ from madoguchi.rules.engine import ASK, REQUIRED, Plan, make_plan
 from madoguchi.rules.facts import EVENTS, FACTS, HEALTH_INSURANCE, RELATIONSHIP, SCHOOL, Kind
 from madoguchi.rules.household import InvalidFacts
 from madoguchi.staff.models import Staff
-from madoguchi.staff.permissions import has_capability
+from madoguchi.staff.permissions import staff_for
 from madoguchi.staff.roles import HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE
 from madoguchi.ui.htmx import HtmxHttpRequest
 
 MEMBER_PATH = re.compile(r"^members\[(\d+)\]\.?(\w*)")
-
-
-def _clerk(request: HttpRequest) -> Staff:
-    user = request.user
-    if not isinstance(user, Staff) or not (
-        has_capability(user, HANDLE_CASE) or has_capability(user, HANDLE_DEPARTMENT_PROCEDURE)
-    ):
-        raise PermissionDenied
-    return user
 
 
 def _event(event: str) -> str:
@@ -43,7 +33,7 @@ def _event(event: str) -> str:
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
-    _clerk(request)
+    staff_for(request, HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)
     catalog = current_catalog()
     return render(request, "navigator/start.html", {"life_events": catalog.life_events})
 
@@ -147,7 +137,7 @@ def _context(request: HttpRequest, state: InterviewState, staff: Staff) -> dict[
 @login_required
 @require_http_methods(["GET", "POST"])
 def interview(request: HtmxHttpRequest, event: str) -> HttpResponse:
-    staff = _clerk(request)
+    staff = staff_for(request, HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)
     event = _event(event)
     if request.method == "POST":
         state = state_from_post(event, request.POST)
@@ -162,7 +152,7 @@ def interview(request: HtmxHttpRequest, event: str) -> HttpResponse:
 @require_POST
 def checklist(request: HttpRequest, event: str) -> HttpResponse:
     """The resident's checklist as a printable A4 page, in Japanese or (lang=en) English."""
-    staff = _clerk(request)
+    staff = staff_for(request, HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)
     state = state_from_post(_event(event), request.POST)
     language = "en" if request.POST.get("lang") == "en" else "ja"
     with translation.override(language):

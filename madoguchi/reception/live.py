@@ -26,7 +26,7 @@ from madoguchi.organization.models import Office, Queue
 from madoguchi.reception.board import OFFICES_CHANNEL, board_message, office_channel
 from madoguchi.reception.models import CounterShift, Ticket
 from madoguchi.staff.models import Staff
-from madoguchi.staff.permissions import require
+from madoguchi.staff.permissions import require, staff_for
 from madoguchi.staff.roles import VIEW_DASHBOARDS
 
 BOARD_SNAPSHOTS = SnapshotCache()
@@ -144,17 +144,9 @@ def office_statuses() -> list[OfficeStatus]:
     return statuses
 
 
-def _manager(request: HttpRequest) -> Staff:
-    user = request.user
-    if not isinstance(user, Staff):
-        raise PermissionDenied
-    require(user, VIEW_DASHBOARDS)
-    return user
-
-
 @login_required
 def office_status(request: HttpRequest) -> HttpResponse:
-    _manager(request)
+    staff_for(request, VIEW_DASHBOARDS)
     template = (
         "reception/status.html#offices" if request.GET.get("part") == "offices" else "reception/status.html"
     )

@@ -37,13 +37,13 @@ from madoguchi.reception.concierge import purposes
 from madoguchi.reception.models import CounterShift, Ticket
 from madoguchi.rules.facts import EVENTS
 from madoguchi.staff.models import Staff
-from madoguchi.staff.permissions import has_capability, require
+from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import HANDLE_CASE, ISSUE_TICKET, SERVE_COUNTER
 
 
 @login_required
 def concierge(request: HttpRequest) -> HttpResponse:
-    staff = _issuer(request)
+    staff = staff_for(request, ISSUE_TICKET)
     if staff.office is None:
         raise PermissionDenied
     return render(
@@ -56,7 +56,7 @@ def concierge(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def issue(request: HttpRequest) -> HttpResponse:
-    staff = _issuer(request)
+    staff = staff_for(request, ISSUE_TICKET)
     queue_id, _sep, event = request.POST.get("purpose", "").partition(":")
     queue = Queue.objects.filter(office=staff.office, pk=queue_id if queue_id.isdigit() else 0).first()
     if queue is None:
@@ -75,7 +75,7 @@ def issue(request: HttpRequest) -> HttpResponse:
 @login_required
 def ticket_slip(request: HttpRequest, ticket_id: UUID) -> HttpResponse:
     """The printable ticket (58/80 mm receipt printers and A6) with the QR code to the wait page."""
-    staff = _issuer(request)
+    staff = staff_for(request, ISSUE_TICKET)
     ticket = get_object_or_404(
         Ticket.objects.select_related("queue", "office"), pk=ticket_id, office=staff.office
     )
@@ -100,27 +100,11 @@ def slip_context(request: HttpRequest, ticket: Ticket) -> dict[str, object]:
     }
 
 
-def _issuer(request: HttpRequest) -> Staff:
-    user = request.user
-    if not isinstance(user, Staff):
-        raise PermissionDenied
-    require(user, ISSUE_TICKET)
-    return user
-
-
 def _uuid(value: str) -> UUID | None:
     try:
         return UUID(value)
     except ValueError:
         return None
-
-
-def _server(request: HttpRequest) -> Staff:
-    user = request.user
-    if not isinstance(user, Staff):
-        raise PermissionDenied
-    require(user, SERVE_COUNTER)
-    return user
 
 
 def _counter_context(staff: Staff, counter: Counter) -> dict[str, object]:
@@ -160,7 +144,7 @@ def _my_counter(staff: Staff) -> Counter | None:
 @login_required
 def counter_screen(request: HttpRequest) -> HttpResponse:
     """A clerk's counter: call the next resident, serve, finish, mark no-show or hand over."""
-    staff = _server(request)
+    staff = staff_for(request, SERVE_COUNTER)
     counters = Counter.objects.filter(office=staff.office).select_related("queue")
     if request.method == "POST":
         counter = counters.filter(pk=request.POST.get("counter") or 0).first()
@@ -200,7 +184,7 @@ def counter_screen(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def counter_action(request: HttpRequest, action: str) -> HttpResponse:
-    staff = _server(request)
+    staff = staff_for(request, SERVE_COUNTER)
     if action == "close":
         do_close_counter(staff)
         messages.success(request, _("窓口を閉じました。"))

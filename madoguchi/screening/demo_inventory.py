@@ -29,23 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR, Catalog, load_catalog
+from madoguchi.screening.inventory import HEADERS_JA
 
 SEED = 20  # the first seed whose default screening keeps 148 operations, as Chiba City did
 TOTAL_OPERATIONS = 762
 DEMO_INVENTORY = Path(__file__).resolve().parent / "data" / "minato-inventory.csv"
-HEADERS = (
-    "業務コード",
-    "業務名",
-    "所管課",
-    "年間件数",
-    "平均受付時間（分）",
-    "ライフイベント関連度",
-    "関連ライフイベント",
-    "判断業務",
-    "専門性",
-    "電子申請可",
-    "備考",
-)
+HEADERS = (*HEADERS_JA, "備考")
 
 # Cases a year in a city of about 300,000 people.
 EVENTS_PER_YEAR: dict[str, int] = {

@@ -70,6 +70,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("online_possible", "電子申請可", False),
 )
 COLUMN_BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
+HEADERS_JA: tuple[str, ...] = tuple(c.header_ja for c in COLUMNS)  # the standard header row, in order
 
 
 def _normalized_header(text: str) -> str:

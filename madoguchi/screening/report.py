@@ -6,23 +6,10 @@ import csv
 import io
 from typing import Any
 
-from madoguchi.screening.inventory import Inventory
+from madoguchi.screening.inventory import HEADERS_JA, Inventory
 from madoguchi.screening.select import Screened, Screening
 
-EXPORT_HEADERS = (
-    "業務コード",
-    "業務名",
-    "所管課",
-    "年間件数",
-    "平均受付時間（分）",
-    "ライフイベント関連度",
-    "関連ライフイベント",
-    "判断業務",
-    "専門性",
-    "電子申請可",
-    "年間窓口時間（分）",
-    "スコア",
-)
+EXPORT_HEADERS = (*HEADERS_JA, "年間窓口時間（分）", "スコア")
 
 
 def _yes_no(value: bool | None) -> str:

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,18 +22,10 @@ from madoguchi.screening.models import InventoryUpload
 from madoguchi.screening.report import selection_csv, selection_xlsx
 from madoguchi.screening.select import Screening, screen
 from madoguchi.staff.models import Staff
-from madoguchi.staff.permissions import has_capability, require
+from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import EDIT_CATALOG, PLAN_OPERATIONS
 
 DEMO_NAME = "minato-inventory.csv"
-
-
-def _planner(request: HttpRequest) -> Staff:
-    user = request.user
-    if not isinstance(user, Staff):
-        raise PermissionDenied
-    require(user, PLAN_OPERATIONS)
-    return user
 
 
 def _criteria_form(data: QueryDict) -> CriteriaForm:
@@ -113,13 +104,13 @@ def _page(
 @login_required
 @require_GET
 def screening_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, _planner(request))
+    return _page(request, staff_for(request, PLAN_OPERATIONS))
 
 
 @login_required
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
-    staff = _planner(request)
+    staff = staff_for(request, PLAN_OPERATIONS)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, staff, upload_form=form, status=400)
@@ -145,7 +136,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def use_demo(request: HttpRequest) -> HttpResponse:
-    staff = _planner(request)
+    staff = staff_for(request, PLAN_OPERATIONS)
     inventory = read_inventory(DEMO_INVENTORY.read_bytes(), DEMO_NAME)
     do_store_inventory(staff, inventory)
     messages.success(
@@ -156,7 +147,7 @@ def use_demo(request: HttpRequest) -> HttpResponse:
 
 
 def _export(request: HttpRequest) -> tuple[Inventory, Screening]:
-    staff = _planner(request)
+    staff = staff_for(request, PLAN_OPERATIONS)
     _form, _upload, inventory, screening = _screened(staff, request.GET)
     if inventory is None or screening is None:
         raise InventoryMissing
@@ -204,7 +195,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_catalog(request: HttpRequest) -> HttpResponse:
-    staff = _planner(request)
+    staff = staff_for(request, PLAN_OPERATIONS)
     form, _upload, _inventory, screening = _screened(staff, request.POST)
     back = reverse("screening:page") + "?" + _query(form)
     if screening is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -14,17 +13,8 @@ from madoguchi.simulation.actions import InvalidRun, do_start_run
 from madoguchi.simulation.charts import figures, png
 from madoguchi.simulation.models import SimulationRun
 from madoguchi.simulation.report import summary_lines
-from madoguchi.staff.models import Staff
-from madoguchi.staff.permissions import require
+from madoguchi.staff.permissions import staff_for
 from madoguchi.staff.roles import PLAN_OPERATIONS
-
-
-def _planner(request: HttpRequest) -> Staff:
-    user = request.user
-    if not isinstance(user, Staff):
-        raise PermissionDenied
-    require(user, PLAN_OPERATIONS)
-    return user
 
 
 def _offices() -> list[tuple[str, str]]:
@@ -36,7 +26,7 @@ def _offices() -> list[tuple[str, str]]:
 
 @login_required
 def runs(request: HttpRequest) -> HttpResponse:
-    staff = _planner(request)
+    staff = staff_for(request, PLAN_OPERATIONS)
     errors: dict[str, str] = {}
     values = {"kind": "savings", "office": "chuo", "seed": "1", "replications": "100", "visits": ""}
     if request.method == "POST":
@@ -63,7 +53,7 @@ def runs(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def run_detail(request: HttpRequest, run_id: UUID) -> HttpResponse:
-    _planner(request)
+    staff_for(request, PLAN_OPERATIONS)
     run = get_object_or_404(SimulationRun.objects.defer("pdf"), pk=run_id)
     context = {
         "run": run,
@@ -77,7 +67,7 @@ def run_detail(request: HttpRequest, run_id: UUID) -> HttpResponse:
 
 @login_required
 def run_chart(request: HttpRequest, run_id: UUID, number: int) -> HttpResponse:
-    _planner(request)
+    staff_for(request, PLAN_OPERATIONS)
     run = get_object_or_404(SimulationRun.objects.defer("pdf"), pk=run_id, status=SimulationRun.Status.DONE)
     charts = figures(run.kind, run.result or {})
     if number >= len(charts):
@@ -89,7 +79,7 @@ def run_chart(request: HttpRequest, run_id: UUID, number: int) -> HttpResponse:
 
 @login_required
 def run_pdf(request: HttpRequest, run_id: UUID) -> HttpResponse:
-    _planner(request)
+    staff_for(request, PLAN_OPERATIONS)
     run = get_object_or_404(SimulationRun, pk=run_id, status=SimulationRun.Status.DONE)
     response = HttpResponse(bytes(run.pdf), content_type="application/pdf")
     response["Content-Disposition"] = (

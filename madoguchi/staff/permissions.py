@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from madoguchi.audit.chain import AuditActor, SystemActor
@@ -38,3 +39,15 @@ def require(actor: AuditActor, capability: Capability) -> None:
             % {"label": capability.label}
         )
     raise CapabilityDenied(_("この操作（%(label)s）を行う権限がありません。") % {"label": capability.label})
+
+
+def staff_for(request: HttpRequest, *capabilities: Capability) -> Staff:
+    """The signed-in staff member behind a view, if they hold one of `capabilities` (any staff if none)."""
+    user = request.user
+    if not isinstance(user, Staff):
+        raise PermissionDenied
+    if len(capabilities) == 1:
+        require(user, capabilities[0])  # the message names what is missing
+    elif capabilities and not any(has_capability(user, c) for c in capabilities):
+        raise CapabilityDenied(_("この画面を開く権限がありません。"))
+    return user

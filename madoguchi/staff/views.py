@@ -23,7 +23,7 @@ from madoguchi.staff.actions import (
 from madoguchi.staff.forms import DeactivateForm, LoginForm, OwnPasswordForm, PasswordResetForm, StaffForm
 from madoguchi.staff.home import home_context
 from madoguchi.staff.models import Staff
-from madoguchi.staff.permissions import require
+from madoguchi.staff.permissions import require, staff_for
 from madoguchi.staff.roles import MANAGE_STAFF, Role
 
 
@@ -33,17 +33,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def _staff(request: HttpRequest) -> Staff:
-    user = request.user
-    if not isinstance(user, Staff):
-        raise PermissionDenied
-    return user
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own home screen."""
-    staff = _staff(request)
+    staff = staff_for(request)
     if staff.role not in Role.values:
         raise PermissionDenied(_("役割が設定されていません。システム管理者に連絡してください。"))
     return redirect("staff:role-home", role=staff.role)
@@ -51,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def role_home(request: HttpRequest, role: str) -> HttpResponse:
-    staff = _staff(request)
+    staff = staff_for(request)
     if role not in Role.values:
         raise Http404
     if staff.role != role:
@@ -61,7 +54,7 @@ def role_home(request: HttpRequest, role: str) -> HttpResponse:
 
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    staff = _staff(request)
+    staff = staff_for(request)
     form = OwnPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -81,7 +74,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
-    require(_staff(request), MANAGE_STAFF)
+    require(staff_for(request), MANAGE_STAFF)
     members = Staff.objects.select_related("office", "department").order_by(
         "-is_active", "office__sort_order", "username"
     )
@@ -90,7 +83,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def staff_create(request: HttpRequest) -> HttpResponse:
-    actor = _staff(request)
+    actor = staff_for(request)
     require(actor, MANAGE_STAFF)
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -110,7 +103,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _staff(request)
+    actor = staff_for(request)
     require(actor, MANAGE_STAFF)
     member = get_object_or_404(Staff, pk=pk)
     initial = {
@@ -145,7 +138,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def staff_set_active(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _staff(request)
+    actor = staff_for(request)
     require(actor, MANAGE_STAFF)
     member = get_object_or_404(Staff, pk=pk)
     active = request.POST.get("active") == "1"
@@ -168,7 +161,7 @@ def staff_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def staff_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _staff(request)
+    actor = staff_for(request)
     require(actor, MANAGE_STAFF)
     member = get_object_or_404(Staff, pk=pk)
     form = PasswordResetForm(request.POST)
