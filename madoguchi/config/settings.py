@@ -93,7 +93,16 @@ TEMPLATES = [
 # --- Database: embedded SQLite under var/ unless DATABASE_URL names another (PostgreSQL in production).
 DATABASE_URL = env.str("DATABASE_URL", default="")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        # A connection pool per process. Under ASGI each request's sync code may run in a new thread, so
+        # persistent per-thread connections (CONN_MAX_AGE) pile up until PostgreSQL refuses new clients;
+        # the pool bounds them and hands them back at the end of every request.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("MADOGUCHI_DB_POOL_MIN", default=2),
+            "max_size": env.int("MADOGUCHI_DB_POOL_MAX", default=20),
+            "timeout": env.int("MADOGUCHI_DB_POOL_TIMEOUT", default=10),
+        }
 else:
     DATABASES = {
         "default": {

@@ -55,6 +55,7 @@ def test_twenty_workers_process_each_of_a_thousand_items_exactly_once(staff_of: 
             start.wait()
             while (item := claim_next(actor, queue)) is not None:
                 do_send_for_approval(actor, item, result=f"worker {index}")
+                connection.close()  # as at the end of each request: back to the pool
                 with lock:
                     processed.append(str(item.pk))
         except BaseException as error:

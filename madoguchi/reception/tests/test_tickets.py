@@ -137,6 +137,7 @@ def test_parallel_kiosks_never_duplicate_or_skip_a_number(demo_city: None) -> No
             start.wait()
             for _ in range(40):
                 do_issue_ticket(kiosk, queue=queue, channel=Ticket.Channel.KIOSK)
+                connection.close()  # as at the end of each request: back to the pool
         except BaseException as error:
             errors.append(error)
         finally:
@@ -262,6 +263,7 @@ def test_parallel_counters_never_call_the_same_resident(staff_of: Any) -> None:
         try:
             start.wait()
             while (ticket := do_call_next(clerk, counter=counter)) is not None:
+                connection.close()  # as at the end of each request: back to the pool
                 with lock:
                     called.append(ticket.display)
         except BaseException as error:
