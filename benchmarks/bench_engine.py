@@ -22,42 +22,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from madoguchi.printing.casefile import household_facts
+from madoguchi.printing.examples import EXAMPLES
 from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR, load_catalog
 from madoguchi.rules.engine import make_plan
 from madoguchi.rules.facts import EVENTS, HEALTH_INSURANCE
 from madoguchi.rules.household import read_facts
 
-FIVE_PERSON_TENNYU = {
-    "event": "tennyu",
-    "event_date": "2026-04-01",
-    "moved_from": {"kind": "other_municipality", "municipality_code": "131016"},
-    "members": [
-        {"id": "m1", "relationship": "head", "birth_date": "1984-07-01", "health_insurance": "national"},
-        {"id": "m2", "relationship": "spouse", "birth_date": "1986-01-15", "health_insurance": "national"},
-        {
-            "id": "m3",
-            "relationship": "child",
-            "birth_date": "2012-05-05",
-            "health_insurance": "national",
-            "school": "junior_high",
-        },
-        {
-            "id": "m4",
-            "relationship": "child",
-            "birth_date": "2017-10-10",
-            "health_insurance": "national",
-            "school": "elementary",
-        },
-        {
-            "id": "m5",
-            "relationship": "parent",
-            "birth_date": "1950-03-03",
-            "health_insurance": "late_elderly",
-            "care_certified": True,
-        },
-    ],
-    "household": {"dog": True, "car": True, "light_motorbike": False, "single_parent": False},
-}
+# The facts of the example case file `madoguchi forms --example 5-person-tennyu` (the same family the
+# forms benchmark renders): a couple, two school children and a parent certified for long-term care.
+FIVE_PERSON_TENNYU = household_facts(EXAMPLES["5-person-tennyu"])
 
 
 def random_household(rng: random.Random) -> dict[str, Any]:

@@ -71,6 +71,10 @@ def current_catalog() -> Catalog:
     if cached is not None and cached[0] == number:
         return cached[1]
     with _lock:
+        # The threads that waited here while another one rebuilt take its catalog instead of rebuilding.
+        cached = _cached
+        if cached is not None and cached[0] == number:
+            return cached[1]
         catalog = build_from_database(label)
         _cached = (number, catalog)
     return catalog

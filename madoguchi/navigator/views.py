@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from madoguchi.catalog.service import current_catalog
 from madoguchi.navigator.interview import InterviewState, facts_from_state, initial_state, state_from_post
 from madoguchi.navigator.locations import locate
+from madoguchi.rules.catalog import Catalog
 from madoguchi.rules.engine import ASK, REQUIRED, Plan, make_plan
 from madoguchi.rules.facts import EVENTS, FACTS, HEALTH_INSURANCE, RELATIONSHIP, SCHOOL, Kind
 from madoguchi.rules.household import InvalidFacts
@@ -49,9 +50,9 @@ def _fact_field(fact_name: str, member_id: str | None, state: InterviewState) ->
     return {"fact": fact, "name": name, "value": value, "choices": choices, "member_id": member_id}
 
 
-def _event_label(event: str) -> str:
+def _event_label(catalog: Catalog, event: str) -> str:
     """The life event's name from the catalog, in the active language."""
-    for named in current_catalog().life_events:
+    for named in catalog.life_events:
         if named.code == event:
             return named.name_en if translation.get_language() == "en" and named.name_en else named.name_ja
     return EVENTS[event]
@@ -71,8 +72,9 @@ def _context(request: HttpRequest, state: InterviewState, staff: Staff) -> dict[
     member_errors: dict[int, dict[str, str]] = {}
     form_errors: dict[str, str] = {}
     plan: Plan | None = None
+    catalog = current_catalog()
     try:
-        plan = make_plan(current_catalog(), facts_from_state(state))
+        plan = make_plan(catalog, facts_from_state(state))
     except InvalidFacts as error:
         for problem in error.errors:
             match = MEMBER_PATH.match(problem.path)
@@ -121,7 +123,7 @@ def _context(request: HttpRequest, state: InterviewState, staff: Staff) -> dict[
         "state": state,
         "question_groups": _grouped(open_questions),
         "answered_groups": _grouped(asked),
-        "event_label": _event_label(state.event),
+        "event_label": _event_label(catalog, state.event),
         "plan": plan,
         "required": items(REQUIRED),
         "ask": items(ASK),

@@ -55,13 +55,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from madoguchi.printing.values import Getter, PathError, compile_path
+from madoguchi.rules.catalog import CODE  # a form names procedures by their catalog code
 from madoguchi.rules.expressions import Compiled, ConditionError, check, compile_condition, parse
+from madoguchi.rules.yaml_lines import LineMapping, read_yaml
 
 DEFAULT_FORMS_DIR = Path(__file__).resolve().parent.parent / "catalog" / "data" / "forms"
-CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 ROWS = ("concerned", "subjects", "members")
 DATES = ("wareki", "seireki")
 NOTIFIER_KINDS = ("head", "subject", "other")  # the notifier is the head, one of the subjects, someone else
@@ -171,29 +170,6 @@ class FormLibrary:
         return self.by_procedure.get(code)
 
 
-# --- YAML with line numbers
-
-
-class _Mapping(dict[str, Any]):
-    line = 0
-
-
-class _LineLoader(yaml.SafeLoader):
-    """Keeps the line of every mapping (1-based) for the error messages."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
-    loader.flatten_mapping(node)
-    mapping = _Mapping()
-    mapping.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        mapping[loader.construct_object(key_node, deep=True)] = loader.construct_object(value_node, deep=True)
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 # --- Building
 
 
@@ -206,8 +182,10 @@ class _Reader:
     def fail(self, where: Any, reason: str) -> FormError:
         return FormError(self.file, getattr(where, "line", 0), reason)
 
-    def mapping(self, value: Any, what: str, allowed: set[str], required: set[str], parent: Any) -> _Mapping:
-        if not isinstance(value, _Mapping):
+    def mapping(
+        self, value: Any, what: str, allowed: set[str], required: set[str], parent: Any
+    ) -> LineMapping:
+        if not isinstance(value, LineMapping):
             raise self.fail(parent, f"{what} must be a mapping")
         unknown = sorted(set(value) - allowed)
         if unknown:
@@ -219,31 +197,31 @@ class _Reader:
             raise self.fail(value, f"{what} needs {missing[0]!r}")
         return value
 
-    def text(self, mapping: _Mapping, key: str, what: str, *, default: str | None = None) -> str:
+    def text(self, mapping: LineMapping, key: str, what: str, *, default: str | None = None) -> str:
         value = mapping.get(key, default)
         if not isinstance(value, str) or (not value.strip() and default is None):
             raise self.fail(mapping, f"{what}: {key} must be a non-empty text")
         return value
 
-    def flag(self, mapping: _Mapping, key: str, default: bool) -> bool:
+    def flag(self, mapping: LineMapping, key: str, default: bool) -> bool:
         value = mapping.get(key, default)
         if not isinstance(value, bool):
             raise self.fail(mapping, f"{key} must be true or false")
         return value
 
-    def items(self, mapping: _Mapping, key: str, what: str) -> list[Any]:
+    def items(self, mapping: LineMapping, key: str, what: str) -> list[Any]:
         value = mapping.get(key)
         if not isinstance(value, list) or not value:
             raise self.fail(mapping, f"{what}: {key} must be a non-empty list")
         return value
 
-    def texts(self, mapping: _Mapping, key: str) -> tuple[str, ...]:
+    def texts(self, mapping: LineMapping, key: str) -> tuple[str, ...]:
         value = mapping.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise self.fail(mapping, f"{key} must be a list of texts")
         return tuple(value)
 
-    def path(self, mapping: _Mapping, key: str, *, in_table: bool, mask: bool = False) -> Getter | None:
+    def path(self, mapping: LineMapping, key: str, *, in_table: bool, mask: bool = False) -> Getter | None:
         if key not in mapping:
             return None
         value = mapping[key]
@@ -254,7 +232,7 @@ class _Reader:
         except PathError as error:
             raise self.fail(mapping, f"{key}: {error}") from error
 
-    def condition(self, mapping: _Mapping, key: str, *, member_scope: bool) -> Compiled:
+    def condition(self, mapping: LineMapping, key: str, *, member_scope: bool) -> Compiled:
         source = mapping[key]
         if not isinstance(source, str):
             raise self.fail(mapping, f"{key} must be a condition in the rules language (as a text)")
@@ -265,7 +243,7 @@ class _Reader:
             raise self.fail(mapping, f"{key}: {error} in {source!r}") from error
         return compile_condition(node)
 
-    def fraction(self, mapping: _Mapping) -> Fraction:
+    def fraction(self, mapping: LineMapping) -> Fraction:
         value = str(mapping.get("width", "1"))
         if value == "1":
             return Fraction(1)
@@ -275,7 +253,7 @@ class _Reader:
         return Fraction(int(match["num"]), int(match["den"]))
 
     def field(self, spec: Any, parent: Any) -> Field | Check:
-        if isinstance(spec, _Mapping) and "check" in spec:
+        if isinstance(spec, LineMapping) and "check" in spec:
             return self.check_group(spec, parent)
         spec = self.mapping(
             spec,
@@ -298,7 +276,7 @@ class _Reader:
             line=spec.line,
         )
 
-    def check_group(self, spec: _Mapping, parent: Any) -> Check:
+    def check_group(self, spec: LineMapping, parent: Any) -> Check:
         spec = self.mapping(
             spec, "a check", {"check", "options", "width", "handwritten"}, {"options"}, parent
         )
@@ -444,15 +422,7 @@ class _Reader:
 
 def read_form(path: Path) -> FormDefinition:
     """One definition file. Raises FormError with the file, the line and the reason."""
-    try:
-        with path.open(encoding="utf-8") as handle:
-            spec = yaml.load(handle, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else 0
-        raise FormError(str(path), line, f"YAML syntax error: {error.problem}") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise FormError(str(path), 0, f"cannot read: {error}") from error
-    return _Reader(str(path)).form(spec, path.stem)
+    return _Reader(str(path)).form(read_yaml(path, FormError), path.stem)
 
 
 def _files(directory: Path) -> Iterator[Path]:

@@ -9,10 +9,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from madoguchi.rules.expressions import Compiled, ConditionError, Node, check, compile_condition, parse
 from madoguchi.rules.facts import EVENTS
+from madoguchi.rules.yaml_lines import LineMapping, read_yaml
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 COUNTERS = ("one_stop", "department", "external")
@@ -106,45 +105,6 @@ class Catalog:
         raise KeyError(code)
 
 
-# --- YAML with line numbers
-
-
-class _Mapping(dict[str, Any]):
-    def __init__(self) -> None:
-        super().__init__()
-        self.line = 0
-        self.key_lines: dict[str, int] = {}
-
-
-class _LineLoader(yaml.SafeLoader):
-    """Keeps the line of every mapping and of every value in it (1-based)."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
-    loader.flatten_mapping(node)
-    mapping = _Mapping()
-    mapping.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = value_node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else 0
-        raise CatalogError(str(path), line, f"YAML syntax error: {error.problem}") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise CatalogError(str(path), 0, f"cannot read: {error}") from error
-
-
 # --- Building
 
 
@@ -154,11 +114,11 @@ class _Builder:
 
     def fail(self, mapping: Any, key: str | None, reason: str) -> CatalogError:
         line = 0
-        if isinstance(mapping, _Mapping):
+        if isinstance(mapping, LineMapping):
             line = mapping.key_lines.get(key, mapping.line) if key else mapping.line
         return CatalogError(self.file, line, reason)
 
-    def text(self, mapping: _Mapping, key: str, *, required: bool = True) -> str:
+    def text(self, mapping: LineMapping, key: str, *, required: bool = True) -> str:
         value = mapping.get(key)
         if value is None and not required:
             return ""
@@ -166,13 +126,13 @@ class _Builder:
             raise self.fail(mapping, key, f"`{key}` must be a non-empty text")
         return value.strip()
 
-    def names(self, mapping: _Mapping, key: str = "name") -> tuple[str, str]:
+    def names(self, mapping: LineMapping, key: str = "name") -> tuple[str, str]:
         value = mapping.get(key)
-        if not isinstance(value, _Mapping) or not isinstance(value.get("ja"), str):
+        if not isinstance(value, LineMapping) or not isinstance(value.get("ja"), str):
             raise self.fail(mapping, key, f"`{key}` needs `ja` (and `en`)")
         return value["ja"].strip(), str(value.get("en") or "").strip()
 
-    def integer(self, mapping: _Mapping, key: str, default: int | None, *, minimum: int = 0) -> int | None:
+    def integer(self, mapping: LineMapping, key: str, default: int | None, *, minimum: int = 0) -> int | None:
         value = mapping.get(key, default)
         if value is None:
             return None
@@ -180,20 +140,20 @@ class _Builder:
             raise self.fail(mapping, key, f"`{key}` must be a whole number ≥ {minimum}")
         return value
 
-    def flag(self, mapping: _Mapping, key: str, default: bool) -> bool:
+    def flag(self, mapping: LineMapping, key: str, default: bool) -> bool:
         value = mapping.get(key, default)
         if not isinstance(value, bool):
             raise self.fail(mapping, key, f"`{key}` must be true or false")
         return value
 
-    def texts(self, mapping: _Mapping, key: str) -> tuple[str, ...]:
+    def texts(self, mapping: LineMapping, key: str) -> tuple[str, ...]:
         value = mapping.get(key, [])
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise self.fail(mapping, key, f"`{key}` must be a list of texts")
         return tuple(item.strip() for item in value)
 
     def day(self, mapping: Any, key: str) -> date | None:
-        if not isinstance(mapping, _Mapping) or mapping.get(key) is None:
+        if not isinstance(mapping, LineMapping) or mapping.get(key) is None:
             return None
         value = mapping[key]
         if isinstance(value, date):
@@ -204,7 +164,7 @@ class _Builder:
             raise self.fail(mapping, key, f"`{key}` must be a date (YYYY-MM-DD)") from error
 
     def rule(self, spec: Any, concerns: str) -> Rule:
-        if not isinstance(spec, _Mapping):
+        if not isinstance(spec, LineMapping):
             raise CatalogError(self.file, 0, "each rule is a mapping with `when` and `reason`")
         source = self.text(spec, "when")
         reason = self.text(spec, "reason")
@@ -219,7 +179,7 @@ class _Builder:
         return Rule(source=source, reason=reason, node=node, evaluate=compile_condition(node), line=line)
 
     def procedure(self, spec: Any, departments: set[str]) -> Procedure:
-        if not isinstance(spec, _Mapping):
+        if not isinstance(spec, LineMapping):
             raise CatalogError(self.file, 0, "each procedure is a mapping")
         code = self.text(spec, "code")
         if not CODE.match(code):
@@ -243,14 +203,14 @@ class _Builder:
         rules_spec = spec.get("rules")
         if not isinstance(rules_spec, list) or not rules_spec:
             raise self.fail(spec, "rules", "`rules` must list at least one rule")
-        minutes = spec.get("minutes", _Mapping())
-        if not isinstance(minutes, _Mapping):
+        minutes = spec.get("minutes", LineMapping())
+        if not isinstance(minutes, LineMapping):
             raise self.fail(spec, "minutes", "`minutes` needs `base` and `per_member`")
         deadline = spec.get("deadline")
-        if deadline is not None and not isinstance(deadline, _Mapping):
+        if deadline is not None and not isinstance(deadline, LineMapping):
             raise self.fail(spec, "deadline", "`deadline` needs `days` (and a `note`)")
         reference = spec.get("reference")
-        if not isinstance(reference, _Mapping) or not str(reference.get("title") or "").strip():
+        if not isinstance(reference, LineMapping) or not str(reference.get("title") or "").strip():
             raise self.fail(
                 spec, "reference", "every procedure needs a `reference` with a `title` (and `url`)"
             )
@@ -288,12 +248,12 @@ class _Builder:
         )
 
 
-def _named(builder: _Builder, items: Any, what: str, mapping: _Mapping) -> tuple[NamedCode, ...]:
+def _named(builder: _Builder, items: Any, what: str, mapping: LineMapping) -> tuple[NamedCode, ...]:
     if not isinstance(items, list):
         raise builder.fail(mapping, what, f"`{what}` must be a list")
     named = []
     for item in items:
-        if not isinstance(item, _Mapping):
+        if not isinstance(item, LineMapping):
             raise builder.fail(mapping, what, f"each entry of `{what}` needs code, ja and en")
         named.append(
             NamedCode(
@@ -306,7 +266,7 @@ def _named(builder: _Builder, items: Any, what: str, mapping: _Mapping) -> tuple
 def build_catalog(meta: Any, meta_file: str, procedure_files: Iterable[tuple[str, Any]]) -> Catalog:
     """Build and validate a catalog from already-read YAML documents."""
     builder = _Builder(meta_file)
-    if not isinstance(meta, _Mapping):
+    if not isinstance(meta, LineMapping):
         raise CatalogError(
             meta_file, 1, "catalog.yaml must be a mapping with version, life_events, departments"
         )
@@ -365,7 +325,7 @@ def build_catalog(meta: Any, meta_file: str, procedure_files: Iterable[tuple[str
 def _as_mappings(value: Any) -> Any:
     """Plain data (from the database or JSON) in the shape the builder reads; lines are unknown (0)."""
     if isinstance(value, Mapping):
-        mapping = _Mapping()
+        mapping = LineMapping()
         for key, item in value.items():
             mapping[key] = _as_mappings(item)
         return mapping
@@ -390,7 +350,11 @@ def load_catalog(directory: Path | str) -> Catalog:
     files = sorted((root / "procedures").glob("*.yaml"))
     if not files:
         raise CatalogError(str(root / "procedures"), 0, "no procedures/*.yaml files")
-    return build_catalog(_read_yaml(meta_path), str(meta_path), [(str(f), _read_yaml(f)) for f in files])
+    return build_catalog(
+        read_yaml(meta_path, CatalogError),
+        str(meta_path),
+        [(str(f), read_yaml(f, CatalogError)) for f in files],
+    )
 
 
 DEFAULT_CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog" / "data"

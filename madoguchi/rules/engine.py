@@ -97,9 +97,9 @@ class Plan:
         return data
 
 
-def _question(fact_name: str, member_id: str | None, names: dict[str, str]) -> Question:
+def _question(fact_name: str, member_id: str | None) -> Question:
     fact = FACTS[fact_name]
-    who = names.get(member_id or "", member_id or "")
+    who = member_id or ""
     return Question(
         fact=fact_name,
         member_id=member_id,
@@ -134,7 +134,6 @@ def make_plan(catalog: Catalog, facts: Household | Any, *, explain: bool = False
     """Compute the plan. `facts` is a validated Household or raw household-facts/v1 data."""
     household = facts if isinstance(facts, Household) else read_facts(facts)
     ctx = Context(household.event_facts, household.household, household.members)
-    names = {m["id"]: m["id"] for m in household.members}
     planned: list[PlannedProcedure] = []
     not_applicable: list[NotApplicable] = []
     all_questions: dict[tuple[str, str | None], Question] = {}
@@ -179,7 +178,7 @@ def make_plan(catalog: Catalog, facts: Household | Any, *, explain: bool = False
         questions: list[Question] = []
         if undecided:
             for key in sorted(ctx.missing, key=lambda k: (k[1] or "", k[0])):
-                question = all_questions.setdefault(key, _question(key[0], key[1], names))
+                question = all_questions.setdefault(key, _question(key[0], key[1]))
                 decided_by.setdefault(key, []).append(procedure.code)
                 questions.append(question)
         status = REQUIRED if decided else ASK

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from madoguchi.staff.roles import Role
 
@@ -65,6 +67,19 @@ def test_htmx_updates_only_the_workspace(staff_of: Any, signed_in: Any) -> None:
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="workspace"')
     assert "<header" not in html
+
+
+def test_one_catalog_lookup_per_request(staff_of: Any, signed_in: Any) -> None:
+    # given
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    client.post("/navigator/tennyu/", FAMILY_FORM)  # the catalog is built once per process
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/navigator/tennyu/", FAMILY_FORM)
+    # then
+    assert response.status_code == 200
+    lookups = [q["sql"] for q in queries.captured_queries if "catalog_catalogversion" in q["sql"]]
+    assert len(lookups) == 1
 
 
 def test_adding_and_removing_members(staff_of: Any, signed_in: Any) -> None:
