@@ -276,7 +276,8 @@ def _value(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def _level(text: str) -> str | None:
+def parse_level(text: str) -> str | None:
+    """高/中/低 for a level as a city writes it (高, high, H, ｍｅｄｉｕｍ, …); None if it is none."""
     return _LEVEL_WORDS.get(_value(text).lower())
 
 
@@ -359,7 +360,7 @@ def _parse_row(
 
     relevance = ""
     if text["life_event_relevance"]:
-        relevance = _level(text["life_event_relevance"]) or ""
+        relevance = parse_level(text["life_event_relevance"]) or ""
         if not relevance:
             errors.add(
                 label("life_event_relevance"),
@@ -380,7 +381,7 @@ def _parse_row(
 
     expertise: str | None = None
     if value := _value(cell("expertise")):
-        expertise = _level(value)
+        expertise = parse_level(value)
         if expertise is None:
             errors.add(label("expertise"), f"専門性「{value}」は 高・中・低 のいずれかにしてください。")
 

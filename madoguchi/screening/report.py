@@ -19,20 +19,9 @@ def _yes_no(value: bool | None) -> str:
 def selected_as_dict(item: Screened) -> dict[str, Any]:
     operation = item.operation
     return {
-        "code": operation.code,
-        "name": operation.name,
-        "department": operation.department,
-        "annual_volume": operation.annual_volume,
-        "avg_minutes": operation.avg_minutes,
-        "life_event_relevance": operation.life_event_relevance,
-        "life_events": list(operation.life_events),
-        "discretionary": operation.discretionary,
-        "expertise": operation.expertise,
-        "online_possible": operation.online_possible,
+        **operation.as_dict(),
         "counter_minutes": operation.counter_minutes,
         "score": round(item.score, 2),
-        "row": operation.row,
-        "extra": dict(operation.extra),
     }
 
 

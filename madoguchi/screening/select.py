@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from madoguchi.screening.inventory import RELEVANCE_LEVELS, Inventory, Operation
+from madoguchi.screening.inventory import RELEVANCE_LEVELS, Inventory, Operation, parse_level
 
 EXPERTISE_FACTOR: dict[str | None, float] = {"低": 1.0, "中": 0.7, None: 0.7, "高": 0.3}
 RELEVANCE_FACTOR: dict[str, float] = {"高": 1.0, "中": 0.6, "低": 0.3}
@@ -134,9 +134,8 @@ def screen(inventory: Inventory | tuple[Operation, ...], criteria: Criteria | No
 
 
 def parse_relevance(text: str) -> str:
-    """高/中/低 or high/medium/low → 高/中/低; ValueError otherwise."""
-    words = {"高": "高", "中": "中", "低": "低", "high": "高", "medium": "中", "low": "低"}
-    value = words.get(text.strip().lower())
+    """高/中/低 or high/medium/low (as the inventory's cells accept them) → 高/中/低; ValueError otherwise."""
+    value = parse_level(text)
     if value is None:
         raise ValueError(f"relevance must be 高/中/低 or high/medium/low, not {text!r}")
     return value

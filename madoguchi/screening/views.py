@@ -25,8 +25,6 @@ from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import EDIT_CATALOG, PLAN_OPERATIONS
 
-DEMO_NAME = "minato-inventory.csv"
-
 
 def _criteria_form(data: QueryDict) -> CriteriaForm:
     if any(name in data for name in CRITERIA_FIELDS):
@@ -137,7 +135,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @require_POST
 def use_demo(request: HttpRequest) -> HttpResponse:
     staff = staff_for(request, PLAN_OPERATIONS)
-    inventory = read_inventory(DEMO_INVENTORY.read_bytes(), DEMO_NAME)
+    inventory = read_inventory(DEMO_INVENTORY.read_bytes(), DEMO_INVENTORY.name)
     do_store_inventory(staff, inventory)
     messages.success(
         request,

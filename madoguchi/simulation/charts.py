@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -12,7 +13,6 @@ import matplotlib
 matplotlib.use("Agg")  # no display on a server
 
 from matplotlib import font_manager
-from matplotlib import pyplot as plt
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
@@ -34,8 +34,8 @@ def _font() -> str:
 
 
 def _figure(width: float = 8.0, height: float = 4.2) -> Figure:
-    plt.rcParams["font.family"] = _font()
-    plt.rcParams["axes.unicode_minus"] = False
+    matplotlib.rcParams["font.family"] = _font()
+    matplotlib.rcParams["axes.unicode_minus"] = False
     figure = Figure(figsize=(width, height), dpi=110)
     figure.set_layout_engine("constrained")
     return figure
@@ -124,10 +124,25 @@ def utilisation_figure(result: dict[str, Any]) -> Figure:
     return figure
 
 
+Chart = Callable[[dict[str, Any]], Figure]
+CHARTS: dict[str, tuple[Chart, ...]] = {
+    "savings": (savings_figure,),
+    "year": (waits_by_hour_figure, utilisation_figure),
+}
+
+
+def chart_count(kind: str) -> int:
+    """How many charts a run of `kind` has, without drawing any."""
+    return len(CHARTS[kind])
+
+
+def figure(kind: str, number: int, result: dict[str, Any]) -> Figure:
+    """Chart `number` of a run of `kind` (IndexError when there is no such chart)."""
+    return CHARTS[kind][number](result)
+
+
 def figures(kind: str, result: dict[str, Any]) -> list[Figure]:
-    if kind == "savings":
-        return [savings_figure(result)]
-    return [waits_by_hour_figure(result), utilisation_figure(result)]
+    return [chart(result) for chart in CHARTS[kind]]
 
 
 def png(figure: Figure) -> bytes:
@@ -138,7 +153,7 @@ def png(figure: Figure) -> bytes:
 
 def report_pdf(title: str, lines: list[str], kind: str, result: dict[str, Any]) -> bytes:
     """A4 landscape pages: the summary, then one chart per page. Fonts are embedded (Type 42)."""
-    plt.rcParams["pdf.fonttype"] = 42
+    matplotlib.rcParams["pdf.fonttype"] = 42
     buffer = io.BytesIO()
     with PdfPages(buffer) as pdf:
         cover = _figure(11.69, 8.27)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from madoguchi.simulation.charts import report_pdf
 from madoguchi.simulation.models import SimulationRun
 
 
@@ -35,5 +34,7 @@ def summary_lines(run: SimulationRun, result: dict[str, Any]) -> list[str]:
 
 
 def pdf_for(run: SimulationRun, result: dict[str, Any]) -> bytes:
+    from madoguchi.simulation.charts import report_pdf  # matplotlib: only the task that writes the PDF
+
     title = f"効果試算：{run.get_kind_display()}"
     return report_pdf(title, summary_lines(run, result), run.kind, result)

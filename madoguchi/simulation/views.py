@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from madoguchi.organization.models import Office
 from madoguchi.simulation.actions import InvalidRun, do_start_run
-from madoguchi.simulation.charts import figures, png
 from madoguchi.simulation.models import SimulationRun
 from madoguchi.simulation.report import summary_lines
 from madoguchi.staff.permissions import staff_for
@@ -53,12 +52,14 @@ def runs(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def run_detail(request: HttpRequest, run_id: UUID) -> HttpResponse:
+    from madoguchi.simulation import charts  # matplotlib: loaded on the first run page, not at start-up
+
     staff_for(request, PLAN_OPERATIONS)
     run = get_object_or_404(SimulationRun.objects.defer("pdf"), pk=run_id)
     context = {
         "run": run,
         "lines": summary_lines(run, run.result) if run.result else [],
-        "charts": range(len(figures(run.kind, run.result))) if run.result else [],
+        "charts": range(charts.chart_count(run.kind)) if run.result else [],
         "percent": round(run.progress * 100),
     }
     template = "simulation/run.html#status" if request.GET.get("part") == "status" else "simulation/run.html"
@@ -67,12 +68,15 @@ def run_detail(request: HttpRequest, run_id: UUID) -> HttpResponse:
 
 @login_required
 def run_chart(request: HttpRequest, run_id: UUID, number: int) -> HttpResponse:
+    from madoguchi.simulation import charts
+
     staff_for(request, PLAN_OPERATIONS)
     run = get_object_or_404(SimulationRun.objects.defer("pdf"), pk=run_id, status=SimulationRun.Status.DONE)
-    charts = figures(run.kind, run.result or {})
-    if number >= len(charts):
+    if number >= charts.chart_count(run.kind):
         raise Http404
-    response = HttpResponse(png(charts[number]), content_type="image/png")
+    response = HttpResponse(
+        charts.png(charts.figure(run.kind, number, run.result or {})), content_type="image/png"
+    )
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -49,11 +49,9 @@ class SimulationError(ValueError):
     """Arguments a run cannot use (a design, a size, a number of visits)."""
 
 
-def closed_on(day: date) -> bool:
-    """Ward offices close on weekends, national holidays and 12/29-1/3."""
-    if day.weekday() >= 5 or day in holidays.country_holidays("JP", years=day.year):  # bundled data
-        return True
-    return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
+# The same rule as `madoguchi.organization.calendar.is_business_day`, which the simulator may not import
+# (it is outside the Django-free packages): weekdays that are neither a national holiday nor 12/29-1/3.
+YEAR_END_CLOSURE = frozenset({(12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3)})
 
 
 def business_days(year: int) -> list[date]:
@@ -63,14 +61,14 @@ def business_days(year: int) -> list[date]:
 
 @cache
 def _business_days(year: int) -> tuple[date, ...]:
-    closed = set(holidays.country_holidays("JP", years=year))
-    day = date(year, 1, 1)
-    days = []
-    while day.year == year:
-        if day not in closed and not closed_on(day):
-            days.append(day)
-        day += timedelta(days=1)
-    return tuple(days)
+    closed = holidays.country_holidays("JP", years=year)  # bundled data: nothing is downloaded
+    first = date(year, 1, 1)
+    days = (first + timedelta(days=offset) for offset in range((date(year + 1, 1, 1) - first).days))
+    return tuple(
+        day
+        for day in days
+        if day.weekday() < 5 and day not in closed and (day.month, day.day) not in YEAR_END_CLOSURE
+    )
 
 
 @cache
@@ -118,7 +116,7 @@ def run_jobs(
     jobs: Sequence[DayJob], workers: int | None = None, progress: Progress | None = None
 ) -> dict[str, Tally]:
     """Run jobs in parallel processes (`workers`, default all cores) and merge them in job order."""
-    workers = os.cpu_count() or 1 if workers is None else workers
+    workers = (os.cpu_count() or 1) if workers is None else workers
     results: list[dict[str, Tally] | None] = [None] * len(jobs)
     if workers <= 1 or len(jobs) <= 1:
         for number, job in enumerate(jobs):
@@ -177,7 +175,7 @@ def simulate_year(
     chosen = list(days) if days is not None else business_days(year)
     loads = day_loads(config, table, chosen, visits)
     keyed = [(load, f"{seed}:{config.code}:{load.day.isoformat()}") for load in loads]
-    cores = os.cpu_count() or 1 if workers is None else max(1, workers)
+    cores = (os.cpu_count() or 1) if workers is None else max(1, workers)
     jobs = [DayJob(config, table, (design,), chunk) for chunk in split_days(keyed, cores * 8)]
     started = time.perf_counter()
     tally = run_jobs(jobs, workers, progress).get(design, Tally())
@@ -224,7 +222,7 @@ def savings(
     probes = tuple(kind for kind in kinds for _ in range(probes_per_size))
     load = day_loads(config, table, [reference_day], config.visits_per_year)[0]
     keyed = [(load, f"{seed}:{config.code}:savings:{number}") for number in range(replications)]
-    cores = os.cpu_count() or 1 if workers is None else max(1, workers)
+    cores = (os.cpu_count() or 1) if workers is None else max(1, workers)
     jobs = [DayJob(config, table, (BEFORE, AFTER), chunk, probes) for chunk in split_days(keyed, cores * 2)]
     tallies = run_jobs(jobs, workers, progress)
     rows = []

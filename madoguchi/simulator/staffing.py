@@ -81,9 +81,9 @@ def fewest_counters(
     comparison between two schedules is not blurred by the dice. Days default to the first ten business
     days of June of the reference year.
     """
-    table = table or default_table()
     if not 0 < target.share <= 1 or target.wait_minutes <= 0:
         raise SimulationError("the target needs a share in (0, 1] and a positive number of minutes")
+    table = table or default_table()
     chosen = list(days) if days is not None else [day for day in business_days(2026) if day.month == 6][:10]
     shares: dict[Schedule, float] = {}
 

@@ -41,6 +41,7 @@ def test_a_manager_starts_a_savings_run_follows_it_and_reads_the_report(
     chart = client.get(f"/simulations/{run.pk}/charts/0.png")
     assert chart["Content-Type"] == "image/png"
     assert chart.content.startswith(b"\x89PNG")
+    assert client.get(f"/simulations/{run.pk}/charts/1.png").status_code == 404  # a savings run has one chart
     pdf = client.get(f"/simulations/{run.pk}/report.pdf")
     assert pdf.content.startswith(b"%PDF")
     assert AuditEntry.objects.filter(action="simulation.start").exists()
@@ -83,3 +84,15 @@ def test_only_planners_open_the_simulator(staff_of: Any, signed_in: Any) -> None
         signed_in(staff_of(Role.CONTRACTOR_CLERK)).post("/simulations/", {"kind": "savings"}).status_code
         == 403
     )
+
+
+def test_the_simulated_year_opens_on_the_business_days_of_the_city_calendar() -> None:
+    # The simulator keeps its own copy of the rule (it may not import Django apps): the two must agree.
+    from datetime import date, timedelta
+
+    from madoguchi.organization.calendar import is_business_day
+    from madoguchi.simulator.runs import business_days
+
+    for year in (2026, 2027):
+        days = (date(year, 1, 1) + timedelta(days=offset) for offset in range(366))
+        assert business_days(year) == [day for day in days if day.year == year and is_business_day(day)]

@@ -21,6 +21,7 @@ from madoguchi.simulator import (
     savings,
     simulate_year,
 )
+from madoguchi.simulator.households import MAX_SIZE
 
 BAR_WIDTH = 30
 
@@ -44,8 +45,8 @@ def _sizes(text: str) -> list[int]:
             sizes = [int(part) for part in text.split(",")]
     except ValueError as error:
         raise ArgumentTypeError(f"sizes like 1-6 or 3,5: {text!r}") from error
-    if not sizes or not all(1 <= size <= 6 for size in sizes):
-        raise ArgumentTypeError(f"household sizes go from 1 to 6: {text!r}")
+    if not sizes or not all(1 <= size <= MAX_SIZE for size in sizes):
+        raise ArgumentTypeError(f"household sizes go from 1 to {MAX_SIZE}: {text!r}")
     return sizes
 
 
@@ -58,7 +59,9 @@ class Command(BaseCommand):
 
         saved = sub.add_parser("savings", help="minutes before and after by household size (moving in)")
         saved.add_argument("--office", default="chuo", choices=offices)
-        saved.add_argument("--sizes", type=_sizes, default=list(range(1, 7)), help="e.g. 1-6 or 3,5")
+        saved.add_argument(
+            "--sizes", type=_sizes, default=list(range(1, MAX_SIZE + 1)), help="e.g. 1-6 or 3,5"
+        )
         saved.add_argument("--event", default="tennyu", help="life event of the households (default tennyu)")
         saved.add_argument("--replications", type=_positive, default=200, help="simulated days (default 200)")
         saved.add_argument("--seed", type=int, default=0)
@@ -141,8 +144,6 @@ class Command(BaseCommand):
             )
 
     def _staffing(self, config: OfficeConfig, options: dict[str, Any]) -> None:
-        if not 0 < options["share"] <= 1 or options["wait"] <= 0:
-            raise CommandError("--share must be in (0, 1] and --wait positive", returncode=2)
         if options["visits"] is not None:
             config = replace(config, visits_per_year=options["visits"])
         plan = fewest_counters(
