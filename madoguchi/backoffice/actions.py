@@ -17,6 +17,7 @@ from madoguchi.cases.actions import do_complete_case
 from madoguchi.cases.casefile import household_facts
 from madoguchi.cases.models import Case
 from madoguchi.catalog.service import current_catalog
+from madoguchi.organization.actions import upsert_record
 from madoguchi.organization.calendar import add_business_days
 from madoguchi.rules.engine import REQUIRED, make_plan
 from madoguchi.staff.models import Staff
@@ -266,17 +267,11 @@ def do_upsert_work_queue(
     sort_order: int = 0,
 ) -> WorkQueue:
     """Create or update the center's queue for a procedure (demo data, admin)."""
-    with transaction.atomic():
-        queue, created = WorkQueue.objects.update_or_create(
-            procedure=procedure,
-            defaults={
-                "name_ja": name_ja,
-                "name_en": name_en,
-                "department": department,
-                "processing_days": processing_days,
-                "sort_order": sort_order,
-            },
-        )
-        if created:
-            record(actor, "backoffice.queue.create", queue, after={"procedure": procedure})
-    return queue
+    values = {
+        "name_ja": name_ja,
+        "name_en": name_en,
+        "department": department,
+        "processing_days": processing_days,
+        "sort_order": sort_order,
+    }
+    return upsert_record(actor, WorkQueue, {"procedure": procedure}, values)

@@ -80,8 +80,8 @@ def rows_for(queue: WorkQueue, day: date) -> list[list[str]]:
                     if item.approved_at
                     else "",
                     queue.procedure,
-                    f"{person.family_name}　{person.given_name}",
-                    f"{person.family_name_kana}　{person.given_name_kana}",
+                    person.full_name,
+                    person.full_kana,
                     person.birth_date.isoformat(),
                     item.case.address_line,
                     item.result.replace("\r", " ").replace("\n", " "),
@@ -106,12 +106,22 @@ def encode(text: str, encoding: str) -> tuple[bytes, int]:
     return b"".join(out), replaced
 
 
-def write_export(export_id: int) -> dict[str, object]:
+def write_export(export_id: int, *, last_attempt: bool) -> dict[str, object]:
+    """Write the file (the body of the export task). An error is raised again so that the task retries;
+    on the last attempt the export is marked failed with the error, so staff do not wait for it."""
     export = DailyExport.objects.select_related("queue").get(pk=export_id)
+    try:
+        rows = rows_for(export.queue, export.day)
+    except Exception as error:
+        if last_attempt:
+            export.status = DailyExport.Status.FAILED
+            export.finished_at = timezone.now()
+            export.error = f"{type(error).__name__}: {error}"[:1000]
+            export.save(update_fields=["status", "finished_at", "error"])
+        raise
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    rows = rows_for(export.queue, export.day)
     writer.writerows(rows)
     content, replaced = encode(buffer.getvalue(), export.encoding)
     export.content = content
@@ -119,6 +129,9 @@ def write_export(export_id: int) -> dict[str, object]:
     export.replaced_characters = replaced
     export.sha256 = hashlib.sha256(content).hexdigest()
     export.status = DailyExport.Status.READY
+    export.error = ""
     export.finished_at = timezone.now()
-    export.save()
+    export.save(
+        update_fields=["content", "rows", "replaced_characters", "sha256", "status", "finished_at", "error"]
+    )
     return {"rows": len(rows), "sha256": export.sha256, "replaced": replaced}

@@ -9,4 +9,4 @@ from madoguchi.tasks.registry import task
 
 @task(EXPORT_TASK)
 def daily_export(context: TaskContext, *, export_id: int) -> dict[str, object]:
-    return write_export(export_id)
+    return write_export(export_id, last_attempt=context.is_last_attempt)

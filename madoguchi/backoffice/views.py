@@ -58,7 +58,7 @@ def batches(request: HttpRequest) -> HttpResponse:
     by_queue: dict[int, list[dict[str, object]]] = {}
     for row in rows:
         by_queue.setdefault(int(row["queue_id"]), []).append(dict(row))
-    queues = [(queue, by_queue.get(queue.pk, [])) for queue in WorkQueue.objects.filter(active=True)]
+    active = list(WorkQueue.objects.filter(active=True))
     mine = WorkItem.objects.filter(status=Status.CLAIMED, claimed_by=staff).select_related("queue", "case")
     approvals = WorkItem.objects.filter(status=Status.AWAITING_APPROVAL).count()
     selected_queue = request.GET.get("queue", "")
@@ -75,8 +75,8 @@ def batches(request: HttpRequest) -> HttpResponse:
         request,
         "backoffice/batches.html",
         {
-            "queues": [(q, days) for q, days in queues if days]
-            + [(q, days) for q, days in queues if not days],
+            "queues": [(queue, by_queue[queue.pk]) for queue in active if queue.pk in by_queue],
+            "idle_queues": [queue for queue in active if queue.pk not in by_queue],
             "mine": mine,
             "approvals": approvals,
             "batch": batch,
@@ -238,7 +238,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/dispatch.html",
-        {"items": pending.select_related("queue", "case", "case__office").prefetch_related("case__people")},
+        {"items": pending.select_related("case")},
     )
 
 

@@ -45,8 +45,8 @@ from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER
 
 
 def access_case(staff: Staff, case_id: UUID) -> Case:
-    """A case of the staff member's own office."""
-    case = get_object_or_404(Case.objects.select_related("office"), pk=case_id)
+    """A case of the staff member's own office, with its people (the page, plan and forms all read them)."""
+    case = get_object_or_404(Case.objects.select_related("office").prefetch_related("people"), pk=case_id)
     if case.office_id != staff.office_id:
         raise PermissionDenied(_("他の庁舎の受付案件は開けません。"))
     return case

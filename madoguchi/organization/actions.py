@@ -14,10 +14,13 @@ from madoguchi.staff.roles import MANAGE_ORGANIZATION
 M = TypeVar("M", bound=models.Model)
 
 
-def _upsert(actor: AuditActor, model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
-    """Create the record or bring it to `values`; audit only what changed, so reruns write nothing."""
+def upsert_record(actor: AuditActor, model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
+    """Create the record or bring it to `values`; audit only what changed, so reruns write nothing.
+
+    For the city's set-up data (offices, counters, the center's work queues): needs MANAGE_ORGANIZATION.
+    """
     require(actor, MANAGE_ORGANIZATION)
-    label = model._meta.model_name
+    label = f"{model._meta.app_label}.{model._meta.model_name}"
     fields = list(values)
     with transaction.atomic():
         instance = model._default_manager.select_for_update().filter(**lookup).first()
@@ -25,9 +28,7 @@ def _upsert(actor: AuditActor, model: type[M], lookup: dict[str, Any], values: d
             instance = model(**lookup, **values)
             instance.full_clean()
             instance.save()
-            record(
-                actor, f"organization.{label}.create", instance, after=snapshot(instance, [*lookup, *fields])
-            )
+            record(actor, f"{label}.create", instance, after=snapshot(instance, [*lookup, *fields]))
             return instance
         before = snapshot(instance, fields)
         for name, value in values.items():
@@ -36,14 +37,14 @@ def _upsert(actor: AuditActor, model: type[M], lookup: dict[str, Any], values: d
         if after != before:
             instance.full_clean()
             instance.save(update_fields=fields)
-            record(actor, f"organization.{label}.update", instance, before=before, after=after)
+            record(actor, f"{label}.update", instance, before=before, after=after)
     return instance
 
 
 def do_upsert_department(
     actor: AuditActor, *, code: str, name_ja: str, name_en: str = "", sort_order: int = 0
 ) -> Department:
-    return _upsert(
+    return upsert_record(
         actor, Department, {"code": code}, {"name_ja": name_ja, "name_en": name_en, "sort_order": sort_order}
     )
 
@@ -67,7 +68,7 @@ def do_upsert_office(
         "address": address,
         "sort_order": sort_order,
     }
-    return _upsert(actor, Office, {"code": code}, values)
+    return upsert_record(actor, Office, {"code": code}, values)
 
 
 def do_upsert_queue(
@@ -90,7 +91,7 @@ def do_upsert_queue(
         "ticket_prefix": ticket_prefix,
         "sort_order": sort_order,
     }
-    return _upsert(actor, Queue, {"office": office, "code": code}, values)
+    return upsert_record(actor, Queue, {"office": office, "code": code}, values)
 
 
 def do_upsert_counter(
@@ -104,4 +105,4 @@ def do_upsert_counter(
     sort_order: int = 0,
 ) -> Counter:
     values = {"queue": queue, "name_ja": name_ja, "name_en": name_en, "sort_order": sort_order}
-    return _upsert(actor, Counter, {"office": office, "code": code}, values)
+    return upsert_record(actor, Counter, {"office": office, "code": code}, values)

@@ -49,16 +49,14 @@ def _department(staff: Staff) -> dict[str, Any]:
 
 
 def _center(staff: Staff) -> dict[str, Any]:
-    from madoguchi.backoffice.models import WorkItem
+    from madoguchi.backoffice.dashboard import open_counts
 
-    open_items = WorkItem.objects.exclude(status=WorkItem.Status.DONE)
+    counts = open_counts(timezone.localdate())
     return {
-        "work_waiting": open_items.filter(status=WorkItem.Status.RECEIVED).count(),
-        "work_awaiting_approval": open_items.filter(status=WorkItem.Status.AWAITING_APPROVAL).count(),
-        "work_overdue": open_items.filter(deadline__lt=timezone.localdate()).count(),
-        "receiving_offices": list(
-            Office.objects.filter(kind__in=[Office.Kind.WARD, Office.Kind.BRANCH]).select_related("parent")
-        ),
+        "work_waiting": counts["waiting"],
+        "work_awaiting_approval": counts["awaiting_approval"],
+        "work_overdue": counts["overdue"],
+        "receiving_offices": list(Office.objects.filter(kind__in=[Office.Kind.WARD, Office.Kind.BRANCH])),
         "departments": list(Department.objects.exclude(code="external")),
     }
 

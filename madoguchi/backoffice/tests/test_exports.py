@@ -100,3 +100,33 @@ def test_the_nightly_command_queues_every_queue_in_both_encodings(demo_city: Non
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("center_export", "--day", "24/11/2026")
     assert WorkItem.objects.count() == 0
+
+
+def test_an_export_that_cannot_be_written_is_marked_failed_on_the_last_attempt(
+    staff_of: Any, demo_city: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from madoguchi.backoffice import exports
+    from madoguchi.backoffice.exports import do_request_export, write_export
+
+    # given
+    queue = WorkQueue.objects.get(procedure="kokuho-kanyu")
+    export = do_request_export(
+        staff_of(Role.CENTER_STAFF), queue=queue, day=timezone.localdate(), encoding="utf-8"
+    )
+
+    def broken(queue: WorkQueue, day: Any) -> list[list[str]]:
+        raise RuntimeError("core system mapping missing")
+
+    monkeypatch.setattr(exports, "rows_for", broken)
+    # when: an attempt that will be retried, then the last one
+    with pytest.raises(RuntimeError):
+        write_export(export.pk, last_attempt=False)
+    export.refresh_from_db()
+    assert export.status == DailyExport.Status.PENDING
+    with pytest.raises(RuntimeError):
+        write_export(export.pk, last_attempt=True)
+    # then
+    export.refresh_from_db()
+    assert export.status == DailyExport.Status.FAILED
+    assert "core system mapping missing" in export.error
+    assert export.finished_at is not None

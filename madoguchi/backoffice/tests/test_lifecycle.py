@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -182,3 +183,64 @@ def test_the_batch_screen_groups_by_procedure_and_day_and_claims_the_next(
     assert signed_in(staff_of(Role.CONTRACTOR_CLERK)).get("/center/").status_code == 403
     dashboard = signed_in(staff_of(Role.MANAGER)).get("/center/dashboard/").content.decode()
     assert "期限超過" in dashboard
+    open_items = WorkItem.objects.exclude(status=Status.DONE).count()
+    assert f"<dd data-backlog>{open_items}</dd>" in dashboard
+    assert "<dd data-overdue>0</dd>" in dashboard
+
+
+def test_the_batch_screen_lists_idle_queues_apart(submit_case: Any, staff_of: Any, signed_in: Any) -> None:
+    from madoguchi.backoffice.models import WorkQueue
+
+    submit_case()
+    page = signed_in(staff_of(Role.CENTER_STAFF)).get("/center/").content.decode()
+    busy = set(WorkItem.objects.values_list("queue__procedure", flat=True))
+    idle = WorkQueue.objects.filter(active=True).exclude(procedure__in=busy).first()
+    assert idle is not None
+    assert 'data-queue="kokuho-kanyu"' in page
+    assert f'data-queue="{idle.procedure}"' not in page
+    assert 'class="idle-queues"' in page
+    assert idle.name_ja in page
+
+
+def test_center_staff_see_waiting_approval_and_overdue_counts_at_home(
+    submit_case: Any, staff_of: Any, signed_in: Any, django_assert_max_num_queries: Any
+) -> None:
+    center, approver = staff_of(Role.CENTER_STAFF), staff_of(Role.CENTER_APPROVER)
+    submit_case()
+    first = WorkItem.objects.order_by("created_at").first()
+    assert first is not None
+    claim_next(center, first.queue)
+    do_send_for_approval(center, first, result="処理済み")
+    WorkItem.objects.filter(status=Status.RECEIVED).update(deadline=date(2000, 1, 1))
+    waiting = WorkItem.objects.filter(status=Status.RECEIVED).count()
+    assert waiting
+    client = signed_in(approver)
+    client.get("/")  # sessions, menus and caches warmed up
+    with django_assert_max_num_queries(11):  # one for the three counts
+        page = client.get("/home/center_approver/").content.decode()
+    stats = [part.split("</p>")[0] for part in page.split('<p class="stat">')[1:]]
+    assert stats == [str(waiting), "1", str(waiting)]
+
+
+def test_work_queues_are_set_up_like_the_rest_of_the_organisation(staff_of: Any) -> None:
+    from madoguchi.audit.chain import SystemActor
+    from madoguchi.audit.models import AuditEntry
+    from madoguchi.backoffice.actions import do_upsert_work_queue
+    from madoguchi.staff.permissions import CapabilityDenied
+
+    spec = {
+        "procedure": "test-proc",
+        "name_ja": "試験手続",
+        "name_en": "Test procedure",
+        "department": "shimin",
+        "processing_days": 5,
+    }
+    actor = SystemActor("test")
+    queue = do_upsert_work_queue(actor, **spec)
+    do_upsert_work_queue(actor, **spec)  # a rerun writes nothing
+    do_upsert_work_queue(actor, **(spec | {"processing_days": 3}))
+    entries = AuditEntry.objects.filter(target_id=str(queue.pk), action__startswith="backoffice.workqueue.")
+    actions = list(entries.order_by("seq").values_list("action", flat=True))
+    assert actions == ["backoffice.workqueue.create", "backoffice.workqueue.update"]
+    with pytest.raises(CapabilityDenied):
+        do_upsert_work_queue(staff_of(Role.CENTER_STAFF), **spec)

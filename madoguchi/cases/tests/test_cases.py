@@ -4,6 +4,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from madoguchi.audit.models import AuditEntry
@@ -158,9 +160,12 @@ def test_the_case_page_normalises_each_value_once(staff_of: Any, signed_in: Any)
     assert case.previous_address["municipality_code"] == "131016"
     assert case.contact_phone == "090-1234-5678"
     assert crypto.decrypt(person.my_number_encrypted) == "123456789018"
-    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "123456789018" not in page
     assert "1234 5678 9018" not in page
+    # the form, the plan and the reveal list share one read of the household
+    assert sum('FROM "cases_person"' in q["sql"] for q in queries.captured_queries) == 1
 
 
 @pytest.mark.parametrize(
