@@ -172,7 +172,10 @@ COUNTER_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 
 def _move(actor: AuditActor, ticket: Ticket, counter: Counter, status: str) -> Ticket:
     """Lock the ticket, check the transition, record it. Call inside a transaction."""
-    locked = _locked(ticket)
+    return _move_locked(actor, _locked(ticket), counter, status)
+
+
+def _move_locked(actor: AuditActor, locked: Ticket, counter: Counter, status: str) -> Ticket:
     allowed_from, stamp = COUNTER_TRANSITIONS[status]
     if locked.status not in allowed_from:
         raise TicketStateError(locked)
@@ -206,8 +209,11 @@ def do_transfer(actor: AuditActor, ticket: Ticket, *, counter: Counter, to_queue
     if to_queue.office_id != counter.office_id or to_queue.pk == counter.queue_id:
         raise PermissionDenied(_("同じ庁舎の別の受付区分を選んでください。"))
     with transaction.atomic():
-        contact = _locked(ticket)
-        locked = _move(actor, ticket, counter, Status.TRANSFERRED)
+        locked = _locked(ticket)
+        # The move erases the resident's contact from this ticket: take it for the new one first.
+        notify_email, notify_phone = locked.notify_email, locked.notify_phone
+        # The move also redraws the office's boards, the new queue's included (same office).
+        _move_locked(actor, locked, counter, Status.TRANSFERRED)
         day = timezone.localdate()
         number_row = _locked_counter(to_queue, day)
         number_row.last += 1
@@ -223,9 +229,9 @@ def do_transfer(actor: AuditActor, ticket: Ticket, *, counter: Counter, to_queue
             transferred_from=locked,
             note=note.strip()[:200],
             purpose=locked.purpose,
-            case=locked.case,
-            notify_email=contact.notify_email,
-            notify_phone=contact.notify_phone,
+            case_id=locked.case_id,
+            notify_email=notify_email,
+            notify_phone=notify_phone,
         )
         TicketEvent.objects.create(
             ticket=handed, status=Ticket.Status.WAITING, at=handed.issued_at, actor=actor.audit_name
@@ -236,7 +242,6 @@ def do_transfer(actor: AuditActor, ticket: Ticket, *, counter: Counter, to_queue
             handed,
             after={"from": locked.display, "queue": to_queue.code, "note": handed.note},
         )
-        announce_on_commit(handed)
     return handed
 
 
@@ -299,7 +304,8 @@ def do_close_counter(actor: Staff) -> int:
             shift.closed_at = now
             shift.save(update_fields=["closed_at"])
             record(actor, "reception.counter.close", shift.counter, after={"counter": shift.counter.code})
-            announce_office_on_commit(shift.counter.office)
+        for office in {shift.counter.office for shift in shifts}:
+            announce_office_on_commit(office)
     return len(shifts)
 
 

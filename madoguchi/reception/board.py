@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -53,11 +53,9 @@ def board_state(office: Office) -> dict[str, Any]:
         .annotate(last_call=Coalesce(F("recalled_at"), F("called_at")))
         .order_by("-last_call")[:BOARD_CALLS]
     )
-    waiting: dict[int, int] = {}
-    for queue_id in Ticket.objects.filter(
-        office=office, business_day=today, status=Ticket.Status.WAITING
-    ).values_list("queue_id", flat=True):
-        waiting[queue_id] = waiting.get(queue_id, 0) + 1
+    queues = Queue.objects.filter(office=office).annotate(
+        waiting=Count("tickets", filter=Q(tickets__business_day=today, tickets__status=Ticket.Status.WAITING))
+    )
     return {
         "office": office.code,
         "calls": [_call(ticket) for ticket in calls],
@@ -67,9 +65,9 @@ def board_state(office: Office) -> dict[str, Any]:
                 "prefix": queue.ticket_prefix,
                 "name_ja": queue.name_ja,
                 "name_en": queue.name_en or queue.name_ja,
-                "waiting": waiting.get(queue.pk, 0),
+                "waiting": queue.waiting,
             }
-            for queue in Queue.objects.filter(office=office)
+            for queue in queues
         ],
         "at": timezone.now().isoformat(timespec="seconds"),
     }

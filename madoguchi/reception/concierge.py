@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from madoguchi.organization.models import Office, Queue
 from madoguchi.rules.catalog import Catalog
+from madoguchi.rules.facts import EVENTS
 
 # Deaths go to the bereavement counter where the office has one (おくやみ窓口); every other life event to
 # the one-stop counter.
@@ -38,3 +39,10 @@ def purposes(office: Office, catalog: Catalog) -> list[Purpose]:
         if queue.kind == Queue.Kind.DEPARTMENT:
             found.append(Purpose(queue.name, queue.department.name if queue.department else "", queue))
     return found
+
+
+def chosen_purpose(office: Office | None, value: str) -> tuple[Queue | None, str]:
+    """The queue (only one of `office`'s) and the life event ("" if none) of a `Purpose.value`."""
+    queue_id, _sep, event = value.partition(":")
+    queue = Queue.objects.filter(office=office, pk=queue_id).first() if queue_id.isdigit() else None
+    return queue, event if event in EVENTS else ""

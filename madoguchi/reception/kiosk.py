@@ -13,12 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from madoguchi.catalog.service import current_catalog
-from madoguchi.organization.models import Queue
 from madoguchi.reception.actions import do_issue_ticket, kiosk_for
-from madoguchi.reception.concierge import purposes
+from madoguchi.reception.concierge import chosen_purpose, purposes
 from madoguchi.reception.models import KioskToken, Ticket
 from madoguchi.reception.views import slip_context
-from madoguchi.rules.facts import EVENTS
 
 COOKIE = "madoguchi_kiosk"
 COOKIE_SALT = "madoguchi.kiosk"
@@ -67,14 +65,11 @@ def kiosk_issue(request: HttpRequest) -> HttpResponse:
     kiosk = _kiosk(request)
     if kiosk is None:
         return render(request, "reception/kiosk_setup.html", {}, status=401)
-    queue_id, _sep, event = request.POST.get("purpose", "").partition(":")
-    queue = Queue.objects.filter(office=kiosk.office, pk=queue_id if queue_id.isdigit() else 0).first()
+    queue, event = chosen_purpose(kiosk.office, request.POST.get("purpose", ""))
     if queue is None:
         messages.error(request, _("ご用件を選んでください。"))
         return redirect("reception:kiosk")
-    ticket = do_issue_ticket(
-        kiosk, queue=queue, channel=Ticket.Channel.KIOSK, purpose=event if event in EVENTS else ""
-    )
+    ticket = do_issue_ticket(kiosk, queue=queue, channel=Ticket.Channel.KIOSK, purpose=event)
     return redirect("reception:kiosk-ticket", ticket_id=ticket.pk)
 
 

@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from madoguchi.broadcast.sse import SnapshotCache, event_stream
-from madoguchi.organization.models import Office, Queue
+from madoguchi.organization.models import Counter, Office, Queue
 from madoguchi.reception.board import OFFICES_CHANNEL, board_message, office_channel
 from madoguchi.reception.models import CounterShift, Ticket
 from madoguchi.staff.models import Staff
@@ -120,13 +120,17 @@ def office_statuses() -> list[OfficeStatus]:
             oldest=Min("issued_at", filter=Q(status=Ticket.Status.WAITING)),
         )
     }
-    open_by_queue: dict[int, int] = {}
-    for queue_id in CounterShift.objects.filter(closed_at__isnull=True, opened_at__date=today).values_list(
-        "counter__queue_id", flat=True
-    ):
-        open_by_queue[queue_id] = open_by_queue.get(queue_id, 0) + 1
+    open_by_queue = dict(
+        CounterShift.objects.filter(closed_at__isnull=True, opened_at__date=today)
+        .values("counter__queue_id")
+        .annotate(n=Count("pk"))
+        .values_list("counter__queue_id", "n")
+    )
+    counters_by_queue = dict(
+        Counter.objects.values("queue_id").annotate(n=Count("pk")).values_list("queue_id", "n")
+    )
     statuses = []
-    for office in Office.objects.prefetch_related("queues__counters").exclude(kind=Office.Kind.CENTER):
+    for office in Office.objects.prefetch_related("queues").exclude(kind=Office.Kind.CENTER):
         rows = []
         for queue in office.queues.all():
             row: dict[str, Any] = dict(tickets.get(queue.pk, {}))
@@ -135,7 +139,7 @@ def office_statuses() -> list[OfficeStatus]:
                     queue=queue,
                     waiting=row.get("waiting", 0),
                     oldest=row.get("oldest"),
-                    counters=len(queue.counters.all()),
+                    counters=counters_by_queue.get(queue.pk, 0),
                     open_counters=open_by_queue.get(queue.pk, 0),
                     serving=row.get("serving", 0),
                 )

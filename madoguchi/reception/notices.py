@@ -7,7 +7,7 @@ from django.utils.translation import override
 
 from madoguchi.notifications.service import notify
 from madoguchi.reception.models import Ticket
-from madoguchi.reception.waiting import NEAR_AHEAD, people_ahead
+from madoguchi.reception.waiting import NEAR_AHEAD
 
 TOPIC_NEAR = "reception.turn_near"
 TOPIC_CALLED = "reception.called"
@@ -40,12 +40,16 @@ def send_turn_notices(called: Ticket) -> None:
                 _("%(ticket)s 番の方、%(counter)s へお越しください。")
                 % {"ticket": called.display, "counter": counter},
             )
-        waiting = Ticket.objects.filter(
-            queue_id=called.queue_id, business_day=called.business_day, status=Ticket.Status.WAITING
-        ).exclude(notify_email="", notify_phone="")
-        for ticket in waiting.select_related("queue"):
-            ahead = people_ahead(ticket)
-            if ahead <= NEAR_AHEAD:
+        # The next few in call order (priority first, then by number): the index is the people ahead.
+        next_up = (
+            Ticket.objects.filter(
+                queue_id=called.queue_id, business_day=called.business_day, status=Ticket.Status.WAITING
+            )
+            .select_related("queue")
+            .order_by("-priority", "number")[: NEAR_AHEAD + 1]
+        )
+        for ahead, ticket in enumerate(next_up):
+            if ticket.notify_email or ticket.notify_phone:
                 _send(
                     ticket,
                     TOPIC_NEAR,

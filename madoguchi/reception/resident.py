@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from madoguchi.notifications.service import InvalidRecipient, clean_recipient
 from madoguchi.reception.actions import TicketStateError, do_set_notification
-from madoguchi.reception.board import office_channel
 from madoguchi.reception.models import Ticket
 from madoguchi.reception.waiting import estimate
 
@@ -26,7 +25,6 @@ def _context(ticket: Ticket) -> dict[str, object]:
     return {
         "ticket": ticket,
         "estimate": estimate(ticket) if ticket.status == Ticket.Status.WAITING else None,
-        "channel": office_channel(ticket.office.code),
     }
 
 

@@ -33,7 +33,7 @@ from madoguchi.reception.actions import (
     do_transfer,
     open_shift,
 )
-from madoguchi.reception.concierge import purposes
+from madoguchi.reception.concierge import chosen_purpose, purposes
 from madoguchi.reception.models import CounterShift, Ticket
 from madoguchi.rules.facts import EVENTS
 from madoguchi.staff.models import Staff
@@ -57,8 +57,7 @@ def concierge(request: HttpRequest) -> HttpResponse:
 @require_POST
 def issue(request: HttpRequest) -> HttpResponse:
     staff = staff_for(request, ISSUE_TICKET)
-    queue_id, _sep, event = request.POST.get("purpose", "").partition(":")
-    queue = Queue.objects.filter(office=staff.office, pk=queue_id if queue_id.isdigit() else 0).first()
+    queue, event = chosen_purpose(staff.office, request.POST.get("purpose", ""))
     if queue is None:
         messages.error(request, _("ご用件を選んでください。"))
         return redirect("reception:concierge")
@@ -67,7 +66,7 @@ def issue(request: HttpRequest) -> HttpResponse:
         queue=queue,
         channel=Ticket.Channel.CONCIERGE,
         priority=request.POST.get("priority") == "on",
-        purpose=event if event in EVENTS else "",
+        purpose=event,
     )
     return redirect("reception:ticket", ticket_id=ticket.pk)
 

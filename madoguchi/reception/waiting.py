@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,33 +71,27 @@ def call_interval(queue_id: int, now: datetime | None = None) -> tuple[float | N
     now = now or timezone.now()
     today = timezone.localdate(now)
     first_calls = Ticket.objects.filter(queue_id=queue_id, called_at__isnull=False)
-    recent = [
-        called
-        for called in first_calls.filter(business_day=today, called_at__gte=now - WINDOW).values_list(
-            "called_at", flat=True
-        )
-        if called is not None
-    ]
-    interval = _rate_interval(recent, now)
-    if interval is not None:
-        return interval, _("直近1時間の呼出し間隔")
     today_calls = [
         called
         for called in first_calls.filter(business_day=today).values_list("called_at", flat=True)
         if called is not None
     ]
+    interval = _rate_interval([called for called in today_calls if called >= now - WINDOW], now)
+    if interval is not None:
+        return interval, _("直近1時間の呼出し間隔")
     interval = _rate_interval(today_calls, now)
     if interval is not None:
         return interval, _("本日の呼出し間隔")
-    history = first_calls.filter(
-        business_day__lt=today, business_day__gte=today - timedelta(days=HISTORY_DAYS)
+    # Each earlier day: from its first call to its last, over its calls.
+    days = (
+        first_calls.filter(business_day__lt=today, business_day__gte=today - timedelta(days=HISTORY_DAYS))
+        .values("business_day")
+        .annotate(first=Min("called_at"), last=Max("called_at"), calls=Count("pk"))
     )
-    per_day: dict[object, list[datetime]] = {}
-    for day, called in history.values_list("business_day", "called_at"):
-        if called is not None:
-            per_day.setdefault(day, []).append(called)
     intervals = [
-        value for calls in per_day.values() if (value := _rate_interval(calls, max(calls))) is not None
+        (day["last"] - day["first"]).total_seconds() / day["calls"]
+        for day in days
+        if day["calls"] >= MIN_CALLS and day["last"] > day["first"]
     ]
     if intervals:
         return sum(intervals) / len(intervals), _("過去の同じ窓口の呼出し間隔")

@@ -37,7 +37,7 @@ from madoguchi.reservations.actions import (
 from madoguchi.reservations.forms import BookingForm, reservable_queues
 from madoguchi.reservations.models import Reservation
 from madoguchi.staff.models import Staff
-from madoguchi.staff.permissions import require
+from madoguchi.staff.permissions import staff_for
 from madoguchi.staff.roles import ISSUE_TICKET
 
 
@@ -110,15 +110,17 @@ def reserve(request: HttpRequest, office_code: str) -> HttpResponse:
 
     queue = queues.filter(code=request.GET.get("queue", "")).first()
     day = _day(request.GET.get("date", ""))
+    steps = _resident_steps(office, queue, day)
     problem = ""
     if "queue" in request.GET and queue is None:
         problem = _("受付窓口を選び直してください。")
-    elif queue is not None and day is not None and not available_slots(queue, day, include_full=True):
+    elif queue is not None and day is not None and not steps["slots"]:
         problem, day = _("この日は予約できません。別の日を選んでください。"), None
+        steps["day"] = None
     elif "date" in request.GET and day is None:
         problem = _("この日は予約できません。別の日を選んでください。")
     form = BookingForm(office=office, initial={"queue": queue.code if queue else "", "day": day})
-    context = {**_resident_steps(office, queue, day), "form": form, "problem": problem}
+    context = {**steps, "form": form, "problem": problem}
     return render(request, "reservations/reserve.html", context, status=400 if problem else 200)
 
 
@@ -160,13 +162,10 @@ def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _issuer(request: HttpRequest) -> tuple[Staff, Office]:
-    user = request.user
-    if not isinstance(user, Staff):
+    staff = staff_for(request, ISSUE_TICKET)
+    if staff.office is None:
         raise PermissionDenied
-    require(user, ISSUE_TICKET)
-    if user.office is None:
-        raise PermissionDenied
-    return user, user.office
+    return staff, staff.office
 
 
 def access_reservation(staff: Staff, reservation_id: UUID) -> Reservation:

@@ -95,6 +95,47 @@ def test_nothing_is_broadcast_for_a_change_that_rolled_back(concierge: Any, publ
 
 
 @pytest.mark.django_db
+def test_a_transfer_redraws_the_office_boards_once(
+    concierge: Any, clerk: Any, published: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given: a resident at the one-stop counter
+    do_issue_ticket(concierge, queue=queue(), channel="concierge")
+    ticket = do_call_next(clerk, counter=counter())
+    assert ticket is not None
+    published.clear()
+    # when: the clerk hands them over to a department
+    with django_capture_on_commit_callbacks(execute=True):
+        do_transfer(clerk, ticket, counter=counter(), to_queue=queue("hoken-nenkin"), note="")
+    # then: one board message (with the new queue's count) and one office message
+    assert [channel for channel, _message in published] == ["office.chuo", "offices"]
+    waiting = {q["code"]: q["waiting"] for q in published[0][1]["state"]["queues"]}
+    assert (waiting["one-stop"], waiting["hoken-nenkin"]) == (0, 1)
+
+
+@pytest.mark.django_db
+def test_the_board_and_the_office_status_take_a_fixed_number_of_queries(
+    concierge: Any, clerk: Any, django_assert_num_queries: Any
+) -> None:
+    for _ in range(3):
+        do_issue_ticket(concierge, queue=queue(), channel="concierge")
+    do_issue_ticket(concierge, queue=queue("hoken-nenkin"), channel="concierge")
+    do_call_next(clerk, counter=counter())
+    office = queue().office
+    with django_assert_num_queries(2):  # current calls; queues with their waiting counts
+        state = board_state(office)
+    waiting = {q["code"]: q["waiting"] for q in state["queues"]}
+    assert (waiting["one-stop"], waiting["hoken-nenkin"]) == (2, 1)
+    from madoguchi.reception.live import office_statuses
+
+    with django_assert_num_queries(5):  # tickets, open counters, counters, offices, their queues
+        statuses = office_statuses()
+    chuo = next(status for status in statuses if status.office.code == "chuo")
+    assert chuo.waiting == 3
+    counters = {row.queue.code: row.counters for row in chuo.queues}
+    assert counters["one-stop"] == Counter.objects.filter(queue=queue()).count()
+
+
+@pytest.mark.django_db
 def test_recall_calls_the_same_resident_again_at_the_same_counter(
     concierge: Any, clerk: Any, published: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

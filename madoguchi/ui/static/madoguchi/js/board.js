@@ -27,7 +27,6 @@
       var item = document.createElement("li");
       item.className = "board-call" + (call.id === chimeId ? " board-call--new" : "") +
         (call.status === "serving" ? " board-call--serving" : "");
-      item.dataset.ticket = call.ticket;
       item.appendChild(text("span", "board-call__ticket", call.ticket));
       item.appendChild(text("span", "board-call__arrow", "→"));
       var counter = document.createElement("span");
@@ -88,14 +87,13 @@
       chime();
       announce.textContent = root.dataset.announceTemplate
         .replace("{ticket}", call.ticket).replace("{counter}", call.counter_ja);
-      root.dataset.lastCall = call.ticket + "@" + call.counter_ja + "#" + call.recalls;
     }
   }
 
   draw(initial.state, null);
   window.madoguchiLive(root.dataset.eventsUrl, onMessage, function (state) {
     connection.hidden = state === "open";
-    root.dataset.connection = state;
+    root.dataset.connection = state;  // the browser tests wait for "open"
   });
 
   function tick() {

@@ -28,7 +28,6 @@
     window.addEventListener("online", function () {
       if (source && source.readyState === EventSource.CLOSED) { connect(); }
     });
-    return function close() { if (source) source.close(); };
   };
 
   /* Re-fetch a fragment of the page (same URL + ?part=NAME) and swap it in, at most once a second. */
@@ -42,10 +41,7 @@
       fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (html) {
-          if (html !== null) {
-            element.innerHTML = html;
-            element.dispatchEvent(new CustomEvent("madoguchi:refreshed", { bubbles: true }));
-          }
+          if (html !== null) { element.innerHTML = html; }
         })
         .catch(function () {})
         .finally(function () {
