@@ -18,7 +18,7 @@ from madoguchi.cases.casefile import household_facts
 from madoguchi.cases.models import Case
 from madoguchi.catalog.service import current_catalog
 from madoguchi.organization.actions import upsert_record
-from madoguchi.organization.calendar import add_business_days
+from madoguchi.rules.calendar import add_business_days
 from madoguchi.rules.engine import REQUIRED, make_plan
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require

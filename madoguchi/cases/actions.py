@@ -15,6 +15,7 @@ from madoguchi.audit.chain import AuditActor, record
 from madoguchi.cases import crypto
 from madoguchi.cases.models import Case, CaseCounter, CaseTransition, Person
 from madoguchi.organization.models import Office
+from madoguchi.organization.sequences import next_in_sequence
 from madoguchi.rules.engine import Plan
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
@@ -121,10 +122,8 @@ def _transition(actor: AuditActor, case: Case, target: str) -> Case:
 def _next_number(office: Office) -> str:
     """Case numbers per office and business day: chuo-20261124-0007. Locked counter row, no gaps."""
     today = timezone.localdate()
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(office=office, day=today)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{office.code}-{today:%Y%m%d}-{counter.last:04d}"
+    number = next_in_sequence(CaseCounter, office=office, day=today)
+    return f"{office.code}-{today:%Y%m%d}-{number:04d}"
 
 
 def do_create_case(actor: AuditActor, *, office: Office, event: str, event_date: date) -> Case:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from madoguchi.audit.chain import AuditActor, SystemActor, record
 from madoguchi.cases.actions import do_create_case
 from madoguchi.cases.models import Case
 from madoguchi.organization.models import Counter, Office, Queue
+from madoguchi.organization.sequences import next_in_sequence
 from madoguchi.reception.board import announce_office_on_commit, announce_on_commit
 from madoguchi.reception.models import CounterShift, KioskToken, Ticket, TicketCounter, TicketEvent
 from madoguchi.staff.models import Staff
@@ -34,18 +35,6 @@ def _check_issuer(actor: AuditActor, queue: Queue) -> None:
         raise PermissionDenied(_("他の庁舎の整理券は発行できません。"))
 
 
-def _locked_counter(queue: Queue, day: date) -> TicketCounter:
-    counter = TicketCounter.objects.select_for_update().filter(queue=queue, business_day=day).first()
-    if counter is not None:
-        return counter
-    try:
-        with transaction.atomic():  # another issuer may create the day's row at the same moment
-            TicketCounter.objects.create(queue=queue, business_day=day)
-    except IntegrityError:
-        pass
-    return TicketCounter.objects.select_for_update().get(queue=queue, business_day=day)
-
-
 def do_issue_ticket(
     actor: AuditActor, *, queue: Queue, channel: str, priority: bool = False, purpose: str = ""
 ) -> Ticket:
@@ -54,14 +43,12 @@ def do_issue_ticket(
     now = timezone.now()
     day = timezone.localdate(now)  # the business day in Asia/Tokyo
     with transaction.atomic():
-        counter = _locked_counter(queue, day)
-        counter.last += 1
-        counter.save(update_fields=["last"])
+        number = next_in_sequence(TicketCounter, queue=queue, business_day=day)
         ticket = Ticket.objects.create(
             office_id=queue.office_id,
             queue=queue,
             business_day=day,
-            number=counter.last,
+            number=number,
             priority=priority,
             channel=channel,
             issued_at=now,
@@ -70,7 +57,7 @@ def do_issue_ticket(
         TicketEvent.objects.create(
             ticket=ticket, status=Ticket.Status.WAITING, at=now, actor=actor.audit_name
         )
-        record(actor, "reception.ticket.issue", ticket, after={"queue": queue.code, "number": counter.last})
+        record(actor, "reception.ticket.issue", ticket, after={"queue": queue.code, "number": number})
         announce_on_commit(ticket)
     return ticket
 
@@ -215,14 +202,11 @@ def do_transfer(actor: AuditActor, ticket: Ticket, *, counter: Counter, to_queue
         # The move also redraws the office's boards, the new queue's included (same office).
         _move_locked(actor, locked, counter, Status.TRANSFERRED)
         day = timezone.localdate()
-        number_row = _locked_counter(to_queue, day)
-        number_row.last += 1
-        number_row.save(update_fields=["last"])
         handed = Ticket.objects.create(
             office_id=to_queue.office_id,
             queue=to_queue,
             business_day=day,
-            number=number_row.last,
+            number=next_in_sequence(TicketCounter, queue=to_queue, business_day=day),
             priority=True,  # the resident already waited once
             channel=Ticket.Channel.COUNTER,
             issued_at=timezone.now(),

@@ -24,7 +24,6 @@ from madoguchi.audit.chain import AuditActor, record, snapshot
 from madoguchi.identity import kana
 from madoguchi.identity.errors import InvalidInput
 from madoguchi.identity.phone import normalize as normalize_phone
-from madoguchi.organization.calendar import add_business_days, is_business_day, next_business_days
 from madoguchi.organization.models import Queue
 from madoguchi.reception.actions import do_issue_ticket
 from madoguchi.reception.models import Ticket
@@ -35,6 +34,7 @@ from madoguchi.reservations.models import (
     at_office,
     new_code,
 )
+from madoguchi.rules.calendar import add_business_days, is_business_day, next_business_days
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import ISSUE_TICKET, MANAGE_ORGANIZATION

@@ -18,7 +18,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from madoguchi.organization.calendar import add_business_days
 from madoguchi.organization.models import Office, Queue
 from madoguchi.reservations.actions import (
     LATE_MINUTES,
@@ -36,6 +35,7 @@ from madoguchi.reservations.actions import (
 )
 from madoguchi.reservations.forms import BookingForm, reservable_queues
 from madoguchi.reservations.models import Reservation
+from madoguchi.rules.calendar import add_business_days
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import staff_for
 from madoguchi.staff.roles import ISSUE_TICKET

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
-
 from madoguchi.printing.forms import load_forms
+from madoguchi.rules.calendar import is_business_day
 from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR, load_catalog
 from madoguchi.rules.facts import EVENTS
 from madoguchi.simulator.households import HouseholdTable, build_table
@@ -49,26 +48,16 @@ class SimulationError(ValueError):
     """Arguments a run cannot use (a design, a size, a number of visits)."""
 
 
-# The same rule as `madoguchi.organization.calendar.is_business_day`, which the simulator may not import
-# (it is outside the Django-free packages): weekdays that are neither a national holiday nor 12/29-1/3.
-YEAR_END_CLOSURE = frozenset({(12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3)})
-
-
 def business_days(year: int) -> list[date]:
-    """The days a ward office is open in `year`."""
+    """The days a ward office is open in `year` (the rules' calendar: holidays and 12/29-1/3 closed)."""
     return list(_business_days(year))
 
 
 @cache
 def _business_days(year: int) -> tuple[date, ...]:
-    closed = holidays.country_holidays("JP", years=year)  # bundled data: nothing is downloaded
     first = date(year, 1, 1)
     days = (first + timedelta(days=offset) for offset in range((date(year + 1, 1, 1) - first).days))
-    return tuple(
-        day
-        for day in days
-        if day.weekday() < 5 and day not in closed and (day.month, day.day) not in YEAR_END_CLOSURE
-    )
+    return tuple(day for day in days if is_business_day(day))
 
 
 @cache

@@ -16,7 +16,7 @@ from madoguchi.backoffice.actions import (
     do_send_for_approval,
 )
 from madoguchi.backoffice.models import WorkItem, WorkItemEvent
-from madoguchi.organization.calendar import add_business_days
+from madoguchi.rules.calendar import add_business_days
 from madoguchi.staff.roles import Role
 
 pytestmark = pytest.mark.django_db

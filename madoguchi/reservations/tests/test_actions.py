@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from madoguchi.audit.chain import SystemActor, verify_chain
 from madoguchi.audit.models import AuditEntry
-from madoguchi.organization.calendar import add_business_days
 from madoguchi.organization.models import Office, Queue
 from madoguchi.reception.models import Ticket
 from madoguchi.reservations.actions import (
@@ -30,6 +29,7 @@ from madoguchi.reservations.actions import (
 )
 from madoguchi.reservations.models import CODE_ALPHABET, Reservation, ReservationSchedule
 from madoguchi.reservations.tests.conftest import SATURDAY, TUESDAY, WEDNESDAY, one_stop
+from madoguchi.rules.calendar import add_business_days
 from madoguchi.staff.roles import Role
 
 pytestmark = pytest.mark.django_db

@@ -84,15 +84,3 @@ def test_only_planners_open_the_simulator(staff_of: Any, signed_in: Any) -> None
         signed_in(staff_of(Role.CONTRACTOR_CLERK)).post("/simulations/", {"kind": "savings"}).status_code
         == 403
     )
-
-
-def test_the_simulated_year_opens_on_the_business_days_of_the_city_calendar() -> None:
-    # The simulator keeps its own copy of the rule (it may not import Django apps): the two must agree.
-    from datetime import date, timedelta
-
-    from madoguchi.organization.calendar import is_business_day
-    from madoguchi.simulator.runs import business_days
-
-    for year in (2026, 2027):
-        days = (date(year, 1, 1) + timedelta(days=offset) for offset in range(366))
-        assert business_days(year) == [day for day in days if day.year == year and is_business_day(day)]

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from madoguchi.organization.calendar import add_business_days, is_business_day, next_business_days
+from madoguchi.rules.calendar import add_business_days, is_business_day, next_business_days
 
 
 @pytest.mark.parametrize(
