@@ -134,7 +134,7 @@ def do_call_next(actor: AuditActor, *, counter: Counter) -> Ticket | None:
             .filter(
                 queue_id=counter.queue_id, business_day=timezone.localdate(), status=Ticket.Status.WAITING
             )
-            .order_by("-priority", "number")
+            .order_by(*Ticket.CALL_ORDER)
             .first()
         )
         if ticket is None:

@@ -24,6 +24,9 @@ class Ticket(models.Model):
         DONE = "done", _("完了")
         NO_SHOW = "no_show", _("不在")
 
+    # The order residents are called in: priority first, then by number (the wait page counts the same way).
+    CALL_ORDER = ("-priority", "number")
+
     class Channel(models.TextChoices):
         KIOSK = "kiosk", _("発券機")
         CONCIERGE = "concierge", _("コンシェルジュ")

@@ -46,7 +46,7 @@ def send_turn_notices(called: Ticket) -> None:
                 queue_id=called.queue_id, business_day=called.business_day, status=Ticket.Status.WAITING
             )
             .select_related("queue")
-            .order_by("-priority", "number")[: NEAR_AHEAD + 1]
+            .order_by(*Ticket.CALL_ORDER)[: NEAR_AHEAD + 1]
         )
         for ahead, ticket in enumerate(next_up):
             if ticket.notify_email or ticket.notify_phone:
