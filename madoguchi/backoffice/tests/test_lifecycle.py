@@ -244,3 +244,29 @@ def test_work_queues_are_set_up_like_the_rest_of_the_organisation(staff_of: Any)
     assert actions == ["backoffice.workqueue.create", "backoffice.workqueue.update"]
     with pytest.raises(CapabilityDenied):
         do_upsert_work_queue(staff_of(Role.CENTER_STAFF), **spec)
+
+
+def test_administrators_edit_work_queues_in_the_admin_and_others_cannot(
+    staff_of: Any, signed_in: Any
+) -> None:
+    from madoguchi.audit.models import AuditEntry
+    from madoguchi.backoffice.models import WorkQueue
+
+    queue = WorkQueue.objects.get(procedure="kokuho-kanyu")
+    url = f"/admin/backoffice/workqueue/{queue.pk}/change/"
+    assert signed_in(staff_of(Role.CENTER_STAFF)).get(url).status_code in {302, 403}
+    admin_client = signed_in(staff_of(Role.ADMINISTRATOR))
+    assert admin_client.get(url).status_code == 200
+    form = {
+        "procedure": queue.procedure,
+        "name_ja": queue.name_ja,
+        "name_en": queue.name_en,
+        "department": queue.department,
+        "processing_days": "7",
+        "active": "on",
+        "sort_order": str(queue.sort_order),
+    }
+    assert admin_client.post(url, form).status_code == 302
+    queue.refresh_from_db()
+    assert queue.processing_days == 7
+    assert AuditEntry.objects.filter(target_type="backoffice.workqueue", target_id=str(queue.pk)).exists()
