@@ -15,6 +15,28 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _audit_witness(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Each test's database starts empty, so each test has a witness of its own.
+    settings.MADOGUCHI_AUDIT_WITNESS = str(tmp_path_factory.mktemp("witness") / "audit-witness.log")
+
+
+@pytest.fixture
+def verified_chain(django_capture_on_commit_callbacks: Any) -> Any:
+    """Seal the audit log as the workers do, then verify it: `assert verified_chain().ok`.
+
+    Inside a test's transaction the witness line is written on commit, which this runs at once.
+    """
+    from madoguchi.audit.chain import seal_pending, verify_chain
+
+    def verify() -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            seal_pending()
+        return verify_chain()
+
+    return verify
+
+
 @pytest.fixture
 def demo_city(db: None) -> None:
     """みなと市 loaded through the real actions, as `madoguchi demo` does."""

@@ -22,3 +22,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
     if in_ci() and report.skipped and not hasattr(report, "wasxfail") and not allowed:
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, which counts as a failure: {report.longrepr}"
+
+
+def on_postgres() -> bool:
+    from django.conf import settings
+
+    return str(settings.DATABASES["default"]["ENGINE"]).endswith("postgresql")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`@pytest.mark.postgres_only` alone skips the test in the SQLite pass (it runs in the PostgreSQL one)."""
+    if on_postgres():
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: runs in the PostgreSQL pass of make test")
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)

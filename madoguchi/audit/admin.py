@@ -10,6 +10,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from madoguchi.audit.chain import record, snapshot
+from madoguchi.transactions import lock
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -27,7 +28,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
         with transaction.atomic():
             before = None
             if change:
-                stored = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+                stored = lock(type(obj)._default_manager.filter(pk=obj.pk)).get()
                 before = snapshot(stored, fields)
             super().save_model(request, obj, form, change)
             after = snapshot(obj, fields)

@@ -24,13 +24,14 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
 
 
 class AuditEntry(models.Model):
-    """One action. `hash` covers every other field and the previous entry's hash.
+    """One action. Written unsealed by the action's transaction; the sealer later gives it its place in
+    the chain (`seq`, `prev_hash`, `hash`, where `hash` covers every other field and the previous hash).
 
     The actor is kept as a snapshot (username, role, office), not a foreign key: the log outlives staff
     accounts and offices and must read the same in ten years.
     """
 
-    seq = models.BigIntegerField(_("通番"), unique=True, editable=False)
+    seq = models.BigIntegerField(_("通番"), unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("日時"), editable=False, db_index=True)
     actor = models.CharField(_("実行者"), max_length=150, db_index=True)
     role = models.CharField(_("役割"), max_length=40, blank=True)
@@ -39,19 +40,23 @@ class AuditEntry(models.Model):
     target_type = models.CharField(_("対象の種類"), max_length=80, blank=True)
     target_id = models.CharField(_("対象ID"), max_length=80, blank=True, db_index=True)
     summary = models.JSONField(_("内容"), default=dict)
-    prev_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     objects: ClassVar[AuditEntryQuerySet] = AuditEntryQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
-        ordering = ["-seq"]
+        ordering = ["-id"]
+        # The sealer's work list stays small however long the log grows.
+        indexes = [
+            models.Index(fields=["id"], name="audit_entry_unsealed", condition=models.Q(hash__isnull=True))
+        ]
         verbose_name = _("監査ログ")
         verbose_name_plural = _("監査ログ")
         default_permissions = ()
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.actor}"
+        return f"#{self.seq or '-'} {self.action} {self.actor}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -62,16 +67,20 @@ class AuditEntry(models.Model):
         raise AuditLogIsAppendOnly("audit entries cannot be deleted")
 
     @property
+    def sealed(self) -> bool:
+        return self.hash is not None
+
+    @property
     def summary_text(self) -> str:
         """The summary as compact JSON, Japanese left readable."""
         return json.dumps(self.summary, ensure_ascii=False, sort_keys=True) if self.summary else ""
 
 
 class AuditChainHead(models.Model):
-    """The one row that points at the newest entry.
+    """The one row that points at the newest sealed entry.
 
-    Writers lock it to append in order (a counter row, never MAX()+1), and `verify` compares it with the
-    last entry, which is how a deleted tail of the log is detected.
+    Only the sealer locks it, in a short transaction of its own (never inside an action's transaction).
+    `verify` compares it with the last sealed entry and with the witness outside the database.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)

@@ -47,7 +47,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
             entries = entries.filter(created_at__gte=_start_of(data["date_from"]))
         if data["date_to"]:
             entries = entries.filter(created_at__lt=_start_of(data["date_to"] + timedelta(days=1)))
-    page = Paginator(entries.order_by("-seq"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(entries.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     role_labels = {**dict(Role.choices), "system": _("システム")}
     for entry in page:
         entry.role_label = role_labels.get(entry.role, entry.role)  # type: ignore[attr-defined]

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from madoguchi.rules.engine import Plan
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER, SUBMIT_CASE
+from madoguchi.transactions import atomic_action, lock
 
 State = Case.State
 
@@ -100,7 +100,7 @@ class CaseDetails:
 
 def _transition(actor: AuditActor, case: Case, target: str) -> Case:
     """Lock the case, check the transition, stamp and record it. Call inside a transaction."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked = lock(Case.objects.filter(pk=case.pk)).get()
     if target not in TRANSITIONS[locked.state]:
         raise CaseStateError(locked, target)
     now = timezone.now()
@@ -126,93 +126,94 @@ def _next_number(office: Office) -> str:
     return f"{office.code}-{today:%Y%m%d}-{number:04d}"
 
 
+@atomic_action
 def do_create_case(actor: AuditActor, *, office: Office, event: str, event_date: date) -> Case:
     require(actor, HANDLE_CASE)
-    with transaction.atomic():
-        case = Case.objects.create(
-            number=_next_number(office),
-            office=office,
-            event=event,
-            event_date=event_date,
-            created_by=actor if isinstance(actor, Staff) else None,
-        )
-        record(actor, "case.create", case, after={"event": event, "office": office.code})
+    case = Case.objects.create(
+        number=_next_number(office),
+        office=office,
+        event=event,
+        event_date=event_date,
+        created_by=actor if isinstance(actor, Staff) else None,
+    )
+    record(actor, "case.create", case, after={"event": event, "office": office.code})
     return case
 
 
+@atomic_action
 def do_save_case_details(actor: AuditActor, case: Case, details: CaseDetails) -> Case:
     """Store what the clerk entered (each fact once). Starts the interview if the case was a draft."""
     require(actor, HANDLE_CASE)
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if not locked.editable:
-            raise CaseStateError(locked, State.INTERVIEWING)
-        if locked.state == State.DRAFT:
-            locked = _transition(actor, locked, State.INTERVIEWING)
-        locked.event_date = details.event_date
-        locked.address = details.address
-        locked.previous_address = details.previous_address
-        locked.moved_from_kind = details.moved_from_kind
-        locked.contact_phone = details.contact_phone
-        locked.household_facts = details.household_facts
-        locked.documents_checked = details.documents_checked
-        locked.save(
-            update_fields=[
-                "event_date",
-                "address",
-                "previous_address",
-                "moved_from_kind",
-                "contact_phone",
-                "household_facts",
-                "documents_checked",
-                "updated_at",
-            ]
+    locked = lock(Case.objects.filter(pk=case.pk)).get()
+    if not locked.editable:
+        raise CaseStateError(locked, State.INTERVIEWING)
+    if locked.state == State.DRAFT:
+        locked = _transition(actor, locked, State.INTERVIEWING)
+    locked.event_date = details.event_date
+    locked.address = details.address
+    locked.previous_address = details.previous_address
+    locked.moved_from_kind = details.moved_from_kind
+    locked.contact_phone = details.contact_phone
+    locked.household_facts = details.household_facts
+    locked.documents_checked = details.documents_checked
+    locked.save(
+        update_fields=[
+            "event_date",
+            "address",
+            "previous_address",
+            "moved_from_kind",
+            "contact_phone",
+            "household_facts",
+            "documents_checked",
+            "updated_at",
+        ]
+    )
+    existing = {p.member_id: p for p in locked.people.all()}
+    kept: set[str] = set()
+    for position, details_person in enumerate(details.people):
+        person = existing.get(details_person.member_id) or Person(
+            case=locked, member_id=details_person.member_id
         )
-        existing = {p.member_id: p for p in locked.people.all()}
-        kept: set[str] = set()
-        for position, details_person in enumerate(details.people):
-            person = existing.get(details_person.member_id) or Person(
-                case=locked, member_id=details_person.member_id
-            )
-            for name in [
-                "relationship",
-                "family_name",
-                "given_name",
-                "family_name_kana",
-                "given_name_kana",
-                "name_roman",
-                "birth_date",
-                "sex",
-                "nationality",
-                "is_subject",
-                "is_notifier",
-                "health_insurance",
-                "facts",
-            ]:
-                setattr(person, name, getattr(details_person, name))
-            person.position = position
-            if details_person.my_number:
-                person.my_number_encrypted = crypto.encrypt(details_person.my_number)
-            person.save()
-            if details_person.my_number:
-                record(actor, "case.my_number.store", person, extra={"case": locked.number})
-            kept.add(person.member_id)
-        removed = [p for member_id, p in existing.items() if member_id not in kept]
-        for person in removed:
-            person.delete()
-        record(
-            actor,
-            "case.details.save",
-            locked,
-            after={
-                "people": len(details.people),
-                "removed": len(removed),
-                "documents": len(details.documents_checked),
-            },
-        )
+        for name in [
+            "relationship",
+            "family_name",
+            "given_name",
+            "family_name_kana",
+            "given_name_kana",
+            "name_roman",
+            "birth_date",
+            "sex",
+            "nationality",
+            "is_subject",
+            "is_notifier",
+            "health_insurance",
+            "facts",
+        ]:
+            setattr(person, name, getattr(details_person, name))
+        person.position = position
+        if details_person.my_number:
+            person.my_number_encrypted = crypto.encrypt(details_person.my_number)
+        person.save()
+        if details_person.my_number:
+            record(actor, "case.my_number.store", person, extra={"case": locked.number})
+        kept.add(person.member_id)
+    removed = [p for member_id, p in existing.items() if member_id not in kept]
+    for person in removed:
+        person.delete()
+    record(
+        actor,
+        "case.details.save",
+        locked,
+        after={
+            "people": len(details.people),
+            "removed": len(removed),
+            "documents": len(details.documents_checked),
+        },
+    )
     return locked
 
 
+@atomic_action
 def do_mark_ready_for_signature(
     actor: AuditActor, case: Case, *, plan: Plan, handwritten_before: int, handwritten_now: int
 ) -> Case:
@@ -221,51 +222,49 @@ def do_mark_ready_for_signature(
     asked = [p.name_ja for p in plan.procedures if p.status == "ask"]
     if asked:
         raise CaseNotReady(_("確認が済んでいない手続があります：%(names)s") % {"names": "、".join(asked)})
-    with transaction.atomic():
-        locked = _transition(actor, case, State.READY_FOR_SIGNATURE)
-        locked.plan = plan.as_json()
-        locked.handwritten_entries_before = handwritten_before
-        locked.handwritten_entries_now = handwritten_now
-        locked.save(
-            update_fields=["plan", "handwritten_entries_before", "handwritten_entries_now", "updated_at"]
-        )
+    locked = _transition(actor, case, State.READY_FOR_SIGNATURE)
+    locked.plan = plan.as_json()
+    locked.handwritten_entries_before = handwritten_before
+    locked.handwritten_entries_now = handwritten_now
+    locked.save(update_fields=["plan", "handwritten_entries_before", "handwritten_entries_now", "updated_at"])
     return locked
 
 
+@atomic_action
 def do_reopen_interview(actor: AuditActor, case: Case) -> Case:
     """Back from 署名待ち to the interview, e.g. when the resident corrects a fact before signing."""
     require(actor, HANDLE_CASE)
-    with transaction.atomic():
-        return _transition(actor, case, State.INTERVIEWING)
+    return _transition(actor, case, State.INTERVIEWING)
 
 
+@atomic_action
 def do_submit_case(actor: AuditActor, case: Case) -> Case:
     """The resident signed: the case goes to the central processing center (受付の事実行為)."""
     require(actor, SUBMIT_CASE)
-    with transaction.atomic():
-        submitted = _transition(actor, case, State.SUBMITTED)
-        # In the same transaction: the back office's work items exist if and only if the case was submitted.
-        case_submitted.send(sender=Case, case=submitted, actor=actor)
-        return submitted
+    submitted = _transition(actor, case, State.SUBMITTED)
+    # In the same transaction: the back office's work items exist if and only if the case was submitted.
+    case_submitted.send(sender=Case, case=submitted, actor=actor)
+    return submitted
 
 
+@atomic_action
 def do_complete_case(actor: AuditActor, case: Case) -> Case:
     """Every procedure of the case has been processed (called by the back office, not by a person)."""
-    with transaction.atomic():
-        return _transition(actor, case, State.COMPLETED)
+    return _transition(actor, case, State.COMPLETED)
 
 
+@atomic_action
 def do_cancel_case(actor: AuditActor, case: Case, *, reason: str) -> Case:
     require(actor, HANDLE_CASE)
     if not reason.strip():
         raise CaseNotReady(_("取消しの理由を入力してください。"))
-    with transaction.atomic():
-        locked = _transition(actor, case, State.CANCELLED)
-        locked.cancel_reason = reason.strip()[:200]
-        locked.save(update_fields=["cancel_reason", "updated_at"])
+    locked = _transition(actor, case, State.CANCELLED)
+    locked.cancel_reason = reason.strip()[:200]
+    locked.save(update_fields=["cancel_reason", "updated_at"])
     return locked
 
 
+@atomic_action
 def do_reveal_my_number(actor: AuditActor, person: Person, *, reason: str) -> str:
     """Show a stored My Number in full. Only permitted roles; every reveal is in the audit log."""
     require(actor, REVEAL_MY_NUMBER)
@@ -273,12 +272,24 @@ def do_reveal_my_number(actor: AuditActor, person: Person, *, reason: str) -> st
         raise CaseNotReady(_("表示する理由を入力してください。"))
     if not person.has_my_number:
         raise CaseNotReady(_("個人番号は登録されていません。"))
-    with transaction.atomic():
-        record(
-            actor,
-            "case.my_number.reveal",
-            person,
-            reason=reason.strip()[:200],
-            extra={"case": person.case.number},
-        )
+    record(
+        actor,
+        "case.my_number.reveal",
+        person,
+        reason=reason.strip()[:200],
+        extra={"case": person.case.number},
+    )
     return crypto.decrypt(person.my_number_encrypted)
+
+
+@atomic_action
+def do_rotate_my_number_keys(actor: AuditActor) -> int:
+    """Re-encrypt every stored My Number with the first key of MADOGUCHI_MY_NUMBER_KEYS; how many."""
+    rotated = 0
+    people = lock(Person.objects.exclude(my_number_encrypted="").order_by("pk"))
+    for person in people.iterator(chunk_size=500):
+        person.my_number_encrypted = crypto.rotate(person.my_number_encrypted)
+        person.save(update_fields=["my_number_encrypted"])
+        rotated += 1
+    record(actor, "case.my_number.rotate", extra={"rotated": rotated})
+    return rotated

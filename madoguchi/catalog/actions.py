@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.db.models import F
 
 from madoguchi.audit.chain import AuditActor, record, snapshot
@@ -16,6 +15,7 @@ from madoguchi.rules.catalog import Catalog, load_catalog
 from madoguchi.rules.catalog import Procedure as RuleProcedure
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import EDIT_CATALOG
+from madoguchi.transactions import atomic_action, lock
 
 PROCEDURE_FIELDS = [
     "name_ja",
@@ -83,6 +83,7 @@ def bump_version(label: str | None = None) -> None:
     CatalogVersion.objects.filter(id=1).update(**updates)
 
 
+@atomic_action
 def do_load_catalog(actor: AuditActor, directory: Path) -> tuple[Catalog, int]:
     """Load a YAML catalog into the database. Validates everything first; writes nothing if invalid.
 
@@ -93,45 +94,38 @@ def do_load_catalog(actor: AuditActor, directory: Path) -> tuple[Catalog, int]:
     catalog = load_catalog(directory)  # raises CatalogError before anything is written
     root = Path(directory).resolve()
     changed = 0
-    with transaction.atomic():
-        departments = {
-            d.code: do_upsert_department(
-                actor, code=d.code, name_ja=d.name_ja, name_en=d.name_en, sort_order=i
-            )
-            for i, d in enumerate(catalog.departments)
-        }
-        for order, event in enumerate(catalog.life_events):
-            LifeEvent.objects.update_or_create(
-                code=event.code,
-                defaults={"name_ja": event.name_ja, "name_en": event.name_en, "sort_order": order},
-            )
-        existing = {p.code: p for p in Procedure.objects.select_for_update()}
-        for procedure in catalog.procedures:
-            values = _row_values(procedure, departments, root)
-            row = existing.pop(procedure.code, None)
-            if row is None:
-                row = Procedure.objects.create(code=procedure.code, **values)
-                record(
-                    actor, "catalog.procedure.create", row, after=snapshot(row, ["code", *PROCEDURE_FIELDS])
-                )
-                changed += 1
-                continue
-            before = snapshot(row, PROCEDURE_FIELDS)
-            for name, value in values.items():
-                setattr(row, name, value)
-            after = snapshot(row, PROCEDURE_FIELDS)
-            if after != before:
-                row.save(update_fields=[*PROCEDURE_FIELDS, "updated_at"])
-                record(
-                    actor, "catalog.procedure.update", row, before=before, after=after, extra={"via": "load"}
-                )
-                changed += 1
-        for row in existing.values():
-            if row.active:
-                row.active = False
-                row.save(update_fields=["active", "updated_at"])
-                record(actor, "catalog.procedure.deactivate", row, reason="not in the loaded catalog")
-                changed += 1
-        if changed:
-            bump_version(catalog.version)
+    departments = {
+        d.code: do_upsert_department(actor, code=d.code, name_ja=d.name_ja, name_en=d.name_en, sort_order=i)
+        for i, d in enumerate(catalog.departments)
+    }
+    for order, event in enumerate(catalog.life_events):
+        LifeEvent.objects.update_or_create(
+            code=event.code,
+            defaults={"name_ja": event.name_ja, "name_en": event.name_en, "sort_order": order},
+        )
+    existing = {p.code: p for p in lock(Procedure.objects.order_by("code"))}
+    for procedure in catalog.procedures:
+        values = _row_values(procedure, departments, root)
+        row = existing.pop(procedure.code, None)
+        if row is None:
+            row = Procedure.objects.create(code=procedure.code, **values)
+            record(actor, "catalog.procedure.create", row, after=snapshot(row, ["code", *PROCEDURE_FIELDS]))
+            changed += 1
+            continue
+        before = snapshot(row, PROCEDURE_FIELDS)
+        for name, value in values.items():
+            setattr(row, name, value)
+        after = snapshot(row, PROCEDURE_FIELDS)
+        if after != before:
+            row.save(update_fields=[*PROCEDURE_FIELDS, "updated_at"])
+            record(actor, "catalog.procedure.update", row, before=before, after=after, extra={"via": "load"})
+            changed += 1
+    for row in existing.values():
+        if row.active:
+            row.active = False
+            row.save(update_fields=["active", "updated_at"])
+            record(actor, "catalog.procedure.deactivate", row, reason="not in the loaded catalog")
+            changed += 1
+    if changed:
+        bump_version(catalog.version)
     return catalog, changed

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "madoguchi.ui.middleware.BusyMiddleware",
 ]
 
 ROOT_URLCONF = "madoguchi.config.urls"
@@ -202,6 +203,11 @@ CITY_NAME_EN = env.str("MADOGUCHI_CITY_NAME_EN", default="Minato City")
 
 # --- My Number encryption keys (Fernet, comma-separated, first encrypts). See madoguchi/cases/crypto.py.
 MY_NUMBER_KEYS = env.str("MADOGUCHI_MY_NUMBER_KEYS", default="")
+
+# The audit chain's witness: an append-only file outside the database (see madoguchi/audit/witness.py).
+MADOGUCHI_AUDIT_WITNESS = env.str("MADOGUCHI_AUDIT_WITNESS", default=str(VAR_DIR / "audit-witness.log"))
+# How often the task workers seal new audit entries into the chain.
+MADOGUCHI_AUDIT_SEAL_SECONDS = env.float("MADOGUCHI_AUDIT_SEAL_SECONDS", default=1.0)
 
 # --- Background tasks (madoguchi/tasks): worker threads inside `madoguchi serve` (0: none, run
 # `madoguchi worker` instead), and how long a running task may go without a heartbeat before it is

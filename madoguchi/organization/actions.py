@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.db import models
 
 from madoguchi.audit.chain import AuditActor, record, snapshot
 from madoguchi.organization.models import Counter, Department, Office, Queue
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import MANAGE_ORGANIZATION
+from madoguchi.transactions import atomic_action, lock
 
 M = TypeVar("M", bound=models.Model)
 
 
+@atomic_action
 def upsert_record(actor: AuditActor, model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
     """Create the record or bring it to `values`; audit only what changed, so reruns write nothing.
 
@@ -22,22 +24,21 @@ def upsert_record(actor: AuditActor, model: type[M], lookup: dict[str, Any], val
     require(actor, MANAGE_ORGANIZATION)
     label = f"{model._meta.app_label}.{model._meta.model_name}"
     fields = list(values)
-    with transaction.atomic():
-        instance = model._default_manager.select_for_update().filter(**lookup).first()
-        if instance is None:
-            instance = model(**lookup, **values)
-            instance.full_clean()
-            instance.save()
-            record(actor, f"{label}.create", instance, after=snapshot(instance, [*lookup, *fields]))
-            return instance
-        before = snapshot(instance, fields)
-        for name, value in values.items():
-            setattr(instance, name, value)
-        after = snapshot(instance, fields)
-        if after != before:
-            instance.full_clean()
-            instance.save(update_fields=fields)
-            record(actor, f"{label}.update", instance, before=before, after=after)
+    instance = lock(model._default_manager.filter(**lookup)).first()
+    if instance is None:
+        instance = model(**lookup, **values)
+        instance.full_clean()
+        instance.save()
+        record(actor, f"{label}.create", instance, after=snapshot(instance, [*lookup, *fields]))
+        return instance
+    before = snapshot(instance, fields)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    after = snapshot(instance, fields)
+    if after != before:
+        instance.full_clean()
+        instance.save(update_fields=fields)
+        record(actor, f"{label}.update", instance, before=before, after=after)
     return instance
 
 

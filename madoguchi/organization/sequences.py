@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 
 from django.db import models
 
+from madoguchi.transactions import lock
+
 C = TypeVar("C", bound=models.Model)
 
 
@@ -18,7 +20,7 @@ def next_in_sequence(model: type[C], **key: Any) -> int:
     `get_or_create` under `select_for_update` also covers the first number of the day: if another
     transaction inserts the row first, the insert fails, and the row is then read under the lock.
     """
-    row, _created = model._default_manager.select_for_update().get_or_create(**key)
+    row, _created = lock(model._default_manager.all()).get_or_create(**key)
     row.last += 1  # type: ignore[attr-defined]
     row.save(update_fields=["last"])
     return int(row.last)  # type: ignore[attr-defined]

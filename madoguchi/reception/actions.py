@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,9 +19,11 @@ from madoguchi.organization.models import Counter, Office, Queue
 from madoguchi.organization.sequences import next_in_sequence
 from madoguchi.reception.board import announce_office_on_commit, announce_on_commit
 from madoguchi.reception.models import CounterShift, KioskToken, Ticket, TicketCounter, TicketEvent
+from madoguchi.reception.notices import queue_turn_notices
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import HANDLE_CASE, ISSUE_TICKET, MANAGE_ORGANIZATION, SERVE_COUNTER
+from madoguchi.transactions import atomic_action, lock
 
 
 def _check_issuer(actor: AuditActor, queue: Queue) -> None:
@@ -35,6 +36,7 @@ def _check_issuer(actor: AuditActor, queue: Queue) -> None:
         raise PermissionDenied(_("他の庁舎の整理券は発行できません。"))
 
 
+@atomic_action
 def do_issue_ticket(
     actor: AuditActor, *, queue: Queue, channel: str, priority: bool = False, purpose: str = ""
 ) -> Ticket:
@@ -42,23 +44,20 @@ def do_issue_ticket(
     _check_issuer(actor, queue)
     now = timezone.now()
     day = timezone.localdate(now)  # the business day in Asia/Tokyo
-    with transaction.atomic():
-        number = next_in_sequence(TicketCounter, queue=queue, business_day=day)
-        ticket = Ticket.objects.create(
-            office_id=queue.office_id,
-            queue=queue,
-            business_day=day,
-            number=number,
-            priority=priority,
-            channel=channel,
-            issued_at=now,
-            purpose=purpose,
-        )
-        TicketEvent.objects.create(
-            ticket=ticket, status=Ticket.Status.WAITING, at=now, actor=actor.audit_name
-        )
-        record(actor, "reception.ticket.issue", ticket, after={"queue": queue.code, "number": number})
-        announce_on_commit(ticket)
+    number = next_in_sequence(TicketCounter, queue=queue, business_day=day)
+    ticket = Ticket.objects.create(
+        office_id=queue.office_id,
+        queue=queue,
+        business_day=day,
+        number=number,
+        priority=priority,
+        channel=channel,
+        issued_at=now,
+        purpose=purpose,
+    )
+    TicketEvent.objects.create(ticket=ticket, status=Ticket.Status.WAITING, at=now, actor=actor.audit_name)
+    record(actor, "reception.ticket.issue", ticket, after={"queue": queue.code, "number": number})
+    announce_on_commit(ticket)
     return ticket
 
 
@@ -66,14 +65,14 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+@atomic_action
 def do_create_kiosk_token(actor: AuditActor, *, office: Office, label: str = "") -> tuple[KioskToken, str]:
     """A new kiosk token; the plain token is returned once and never stored."""
     if not isinstance(actor, SystemActor):
         require(actor, MANAGE_ORGANIZATION)
     token = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        kiosk = KioskToken.objects.create(office=office, label=label, token_hash=hash_token(token))
-        record(actor, "reception.kiosk.create", kiosk, after={"office": office.code, "label": label})
+    kiosk = KioskToken.objects.create(office=office, label=label, token_hash=hash_token(token))
+    record(actor, "reception.kiosk.create", kiosk, after={"office": office.code, "label": label})
     return kiosk, token
 
 
@@ -119,31 +118,31 @@ def _change(actor: AuditActor, ticket: Ticket, status: str, counter: Counter | N
     TicketEvent.objects.create(ticket=ticket, status=status, at=now, counter=counter, actor=actor.audit_name)
     record(actor, f"reception.ticket.{status}", ticket, before={"status": before}, after={"status": status})
     announce_on_commit(ticket, call=status == Ticket.Status.CALLED)
+    if status == Ticket.Status.CALLED:
+        queue_turn_notices(ticket)  # in this transaction: a notice is never lost between commit and outbox
     return ticket
 
 
+@atomic_action
 def do_call_next(actor: AuditActor, *, counter: Counter) -> Ticket | None:
     """The next waiting ticket of the counter's queue: priority first, then by number.
 
     SKIP LOCKED lets two clerks call at the same moment without ever getting the same resident.
     """
     _at_counter(actor, counter)
-    with transaction.atomic():
-        ticket = (
-            Ticket.objects.select_for_update(skip_locked=True)
-            .filter(
-                queue_id=counter.queue_id, business_day=timezone.localdate(), status=Ticket.Status.WAITING
-            )
-            .order_by(*Ticket.CALL_ORDER)
-            .first()
-        )
-        if ticket is None:
-            return None
-        return _change(actor, ticket, Ticket.Status.CALLED, counter, called_at=True)
+    waiting = Ticket.objects.filter(
+        queue_id=counter.queue_id, business_day=timezone.localdate(), status=Ticket.Status.WAITING
+    )
+    ticket = (
+        lock(waiting, skip_locked=True).select_related("queue", "office").order_by(*Ticket.CALL_ORDER).first()
+    )
+    if ticket is None:
+        return None
+    return _change(actor, ticket, Ticket.Status.CALLED, counter, called_at=True)
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update(of=("self",)).select_related("queue").get(pk=ticket.pk)
+    return lock(Ticket.objects.filter(pk=ticket.pk)).select_related("queue", "office").get()
 
 
 Status = Ticket.Status
@@ -169,24 +168,25 @@ def _move_locked(actor: AuditActor, locked: Ticket, counter: Counter, status: st
     return _change(actor, locked, status, counter, **{stamp: True})
 
 
+@atomic_action
 def do_start_service(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> Ticket:
     _at_counter(actor, counter)
-    with transaction.atomic():
-        return _move(actor, ticket, counter, Status.SERVING)
+    return _move(actor, ticket, counter, Status.SERVING)
 
 
+@atomic_action
 def do_finish_service(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> Ticket:
     _at_counter(actor, counter)
-    with transaction.atomic():
-        return _move(actor, ticket, counter, Status.DONE)
+    return _move(actor, ticket, counter, Status.DONE)
 
 
+@atomic_action
 def do_mark_no_show(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> Ticket:
     _at_counter(actor, counter)
-    with transaction.atomic():
-        return _move(actor, ticket, counter, Status.NO_SHOW)
+    return _move(actor, ticket, counter, Status.NO_SHOW)
 
 
+@atomic_action
 def do_transfer(actor: AuditActor, ticket: Ticket, *, counter: Counter, to_queue: Queue, note: str) -> Ticket:
     """Hand the resident over to another queue of the same office (e.g. a department counter).
 
@@ -195,56 +195,56 @@ def do_transfer(actor: AuditActor, ticket: Ticket, *, counter: Counter, to_queue
     _at_counter(actor, counter)
     if to_queue.office_id != counter.office_id or to_queue.pk == counter.queue_id:
         raise PermissionDenied(_("同じ庁舎の別の受付区分を選んでください。"))
-    with transaction.atomic():
-        locked = _locked(ticket)
-        # The move erases the resident's contact from this ticket: take it for the new one first.
-        notify_email, notify_phone = locked.notify_email, locked.notify_phone
-        # The move also redraws the office's boards, the new queue's included (same office).
-        _move_locked(actor, locked, counter, Status.TRANSFERRED)
-        day = timezone.localdate()
-        handed = Ticket.objects.create(
-            office_id=to_queue.office_id,
-            queue=to_queue,
-            business_day=day,
-            number=next_in_sequence(TicketCounter, queue=to_queue, business_day=day),
-            priority=True,  # the resident already waited once
-            channel=Ticket.Channel.COUNTER,
-            issued_at=timezone.now(),
-            transferred_from=locked,
-            note=note.strip()[:200],
-            purpose=locked.purpose,
-            case_id=locked.case_id,
-            notify_email=notify_email,
-            notify_phone=notify_phone,
-        )
-        TicketEvent.objects.create(
-            ticket=handed, status=Ticket.Status.WAITING, at=handed.issued_at, actor=actor.audit_name
-        )
-        record(
-            actor,
-            "reception.ticket.transfer",
-            handed,
-            after={"from": locked.display, "queue": to_queue.code, "note": handed.note},
-        )
+    locked = _locked(ticket)
+    # The move erases the resident's contact from this ticket: take it for the new one first.
+    notify_email, notify_phone = locked.notify_email, locked.notify_phone
+    # The move also redraws the office's boards, the new queue's included (same office).
+    _move_locked(actor, locked, counter, Status.TRANSFERRED)
+    day = timezone.localdate()
+    handed = Ticket.objects.create(
+        office_id=to_queue.office_id,
+        queue=to_queue,
+        business_day=day,
+        number=next_in_sequence(TicketCounter, queue=to_queue, business_day=day),
+        priority=True,  # the resident already waited once
+        channel=Ticket.Channel.COUNTER,
+        issued_at=timezone.now(),
+        transferred_from=locked,
+        note=note.strip()[:200],
+        purpose=locked.purpose,
+        case_id=locked.case_id,
+        notify_email=notify_email,
+        notify_phone=notify_phone,
+    )
+    TicketEvent.objects.create(
+        ticket=handed, status=Ticket.Status.WAITING, at=handed.issued_at, actor=actor.audit_name
+    )
+    record(
+        actor,
+        "reception.ticket.transfer",
+        handed,
+        after={"from": locked.display, "queue": to_queue.code, "note": handed.note},
+    )
     return handed
 
 
+@atomic_action
 def do_recall(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> Ticket:
     """Call the same resident again (they did not come yet): the board shows and chimes it once more."""
     _at_counter(actor, counter)
-    with transaction.atomic():
-        locked = _locked(ticket)
-        if locked.status != Status.CALLED or locked.counter_id != counter.pk:
-            raise TicketStateError(locked)
-        now = timezone.now()
-        locked.recalled_at = now
-        locked.recalls += 1
-        locked.save(update_fields=["recalled_at", "recalls"])
-        TicketEvent.objects.create(
-            ticket=locked, status=Status.CALLED, at=now, counter=counter, actor=actor.audit_name
-        )
-        record(actor, "reception.ticket.recall", locked, after={"recalls": locked.recalls})
-        announce_on_commit(locked, call=True)
+    locked = _locked(ticket)
+    if locked.status != Status.CALLED or locked.counter_id != counter.pk:
+        raise TicketStateError(locked)
+    now = timezone.now()
+    locked.recalled_at = now
+    locked.recalls += 1
+    locked.save(update_fields=["recalled_at", "recalls"])
+    TicketEvent.objects.create(
+        ticket=locked, status=Status.CALLED, at=now, counter=counter, actor=actor.audit_name
+    )
+    record(actor, "reception.ticket.recall", locked, after={"recalls": locked.recalls})
+    announce_on_commit(locked, call=True)
+    queue_turn_notices(locked)
     return locked
 
 
@@ -258,70 +258,67 @@ def open_shift(counter: Counter) -> CounterShift | None:
     )
 
 
+@atomic_action
 def do_open_counter(actor: Staff, *, counter: Counter) -> CounterShift:
     """The clerk takes the counter: it counts as open until they close it, leave it or sign out."""
     _at_counter(actor, counter)
     now = timezone.now()
-    with transaction.atomic():
-        stale = (
-            CounterShift.objects.select_for_update()
-            .filter(closed_at__isnull=True)
-            .filter(Q(staff=actor) | Q(counter=counter))
-        )
-        stale.update(closed_at=now)
-        shift = CounterShift.objects.create(counter=counter, staff=actor, opened_at=now)
-        record(actor, "reception.counter.open", counter, after={"counter": counter.code})
-        announce_office_on_commit(counter.office)
+    lock(
+        CounterShift.objects.filter(closed_at__isnull=True).filter(Q(staff=actor) | Q(counter=counter))
+    ).update(closed_at=now)
+    shift = CounterShift.objects.create(counter=counter, staff=actor, opened_at=now)
+    record(actor, "reception.counter.open", counter, after={"counter": counter.code})
+    announce_office_on_commit(counter.office)
     return shift
 
 
+@atomic_action
 def do_close_counter(actor: Staff) -> int:
     """Close every counter the clerk still holds; returns how many were open."""
     now = timezone.now()
-    with transaction.atomic():
-        shifts = list(
-            CounterShift.objects.select_for_update()
-            .filter(staff=actor, closed_at__isnull=True)
-            .select_related("counter__office")
+    shifts = list(
+        lock(CounterShift.objects.filter(staff=actor, closed_at__isnull=True).order_by("pk")).select_related(
+            "counter__office"
         )
-        for shift in shifts:
-            shift.closed_at = now
-            shift.save(update_fields=["closed_at"])
-            record(actor, "reception.counter.close", shift.counter, after={"counter": shift.counter.code})
-        for office in {shift.counter.office for shift in shifts}:
-            announce_office_on_commit(office)
+    )
+    for shift in shifts:
+        shift.closed_at = now
+        shift.save(update_fields=["closed_at"])
+        record(actor, "reception.counter.close", shift.counter, after={"counter": shift.counter.code})
+    for office in {shift.counter.office for shift in shifts}:
+        announce_office_on_commit(office)
     return len(shifts)
 
 
+@atomic_action
 def do_open_case(actor: AuditActor, ticket: Ticket, *, event: str, event_date: date) -> Case:
     """The one-stop case for the ticket's resident: the existing one, or a new one linked to the ticket."""
     require(actor, HANDLE_CASE)
-    with transaction.atomic():
-        locked = _locked(ticket)
-        if locked.case_id is not None:
-            return Case.objects.get(pk=locked.case_id)
-        if locked.status not in {Status.CALLED, Status.SERVING}:
-            raise TicketStateError(locked)
-        case = do_create_case(actor, office=locked.office, event=event, event_date=event_date)
-        locked.case = case
-        locked.save(update_fields=["case"])
-        record(actor, "reception.ticket.case", locked, after={"case": case.number})
+    locked = _locked(ticket)
+    if locked.case_id is not None:
+        return Case.objects.get(pk=locked.case_id)
+    if locked.status not in {Status.CALLED, Status.SERVING}:
+        raise TicketStateError(locked)
+    case = do_create_case(actor, office=locked.office, event=event, event_date=event_date)
+    locked.case = case
+    locked.save(update_fields=["case"])
+    record(actor, "reception.ticket.case", locked, after={"case": case.number})
     return case
 
 
+@atomic_action
 def do_set_notification(ticket: Ticket, *, email: str = "", phone: str = "") -> Ticket:
     """The resident's own choice on the wait page: tell me when my turn is near (e-mail or SMS)."""
-    with transaction.atomic():
-        locked = _locked(ticket)
-        if locked.status != Status.WAITING:
-            raise TicketStateError(locked)
-        locked.notify_email = email
-        locked.notify_phone = phone
-        locked.save(update_fields=["notify_email", "notify_phone"])
-        record(
-            SystemActor("resident"),
-            "reception.ticket.notify",
-            locked,
-            after={"email": bool(email), "sms": bool(phone)},  # whether, never the address itself
-        )
+    locked = _locked(ticket)
+    if locked.status != Status.WAITING:
+        raise TicketStateError(locked)
+    locked.notify_email = email
+    locked.notify_phone = phone
+    locked.save(update_fields=["notify_email", "notify_phone"])
+    record(
+        SystemActor("resident"),
+        "reception.ticket.notify",
+        locked,
+        after={"email": bool(email), "sms": bool(phone)},  # whether, never the address itself
+    )
     return locked

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -82,10 +81,6 @@ def announce_on_commit(ticket: Ticket, *, call: bool = False) -> None:
     office = ticket.office
     publish_on_commit(office_channel(office.code), lambda: board_message(office, ticket if call else None))
     publish_on_commit(OFFICES_CHANNEL, lambda: {"type": "office", "office": office.code})
-    if call:
-        from madoguchi.reception.waiting import notify_turns
-
-        transaction.on_commit(lambda: notify_turns(ticket))
 
 
 def announce_office_on_commit(office: Office) -> None:

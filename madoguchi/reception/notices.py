@@ -1,35 +1,39 @@
-"""E-mail or SMS to residents who asked on the wait page: "your turn is near" and "you are being called"."""
+"""E-mail or SMS to residents who asked on the wait page: "your turn is near" and "you are being called".
+
+Queued in the transaction of the call itself (the outbox is a table): a notice is written if and only if
+the call is, and a crash between the two cannot lose it.
+"""
 
 from __future__ import annotations
+
+import logging
 
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from madoguchi.notifications.service import notify
+from madoguchi.notifications.service import InvalidRecipient, notify
 from madoguchi.reception.models import Ticket
 from madoguchi.reception.waiting import NEAR_AHEAD
 
 TOPIC_NEAR = "reception.turn_near"
 TOPIC_CALLED = "reception.called"
 
+logger = logging.getLogger("madoguchi.reception")
+
 
 def _send(ticket: Ticket, topic: str, subject: str, body: str) -> None:
-    if ticket.notify_email:
-        notify(
-            channel="email",
-            to=ticket.notify_email,
-            subject=subject,
-            body=body,
-            topic=topic,
-            ref=str(ticket.pk),
-        )
-    if ticket.notify_phone:
-        notify(
-            channel="sms", to=ticket.notify_phone, subject=subject, body=body, topic=topic, ref=str(ticket.pk)
-        )
+    for channel, to in (("email", ticket.notify_email), ("sms", ticket.notify_phone)):
+        if not to:
+            continue
+        try:
+            notify(channel=channel, to=to, subject=subject, body=body, topic=topic, ref=str(ticket.pk))
+        except InvalidRecipient:
+            # Checked when the resident gave it; a contact that no longer passes must not stop the call.
+            logger.warning("turn notice not queued: unusable contact", extra={"ticket": str(ticket.pk)})
 
 
-def send_turn_notices(called: Ticket) -> None:
+def queue_turn_notices(called: Ticket) -> None:
+    """Inside the call's transaction: tell the called resident, and the next few that their turn is near."""
     with override("ja"):  # residents' messages are Japanese (the page itself offers English)
         if called.notify_email or called.notify_phone:
             counter = called.counter.name_ja if called.counter else ""

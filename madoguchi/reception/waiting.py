@@ -103,13 +103,3 @@ def estimate(ticket: Ticket, now: datetime | None = None) -> WaitEstimate:
     interval, basis = call_interval(ticket.queue_id, now)
     minutes = None if interval is None else max(1, round((ahead + 1) * interval / 60))
     return WaitEstimate(ahead=ahead, minutes=minutes, interval_s=interval, basis=basis)
-
-
-def notify_turns(called: Ticket) -> None:
-    """After a call: tell residents who asked for it that their turn is near, or has come."""
-    from madoguchi.reception.notices import send_turn_notices
-
-    try:
-        send_turn_notices(called)
-    except Exception:  # a mail server outage must never fail the clerk's call
-        logger.exception("turn notices failed for queue %s", called.queue_id)

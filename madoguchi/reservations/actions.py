@@ -6,6 +6,7 @@ lock, so two residents taking the last place at the same moment cannot both get 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -19,11 +20,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from madoguchi.audit.chain import AuditActor, record, snapshot
 from madoguchi.identity import kana
 from madoguchi.identity.errors import InvalidInput
 from madoguchi.identity.phone import normalize as normalize_phone
+from madoguchi.notifications.service import InvalidRecipient, notify
 from madoguchi.organization.models import Queue
 from madoguchi.reception.actions import do_issue_ticket
 from madoguchi.reception.models import Ticket
@@ -38,6 +41,7 @@ from madoguchi.rules.calendar import add_business_days, is_business_day, next_bu
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import ISSUE_TICKET, MANAGE_ORGANIZATION
+from madoguchi.transactions import atomic_action, lock
 
 # A resident who checks in later than this after the slot's start is still served, but without priority.
 LATE_MINUTES = 30
@@ -209,6 +213,7 @@ def _check_holder(actor: AuditActor, reservation: Reservation) -> None:
 # --- Schedules --------------------------------------------------------------------------------------
 
 
+@atomic_action
 def do_upsert_schedule(
     actor: AuditActor,
     *,
@@ -232,23 +237,22 @@ def do_upsert_schedule(
         "active": active,
     }
     fields = list(values)
-    with transaction.atomic():
-        schedule = ReservationSchedule.objects.select_for_update().filter(queue=queue).first()
-        if schedule is None:
-            schedule = ReservationSchedule(queue=queue, **values)
-            schedule.full_clean()
-            schedule.save()
-            after = {"queue": f"{queue.office.code}/{queue.code}", **snapshot(schedule, fields)}
-            record(actor, "reservations.schedule.create", schedule, after=after)
-            return schedule
-        before = snapshot(schedule, fields)
-        for name, value in values.items():
-            setattr(schedule, name, value)
-        after = snapshot(schedule, fields)
-        if after != before:
-            schedule.full_clean()
-            schedule.save(update_fields=[*fields, "updated_at"])
-            record(actor, "reservations.schedule.update", schedule, before=before, after=after)
+    schedule = lock(ReservationSchedule.objects.filter(queue=queue)).first()
+    if schedule is None:
+        schedule = ReservationSchedule(queue=queue, **values)
+        schedule.full_clean()
+        schedule.save()
+        after = {"queue": f"{queue.office.code}/{queue.code}", **snapshot(schedule, fields)}
+        record(actor, "reservations.schedule.create", schedule, after=after)
+        return schedule
+    before = snapshot(schedule, fields)
+    for name, value in values.items():
+        setattr(schedule, name, value)
+    after = snapshot(schedule, fields)
+    if after != before:
+        schedule.full_clean()
+        schedule.save(update_fields=[*fields, "updated_at"])
+        record(actor, "reservations.schedule.update", schedule, before=before, after=after)
     return schedule
 
 
@@ -327,6 +331,7 @@ def _create(**values: Any) -> Reservation:
     raise IntegrityError("no free reservation code after several attempts")
 
 
+@atomic_action
 def do_book(
     actor: AuditActor,
     *,
@@ -347,49 +352,76 @@ def do_book(
     else:
         _check_staff(actor, queue)
     contact = check_contact(name_kana=name_kana, phone=phone, email=email, purpose=purpose)
-    with transaction.atomic():
-        # The lock that keeps a slot within its capacity: every booking of the queue waits here.
-        schedule = _check_slot(
-            ReservationSchedule.objects.select_for_update().filter(queue=queue).first(), day, start
-        )
-        held = Reservation.objects.filter(
-            queue=queue, day=day, start=start, status__in=Reservation.HOLDING
-        ).count()
-        if held >= schedule.capacity:
-            raise SlotFull({"start": _("この時間は満員になりました。別の時間を選んでください。")})
-        reservation = _create(
-            queue=queue,
-            day=day,
-            start=start,
-            end=(at_office(day, start) + schedule.slot_length).time(),
-            name_kana=contact.name_kana,
-            phone=contact.phone,
-            email=contact.email,
-            purpose=contact.purpose,
-            channel=channel,
-            created_at=timezone.now(),
-        )
-        # No name or contact in the append-only log: the reservation row holds them.
-        record(
-            actor,
-            "reservations.reservation.book",
-            reservation,
-            after={
-                "queue": f"{queue.office.code}/{queue.code}",
-                "day": day.isoformat(),
-                "start": start.strftime("%H:%M"),
-                "channel": channel,
-                "code": reservation.code,
-            },
-        )
+    # The lock that keeps a slot within its capacity: every booking of the queue waits here.
+    schedule = _check_slot(lock(ReservationSchedule.objects.filter(queue=queue)).first(), day, start)
+    held = Reservation.objects.filter(
+        queue=queue, day=day, start=start, status__in=Reservation.HOLDING
+    ).count()
+    if held >= schedule.capacity:
+        raise SlotFull({"start": _("この時間は満員になりました。別の時間を選んでください。")})
+    reservation = _create(
+        queue=queue,
+        day=day,
+        start=start,
+        end=(at_office(day, start) + schedule.slot_length).time(),
+        name_kana=contact.name_kana,
+        phone=contact.phone,
+        email=contact.email,
+        purpose=contact.purpose,
+        channel=channel,
+        created_at=timezone.now(),
+    )
+    # No name or contact in the append-only log: the reservation row holds them.
+    record(
+        actor,
+        "reservations.reservation.book",
+        reservation,
+        after={
+            "queue": f"{queue.office.code}/{queue.code}",
+            "day": day.isoformat(),
+            "start": start.strftime("%H:%M"),
+            "channel": channel,
+            "code": reservation.code,
+        },
+    )
+    _confirm(reservation)
     return reservation
+
+
+TOPIC_BOOKED = "reservations.booked"
+
+
+def _confirm(reservation: Reservation) -> None:
+    """The booking confirmation, queued in the booking's transaction: by e-mail if given, else by SMS to a
+    mobile number; a landline gets none (the code is on the screen, or said on the phone)."""
+    queue = reservation.queue
+    with override("ja"):
+        body = _(
+            "%(office)s %(queue)s のご予約を承りました。%(day)s %(start)s〜%(end)s、予約番号 %(code)s。"
+            "当日は受付でこの番号をお伝えください。"
+        ) % {
+            "office": queue.office.name_ja,
+            "queue": queue.name_ja,
+            "day": f"{reservation.day.year}年{reservation.day.month}月{reservation.day.day}日",
+            "start": reservation.start.strftime("%H:%M"),
+            "end": reservation.end.strftime("%H:%M"),
+            "code": reservation.display_code,
+        }
+        subject = _("ご予約の確認（予約番号 %(code)s）") % {"code": reservation.display_code}
+    channel, to = ("email", reservation.email) if reservation.email else ("sms", reservation.phone)
+    if not to:
+        return
+    with contextlib.suppress(InvalidRecipient):  # a landline: no SMS
+        notify(
+            channel=channel, to=to, subject=subject, body=body, topic=TOPIC_BOOKED, ref=str(reservation.pk)
+        )
 
 
 # --- Cancel, check-in, no-show ----------------------------------------------------------------------
 
 
 def _locked(reservation: Reservation) -> Reservation:
-    return Reservation.objects.select_for_update().select_related("queue__office").get(pk=reservation.pk)
+    return lock(Reservation.objects.filter(pk=reservation.pk)).select_related("queue__office").get()
 
 
 def _refuse_unless_booked(reservation: Reservation) -> None:
@@ -423,20 +455,21 @@ def _change(
     )
 
 
+@atomic_action
 def do_cancel(actor: AuditActor, reservation: Reservation) -> Reservation:
     """Staff of the office may cancel a booked reservation; the resident only before its time."""
     _check_holder(actor, reservation)
-    with transaction.atomic():
-        locked = _locked(reservation)
-        _refuse_unless_booked(locked)
-        if isinstance(actor, Resident) and locked.starts_at <= timezone.now():
-            raise ReservationStateError(
-                _("予約の時刻を過ぎたため、取り消せません。お手数ですが庁舎へお電話ください。")
-            )
-        _change(actor, locked, Reservation.Status.CANCELLED, "cancelled_at")
+    locked = _locked(reservation)
+    _refuse_unless_booked(locked)
+    if isinstance(actor, Resident) and locked.starts_at <= timezone.now():
+        raise ReservationStateError(
+            _("予約の時刻を過ぎたため、取り消せません。お手数ですが庁舎へお電話ください。")
+        )
+    _change(actor, locked, Reservation.Status.CANCELLED, "cancelled_at")
     return locked
 
 
+@atomic_action
 def do_check_in(actor: AuditActor, reservation: Reservation) -> CheckIn:
     """The resident has arrived: issue a ticket of the reservation's queue and link it.
 
@@ -444,38 +477,35 @@ def do_check_in(actor: AuditActor, reservation: Reservation) -> CheckIn:
     than LATE_AFTER after the slot's start; then they are served in turn like anyone without one.
     """
     _check_staff(actor, reservation.queue)
-    with transaction.atomic():
-        locked = _locked(reservation)
-        _refuse_unless_booked(locked)
-        now = timezone.now()
-        if locked.day != timezone.localdate(now):
-            raise ReservationStateError(
-                _("予約 %(code)s は%(day)sの予約です。予約日にだけ受付できます。")
-                % {"code": locked.display_code, "day": locked.day.isoformat()}
-            )
-        late = now > locked.starts_at + LATE_AFTER
-        ticket = do_issue_ticket(
-            actor, queue=locked.queue, channel=Ticket.Channel.CONCIERGE, priority=not late
+    locked = _locked(reservation)
+    _refuse_unless_booked(locked)
+    now = timezone.now()
+    if locked.day != timezone.localdate(now):
+        raise ReservationStateError(
+            _("予約 %(code)s は%(day)sの予約です。予約日にだけ受付できます。")
+            % {"code": locked.display_code, "day": locked.day.isoformat()}
         )
-        locked.ticket = ticket
-        _change(
-            actor,
-            locked,
-            Reservation.Status.CHECKED_IN,
-            "checked_in_at",
-            also_saved=("ticket",),
-            noted={"ticket": ticket.display, "late": late},
-        )
+    late = now > locked.starts_at + LATE_AFTER
+    ticket = do_issue_ticket(actor, queue=locked.queue, channel=Ticket.Channel.CONCIERGE, priority=not late)
+    locked.ticket = ticket
+    _change(
+        actor,
+        locked,
+        Reservation.Status.CHECKED_IN,
+        "checked_in_at",
+        also_saved=("ticket",),
+        noted={"ticket": ticket.display, "late": late},
+    )
     return CheckIn(reservation=locked, ticket=ticket, late=late)
 
 
+@atomic_action
 def do_mark_no_show(actor: AuditActor, reservation: Reservation) -> Reservation:
     """The resident did not come: frees nothing (the slot is past) but is counted in the statistics."""
     _check_staff(actor, reservation.queue)
-    with transaction.atomic():
-        locked = _locked(reservation)
-        _refuse_unless_booked(locked)
-        if locked.starts_at > timezone.now():
-            raise ReservationStateError(_("予約の時刻より前に「来庁なし」にはできません。"))
-        _change(actor, locked, Reservation.Status.NO_SHOW, "no_show_at")
+    locked = _locked(reservation)
+    _refuse_unless_booked(locked)
+    if locked.starts_at > timezone.now():
+        raise ReservationStateError(_("予約の時刻より前に「来庁なし」にはできません。"))
+    _change(actor, locked, Reservation.Status.NO_SHOW, "no_show_at")
     return locked

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from madoguchi.audit.chain import AuditActor, record
 from madoguchi.catalog.actions import bump_version
 from madoguchi.catalog.models import Procedure
@@ -15,33 +13,34 @@ from madoguchi.screening.models import InventoryUpload
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import EDIT_CATALOG, PLAN_OPERATIONS
+from madoguchi.transactions import atomic_action, lock
 
 
+@atomic_action
 def do_store_inventory(actor: Staff, inventory: Inventory) -> InventoryUpload:
     """Replace `actor`'s last inventory with this one (parsed rows only)."""
     require(actor, PLAN_OPERATIONS)
-    with transaction.atomic():
-        upload, _created = InventoryUpload.objects.update_or_create(
-            staff=actor,
-            defaults={
-                "source_name": inventory.source[:200],
-                "operations": [o.as_dict() for o in inventory.operations],
-                "rejected": [r.as_dict() for r in inventory.rejected],
-                "rows_read": inventory.rows_read,
-                "extra_headers": list(inventory.extra_headers),
-            },
-        )
-        record(
-            actor,
-            "screening.inventory.upload",
-            upload,
-            after={
-                "source": inventory.source,
-                "rows_read": inventory.rows_read,
-                "kept": inventory.kept,
-                "rejected_rows": inventory.rejected_row_count,
-            },
-        )
+    upload, _created = InventoryUpload.objects.update_or_create(
+        staff=actor,
+        defaults={
+            "source_name": inventory.source[:200],
+            "operations": [o.as_dict() for o in inventory.operations],
+            "rejected": [r.as_dict() for r in inventory.rejected],
+            "rows_read": inventory.rows_read,
+            "extra_headers": list(inventory.extra_headers),
+        },
+    )
+    record(
+        actor,
+        "screening.inventory.upload",
+        upload,
+        after={
+            "source": inventory.source,
+            "rows_read": inventory.rows_read,
+            "kept": inventory.kept,
+            "rejected_rows": inventory.rejected_row_count,
+        },
+    )
     return upload
 
 
@@ -59,6 +58,7 @@ class OneStopMarking:
         return tuple(sorted((*self.marked, *self.already, *self.refused)))
 
 
+@atomic_action
 def do_mark_one_stop(actor: AuditActor, codes: Iterable[str], *, reason: str) -> OneStopMarking:
     """Move the catalog procedures whose code is in `codes` to the one-stop counter (総合窓口)."""
     require(actor, PLAN_OPERATIONS)
@@ -67,31 +67,30 @@ def do_mark_one_stop(actor: AuditActor, codes: Iterable[str], *, reason: str) ->
     marked: list[str] = []
     already: list[str] = []
     refused: list[str] = []
-    with transaction.atomic():
-        rows = Procedure.objects.select_for_update().filter(code__in=wanted).order_by("code")
-        found = set()
-        for row in rows:
-            found.add(row.code)
-            if row.counter == Procedure.Counter.ONE_STOP:
-                already.append(row.code)
-            elif row.counter == Procedure.Counter.EXTERNAL or not row.active:
-                refused.append(row.code)
-            else:
-                before = {"counter": row.counter}
-                row.counter = Procedure.Counter.ONE_STOP
-                row.save(update_fields=["counter", "updated_at"])
-                record(
-                    actor,
-                    "catalog.procedure.update",
-                    row,
-                    before=before,
-                    after={"counter": row.counter},
-                    reason=reason,
-                    extra={"via": "screening"},
-                )
-                marked.append(row.code)
-        if marked:
-            bump_version()
+    rows = lock(Procedure.objects.filter(code__in=wanted).order_by("code"))
+    found = set()
+    for row in rows:
+        found.add(row.code)
+        if row.counter == Procedure.Counter.ONE_STOP:
+            already.append(row.code)
+        elif row.counter == Procedure.Counter.EXTERNAL or not row.active:
+            refused.append(row.code)
+        else:
+            before = {"counter": row.counter}
+            row.counter = Procedure.Counter.ONE_STOP
+            row.save(update_fields=["counter", "updated_at"])
+            record(
+                actor,
+                "catalog.procedure.update",
+                row,
+                before=before,
+                after={"counter": row.counter},
+                reason=reason,
+                extra={"via": "screening"},
+            )
+            marked.append(row.code)
+    if marked:
+        bump_version()
     return OneStopMarking(
         marked=tuple(marked),
         already=tuple(already),

@@ -6,7 +6,6 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +13,7 @@ from madoguchi.audit.chain import AuditActor, record
 from madoguchi.simulation.models import SimulationRun
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import PLAN_OPERATIONS
+from madoguchi.transactions import atomic_action
 
 RUN_TASK = "simulation.run"
 LIMITS = {"replications": (1, 2000), "visits": (1000, 1_000_000), "seed": (0, 2**31 - 1)}
@@ -55,17 +55,17 @@ def check_parameters(kind: str, office: str, raw: dict[str, str]) -> dict[str, i
     return values
 
 
+@atomic_action
 def do_start_run(actor: AuditActor, *, kind: str, office: str, raw: dict[str, str]) -> SimulationRun:
     from madoguchi.tasks.queue import enqueue
 
     require(actor, PLAN_OPERATIONS)
     parameters = check_parameters(kind, office, raw)
-    with transaction.atomic():
-        run = SimulationRun.objects.create(
-            kind=kind, office=office, parameters=parameters, requested_by=actor.audit_name
-        )
-        record(actor, "simulation.start", run, after={"kind": kind, "office": office, **parameters})
-        enqueue(RUN_TASK, max_attempts=1, run_id=str(run.pk))
+    run = SimulationRun.objects.create(
+        kind=kind, office=office, parameters=parameters, requested_by=actor.audit_name
+    )
+    record(actor, "simulation.start", run, after={"kind": kind, "office": office, **parameters})
+    enqueue(RUN_TASK, max_attempts=1, run_id=str(run.pk))
     return run
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from madoguchi.audit.chain import AuditActor, SystemActor, record, snapshot
@@ -19,6 +18,7 @@ from madoguchi.staff.roles import (
     Role,
     role_group_name,
 )
+from madoguchi.transactions import atomic_action, lock
 
 # Roles that open the admin site: administrators (organisation) and managers (the catalog).
 ADMIN_SITE_ROLES = frozenset({Role.ADMINISTRATOR, Role.MANAGER})
@@ -26,27 +26,27 @@ ASSIGNMENT_FIELDS = ["last_name", "first_name", "email", "role", "office", "depa
 STAFF_AUDIT_FIELDS = ["username", *ASSIGNMENT_FIELDS, "is_active"]
 
 
+@atomic_action
 def do_sync_role_groups(actor: AuditActor) -> list[str]:
     """Make each role's group hold exactly the permissions of the role matrix. Returns the changed roles."""
     changed: list[str] = []
     permissions = {p.codename: p for p in Permission.objects.filter(content_type__app_label="staff")}
-    with transaction.atomic():
-        for role, capabilities in ROLE_CAPABILITIES.items():
-            if role in CONTRACTOR_ROLES and any(c.decision for c in capabilities):
-                raise ValueError(f"role matrix grants a decision to the contractor role {role}")
-            group, _created = Group.objects.get_or_create(name=role_group_name(role))
-            wanted = {permissions[c.codename] for c in capabilities}
-            current = set(group.permissions.all())
-            if wanted != current:
-                group.permissions.set(wanted)
-                record(
-                    actor,
-                    "staff.role.sync",
-                    group,
-                    before={"permissions": sorted(p.codename for p in current)},
-                    after={"permissions": sorted(p.codename for p in wanted)},
-                )
-                changed.append(role.value)
+    for role, capabilities in ROLE_CAPABILITIES.items():
+        if role in CONTRACTOR_ROLES and any(c.decision for c in capabilities):
+            raise ValueError(f"role matrix grants a decision to the contractor role {role}")
+        group, _created = Group.objects.get_or_create(name=role_group_name(role))
+        wanted = {permissions[c.codename] for c in capabilities}
+        current = set(group.permissions.all())
+        if wanted != current:
+            group.permissions.set(wanted)
+            record(
+                actor,
+                "staff.role.sync",
+                group,
+                before={"permissions": sorted(p.codename for p in current)},
+                after={"permissions": sorted(p.codename for p in wanted)},
+            )
+            changed.append(role.value)
     return changed
 
 
@@ -77,6 +77,7 @@ def _apply_role(staff: Staff) -> None:
     staff.groups.set([Group.objects.get(name=role_group_name(Role(staff.role)))])
 
 
+@atomic_action
 def do_create_staff(
     actor: AuditActor,
     *,
@@ -105,13 +106,13 @@ def do_create_staff(
     )
     _validate_new_password(password, staff, "password")
     staff.set_password(password)
-    with transaction.atomic():
-        staff.save()
-        _apply_role(staff)
-        record(actor, "staff.create", staff, after=snapshot(staff, STAFF_AUDIT_FIELDS))
+    staff.save()
+    _apply_role(staff)
+    record(actor, "staff.create", staff, after=snapshot(staff, STAFF_AUDIT_FIELDS))
     return staff
 
 
+@atomic_action
 def do_update_staff(
     actor: AuditActor,
     staff: Staff,
@@ -125,20 +126,20 @@ def do_update_staff(
 ) -> Staff:
     require(actor, MANAGE_STAFF)
     _validate_assignment(role, office, department)
-    with transaction.atomic():
-        staff = Staff.objects.select_for_update().get(pk=staff.pk)
-        before = snapshot(staff, STAFF_AUDIT_FIELDS)
-        staff.last_name, staff.first_name, staff.email = last_name, first_name, email
-        staff.role, staff.office, staff.department = role, office, department
-        staff.is_staff = role in ADMIN_SITE_ROLES
-        staff.save(update_fields=[*ASSIGNMENT_FIELDS, "is_staff", "updated_at"])
-        _apply_role(staff)
-        after = snapshot(staff, STAFF_AUDIT_FIELDS)
-        if after != before:
-            record(actor, "staff.update", staff, before=before, after=after)
+    staff = lock(Staff.objects.filter(pk=staff.pk)).get()
+    before = snapshot(staff, STAFF_AUDIT_FIELDS)
+    staff.last_name, staff.first_name, staff.email = last_name, first_name, email
+    staff.role, staff.office, staff.department = role, office, department
+    staff.is_staff = role in ADMIN_SITE_ROLES
+    staff.save(update_fields=[*ASSIGNMENT_FIELDS, "is_staff", "updated_at"])
+    _apply_role(staff)
+    after = snapshot(staff, STAFF_AUDIT_FIELDS)
+    if after != before:
+        record(actor, "staff.update", staff, before=before, after=after)
     return staff
 
 
+@atomic_action
 def do_set_staff_active(actor: AuditActor, staff: Staff, *, active: bool, reason: str) -> Staff:
     """Deactivate (or reactivate) an account. Accounts are never deleted: the audit log refers to them."""
     require(actor, MANAGE_STAFF)
@@ -146,43 +147,42 @@ def do_set_staff_active(actor: AuditActor, staff: Staff, *, active: bool, reason
         raise ValidationError({"reason": _("理由を入力してください。")})
     if isinstance(actor, Staff) and actor.pk == staff.pk and not active:
         raise ValidationError({"reason": _("自分自身のアカウントは無効にできません。")})
-    with transaction.atomic():
-        staff = Staff.objects.select_for_update().get(pk=staff.pk)
-        if staff.is_active == active:
-            return staff
-        staff.is_active = active
-        staff.save(update_fields=["is_active", "updated_at"])
-        record(
-            actor,
-            "staff.activate" if active else "staff.deactivate",
-            staff,
-            before={"is_active": not active},
-            after={"is_active": active},
-            reason=reason.strip(),
-        )
+    staff = lock(Staff.objects.filter(pk=staff.pk)).get()
+    if staff.is_active == active:
+        return staff
+    staff.is_active = active
+    staff.save(update_fields=["is_active", "updated_at"])
+    record(
+        actor,
+        "staff.activate" if active else "staff.deactivate",
+        staff,
+        before={"is_active": not active},
+        after={"is_active": active},
+        reason=reason.strip(),
+    )
     return staff
 
 
+@atomic_action
 def do_reset_password(actor: AuditActor, staff: Staff, *, password: str) -> Staff:
     """An administrator sets a new password, e.g. for a clerk who forgot theirs."""
     require(actor, MANAGE_STAFF)
     _validate_new_password(password, staff, "password")
-    with transaction.atomic():
-        staff = Staff.objects.select_for_update().get(pk=staff.pk)
-        staff.set_password(password)
-        staff.save(update_fields=["password", "updated_at"])
-        record(actor, "staff.password.reset", staff)
+    staff = lock(Staff.objects.filter(pk=staff.pk)).get()
+    staff.set_password(password)
+    staff.save(update_fields=["password", "updated_at"])
+    record(actor, "staff.password.reset", staff)
     return staff
 
 
+@atomic_action
 def do_change_own_password(staff: Staff, *, old_password: str, new_password: str) -> Staff:
     if not staff.check_password(old_password):
         raise ValidationError({"old_password": _("現在のパスワードが正しくありません。")})
     _validate_new_password(new_password, staff, "new_password1")
-    with transaction.atomic():
-        staff.set_password(new_password)
-        staff.save(update_fields=["password", "updated_at"])
-        record(staff, "staff.password.change", staff)
+    staff.set_password(new_password)
+    staff.save(update_fields=["password", "updated_at"])
+    record(staff, "staff.password.change", staff)
     return staff
 
 

@@ -67,3 +67,22 @@ def lookup(name: str) -> TaskFunction:
 
 def registered_names() -> frozenset[str]:
     return frozenset(_registry)
+
+
+# Periodic jobs: plain functions every worker loop runs when they are due (the audit sealer). They must be
+# safe to run in several processes at once (the sealer skips when another one holds its lock).
+_periodic: dict[str, tuple[Callable[[], float], Callable[[], object]]] = {}
+
+
+def periodic(name: str, *, every: Callable[[], float]) -> Callable[[F], F]:
+    """Run the decorated function from the worker loops about every `every()` seconds."""
+
+    def register(function: F) -> F:
+        _periodic[name] = (every, function)
+        return function
+
+    return register
+
+
+def periodic_jobs() -> dict[str, tuple[Callable[[], float], Callable[[], object]]]:
+    return dict(_periodic)

@@ -28,7 +28,7 @@ from django.utils import timezone
 from madoguchi.tasks.context import TaskContext
 from madoguchi.tasks.models import Task
 from madoguchi.tasks.queue import NotJSONSerialisable, as_json
-from madoguchi.tasks.registry import lookup
+from madoguchi.tasks.registry import lookup, periodic_jobs
 
 logger = logging.getLogger("madoguchi.tasks")
 
@@ -256,6 +256,28 @@ def drain(worker_id: str, stop_event: threading.Event | None = None) -> int:
     return ran
 
 
+_periodic_lock = threading.Lock()
+_periodic_last: dict[str, float] = {}
+
+
+def run_periodic(now: float | None = None) -> None:
+    """Run the periodic jobs that are due, once per process however many worker threads loop."""
+    now = time.monotonic() if now is None else now
+    if not _periodic_lock.acquire(blocking=False):
+        return
+    try:
+        for name, (every, function) in periodic_jobs().items():
+            if now - _periodic_last.get(name, float("-inf")) < every():
+                continue
+            _periodic_last[name] = now
+            try:
+                function()
+            except DatabaseError as error:
+                logger.warning("periodic job failed", extra={"job": name, "error": str(error)[:300]})
+    finally:
+        _periodic_lock.release()
+
+
 def work(worker_id: str, stop_event: threading.Event, poll_interval: float = 1.0) -> int:
     """Run tasks until `stop_event` is set, polling every `poll_interval` seconds when idle.
 
@@ -267,6 +289,7 @@ def work(worker_id: str, stop_event: threading.Event, poll_interval: float = 1.0
         if not connection.in_atomic_block:  # never drop a connection inside the caller's transaction
             close_old_connections()  # honours CONN_MAX_AGE and drops broken connections
         try:
+            run_periodic()
             busy = run_one(worker_id)
         except DatabaseError as error:
             failures += 1

@@ -26,3 +26,23 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class BusyMiddleware:
+    """A write the database could not finish after its retries answers 503 and "try again", never 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from madoguchi.transactions import Busy, is_retryable
+        from madoguchi.ui.views import busy
+
+        if isinstance(exception, Busy) or is_retryable(exception):
+            response = busy(request)
+            response.headers["Retry-After"] = "2"
+            return response
+        return None

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
 def _error(request: HttpRequest, status: int, heading: str, detail: str) -> HttpResponse:
     return render(request, "ui/error.html", {"heading": heading, "detail": detail}, status=status)
+
+
+def busy(request: HttpRequest) -> HttpResponse:
+    """The database stayed busy after every retry (madoguchi/transactions): nothing was saved."""
+    detail = _("ただいま混み合っています。何も保存されていません。数秒後にもう一度お試しください。")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail}, status=503, json_dumps_params={"ensure_ascii": False})
+    return _error(request, 503, _("混み合っています"), detail)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,22 +1,46 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from madoguchi.audit.chain import SystemActor, record, verify_chain
-from madoguchi.audit.models import AuditEntry, AuditLogIsAppendOnly
+from madoguchi.audit import witness
+from madoguchi.audit.chain import SystemActor, record, seal_pending, verify_chain
+from madoguchi.audit.models import AuditChainHead, AuditEntry, AuditLogIsAppendOnly
 
 pytestmark = pytest.mark.django_db
 
 ACTOR = SystemActor("test")
 
 
+@pytest.fixture(autouse=True)
+def _witness_on_commit(django_capture_on_commit_callbacks: Any) -> Iterator[None]:
+    """The sealer writes the witness after its commit; inside a test's transaction, run that at once."""
+    global _capture
+    _capture = django_capture_on_commit_callbacks
+    yield
+    _capture = None
+
+
+_capture: Any = None
+
+
+def seal() -> int:
+    with _capture(execute=True):
+        return seal_pending()
+
+
 def write_entries(n: int) -> list[AuditEntry]:
-    return [record(ACTOR, "test.action", extra={"n": i}) for i in range(1, n + 1)]
+    """`n` entries, sealed into the chain (as the task workers' sealer does about once a second)."""
+    written = [record(ACTOR, "test.action", extra={"n": i}) for i in range(1, n + 1)]
+    seal()
+    return list(AuditEntry.objects.filter(pk__in=[e.pk for e in written]).order_by("id"))
 
 
-def tamper(sql: str, params: list[object]) -> None:
+def tamper(sql: str, params: list[object] | None = None) -> None:
     """What someone with database rights could do: drop the append-only trigger, then change rows."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -24,11 +48,29 @@ def tamper(sql: str, params: list[object]) -> None:
             cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
         else:
             cursor.execute("DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry")
-        cursor.execute(sql, params)
+        cursor.execute(sql, params or [])
+
+
+def test_entries_are_written_unsealed_and_chained_by_the_sealer() -> None:
+    # given: migrate already wrote the role-group entries
+    seal()
+    before = AuditEntry.objects.count()
+    # when
+    written = record(ACTOR, "test.action")
+    # then: the action's transaction took no lock on the chain; the entry waits for the sealer
+    assert written.seq is None
+    assert written.hash is None
+    assert seal() == 1
+    sealed = AuditEntry.objects.get(pk=written.pk)
+    assert sealed.seq == before + 1
+    assert sealed.prev_hash == AuditEntry.objects.get(seq=before).hash
+    assert AuditChainHead.objects.get().hash == sealed.hash
+    assert seal() == 0
 
 
 def test_entries_form_a_chain() -> None:
-    # given: migrate already wrote the role-group entries
+    # given
+    seal()
     before = AuditEntry.objects.count()
     # when
     entries = write_entries(3)
@@ -91,6 +133,86 @@ def test_verify_reports_a_deleted_tail() -> None:
     problems = verify_chain().problems
     assert [(p.seq, p.kind) for p in problems] == [(fourth, "tail_missing")]
     assert problems[0].message == f"entry {fourth}–{fifth} missing (deleted)"
+
+
+def test_verify_reports_a_deleted_tail_with_the_head_rewound() -> None:
+    # given: the intruder deletes the newest entries and rewinds the head row to match what is left
+    entries = write_entries(5)
+    third, fifth = entries[2], entries[4]
+    tamper("DELETE FROM audit_auditentry WHERE seq > %s", [third.seq])
+    tamper("UPDATE audit_auditchainhead SET seq = %s, hash = %s WHERE id = 1", [third.seq, third.hash])
+    # then: the chain is consistent in itself, but the witness saw it reach the fifth entry
+    problems = verify_chain().problems
+    assert [(p.seq, p.kind) for p in problems] == [(third.seq + 1, "truncated")]
+    assert f"entry {third.seq + 1}–{fifth.seq} missing" in problems[0].message
+
+
+@pytest.mark.parametrize("wipe", ["DELETE FROM audit_auditentry", "TRUNCATE"])
+def test_verify_reports_a_wiped_or_truncated_log(wipe: str) -> None:
+    # given
+    last = write_entries(3)[-1]
+    # when: every entry is gone and the head is back at the start
+    if wipe == "TRUNCATE" and connection.vendor == "postgresql":
+        tamper("TRUNCATE audit_auditentry")
+    else:
+        tamper("DELETE FROM audit_auditentry")
+    tamper("DELETE FROM audit_auditchainhead")
+    # then
+    report = verify_chain()
+    assert report.entries_checked == 0
+    assert [(p.seq, p.kind) for p in report.problems] == [(1, "truncated")]
+    assert f"entry 1–{last.seq} missing" in report.problems[0].message
+
+
+def test_verify_reports_a_rebuilt_chain() -> None:
+    # given: the intruder changes an entry and recomputes every hash after it, and the head
+    from madoguchi.audit.chain import _hash_of
+
+    entries = write_entries(3)
+    tamper("UPDATE audit_auditentry SET actor = 'intruder' WHERE seq = %s", [entries[0].seq])
+    prev = AuditEntry.objects.get(seq=entries[0].seq).prev_hash
+    for entry in AuditEntry.objects.filter(seq__gte=entries[0].seq).order_by("id"):
+        entry.prev_hash = prev
+        digest = _hash_of(entry)
+        tamper(
+            "UPDATE audit_auditentry SET prev_hash = %s, hash = %s WHERE id = %s", [prev, digest, entry.pk]
+        )
+        prev = digest
+    tamper("UPDATE audit_auditchainhead SET hash = %s WHERE id = 1", [prev])
+    # then: the chain checks out alone; the witness still remembers the real last hash
+    kinds = {p.kind for p in verify_chain().problems}
+    assert kinds == {"witness"}
+
+
+def test_verify_reports_a_missing_witness() -> None:
+    write_entries(2)
+    witness.path().unlink()
+    problems = verify_chain(seal=False).problems
+    assert [p.kind for p in problems] == ["witness"]
+    assert "no witness" in problems[0].message
+
+
+def test_the_sealer_can_only_seal_and_the_trigger_refuses_a_second_seal() -> None:
+    entry = write_entries(1)[0]
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE audit_auditentry SET seq = seq + 1000 WHERE id = %s", [entry.pk])
+    unsealed = record(ACTOR, "test.unsealed")
+    seal()
+    unsealed = record(ACTOR, "test.unsealed-2")
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE audit_auditentry SET seq = 99999, hash = %s, actor = 'intruder' WHERE id = %s",
+            ["f" * 64, unsealed.pk],
+        )
+    assert verify_chain().ok
 
 
 def test_verify_reports_a_rewritten_entry_with_a_recomputed_hash() -> None:
@@ -169,4 +291,6 @@ def test_entry_rolls_back_with_the_action() -> None:
     assert not AuditEntry.objects.filter(action="test.doomed").exists()
     # the next entry continues the chain without a gap
     record(ACTOR, "test.after")
+    seal()
     assert verify_chain().ok
+    assert verify_chain().unsealed == 0

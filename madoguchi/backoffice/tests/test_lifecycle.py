@@ -240,7 +240,7 @@ def test_work_queues_are_set_up_like_the_rest_of_the_organisation(staff_of: Any)
     do_upsert_work_queue(actor, **spec)  # a rerun writes nothing
     do_upsert_work_queue(actor, **(spec | {"processing_days": 3}))
     entries = AuditEntry.objects.filter(target_id=str(queue.pk), action__startswith="backoffice.workqueue.")
-    actions = list(entries.order_by("seq").values_list("action", flat=True))
+    actions = list(entries.order_by("id").values_list("action", flat=True))
     assert actions == ["backoffice.workqueue.create", "backoffice.workqueue.update"]
     with pytest.raises(CapabilityDenied):
         do_upsert_work_queue(staff_of(Role.CENTER_STAFF), **spec)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.management import call_command
 
-from madoguchi.audit.chain import verify_chain
 from madoguchi.audit.models import AuditEntry
 from madoguchi.organization.models import Counter, Office, Queue
 from madoguchi.staff.models import Staff
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_city_has_the_offices_queues_and_one_account_per_role(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], verified_chain: Any
 ) -> None:
     # when
     call_command("demo")
@@ -35,7 +36,7 @@ def test_demo_city_has_the_offices_queues_and_one_account_per_role(
     out = capsys.readouterr().out
     assert "contractor" in out
     assert "minato-demo-2026" in out
-    assert verify_chain().ok
+    assert verified_chain().ok
 
 
 def test_demo_is_idempotent_and_keeps_changed_passwords() -> None:

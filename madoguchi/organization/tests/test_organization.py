@@ -52,7 +52,7 @@ def test_organisation_changes_need_the_capability(staff_of: Any) -> None:
         do_upsert_department(staff_of(Role.MANAGER), code="new", name_ja="新しい課")
     assert not Department.objects.filter(code="new").exists()
     do_upsert_department(staff_of(Role.ADMINISTRATOR), code="new", name_ja="新しい課")
-    assert AuditEntry.objects.filter(action="organization.department.create").latest("seq").actor == "admin"
+    assert AuditEntry.objects.filter(action="organization.department.create").latest("id").actor == "admin"
 
 
 def test_offices_overview(staff_of: Any, signed_in: Any) -> None:

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from madoguchi.audit.chain import SystemActor, verify_chain
+from madoguchi.audit.chain import SystemActor
 from madoguchi.audit.models import AuditEntry
 from madoguchi.organization.models import Office, Queue
 from madoguchi.reception.models import Ticket
@@ -119,7 +119,7 @@ def test_open_days_list_the_business_days_of_the_window_with_places_left(demo_ci
 
 
 def test_a_resident_books_with_normalised_details_and_a_readable_code(
-    create_reservation: Any, clock: Any
+    create_reservation: Any, clock: Any, verified_chain: Any
 ) -> None:
     reservation = create_reservation(name_kana="みなと　はなこ", phone="０９０１２３４５６７８")
     assert (reservation.name_kana, reservation.phone) == ("ミナト　ハナコ", "090-1234-5678")
@@ -134,7 +134,7 @@ def test_a_resident_books_with_normalised_details_and_a_readable_code(
     assert (entry.actor, entry.role, entry.office) == ("resident", "resident", "chuo")
     assert "ミナト" not in str(entry.summary)  # no personal data in the append-only log
     assert "090" not in str(entry.summary)
-    assert verify_chain().ok
+    assert verified_chain().ok
 
 
 def test_a_full_slot_refuses_the_next_booking(create_reservation: Any, clock: Any) -> None:
@@ -413,3 +413,34 @@ def test_parallel_bookings_never_exceed_the_capacity_of_a_slot(create_reservatio
     assert (len(booked), len(full)) == (2, 22)
     assert Reservation.objects.filter(queue=queue, day=day, start=time(9, 15)).count() == 5
     assert len({r.code for r in Reservation.objects.all()}) == 5
+
+
+def test_a_booking_queues_its_confirmation_in_the_same_transaction(
+    create_reservation: Any, clock: Any
+) -> None:
+    from madoguchi.notifications.models import Notification
+
+    # when: one resident gives an e-mail address, another only a mobile number, a third a landline
+    by_mail = create_reservation(email="hanako@example.jp", phone="03-1234-5678")
+    by_sms = create_reservation(phone="090-1234-5678", start=time(9, 45))
+    create_reservation(phone="03-1234-5678", start=time(10, 15))
+    # then: the outbox holds one confirmation each for the first two, none for the landline
+    notices = {n.ref: n for n in Notification.objects.filter(topic="reservations.booked")}
+    assert set(notices) == {str(by_mail.pk), str(by_sms.pk)}
+    assert (notices[str(by_mail.pk)].channel, notices[str(by_mail.pk)].recipient) == (
+        "email",
+        "hanako@example.jp",
+    )
+    assert notices[str(by_sms.pk)].channel == "sms"
+    assert by_sms.display_code in notices[str(by_sms.pk)].body
+    assert "9:45" in notices[str(by_sms.pk)].body or "09:45" in notices[str(by_sms.pk)].body
+
+
+def test_a_booking_that_fails_leaves_no_confirmation(create_reservation: Any, clock: Any) -> None:
+    from madoguchi.notifications.models import Notification
+
+    create_reservation(start=time(9, 15))
+    create_reservation(start=time(9, 15))
+    with pytest.raises(SlotFull):
+        create_reservation(start=time(9, 15), email="third@example.jp")
+    assert Notification.objects.filter(topic="reservations.booked").count() == 2

@@ -143,7 +143,7 @@ def test_demo_inventory_and_catalog_marking(manager: Any, staff_of: Any) -> None
     assert Procedure.objects.get(code="inu-toroku-henko").counter == Procedure.Counter.ONE_STOP
     assert Procedure.objects.get(code="suido-shiyo-kaishi").counter == Procedure.Counter.ONE_STOP
     assert Procedure.objects.get(code="kotei-shisan-sozokunin").counter == Procedure.Counter.DEPARTMENT
-    entry = AuditEntry.objects.filter(action="catalog.procedure.update").order_by("seq").last()
+    entry = AuditEntry.objects.filter(action="catalog.procedure.update").order_by("id").last()
     assert entry is not None
     assert entry.actor == staff_of("manager").audit_name
     # a second time changes nothing more

@@ -6,11 +6,10 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from madoguchi.audit.chain import SystemActor, record
+from madoguchi.audit.chain import SystemActor
 from madoguchi.cases import crypto
-from madoguchi.cases.models import Person
+from madoguchi.cases.actions import do_rotate_my_number_keys
 
 
 class Command(BaseCommand):
@@ -24,15 +23,8 @@ class Command(BaseCommand):
         sub.add_parser("rotate-keys", help="re-encrypt every stored My Number with the first key")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        rotated = 0
         try:
-            with transaction.atomic():
-                people = Person.objects.select_for_update().exclude(my_number_encrypted="")
-                for person in people.iterator(chunk_size=500):
-                    person.my_number_encrypted = crypto.rotate(person.my_number_encrypted)
-                    person.save(update_fields=["my_number_encrypted"])
-                    rotated += 1
-                record(SystemActor("mynumber"), "case.my_number.rotate", extra={"rotated": rotated})
+            rotated = do_rotate_my_number_keys(SystemActor("mynumber"))
         except crypto.MyNumberKeyError as error:
             raise CommandError(f"{error}; nothing was changed (keep the old key in the list)") from error
         self.stdout.write(f"re-encrypted {rotated} My Number(s) with the current key")

@@ -1,0 +1,10 @@
+"""How every write of madoguchi runs: one transaction per action, rows locked in one fixed order, a
+deadlock or serialization failure retried a bounded number of times (`atomic_action`, `lock`).
+
+Plain infrastructure beneath the bounded contexts: it imports none of them (models are named by label).
+"""
+
+from madoguchi.transactions.actions import Busy, atomic_action, is_retryable
+from madoguchi.transactions.locks import LOCK_ORDER, LockOrderViolation, lock
+
+__all__ = ["LOCK_ORDER", "Busy", "LockOrderViolation", "atomic_action", "is_retryable", "lock"]
