@@ -31,7 +31,7 @@ def on_postgres() -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """`@pytest.mark.postgres_only` alone skips the test in the SQLite pass (it runs in the PostgreSQL one)."""
+    """`@pytest.mark.postgres_only` alone skips a test in the SQLite pass; it runs in the PostgreSQL one."""
     if on_postgres():
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL: runs in the PostgreSQL pass of make test")
