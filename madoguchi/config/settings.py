@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "madoguchi.reception",
     "madoguchi.screening",
     "madoguchi.simulation",
-    "madoguchi.backoffice",
+    "madoguchi.center",
     "madoguchi.reservations",
     "madoguchi.demo",
     "django.contrib.admin",

@@ -14,7 +14,7 @@ urlpatterns = [
     path("offices/", include("madoguchi.organization.urls")),
     path("navigator/", include("madoguchi.navigator.urls")),
     path("cases/", include("madoguchi.cases.urls")),
-    path("center/", include("madoguchi.backoffice.urls")),
+    path("center/", include("madoguchi.center.urls")),
     path("screening/", include("madoguchi.screening.urls")),
     path("simulations/", include("madoguchi.simulation.urls")),
     path("api/v1/", include("madoguchi.navigator.urls_api")),

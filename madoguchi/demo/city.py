@@ -11,9 +11,9 @@ import yaml
 from django.db import transaction
 
 from madoguchi.audit.chain import SystemActor
-from madoguchi.backoffice.actions import do_upsert_work_queue
 from madoguchi.catalog.actions import do_load_catalog
 from madoguchi.catalog.service import current_catalog
+from madoguchi.center.actions import do_upsert_work_queue
 from madoguchi.organization.actions import do_upsert_counter, do_upsert_office, do_upsert_queue
 from madoguchi.organization.models import Department, Office, Queue
 from madoguchi.reservations.actions import do_upsert_schedule

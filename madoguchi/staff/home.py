@@ -49,7 +49,7 @@ def _department(staff: Staff) -> dict[str, Any]:
 
 
 def _center(staff: Staff) -> dict[str, Any]:
-    from madoguchi.backoffice.dashboard import open_counts
+    from madoguchi.center.dashboard import open_counts
 
     counts = open_counts(timezone.localdate())
     return {

@@ -31,7 +31,6 @@ LOCK_ORDER: tuple[str, ...] = (
     "organization.counter",
     "catalog.procedure",
     "center.workqueue",
-    "backoffice.workqueue",
     "staff.staff",
     "reservations.reservationschedule",
     # the visit
@@ -39,7 +38,6 @@ LOCK_ORDER: tuple[str, ...] = (
     "reception.countershift",
     "reception.ticket",
     "center.workitem",
-    "backoffice.workitem",
     "cases.case",
     "cases.person",
     # background work

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from madoguchi.backoffice.actions import (
+from madoguchi.center.actions import (
     WorkItemStateError,
     claim_next,
     do_approve,
@@ -15,7 +15,7 @@ from madoguchi.backoffice.actions import (
     do_return,
     do_send_for_approval,
 )
-from madoguchi.backoffice.models import WorkItem, WorkItemEvent
+from madoguchi.center.models import WorkItem, WorkItemEvent
 from madoguchi.rules.calendar import add_business_days
 from madoguchi.staff.roles import Role
 
@@ -83,7 +83,7 @@ def test_from_submission_to_completion_with_a_return_and_a_correction(
     case.refresh_from_db()
     assert case.state == case.State.COMPLETED
     assert case.completed_at is not None
-    message = Notification.objects.get(topic="backoffice.case_completed")
+    message = Notification.objects.get(topic="center.case_completed")
     assert (message.channel, message.recipient) == ("sms", "090-1234-5678")
     assert case.number in message.body
     assert "国民健康保険資格確認書" in message.body
@@ -189,7 +189,7 @@ def test_the_batch_screen_groups_by_procedure_and_day_and_claims_the_next(
 
 
 def test_the_batch_screen_lists_idle_queues_apart(submit_case: Any, staff_of: Any, signed_in: Any) -> None:
-    from madoguchi.backoffice.models import WorkQueue
+    from madoguchi.center.models import WorkQueue
 
     submit_case()
     page = signed_in(staff_of(Role.CENTER_STAFF)).get("/center/").content.decode()
@@ -225,7 +225,7 @@ def test_center_staff_see_waiting_approval_and_overdue_counts_at_home(
 def test_work_queues_are_set_up_like_the_rest_of_the_organisation(staff_of: Any) -> None:
     from madoguchi.audit.chain import SystemActor
     from madoguchi.audit.models import AuditEntry
-    from madoguchi.backoffice.actions import do_upsert_work_queue
+    from madoguchi.center.actions import do_upsert_work_queue
     from madoguchi.staff.permissions import CapabilityDenied
 
     spec = {
@@ -239,9 +239,9 @@ def test_work_queues_are_set_up_like_the_rest_of_the_organisation(staff_of: Any)
     queue = do_upsert_work_queue(actor, **spec)
     do_upsert_work_queue(actor, **spec)  # a rerun writes nothing
     do_upsert_work_queue(actor, **(spec | {"processing_days": 3}))
-    entries = AuditEntry.objects.filter(target_id=str(queue.pk), action__startswith="backoffice.workqueue.")
+    entries = AuditEntry.objects.filter(target_id=str(queue.pk), action__startswith="center.workqueue.")
     actions = list(entries.order_by("id").values_list("action", flat=True))
-    assert actions == ["backoffice.workqueue.create", "backoffice.workqueue.update"]
+    assert actions == ["center.workqueue.create", "center.workqueue.update"]
     with pytest.raises(CapabilityDenied):
         do_upsert_work_queue(staff_of(Role.CENTER_STAFF), **spec)
 
@@ -250,10 +250,10 @@ def test_administrators_edit_work_queues_in_the_admin_and_others_cannot(
     staff_of: Any, signed_in: Any
 ) -> None:
     from madoguchi.audit.models import AuditEntry
-    from madoguchi.backoffice.models import WorkQueue
+    from madoguchi.center.models import WorkQueue
 
     queue = WorkQueue.objects.get(procedure="kokuho-kanyu")
-    url = f"/admin/backoffice/workqueue/{queue.pk}/change/"
+    url = f"/admin/center/workqueue/{queue.pk}/change/"
     assert signed_in(staff_of(Role.CENTER_STAFF)).get(url).status_code in {302, 403}
     admin_client = signed_in(staff_of(Role.ADMINISTRATOR))
     assert admin_client.get(url).status_code == 200
@@ -269,4 +269,4 @@ def test_administrators_edit_work_queues_in_the_admin_and_others_cannot(
     assert admin_client.post(url, form).status_code == 302
     queue.refresh_from_db()
     assert queue.processing_days == 7
-    assert AuditEntry.objects.filter(target_type="backoffice.workqueue", target_id=str(queue.pk)).exists()
+    assert AuditEntry.objects.filter(target_type="center.workqueue", target_id=str(queue.pk)).exists()

@@ -9,7 +9,7 @@ from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from madoguchi.backoffice.models import WorkItem, WorkItemEvent, WorkQueue
+from madoguchi.center.models import WorkItem, WorkItemEvent, WorkQueue
 from madoguchi.organization.models import Office
 
 Status = WorkItem.Status

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from madoguchi.backoffice import views
+from madoguchi.center import views
 
-app_name = "backoffice"
+app_name = "center"
 
 urlpatterns = [
     path("", views.batches, name="batches"),

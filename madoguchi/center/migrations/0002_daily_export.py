@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('backoffice', '0001_initial'),
+        ('center', '0001_initial'),
     ]
 
     operations = [
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
                 ('error', models.TextField(blank=True)),
-                ('queue', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exports', to='backoffice.workqueue', verbose_name='処理キュー')),
+                ('queue', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exports', to='center.workqueue', verbose_name='処理キュー')),
             ],
             options={
                 'verbose_name': '日次出力',

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from madoguchi.audit.chain import record
-from madoguchi.backoffice.actions import (
+from madoguchi.cases.views import bundle_response
+from madoguchi.center.actions import (
     WorkItemStateError,
     claim_next,
     do_approve,
@@ -29,8 +30,7 @@ from madoguchi.backoffice.actions import (
     do_return,
     do_send_for_approval,
 )
-from madoguchi.backoffice.models import WorkItem, WorkItemEvent, WorkQueue
-from madoguchi.cases.views import bundle_response
+from madoguchi.center.models import WorkItem, WorkItemEvent, WorkQueue
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import (
@@ -73,7 +73,7 @@ def batches(request: HttpRequest) -> HttpResponse:
         batch = list(batch_items[:200])
     return render(
         request,
-        "backoffice/batches.html",
+        "center/batches.html",
         {
             "queues": [(queue, by_queue[queue.pk]) for queue in active if queue.pk in by_queue],
             "idle_queues": [queue for queue in active if queue.pk not in by_queue],
@@ -102,11 +102,11 @@ def claim(request: HttpRequest) -> HttpResponse:
             claimed = claim_next(staff, queue)
     except WorkItemStateError as error:
         messages.error(request, error.message)
-        return redirect("backoffice:batches")
+        return redirect("center:batches")
     if claimed is None:
         messages.info(request, _("処理待ちの案件はありません。"))
-        return redirect("backoffice:batches")
-    return redirect("backoffice:item", item_id=claimed.pk)
+        return redirect("center:batches")
+    return redirect("center:item", item_id=claimed.pk)
 
 
 def _uuid(value: str) -> UUID | None:
@@ -137,7 +137,7 @@ def item_detail(request: HttpRequest, item_id: UUID) -> HttpResponse:
     people = list(item.case.people.all())
     return render(
         request,
-        "backoffice/item.html",
+        "center/item.html",
         {
             "item": item,
             "people": people,
@@ -162,7 +162,7 @@ def item_documents(request: HttpRequest, item_id: UUID) -> HttpResponse:
     """The case's generated forms (the documents the resident signed at the ward), for the center to check."""
     staff = staff_for(request, PROCESS_WORK_ITEM)
     item = _visible_item(staff, item_id)
-    return bundle_response(request, staff, item.case, back=reverse("backoffice:item", args=[item.pk]))
+    return bundle_response(request, staff, item.case, back=reverse("center:item", args=[item.pk]))
 
 
 @login_required
@@ -178,25 +178,25 @@ def item_action(request: HttpRequest, item_id: UUID, action: str) -> HttpRespons
                 user, item, result=request.POST.get("result", ""), issued=request.POST.get("issued", "")
             )
             messages.success(request, _("決裁に回しました。"))
-            return redirect("backoffice:batches")
+            return redirect("center:batches")
         if action == "release":
             do_release(user, item)
-            return redirect("backoffice:batches")
+            return redirect("center:batches")
         if action == "approve":
             do_approve(user, item)
             messages.success(request, _("決裁しました。"))
-            return redirect("backoffice:approvals")
+            return redirect("center:approvals")
         if action == "return":
             do_return(user, item, reason=request.POST.get("reason", ""))
             messages.success(request, _("受付庁舎に差し戻しました。"))
-            return redirect("backoffice:approvals")
+            return redirect("center:approvals")
         if action == "correct":
             do_correct(user, item, note=request.POST.get("note", ""))
             messages.success(request, _("訂正してセンターに戻しました。"))
-            return redirect("backoffice:returns")
+            return redirect("center:returns")
     except WorkItemStateError as error:
         messages.error(request, error.message)
-        return redirect("backoffice:item", item_id=item.pk)
+        return redirect("center:item", item_id=item.pk)
     return HttpResponse(status=404)
 
 
@@ -209,7 +209,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
         .order_by("deadline", "sent_for_approval_at")
     )
     return render(
-        request, "backoffice/approvals.html", {"items": waiting, "me": staff, "today": timezone.localdate()}
+        request, "center/approvals.html", {"items": waiting, "me": staff, "today": timezone.localdate()}
     )
 
 
@@ -222,7 +222,7 @@ def returns(request: HttpRequest) -> HttpResponse:
         .select_related("queue", "case")
         .order_by("deadline")
     )
-    return render(request, "backoffice/returns.html", {"items": items, "office": staff.office})
+    return render(request, "center/returns.html", {"items": items, "office": staff.office})
 
 
 @login_required
@@ -234,23 +234,23 @@ def dispatch(request: HttpRequest) -> HttpResponse:
         chosen = [i for i in (_uuid(v) for v in request.POST.getlist("item")) if i is not None]
         count = do_mark_dispatched(staff, pending.filter(pk__in=chosen))
         messages.success(request, _("%(n)s 件を発送済みにしました。") % {"n": count})
-        return redirect("backoffice:dispatch")
+        return redirect("center:dispatch")
     return render(
         request,
-        "backoffice/dispatch.html",
+        "center/dispatch.html",
         {"items": pending.select_related("case")},
     )
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    from madoguchi.backoffice.dashboard import center_figures
+    from madoguchi.center.dashboard import center_figures
 
     staff_for(request, VIEW_DASHBOARDS, PROCESS_WORK_ITEM)
     days = 14
     return render(
         request,
-        "backoffice/dashboard.html",
+        "center/dashboard.html",
         center_figures(timezone.localdate(), timezone.localdate() - timedelta(days=days - 1)),
     )
 
@@ -258,8 +258,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def exports(request: HttpRequest) -> HttpResponse:
     """The daily CSV files for the core systems: request one, see its checksum, download it."""
-    from madoguchi.backoffice.exports import do_request_export
-    from madoguchi.backoffice.models import DailyExport
+    from madoguchi.center.exports import do_request_export
+    from madoguchi.center.models import DailyExport
 
     staff = staff_for(request, PROCESS_WORK_ITEM)
     errors: dict[str, str] = {}
@@ -277,10 +277,10 @@ def exports(request: HttpRequest) -> HttpResponse:
         if not errors and queue is not None:
             do_request_export(staff, queue=queue, day=day, encoding=encoding)
             messages.success(request, _("出力を依頼しました。作成されるとこの一覧に表示されます。"))
-            return redirect("backoffice:exports")
+            return redirect("center:exports")
     return render(
         request,
-        "backoffice/exports.html",
+        "center/exports.html",
         {
             "exports": DailyExport.objects.select_related("queue").defer("content")[:100],
             "queues": WorkQueue.objects.filter(active=True),
@@ -294,13 +294,13 @@ def exports(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
-    from madoguchi.backoffice.models import DailyExport
+    from madoguchi.center.models import DailyExport
 
     staff = staff_for(request, PROCESS_WORK_ITEM)
     export = get_object_or_404(
         DailyExport.objects.select_related("queue"), pk=export_id, status=DailyExport.Status.READY
     )
-    record(staff, "backoffice.export.download", export, extra={"sha256": export.sha256, "rows": export.rows})
+    record(staff, "center.export.download", export, extra={"sha256": export.sha256, "rows": export.rows})
     charset = "shift_jis" if export.encoding == DailyExport.Encoding.SHIFT_JIS else "utf-8"
     response = HttpResponse(bytes(export.content), content_type=f"text/csv; charset={charset}")
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'

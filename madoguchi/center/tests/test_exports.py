@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from madoguchi.audit.models import AuditEntry
-from madoguchi.backoffice.actions import claim_next, do_approve, do_send_for_approval
-from madoguchi.backoffice.models import DailyExport, WorkItem, WorkQueue
 from madoguchi.cases.models import Person
+from madoguchi.center.actions import claim_next, do_approve, do_send_for_approval
+from madoguchi.center.models import DailyExport, WorkItem, WorkQueue
 from madoguchi.staff.roles import Role
 from madoguchi.tasks.worker import drain
 
@@ -57,11 +57,11 @@ def test_the_daily_csv_in_shift_jis_replaces_what_it_cannot_hold_and_carries_a_c
     assert download.content == content
     assert download["X-Content-SHA256"] == export.sha256
     assert 'filename="kokuho-kanyu_' in download["Content-Disposition"]
-    assert AuditEntry.objects.filter(action="backoffice.export.download").exists()
+    assert AuditEntry.objects.filter(action="center.export.download").exists()
 
 
 def test_the_utf8_csv_keeps_every_character_and_opens_in_excel(submit_case: Any, staff_of: Any) -> None:
-    from madoguchi.backoffice.exports import do_request_export
+    from madoguchi.center.exports import do_request_export
 
     case = submit_case()
     Person.objects.filter(case=case, member_id="m1").update(family_name="𠮷田")
@@ -105,8 +105,8 @@ def test_the_nightly_command_queues_every_queue_in_both_encodings(demo_city: Non
 def test_an_export_that_cannot_be_written_is_marked_failed_on_the_last_attempt(
     staff_of: Any, demo_city: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from madoguchi.backoffice import exports
-    from madoguchi.backoffice.exports import do_request_export, write_export
+    from madoguchi.center import exports
+    from madoguchi.center.exports import do_request_export, write_export
 
     # given
     queue = WorkQueue.objects.get(procedure="kokuho-kanyu")

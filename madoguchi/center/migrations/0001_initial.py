@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='work_items', to='cases.case')),
                 ('claimed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='担当者')),
                 ('received_office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='work_items', to='organization.office', verbose_name='受付庁舎')),
-                ('queue', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='backoffice.workqueue', verbose_name='処理キュー')),
+                ('queue', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='center.workqueue', verbose_name='処理キュー')),
             ],
             options={
                 'verbose_name': '処理案件',
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('at', models.DateTimeField(db_index=True)),
                 ('actor', models.CharField(max_length=150)),
                 ('note', models.CharField(blank=True, max_length=300)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='backoffice.workitem')),
+                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='center.workitem')),
             ],
             options={
                 'ordering': ['at', 'id'],
@@ -80,11 +80,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='workitem',
-            index=models.Index(fields=['queue', 'status', 'received_on'], name='backoffice__queue_i_618413_idx'),
+            index=models.Index(fields=['queue', 'status', 'received_on'], name='center_work_queue_i_da758b_idx'),
         ),
         migrations.AddIndex(
             model_name='workitem',
-            index=models.Index(fields=['received_office', 'status'], name='backoffice__receive_b56e67_idx'),
+            index=models.Index(fields=['received_office', 'status'], name='center_work_receive_700a38_idx'),
         ),
         migrations.AddConstraint(
             model_name='workitem',

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from madoguchi.backoffice.models import WorkQueue
+from madoguchi.center.models import WorkQueue
 from madoguchi.staff.admin import CapabilityModelAdmin
 from madoguchi.staff.roles import MANAGE_ORGANIZATION
 

@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madoguchi.audit.chain import AuditActor, record
-from madoguchi.backoffice.models import WorkItem, WorkItemEvent, WorkQueue
 from madoguchi.cases.actions import do_complete_case
 from madoguchi.cases.casefile import household_facts
 from madoguchi.cases.models import Case
 from madoguchi.catalog.service import current_catalog
+from madoguchi.center.models import WorkItem, WorkItemEvent, WorkQueue
 from madoguchi.organization.actions import upsert_record
 from madoguchi.rules.calendar import add_business_days
 from madoguchi.rules.engine import REQUIRED, make_plan
@@ -24,7 +24,7 @@ from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import APPROVE_WORK_ITEM, HANDLE_CASE, PROCESS_WORK_ITEM, RETURN_WORK_ITEM
 
-logger = logging.getLogger("madoguchi.backoffice")
+logger = logging.getLogger("madoguchi.center")
 Status = WorkItem.Status
 
 
@@ -50,7 +50,7 @@ def _step(actor: AuditActor, item: WorkItem, status: str, note: str = "", **fiel
     WorkItemEvent.objects.create(item=item, status=status, at=now, actor=actor.audit_name, note=note[:300])
     record(
         actor,
-        f"backoffice.item.{status}",
+        f"center.item.{status}",
         item,
         before={"status": before},
         after={"status": status, **({"note": note} if note else {})},
@@ -83,9 +83,7 @@ def create_work_items(actor: AuditActor, case: Case) -> list[WorkItem]:
         WorkItemEvent.objects.create(
             item=item, status=Status.RECEIVED, at=timezone.now(), actor=actor.audit_name
         )
-        record(
-            actor, "backoffice.item.create", item, after={"procedure": queue.procedure, "case": case.number}
-        )
+        record(actor, "center.item.create", item, after={"procedure": queue.procedure, "case": case.number})
         items.append(item)
     return items
 
@@ -231,7 +229,7 @@ def _tell_resident(case: Case) -> None:
             channel="sms",
             to=case.contact_phone,
             body=body,
-            topic="backoffice.case_completed",
+            topic="center.case_completed",
             ref=str(case.pk),
         )
     except InvalidRecipient:
@@ -251,7 +249,7 @@ def do_mark_dispatched(actor: AuditActor, items: Iterable[WorkItem]) -> int:
         ):
             item.dispatched_at = now
             item.save(update_fields=["dispatched_at"])
-            record(actor, "backoffice.item.dispatch", item, after={"issued": item.issued})
+            record(actor, "center.item.dispatch", item, after={"issued": item.issued})
             count += 1
     return count
 

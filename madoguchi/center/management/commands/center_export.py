@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from madoguchi.audit.chain import SystemActor
-from madoguchi.backoffice.exports import do_request_export
-from madoguchi.backoffice.models import DailyExport, WorkQueue
+from madoguchi.center.exports import do_request_export
+from madoguchi.center.models import DailyExport, WorkQueue
 
 
 class Command(BaseCommand):

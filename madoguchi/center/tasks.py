@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from madoguchi.backoffice.exports import EXPORT_TASK, write_export
+from madoguchi.center.exports import EXPORT_TASK, write_export
 from madoguchi.tasks.context import TaskContext
 from madoguchi.tasks.registry import task
 

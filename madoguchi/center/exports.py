@@ -16,11 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from madoguchi.audit.chain import AuditActor, record
-from madoguchi.backoffice.models import DailyExport, WorkItem, WorkQueue
+from madoguchi.center.models import DailyExport, WorkItem, WorkQueue
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import PROCESS_WORK_ITEM
 
-EXPORT_TASK = "backoffice.daily_export"
+EXPORT_TASK = "center.daily_export"
 COLUMNS = [
     "受付番号",
     "受付庁舎",
@@ -50,7 +50,7 @@ def do_request_export(actor: AuditActor, *, queue: WorkQueue, day: date, encodin
         )
         record(
             actor,
-            "backoffice.export.request",
+            "center.export.request",
             export,
             after={"queue": queue.procedure, "day": day.isoformat()},
         )

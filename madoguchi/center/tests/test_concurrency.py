@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from madoguchi.backoffice.actions import claim_next, do_send_for_approval
-from madoguchi.backoffice.models import WorkItem, WorkItemEvent, WorkQueue
 from madoguchi.cases.models import Case
+from madoguchi.center.actions import claim_next, do_send_for_approval
+from madoguchi.center.models import WorkItem, WorkItemEvent, WorkQueue
 from madoguchi.organization.models import Office
 from madoguchi.staff.roles import Role
 

@@ -11,6 +11,6 @@ from madoguchi.cases.actions import case_submitted
 
 @receiver(case_submitted)
 def create_items_for_submitted_case(sender: Any, case: Any, actor: Any, **kwargs: Any) -> None:
-    from madoguchi.backoffice.actions import create_work_items
+    from madoguchi.center.actions import create_work_items
 
     create_work_items(actor, case)
