@@ -2,36 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from django.dispatch import Signal
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madoguchi.audit.chain import AuditActor, record
 from madoguchi.cases import crypto
 from madoguchi.cases.models import Case, CaseCounter, CaseTransition, Person
+from madoguchi.cases.signing import SOURCE, Prepared
+from madoguchi.center.intake import hold_items, receive_submission
 from madoguchi.organization.models import Office
 from madoguchi.organization.sequences import next_in_sequence
-from madoguchi.rules.engine import Plan
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER, SUBMIT_CASE
+from madoguchi.submissions.actions import create_submission
+from madoguchi.submissions.models import Submission, source_key
 from madoguchi.transactions import atomic_action, lock
 
 State = Case.State
-
-# Sent inside the submitting transaction with `case` and `actor`.
-case_submitted = Signal()
+logger = logging.getLogger("madoguchi.cases")
 
 # Which transitions exist, and the action that performs each.
 TRANSITIONS: dict[str, set[str]] = {
     State.DRAFT: {State.INTERVIEWING, State.CANCELLED},
     State.INTERVIEWING: {State.READY_FOR_SIGNATURE, State.CANCELLED},
     State.READY_FOR_SIGNATURE: {State.INTERVIEWING, State.SUBMITTED, State.CANCELLED},
-    State.SUBMITTED: {State.COMPLETED},
+    State.SUBMITTED: {State.COMPLETED, State.CORRECTING},
+    State.CORRECTING: {State.READY_FOR_SIGNATURE},
     State.COMPLETED: set(),
     State.CANCELLED: set(),
 }
@@ -214,19 +217,31 @@ def do_save_case_details(actor: AuditActor, case: Case, details: CaseDetails) ->
 
 
 @atomic_action
-def do_mark_ready_for_signature(
-    actor: AuditActor, case: Case, *, plan: Plan, handwritten_before: int, handwritten_now: int
-) -> Case:
-    """The plan is settled and the forms are printed: the resident signs next."""
+def do_mark_ready_for_signature(actor: AuditActor, case: Case, prepared: Prepared) -> Case:
+    """The plan is settled and the forms are printed (cases.signing.prepare): the resident signs next.
+    What was printed is recorded (its SHA-256, the catalog version, the reception date) and checked again
+    at submission."""
     require(actor, HANDLE_CASE)
-    asked = [p.name_ja for p in plan.procedures if p.status == "ask"]
-    if asked:
-        raise CaseNotReady(_("確認が済んでいない手続があります：%(names)s") % {"names": "、".join(asked)})
+    if prepared.asked:
+        raise CaseNotReady(
+            _("確認が済んでいない手続があります：%(names)s") % {"names": "、".join(prepared.asked)}
+        )
     locked = _transition(actor, case, State.READY_FOR_SIGNATURE)
-    locked.plan = plan.as_json()
-    locked.handwritten_entries_before = handwritten_before
-    locked.handwritten_entries_now = handwritten_now
-    locked.save(update_fields=["plan", "handwritten_entries_before", "handwritten_entries_now", "updated_at"])
+    locked.received_on = prepared.signed.received_on
+    locked.catalog_version = prepared.signed.catalog_version
+    locked.bundle_sha256 = prepared.sha256
+    locked.handwritten_entries_before = prepared.handwritten_before
+    locked.handwritten_entries_now = prepared.handwritten_now
+    locked.save(
+        update_fields=[
+            "received_on",
+            "catalog_version",
+            "bundle_sha256",
+            "handwritten_entries_before",
+            "handwritten_entries_now",
+            "updated_at",
+        ]
+    )
     return locked
 
 
@@ -238,19 +253,77 @@ def do_reopen_interview(actor: AuditActor, case: Case) -> Case:
 
 
 @atomic_action
-def do_submit_case(actor: AuditActor, case: Case) -> Case:
-    """The resident signed: the case goes to the central processing center (受付の事実行為)."""
+def do_submit_case(actor: AuditActor, case: Case, prepared: Prepared, *, note: str = "") -> Submission:
+    """The resident signed: the case is stored as a submission and handed to the center (受付の事実行為).
+
+    `prepared` is what cases.signing.prepare prints now, made before this transaction; it must be what was
+    printed when the case became ready, or the resident would not have signed it.
+    """
     require(actor, SUBMIT_CASE)
-    submitted = _transition(actor, case, State.SUBMITTED)
-    # In the same transaction: the back office's work items exist if and only if the case was submitted.
-    case_submitted.send(sender=Case, case=submitted, actor=actor)
-    return submitted
+    # A correction moves the source's work items: LOCK_ORDER takes them before the case.
+    held = hold_items(source_key(SOURCE, str(case.pk)))
+    locked = lock(Case.objects.filter(pk=case.pk)).get()
+    if locked.state != State.READY_FOR_SIGNATURE:
+        raise CaseStateError(locked, State.SUBMITTED)
+    if (
+        locked.catalog_version != prepared.signed.catalog_version
+        or locked.bundle_sha256 != prepared.sha256
+        or locked.received_on != prepared.signed.received_on
+    ):
+        raise CaseNotReady(
+            _(
+                "署名のために印刷した申請書と、いま作成される申請書が一致しません（手続カタログの更新など）。"
+                "「聞き取りに戻る」から印刷し直し、署名をもらってください。"
+            )
+        )
+    submitted = _transition(actor, locked, State.SUBMITTED)
+    signed = prepared.signed
+    if note.strip():
+        signed = replace(signed, note=note.strip())
+    submission = create_submission(
+        actor,
+        source=SOURCE,
+        source_id=str(submitted.pk),
+        reference=submitted.number,
+        office=submitted.office,
+        signed=signed,
+    )
+    # The hand-off, in the same transaction: the center's work items exist if and only if it was submitted.
+    receive_submission(actor, submission, held)
+    return submission
 
 
-@atomic_action
-def do_complete_case(actor: AuditActor, case: Case) -> Case:
-    """Every procedure of the case has been processed (called by the back office, not by a person)."""
-    return _transition(actor, case, State.COMPLETED)
+def _case_of(submission: Submission) -> Case:
+    return lock(Case.objects.filter(pk=submission.source_id)).get()
+
+
+def case_returned(actor: AuditActor, submission: Submission, reason: str) -> None:
+    """The center returned a work item of this case's latest submission: the ward corrects the case."""
+    case = _case_of(submission)
+    if case.state == State.SUBMITTED:
+        _transition(actor, case, State.CORRECTING)
+
+
+def case_completed(actor: AuditActor, submission: Submission, summary: str) -> None:
+    """Every work item is done: the case is complete, and the resident is told in the same transaction."""
+    from madoguchi.notifications.service import InvalidRecipient, notify
+
+    case = _transition(actor, _case_of(submission), State.COMPLETED)
+    if not case.contact_phone:
+        return
+    body = _("%(city)sです。受付番号 %(number)s の手続はすべて完了しました。") % {
+        "city": settings.CITY_NAME_JA,
+        "number": case.number,
+    }
+    if summary:
+        body += _("%(things)s を郵送します。") % {"things": summary}
+    try:
+        notify(
+            channel="sms", to=case.contact_phone, body=body, topic="center.case_completed", ref=str(case.pk)
+        )
+    except InvalidRecipient:
+        # A landline cannot receive SMS: nothing to send and nothing lost (the clerk saw it at entry).
+        logger.info("case %s completed; its contact number cannot receive SMS", case.number)
 
 
 @atomic_action
@@ -258,6 +331,8 @@ def do_cancel_case(actor: AuditActor, case: Case, *, reason: str) -> Case:
     require(actor, HANDLE_CASE)
     if not reason.strip():
         raise CaseNotReady(_("取消しの理由を入力してください。"))
+    if Submission.objects.filter(source=SOURCE, source_id=str(case.pk)).exists():
+        raise CaseNotReady(_("センターへ送付済みの受付案件は取り消せません。訂正して送付し直してください。"))
     locked = _transition(actor, case, State.CANCELLED)
     locked.cancel_reason = reason.strip()[:200]
     locked.save(update_fields=["cancel_reason", "updated_at"])

@@ -23,6 +23,7 @@ class Case(models.Model):
         INTERVIEWING = "interviewing", _("聞き取り中")
         READY_FOR_SIGNATURE = "ready_for_signature", _("署名待ち")
         SUBMITTED = "submitted", _("送付済み")
+        CORRECTING = "correcting", _("訂正中")
         COMPLETED = "completed", _("処理完了")
         CANCELLED = "cancelled", _("取消し")
 
@@ -40,7 +41,9 @@ class Case(models.Model):
     contact_phone = models.CharField(_("電話番号"), max_length=20, blank=True)
     household_facts = models.JSONField(_("世帯の事項"), default=dict, blank=True)
     documents_checked = models.JSONField(_("確認した書類"), default=list, blank=True)
-    plan = models.JSONField(_("手続一覧"), default=dict, blank=True)
+    received_on = models.DateField(_("受付日"), null=True, blank=True)
+    catalog_version = models.PositiveIntegerField(_("印刷した手続カタログの版"), null=True, blank=True)
+    bundle_sha256 = models.CharField(_("印刷した帳票の SHA-256"), max_length=64, blank=True)
     handwritten_entries_before = models.PositiveIntegerField(_("従来の手書き項目数"), null=True, blank=True)
     handwritten_entries_now = models.PositiveIntegerField(_("手書き項目数"), null=True, blank=True)
     cancel_reason = models.CharField(_("取消しの理由"), max_length=200, blank=True)
@@ -79,7 +82,7 @@ class Case(models.Model):
 
     @property
     def editable(self) -> bool:
-        return self.state in {self.State.DRAFT, self.State.INTERVIEWING}
+        return self.state in {self.State.DRAFT, self.State.INTERVIEWING, self.State.CORRECTING}
 
 
 class Person(models.Model):

@@ -30,7 +30,9 @@ from madoguchi.cases.actions import (
 from madoguchi.cases.casefile import case_file, household_facts
 from madoguchi.cases.entry import PERSON_FACTS, Entry, entry_from_case, read_entry
 from madoguchi.cases.models import Case, Person
+from madoguchi.cases.signing import SOURCE, Prepared, prepare, reception_date
 from madoguchi.catalog.service import current_catalog
+from madoguchi.center.models import WorkItem
 from madoguchi.identity import postal, wareki
 from madoguchi.identity.errors import InvalidInput
 from madoguchi.navigator.locations import locate
@@ -42,6 +44,8 @@ from madoguchi.rules.household import InvalidFacts
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER
+from madoguchi.submissions.actions import latest
+from madoguchi.submissions.models import Submission, source_key
 
 
 def access_case(staff: Staff, case_id: UUID) -> Case:
@@ -111,6 +115,12 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
         "can_reveal": has_capability(staff, REVEAL_MY_NUMBER),
         "people_with_numbers": [p for p in people.values() if p.has_my_number],
         "event_date_wareki": wareki.format_date(case.event_date),
+        "submissions": list(
+            Submission.objects.filter(source=SOURCE, source_id=str(case.pk)).defer("bundle_pdf")
+        ),
+        "returns": WorkItem.objects.filter(
+            source_key=source_key(SOURCE, str(case.pk)), status=WorkItem.Status.RETURNED
+        ).select_related("queue"),
     }
 
 
@@ -149,53 +159,96 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
     return render(request, "cases/detail.html", _context(case, entry, staff), status=status)
 
 
+def _prepared(request: HttpRequest, case: Case) -> Prepared | None:
+    """The case planned and printed for signature, or None after telling the clerk why it cannot be."""
+    try:
+        return prepare(case, received_on=reception_date(case))
+    except InvalidFacts as error:
+        messages.error(request, "; ".join(f"{e.path}: {e.message}" for e in error.errors))
+    except InvalidCase as error:
+        messages.error(
+            request, _("申請書を作成できません：") + "；".join(f"{e.path} {e.message}" for e in error.errors)
+        )
+    return None
+
+
 @login_required
 @require_POST
 def case_ready(request: HttpRequest, case_id: UUID) -> HttpResponse:
     staff = staff_for(request, HANDLE_CASE)
     case = access_case(staff, case_id)
-    plan, problem = _plan(case)
-    if plan is None:
-        messages.error(request, problem)
-        return redirect("cases:detail", case_id=case.pk)
-    try:
-        bundle = render_bundle(read_case(case_file(case, with_my_numbers=False)), current_catalog())
-    except InvalidCase as error:
-        messages.error(
-            request, _("申請書を作成できません：") + "；".join(f"{e.path} {e.message}" for e in error.errors)
-        )
-        return redirect("cases:detail", case_id=case.pk)
-    try:
-        do_mark_ready_for_signature(
-            staff,
-            case,
-            plan=plan,
-            handwritten_before=bundle.handwritten_entries_before,
-            handwritten_now=bundle.handwritten_entries_now,
-        )
-    except (CaseNotReady, CaseStateError) as error:
-        messages.error(request, error.message)
+    prepared = _prepared(request, case)
+    if prepared is not None:
+        try:
+            do_mark_ready_for_signature(staff, case, prepared)
+        except (CaseNotReady, CaseStateError) as error:
+            messages.error(request, error.message)
     return redirect("cases:detail", case_id=case.pk)
 
 
 @login_required
 @require_GET
 def case_bundle(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    """The pre-filled forms and the signature sheet as one PDF. Printing personal data is audited."""
+    """The forms to sign and the signature sheet as one PDF. Printing personal data is audited.
+
+    While the interview goes on: a preview (with My Numbers for roles that may see them). Once ready for
+    signature: exactly what the resident signs (the bytes whose SHA-256 was recorded). Once submitted: the
+    signed PDF of the latest submission, as stored.
+    """
     staff = staff_for(request, HANDLE_CASE)
     case = access_case(staff, case_id)
-    return bundle_response(request, staff, case, back=reverse("cases:detail", args=[case.pk]))
+    back = reverse("cases:detail", args=[case.pk])
+    if case.editable:
+        return bundle_response(request, staff, case, back=back)
+    if case.state == Case.State.READY_FOR_SIGNATURE:
+        prepared = _prepared(request, case)
+        if prepared is None:
+            return redirect(back)
+        if prepared.sha256 != case.bundle_sha256:
+            messages.error(
+                request,
+                _(
+                    "手続カタログが更新されたため、署名用の申請書が変わります。「聞き取りに戻る」から印刷し直してください。"
+                ),
+            )
+            return redirect(back)
+        return pdf_response(staff, case, prepared.signed.pdf, pages=prepared.signed.pages, signed=True)
+    submission = latest(SOURCE, str(case.pk))
+    if submission is None or not submission.bundle_pdf:
+        messages.error(request, _("この受付案件には署名済みの申請書がありません。"))
+        return redirect(back)
+    return pdf_response(
+        staff,
+        case,
+        bytes(submission.bundle_pdf),
+        pages=submission.bundle_pages,
+        signed=True,
+        version=submission.version,
+    )
+
+
+def pdf_response(
+    staff: Staff, case: Case, pdf: bytes, *, pages: int, signed: bool, version: int | None = None
+) -> HttpResponse:
+    extra: dict[str, Any] = {"pages": pages, "with_my_numbers": False, "signed": signed}
+    if version is not None:
+        extra["version"] = version
+    record(staff, "case.print", case, extra=extra)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def bundle_response(request: HttpRequest, staff: Staff, case: Case, *, back: str) -> HttpResponse:
-    """The case's bundle as an inline PDF, audited; with My Numbers only for roles that may see them.
-
-    Also how the central processing center reads what the resident signed. A case that cannot be printed
-    sends the reader `back` with the reasons.
-    """
+    """A preview of the case's bundle as an inline PDF, audited; with My Numbers only for roles that may
+    see them. A case that cannot be printed sends the reader `back` with the reasons."""
     with_my_numbers = has_capability(staff, REVEAL_MY_NUMBER)
+    data = case_file(case, with_my_numbers=with_my_numbers) | {
+        "received_on": reception_date(case).isoformat()
+    }
     try:
-        bundle = render_bundle(read_case(case_file(case, with_my_numbers=with_my_numbers)), current_catalog())
+        bundle = render_bundle(read_case(data), current_catalog())
     except InvalidCase as error:
         messages.error(
             request, _("申請書を作成できません：") + "；".join(f"{e.path} {e.message}" for e in error.errors)
@@ -215,8 +268,18 @@ def case_transition(request: HttpRequest, case_id: UUID, action: str) -> HttpRes
     case = access_case(staff, case_id)
     try:
         if action == "submit":
-            do_submit_case(staff, case)
-            messages.success(request, _("集中事務センターへ送付しました。"))
+            prepared = _prepared(request, case)
+            if prepared is None:
+                return redirect("cases:detail", case_id=case.pk)
+            submission = do_submit_case(staff, case, prepared, note=request.POST.get("note", ""))
+            if submission.version == 1:
+                messages.success(request, _("集中事務センターへ送付しました。"))
+            else:
+                messages.success(
+                    request,
+                    _("訂正した内容（第%(v)s版）を集中事務センターへ送付しました。")
+                    % {"v": submission.version},
+                )
         elif action == "reopen":
             do_reopen_interview(staff, case)
         elif action == "cancel":

@@ -64,20 +64,25 @@ def build_from_database(label: str = "") -> Catalog:
 
 def current_catalog() -> Catalog:
     """The active catalog. One indexed query per call; the rebuild happens once per change per process."""
+    return versioned_catalog()[1]
+
+
+def versioned_catalog() -> tuple[int, Catalog]:
+    """The active catalog with its version number (what a submission records as signed against)."""
     global _cached
     version = CatalogVersion.objects.filter(id=1).values_list("number", "label").first() or (0, "")
     number, label = version
     cached = _cached
     if cached is not None and cached[0] == number:
-        return cached[1]
+        return cached
     with _lock:
         # The threads that waited here while another one rebuilt take its catalog instead of rebuilding.
         cached = _cached
         if cached is not None and cached[0] == number:
-            return cached[1]
+            return cached
         catalog = build_from_database(label)
         _cached = (number, catalog)
-    return catalog
+    return number, catalog
 
 
 def is_empty() -> bool:

@@ -6,6 +6,3 @@ class CenterConfig(AppConfig):
     name = "madoguchi.center"
     label = "center"
     verbose_name = _("集中事務センター")
-
-    def ready(self) -> None:
-        from madoguchi.center import receivers  # noqa: F401 (connects the receivers)

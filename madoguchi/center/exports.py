@@ -61,34 +61,39 @@ def do_request_export(actor: AuditActor, *, queue: WorkQueue, day: date, encodin
 def rows_for(queue: WorkQueue, day: date) -> list[list[str]]:
     items = (
         WorkItem.objects.filter(queue=queue, status=WorkItem.Status.DONE, approved_at__date=day)
-        .select_related("case", "received_office")
-        .prefetch_related("case__people")
+        .select_related("submission", "received_office")
+        .defer("submission__bundle_pdf")
         .order_by("approved_at")
     )
     rows = []
     for item in items:
-        people = [p for p in item.case.people.all() if p.member_id in item.members] or list(
-            item.case.people.all()
-        )
+        # What the resident signed, from the submission the item was decided on (never the live case).
+        submission = item.submission
+        members = submission.members()
+        people = [m for m in members if m.get("id") in item.members] or members
         for person in people:
             rows.append(
                 [
-                    item.case.number,
+                    submission.reference,
                     item.received_office.name_ja,
                     item.received_on.isoformat(),
                     timezone.localtime(item.approved_at).strftime("%Y-%m-%d %H:%M")
                     if item.approved_at
                     else "",
                     queue.procedure,
-                    person.full_name,
-                    person.full_kana,
-                    person.birth_date.isoformat(),
-                    item.case.address_line,
+                    _joined(person, "family_name", "given_name"),
+                    _joined(person, "family_name_kana", "given_name_kana"),
+                    str(person.get("birth_date", "")),
+                    submission.address_line,
                     item.result.replace("\r", " ").replace("\n", " "),
                     item.issued,
                 ]
             )
     return rows
+
+
+def _joined(person: dict[str, object], family: str, given: str) -> str:
+    return f"{person.get(family, '')}　{person.get(given, '')}".strip("　")
 
 
 def encode(text: str, encoding: str) -> tuple[bytes, int]:

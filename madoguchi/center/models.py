@@ -1,4 +1,4 @@
-"""Work queues (one per procedure the center processes) and work items (one procedure of a submitted case)."""
+"""Work queues (one per procedure the center processes) and work items (one procedure of a submission)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.organization.models import Bilingual, Office
+from madoguchi.organization.models import Bilingual, Department, Office
 
 
 class WorkQueue(Bilingual):
@@ -15,7 +15,9 @@ class WorkQueue(Bilingual):
     and in how many business days (標準処理期間), is the city's policy: data, edited in the admin."""
 
     procedure = models.CharField(_("手続コード"), max_length=60, unique=True)
-    department = models.CharField(_("所管課コード"), max_length=40)
+    department = models.ForeignKey(
+        Department, verbose_name=_("所管課"), on_delete=models.PROTECT, related_name="work_queues"
+    )
     processing_days = models.PositiveSmallIntegerField(_("処理期限（開庁日数）"), default=5)
     active = models.BooleanField(_("センターで処理する"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
@@ -33,9 +35,16 @@ class WorkItem(models.Model):
         AWAITING_APPROVAL = "awaiting_approval", _("決裁待ち")
         RETURNED = "returned", _("差戻し中")
         DONE = "done", _("完了")
+        WITHDRAWN = "withdrawn", _("取下げ")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="work_items")
+    # The version of the submission the item is processed on: a correction moves the open items to the
+    # new version. `source_key` (e.g. "case:<uuid>") stays the same across versions.
+    submission = models.ForeignKey(
+        "submissions.Submission", verbose_name=_("申請"), on_delete=models.PROTECT, related_name="work_items"
+    )
+    source_key = models.CharField(max_length=90)
+    reference = models.CharField(_("受付番号"), max_length=40)
     queue = models.ForeignKey(
         WorkQueue, verbose_name=_("処理キュー"), on_delete=models.PROTECT, related_name="items"
     )
@@ -80,10 +89,12 @@ class WorkItem(models.Model):
             models.Index(fields=["queue", "status", "received_on"]),
             models.Index(fields=["received_office", "status"]),
         ]
-        constraints = [models.UniqueConstraint(fields=["case", "queue"], name="work_item_once_per_case")]
+        constraints = [
+            models.UniqueConstraint(fields=["source_key", "queue"], name="work_item_once_per_source")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.queue.procedure}"
+        return f"{self.reference} {self.queue.procedure}"
 
 
 class WorkItemEvent(models.Model):

@@ -12,25 +12,23 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from madoguchi.audit.chain import record
-from madoguchi.cases.views import bundle_response
 from madoguchi.center.actions import (
     WorkItemStateError,
     claim_next,
     do_approve,
     do_claim,
-    do_correct,
     do_mark_dispatched,
     do_release,
     do_return,
     do_send_for_approval,
 )
 from madoguchi.center.models import WorkItem, WorkItemEvent, WorkQueue
+from madoguchi.rules.facts import EVENTS, RELATIONSHIP
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import (
@@ -40,6 +38,8 @@ from madoguchi.staff.roles import (
     RETURN_WORK_ITEM,
     VIEW_DASHBOARDS,
 )
+from madoguchi.submissions.models import Submission
+from madoguchi.submissions.sources import source_url
 
 Status = WorkItem.Status
 
@@ -59,7 +59,7 @@ def batches(request: HttpRequest) -> HttpResponse:
     for row in rows:
         by_queue.setdefault(int(row["queue_id"]), []).append(dict(row))
     active = list(WorkQueue.objects.filter(active=True))
-    mine = WorkItem.objects.filter(status=Status.CLAIMED, claimed_by=staff).select_related("queue", "case")
+    mine = WorkItem.objects.filter(status=Status.CLAIMED, claimed_by=staff).select_related("queue")
     approvals = WorkItem.objects.filter(status=Status.AWAITING_APPROVAL).count()
     selected_queue = request.GET.get("queue", "")
     selected_day = request.GET.get("day", "")
@@ -67,7 +67,7 @@ def batches(request: HttpRequest) -> HttpResponse:
     if selected_queue.isdigit():
         batch_items = WorkItem.objects.filter(
             queue_id=int(selected_queue), status=Status.RECEIVED
-        ).select_related("case", "received_office", "queue")
+        ).select_related("received_office", "queue")
         with contextlib.suppress(ValueError):  # no day, or not a date: the whole queue
             batch_items = batch_items.filter(received_on=date.fromisoformat(selected_day))
         batch = list(batch_items[:200])
@@ -118,7 +118,7 @@ def _uuid(value: str) -> UUID | None:
 
 def _visible_item(staff: Staff, item_id: UUID) -> WorkItem:
     item = get_object_or_404(
-        WorkItem.objects.select_related("queue", "case", "received_office", "claimed_by", "approved_by"),
+        WorkItem.objects.select_related("queue", "received_office", "claimed_by", "approved_by"),
         pk=item_id,
     )
     center = has_capability(staff, PROCESS_WORK_ITEM)
@@ -134,14 +134,20 @@ def item_detail(request: HttpRequest, item_id: UUID) -> HttpResponse:
     if not isinstance(user, Staff):
         raise PermissionDenied
     item = _visible_item(user, item_id)
-    people = list(item.case.people.all())
+    submission = item.submission
+    people = [_person(member) for member in submission.members()]
     return render(
         request,
         "center/item.html",
         {
             "item": item,
-            "people": people,
-            "subjects": [p for p in people if p.member_id in item.members] or people,
+            "submission": submission,
+            "event_label": EVENTS.get(str(submission.data.get("event", "")), ""),
+            "versions": Submission.objects.filter(
+                source=submission.source, source_id=submission.source_id
+            ).defer("bundle_pdf"),
+            "source_url": source_url(submission),
+            "subjects": [p for p in people if p["id"] in item.members] or people,
             "events": WorkItemEvent.objects.filter(item=item),
             "is_mine": item.status == Status.CLAIMED and item.claimed_by_id == user.pk,
             "can_approve": has_capability(user, APPROVE_WORK_ITEM)
@@ -157,12 +163,45 @@ def item_detail(request: HttpRequest, item_id: UUID) -> HttpResponse:
     )
 
 
+def _person(member: dict[str, object]) -> dict[str, object]:
+    """A member of the submission's data as the item page shows it."""
+    return {
+        "id": member.get("id", ""),
+        "name": f"{member.get('family_name', '')} {member.get('given_name', '')}".strip(),
+        "kana": f"{member.get('family_name_kana', '')} {member.get('given_name_kana', '')}".strip(),
+        "birth_date": member.get("birth_date", ""),
+        "relationship": RELATIONSHIP.get(str(member.get("relationship", "")), ""),
+    }
+
+
 @login_required
-def item_documents(request: HttpRequest, item_id: UUID) -> HttpResponse:
-    """The case's generated forms (the documents the resident signed at the ward), for the center to check."""
+def item_documents(request: HttpRequest, item_id: UUID, version: int | None = None) -> HttpResponse:
+    """The forms the resident signed, exactly as stored in the submission (any version of its source)."""
     staff = staff_for(request, PROCESS_WORK_ITEM)
     item = _visible_item(staff, item_id)
-    return bundle_response(request, staff, item.case, back=reverse("center:item", args=[item.pk]))
+    current = item.submission
+    submission = get_object_or_404(
+        Submission,
+        source=current.source,
+        source_id=current.source_id,
+        version=version if version is not None else current.version,
+    )
+    if not submission.bundle_pdf:
+        messages.info(
+            request, _("この版には署名し直した帳票がありません（変更のない帳票は前の版のとおりです）。")
+        )
+        return redirect("center:item", item_id=item.pk)
+    record(
+        staff,
+        "submission.print",
+        submission,
+        extra={"version": submission.version, "sha256": submission.bundle_sha256, "item": str(item.pk)},
+    )
+    response = HttpResponse(bytes(submission.bundle_pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{submission.reference}-v{submission.version}.pdf"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-SHA256"] = submission.bundle_sha256
+    return response
 
 
 @login_required
@@ -190,10 +229,6 @@ def item_action(request: HttpRequest, item_id: UUID, action: str) -> HttpRespons
             do_return(user, item, reason=request.POST.get("reason", ""))
             messages.success(request, _("受付庁舎に差し戻しました。"))
             return redirect("center:approvals")
-        if action == "correct":
-            do_correct(user, item, note=request.POST.get("note", ""))
-            messages.success(request, _("訂正してセンターに戻しました。"))
-            return redirect("center:returns")
     except WorkItemStateError as error:
         messages.error(request, error.message)
         return redirect("center:item", item_id=item.pk)
@@ -205,7 +240,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
     staff = staff_for(request, APPROVE_WORK_ITEM)
     waiting = (
         WorkItem.objects.filter(status=Status.AWAITING_APPROVAL)
-        .select_related("queue", "case", "received_office", "claimed_by")
+        .select_related("queue", "received_office", "claimed_by")
         .order_by("deadline", "sent_for_approval_at")
     )
     return render(
@@ -217,11 +252,14 @@ def approvals(request: HttpRequest) -> HttpResponse:
 def returns(request: HttpRequest) -> HttpResponse:
     """The ward office's returned items: only those its own counter received."""
     staff = staff_for(request, HANDLE_CASE)
-    items = (
+    items = list(
         WorkItem.objects.filter(status=Status.RETURNED, received_office_id=staff.office_id)
-        .select_related("queue", "case")
+        .select_related("queue", "submission")
+        .defer("submission__bundle_pdf")
         .order_by("deadline")
     )
+    for item in items:
+        item.source_url = source_url(item.submission)  # type: ignore[attr-defined]
     return render(request, "center/returns.html", {"items": items, "office": staff.office})
 
 
@@ -238,7 +276,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "center/dispatch.html",
-        {"items": pending.select_related("case")},
+        {"items": pending.select_related("submission").defer("submission__bundle_pdf")},
     )
 
 

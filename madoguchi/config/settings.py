@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "madoguchi.reception",
     "madoguchi.screening",
     "madoguchi.simulation",
+    "madoguchi.submissions",
     "madoguchi.center",
     "madoguchi.reservations",
     "madoguchi.demo",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -113,3 +115,25 @@ def handwritten_entries(form: FormDefinition, sheet: Sheet) -> Entries:
                 else:
                     written += sum(map(bool, cell_text(column, sheet, member, wareki=form.wareki)))
     return Entries(written, blank)
+
+
+def fingerprint(form: FormDefinition, sheet: Sheet) -> str:
+    """The SHA-256 of everything the form prints for this case (texts, ticks, table cells, procedures):
+    two versions of a submission need a new signature on a form only where its fingerprint changed."""
+    printed: list[object] = [form.name, [p.code for p in sheet.procedures], [m.id for m in sheet.rows]]
+    for section in form.sections:
+        for item in section.items:
+            if isinstance(item, Check):
+                printed.append(ticks(item, sheet))
+            elif not item.blank:
+                printed.append(field_text(item, sheet, wareki=form.wareki))
+        if section.table is None:
+            continue
+        for member in table_members(section.table, sheet):
+            for column in section.table.columns:
+                if column.check is not None:
+                    printed.append(holds(column.check, sheet, member))
+                elif not column.blank:
+                    printed.append(cell_text(column, sheet, member, wareki=form.wareki))
+    text = json.dumps(printed, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

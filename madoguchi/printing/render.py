@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from madoguchi.printing.casefile import Case, CaseError, InvalidCase, Member, household_facts
 from madoguchi.printing.drawing import Pages
-from madoguchi.printing.entries import handwritten_entries
+from madoguchi.printing.entries import fingerprint, handwritten_entries
 from madoguchi.printing.forms import FormDefinition, FormLibrary, load_forms
 from madoguchi.printing.layout import FormWriter, PrintedForm, SignatureSheetWriter
 from madoguchi.printing.values import Sheet
@@ -29,6 +29,8 @@ class Bundle:
     without_form: tuple[str, ...] = ()  # procedures listed on the signature sheet without a form
     blank_entries: int = 0  # handwritten entries printed blank: case-file/v1 has no data (bank accounts)
     missing_glyphs: tuple[str, ...] = ()  # characters no installed font could print (see fonts.py)
+    fingerprints: Mapping[str, str] = field(default_factory=dict)  # form name → what it prints (entries.py)
+    printed_forms: tuple[str, ...] = ()  # form names printed, in order
 
 
 def _unplanned(catalog: Catalog, code: str, case: Case) -> PlannedProcedure:
@@ -90,12 +92,15 @@ def render_bundle(
     procedures: Sequence[str] | None = None,
     today: date | None = None,
     forms: FormLibrary | None = None,
+    only_forms: Collection[str] | None = None,
 ) -> Bundle:
     """Print every form of the visit pre-filled, then the signature sheet.
 
     `procedures` defaults to the case file's `procedures`, else to the required procedures of the
     navigator's plan. Those without a form definition are listed on the signature sheet (procedures of
     outside bodies as guidance only). The date of the application is the case's `received_on`, else `today`.
+    `only_forms` prints only those forms (by name) with the signature sheet, e.g. the forms a correction
+    changed; every form is fingerprinted all the same.
     """
     library = forms if forms is not None else load_forms()
     household = read_facts(household_facts(case))
@@ -131,8 +136,13 @@ def render_bundle(
         footer_right=f"受付番号 {case.case_id}" if case.case_id else "",
     )
     printed: list[PrintedForm] = []
+    fingerprints: dict[str, str] = {}
     for form, planned_group in groups.values():
-        item = PrintedForm(form, sheet(planned_group), first_page=pages.count + 1)
+        form_sheet = sheet(planned_group)
+        fingerprints[form.name] = fingerprint(form, form_sheet)
+        if only_forms is not None and form.name not in only_forms:
+            continue
+        item = PrintedForm(form, form_sheet, first_page=pages.count + 1)
         FormWriter(pages, item).write()
         printed.append(item)
     entries = [handwritten_entries(item.form, item.sheet) for item in printed]
@@ -147,4 +157,6 @@ def render_bundle(
         without_form=tuple(p.code for p in without_form),
         blank_entries=sum(e.blank for e in entries),
         missing_glyphs=tuple(sorted(pages.missing)),
+        fingerprints=fingerprints,
+        printed_forms=tuple(item.form.name for item in printed),
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 
@@ -7,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from madoguchi.audit.models import AuditEntry
 from madoguchi.cases import crypto
@@ -22,8 +24,10 @@ from madoguchi.cases.actions import (
     do_submit_case,
 )
 from madoguchi.cases.models import Case, CaseTransition, Person
+from madoguchi.cases.signing import prepare, reception_date
 from madoguchi.staff.permissions import CapabilityDenied
 from madoguchi.staff.roles import Role
+from madoguchi.submissions.models import Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +99,7 @@ def test_the_states_follow_the_visit_and_every_transition_is_timestamped(staff_o
     assert case.state == Case.State.INTERVIEWING
     assert case.interviewing_at is not None
     with pytest.raises(CaseStateError):
-        do_submit_case(clerk, case)  # not signed yet
+        do_submit_case(clerk, case, prepare(case, received_on=reception_date(case)))  # not signed yet
     case = do_cancel_case(clerk, case, reason="本人の申し出")
     assert case.state == Case.State.CANCELLED
     assert case.cancelled_at is not None
@@ -241,15 +245,23 @@ def test_ready_for_signature_prints_the_bundle_and_counts_what_the_resident_no_l
     assert case.state == Case.State.READY_FOR_SIGNATURE
     assert case.handwritten_entries_now == 1
     assert case.handwritten_entries_before > 10
-    assert "tennyu-todoke" in [p["code"] for p in case.plan["procedures"]]
+    assert case.received_on == timezone.localdate()  # the Tokyo day, printed as 受付日
     pdf = client.get(reverse("cases:bundle", args=[case.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    assert hashlib.sha256(pdf.content).hexdigest() == case.bundle_sha256  # what the resident signs
     assert AuditEntry.objects.filter(action="case.print", target_id=str(case.pk)).exists()
     submitted = client.post(reverse("cases:transition", args=[case.pk, "submit"]))
     assert submitted.status_code == 302
     case.refresh_from_db()
     assert case.state == Case.State.SUBMITTED
+    # the submission holds exactly what was printed and signed, and the plan as signed
+    submission = Submission.objects.get(source_id=str(case.pk))
+    assert bytes(submission.bundle_pdf) == pdf.content
+    assert submission.bundle_sha256 == case.bundle_sha256
+    assert submission.received_on == case.received_on
+    assert "tennyu-todoke" in [p["code"] for p in submission.plan["procedures"]]
+    assert client.get(reverse("cases:bundle", args=[case.pk])).content == pdf.content  # the reprint
 
 
 def test_rotate_keys_command_re_encrypts_every_stored_number(staff_of: Any, settings: Any) -> None:

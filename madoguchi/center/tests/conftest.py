@@ -17,16 +17,19 @@ from madoguchi.cases.actions import (
 )
 from madoguchi.cases.casefile import household_facts
 from madoguchi.cases.models import Case
+from madoguchi.cases.signing import prepare, reception_date
 from madoguchi.catalog.service import current_catalog
 from madoguchi.rules.engine import make_plan
 from madoguchi.staff.roles import Role
 
 
-def person(member_id: str, relationship: str, given: str, born: date, sex: str) -> PersonDetails:
+def person(
+    member_id: str, relationship: str, given: str, born: date, sex: str, family: str = "港"
+) -> PersonDetails:
     return PersonDetails(
         member_id=member_id,
         relationship=relationship,
-        family_name="港",
+        family_name=family,
         given_name=given,
         family_name_kana="ミナト",
         given_name_kana="ハナコ" if sex == "female" else "タロウ",
@@ -40,17 +43,17 @@ def person(member_id: str, relationship: str, given: str, born: date, sex: str) 
 def submit_case(staff_of: Any) -> Any:
     """Create, fill, sign and submit a move-in case at the given office's clerk (default: chuo's clerk)."""
 
-    def submit(clerk: Any = None, phone: str = "090-1234-5678") -> Case:
-        return make_submitted_case(clerk or staff_of(Role.ONESTOP_CLERK), phone)
+    def submit(clerk: Any = None, phone: str = "090-1234-5678", head_family_name: str = "港") -> Case:
+        return make_submitted_case(clerk or staff_of(Role.ONESTOP_CLERK), phone, head_family_name)
 
     return submit
 
 
-def make_submitted_case(clerk: Any, phone: str = "090-1234-5678") -> Case:
+def make_submitted_case(clerk: Any, phone: str = "090-1234-5678", head_family_name: str = "港") -> Case:
     """Also used by the browser test (through `madoguchi shell`) to give the center something to process."""
     case = do_create_case(clerk, office=clerk.office, event="tennyu", event_date=date(2026, 11, 20))
     people = [
-        person("m1", "head", "花子", date(1990, 1, 1), "female"),
+        person("m1", "head", "花子", date(1990, 1, 1), "female", head_family_name),
         person("m2", "child", "太郎", date(2020, 5, 5), "male"),
     ]
     details = CaseDetails(
@@ -85,5 +88,48 @@ def make_submitted_case(clerk: Any, phone: str = "090-1234-5678") -> Case:
         plan = make_plan(current_catalog(), household_facts(case))
     asked = {p.code: p for p in plan.procedures if p.status == "ask"}
     assert not asked, f"the test household still has open questions: {sorted(asked)}"
-    case = do_mark_ready_for_signature(clerk, case, plan=plan, handwritten_before=40, handwritten_now=1)
-    return do_submit_case(clerk, case)
+    return sign_and_submit(clerk, case)
+
+
+def sign_and_submit(clerk: Any, case: Case, note: str = "") -> Case:
+    """Print for signature, then submit what was printed (as the case page does), and return the case."""
+    case = do_mark_ready_for_signature(clerk, case, prepare(case, received_on=reception_date(case)))
+    do_submit_case(clerk, case, prepare(case, received_on=reception_date(case)), note=note)
+    case.refresh_from_db()
+    return case
+
+
+def details_of(case: Case) -> CaseDetails:
+    """The case's stored details, to change one thing and save them again (as the case page does)."""
+    return CaseDetails(
+        event_date=case.event_date,
+        address=dict(case.address),
+        previous_address=dict(case.previous_address),
+        moved_from_kind=case.moved_from_kind,
+        contact_phone=case.contact_phone,
+        household_facts=dict(case.household_facts),
+        people=[
+            PersonDetails(
+                member_id=p.member_id,
+                relationship=p.relationship,
+                family_name=p.family_name,
+                given_name=p.given_name,
+                family_name_kana=p.family_name_kana,
+                given_name_kana=p.given_name_kana,
+                birth_date=p.birth_date,
+                sex=p.sex,
+                is_subject=p.is_subject,
+                is_notifier=p.is_notifier,
+                health_insurance=p.health_insurance,
+                facts=dict(p.facts),
+            )
+            for p in case.people.all()
+        ],
+        documents_checked=list(case.documents_checked),
+    )
+
+
+def items_of(case: Case) -> Any:
+    from madoguchi.center.models import WorkItem
+
+    return WorkItem.objects.filter(source_key=f"case:{case.pk}")

@@ -29,8 +29,9 @@ def approve_all(staff_of: Any, queue: WorkQueue) -> None:
 def test_the_daily_csv_in_shift_jis_replaces_what_it_cannot_hold_and_carries_a_checksum(
     submit_case: Any, staff_of: Any, signed_in: Any
 ) -> None:
-    case = submit_case()
-    Person.objects.filter(case=case, member_id="m1").update(family_name="𠮷田")  # not in Shift_JIS
+    case = submit_case(head_family_name="𠮷田")  # 𠮷 is not in Shift_JIS
+    # What the resident signed travels, not the live case: a later change of the case is not exported.
+    Person.objects.filter(case=case, member_id="m2").update(family_name="山田")
     queue = WorkQueue.objects.get(procedure="kokuho-kanyu")
     approve_all(staff_of, queue)
     client = signed_in(staff_of(Role.CENTER_STAFF))
@@ -52,6 +53,7 @@ def test_the_daily_csv_in_shift_jis_replaces_what_it_cannot_hold_and_carries_a_c
     assert rows[0][:3] == ["受付番号", "受付庁舎", "受付日"]
     assert rows[1][0] == case.number
     assert rows[1][5] == "〓田　花子"
+    assert rows[2][5] == "港　太郎"  # as signed, not the later change
     assert rows[1][9] == "資格取得 登録済み"  # one line per record
     download = client.get(f"/center/exports/{export.pk}/download/")
     assert download.content == content
@@ -63,8 +65,7 @@ def test_the_daily_csv_in_shift_jis_replaces_what_it_cannot_hold_and_carries_a_c
 def test_the_utf8_csv_keeps_every_character_and_opens_in_excel(submit_case: Any, staff_of: Any) -> None:
     from madoguchi.center.exports import do_request_export
 
-    case = submit_case()
-    Person.objects.filter(case=case, member_id="m1").update(family_name="𠮷田")
+    submit_case(head_family_name="𠮷田")
     queue = WorkQueue.objects.get(procedure="kokuho-kanyu")
     approve_all(staff_of, queue)
     do_request_export(staff_of(Role.CENTER_STAFF), queue=queue, day=timezone.localdate(), encoding="utf-8")

@@ -5,19 +5,23 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
+from madoguchi.cases.actions import do_save_case_details
 from madoguchi.center.actions import (
     WorkItemStateError,
     claim_next,
     do_approve,
-    do_correct,
     do_mark_dispatched,
     do_return,
     do_send_for_approval,
 )
+from madoguchi.center.exports import rows_for
 from madoguchi.center.models import WorkItem, WorkItemEvent
+from madoguchi.center.tests.conftest import details_of, items_of, sign_and_submit
 from madoguchi.rules.calendar import add_business_days
 from madoguchi.staff.roles import Role
+from madoguchi.submissions.models import Submission
 
 pytestmark = pytest.mark.django_db
 Status = WorkItem.Status
@@ -25,9 +29,7 @@ Status = WorkItem.Status
 
 def test_a_submitted_case_becomes_one_work_item_per_center_procedure(submit_case: Any) -> None:
     case = submit_case()
-    items = {
-        item.queue.procedure: item for item in WorkItem.objects.filter(case=case).select_related("queue")
-    }
+    items = {item.queue.procedure: item for item in items_of(case).select_related("queue")}
     assert "kokuho-kanyu" in items
     assert "jido-teate-nintei" in items
     assert "tennyu-todoke" not in items  # finished at the ward counter
@@ -49,14 +51,14 @@ def test_a_case_that_is_not_submitted_has_no_work_items(staff_of: Any) -> None:
 
 
 def test_from_submission_to_completion_with_a_return_and_a_correction(
-    submit_case: Any, staff_of: Any, django_capture_on_commit_callbacks: Any
+    submit_case: Any, staff_of: Any
 ) -> None:
     from madoguchi.notifications.models import Notification
 
     center, approver = staff_of(Role.CENTER_STAFF), staff_of(Role.CENTER_APPROVER)
     clerk = staff_of(Role.ONESTOP_CLERK)
     case = submit_case()
-    items = list(WorkItem.objects.filter(case=case).select_related("queue"))
+    items = list(items_of(case).select_related("queue"))
     first, *others = items
     # the center processes the first item; the approver returns it to the ward
     claimed = claim_next(center, first.queue)
@@ -64,22 +66,37 @@ def test_from_submission_to_completion_with_a_return_and_a_correction(
     with pytest.raises(WorkItemStateError):
         do_send_for_approval(center, claimed, result=" ")  # a result is required
     do_send_for_approval(center, claimed, result="資格取得を登録した", issued="国民健康保険資格確認書")
-    returned = do_return(approver, first, reason="前住所の転出日が未記入")
+    returned = do_return(approver, first, reason="住所の番地が未記入")
     assert (returned.status, returned.returns) == (Status.RETURNED, 1)
-    # the ward corrects it; it is back in the center's queue and goes through again
-    corrected = do_correct(clerk, first, note="転出日を補記（11/15）")
-    assert corrected.status == Status.RECEIVED
+    case.refresh_from_db()
+    assert case.state == case.State.CORRECTING
+    assert case.editable
+    # the ward corrects the address; the resident signs again only the forms that changed
+    details = details_of(case)
+    details.address["block"] = "1-2-3"
+    case = do_save_case_details(clerk, case, details)
+    case = sign_and_submit(clerk, case, note="番地を補記")
+    assert case.state == case.State.SUBMITTED
+    v1, v2 = Submission.objects.filter(source_id=str(case.pk)).order_by("version")
+    assert (v2.version, v2.previous, v2.note, v2.received_on) == (2, v1, "番地を補記", v1.received_on)
+    changed = {name for name, print_ in v2.forms.items() if v1.forms.get(name) != print_}
+    assert changed
+    assert set(v2.signed_forms) == changed
+    assert v2.bundle_sha256
+    assert v2.bundle_sha256 != v1.bundle_sha256
+    first.refresh_from_db()
+    assert (first.status, first.submission) == (Status.RECEIVED, v2)  # back in the center's queue
     again = claim_next(center, first.queue)
     assert again == first
     do_send_for_approval(center, again, result="資格取得を登録した", issued="国民健康保険資格確認書")
-    with django_capture_on_commit_callbacks(execute=True):
-        do_approve(approver, first)
-        for item in others:
-            claim_next(center, item.queue)
-            do_send_for_approval(center, item, result="処理済み")
-            case.refresh_from_db()
-            assert case.state == case.State.SUBMITTED  # not before the last item
-            do_approve(approver, item)
+    # no on-commit callbacks run here: the resident's notice is written in the approving transaction itself
+    do_approve(approver, first)
+    for item in others:
+        claim_next(center, item.queue)
+        do_send_for_approval(center, item, result="処理済み")
+        case.refresh_from_db()
+        assert case.state == case.State.SUBMITTED  # not before the last item
+        do_approve(approver, item)
     case.refresh_from_db()
     assert case.state == case.State.COMPLETED
     assert case.completed_at is not None
@@ -91,6 +108,10 @@ def test_from_submission_to_completion_with_a_return_and_a_correction(
     to_mail = WorkItem.objects.filter(status=Status.DONE, dispatched_at__isnull=True).exclude(issued="")
     assert list(to_mail) == [first]
     assert do_mark_dispatched(center, to_mail) == 1
+    # the core system's CSV carries the corrected address, from the submission the item was decided on
+    rows = [r for r in rows_for(first.queue, timezone.localdate()) if r[0] == case.number]
+    assert rows
+    assert all("1-2-3" in row[8] for row in rows)
     assert not WorkItem.objects.filter(dispatched_at__isnull=True).exclude(issued="").exists()
     steps = list(WorkItemEvent.objects.filter(item=first).values_list("status", flat=True))
     assert steps == [
@@ -113,7 +134,7 @@ def test_a_contractor_never_approves_and_an_approver_never_approves_their_own_wo
     center, approver = staff_of(Role.CENTER_STAFF), staff_of(Role.CENTER_APPROVER)
     contractor = staff_of(Role.CONTRACTOR_CLERK)
     case = submit_case()
-    item = WorkItem.objects.filter(case=case).first()
+    item = items_of(case).first()
     assert item is not None
     with pytest.raises(CapabilityDenied):
         claim_next(contractor, item.queue)
@@ -136,7 +157,7 @@ def test_ward_staff_see_and_correct_only_their_own_wards_returns(
 
     center, approver = staff_of(Role.CENTER_STAFF), staff_of(Role.CENTER_APPROVER)
     case = submit_case()
-    item = WorkItem.objects.filter(case=case).first()
+    item = items_of(case).first()
     assert item is not None
     claim_next(center, item.queue)
     do_return(approver, item, reason="続柄の確認が必要")
@@ -152,10 +173,7 @@ def test_ward_staff_see_and_correct_only_their_own_wards_returns(
     other = signed_in(kita)
     assert "続柄の確認が必要" not in other.get("/center/returns/").content.decode()
     assert other.get(f"/center/items/{item.pk}/").status_code == 403
-    response = other.post(f"/center/items/{item.pk}/correct/", {"note": "他区から訂正"})
-    assert response.status_code == 403
-    with pytest.raises(PermissionDenied):
-        do_correct(kita, item, note="他区から訂正")
+    assert other.get(f"/cases/{case.pk}/").status_code == 403  # the correction happens on the case
     item.refresh_from_db()
     assert item.status == Status.RETURNED
 
@@ -261,7 +279,7 @@ def test_administrators_edit_work_queues_in_the_admin_and_others_cannot(
         "procedure": queue.procedure,
         "name_ja": queue.name_ja,
         "name_en": queue.name_en,
-        "department": queue.department,
+        "department": queue.department_id,
         "processing_days": "7",
         "active": "on",
         "sort_order": str(queue.sort_order),
