@@ -15,6 +15,7 @@ from madoguchi.audit.chain import AuditActor, record
 from madoguchi.cases import crypto
 from madoguchi.cases.models import Case, CaseCounter, CaseTransition, Person
 from madoguchi.cases.signing import SOURCE, Prepared
+from madoguchi.cases.states import CASE, CaseStateError
 from madoguchi.center.intake import hold_items, receive_submission
 from madoguchi.organization.models import Office
 from madoguchi.organization.sequences import next_in_sequence
@@ -27,37 +28,6 @@ from madoguchi.transactions import atomic_action, lock
 
 State = Case.State
 logger = logging.getLogger("madoguchi.cases")
-
-# Which transitions exist, and the action that performs each.
-TRANSITIONS: dict[str, set[str]] = {
-    State.DRAFT: {State.INTERVIEWING, State.CANCELLED},
-    State.INTERVIEWING: {State.READY_FOR_SIGNATURE, State.CANCELLED},
-    State.READY_FOR_SIGNATURE: {State.INTERVIEWING, State.SUBMITTED, State.CANCELLED},
-    State.SUBMITTED: {State.COMPLETED, State.CORRECTING},
-    State.CORRECTING: {State.READY_FOR_SIGNATURE},
-    State.COMPLETED: set(),
-    State.CANCELLED: set(),
-}
-STAMP: dict[str, str] = {
-    State.INTERVIEWING: "interviewing_at",
-    State.READY_FOR_SIGNATURE: "ready_at",
-    State.SUBMITTED: "submitted_at",
-    State.COMPLETED: "completed_at",
-    State.CANCELLED: "cancelled_at",
-}
-
-
-class CaseStateError(Exception):
-    """The case is not in a state that allows the action."""
-
-    def __init__(self, case: Case, target: str) -> None:
-        message = _("受付案件 %(number)s は「%(state)s」のため、この操作はできません。") % {
-            "number": case.number,
-            "state": case.get_state_display(),
-        }
-        super().__init__(message)
-        self.message = message
-        self.target = target
 
 
 class CaseNotReady(Exception):
@@ -101,24 +71,16 @@ class CaseDetails:
     documents_checked: list[str] = field(default_factory=list)
 
 
-def _transition(actor: AuditActor, case: Case, target: str) -> Case:
-    """Lock the case, check the transition, stamp and record it. Call inside a transaction."""
+def _transition(actor: AuditActor, case: Case, step: str) -> Case:
+    """Lock the case, take the step (cases/states.py), record it. Call inside a transaction."""
     locked = lock(Case.objects.filter(pk=case.pk)).get()
-    if target not in TRANSITIONS[locked.state]:
-        raise CaseStateError(locked, target)
     now = timezone.now()
-    before = locked.state
-    locked.state = target
-    fields = ["state", "updated_at"]
-    stamp = STAMP.get(target)
-    if stamp:
-        setattr(locked, stamp, now)
-        fields.append(stamp)
-    locked.save(update_fields=fields)
+    before, fields = CASE.apply(locked, step, now)
+    locked.save(update_fields=[*fields, "updated_at"])
     CaseTransition.objects.create(
-        case=locked, from_state=before, to_state=target, at=now, actor=actor.audit_name
+        case=locked, from_state=before, to_state=locked.state, at=now, actor=actor.audit_name
     )
-    record(actor, f"case.{target}", locked, before={"state": before}, after={"state": target})
+    record(actor, CASE.event(step), locked, before={"state": before}, after={"state": locked.state})
     return locked
 
 
@@ -149,9 +111,9 @@ def do_save_case_details(actor: AuditActor, case: Case, details: CaseDetails) ->
     require(actor, HANDLE_CASE)
     locked = lock(Case.objects.filter(pk=case.pk)).get()
     if not locked.editable:
-        raise CaseStateError(locked, State.INTERVIEWING)
-    if locked.state == State.DRAFT:
-        locked = _transition(actor, locked, State.INTERVIEWING)
+        raise CaseStateError(locked, "interview")
+    if CASE.allows(locked, "interview"):
+        locked = _transition(actor, locked, "interview")
     locked.event_date = details.event_date
     locked.address = details.address
     locked.previous_address = details.previous_address
@@ -226,7 +188,7 @@ def do_mark_ready_for_signature(actor: AuditActor, case: Case, prepared: Prepare
         raise CaseNotReady(
             _("確認が済んでいない手続があります：%(names)s") % {"names": "、".join(prepared.asked)}
         )
-    locked = _transition(actor, case, State.READY_FOR_SIGNATURE)
+    locked = _transition(actor, case, "ready")
     locked.received_on = prepared.signed.received_on
     locked.catalog_version = prepared.signed.catalog_version
     locked.bundle_sha256 = prepared.sha256
@@ -249,7 +211,7 @@ def do_mark_ready_for_signature(actor: AuditActor, case: Case, prepared: Prepare
 def do_reopen_interview(actor: AuditActor, case: Case) -> Case:
     """Back from 署名待ち to the interview, e.g. when the resident corrects a fact before signing."""
     require(actor, HANDLE_CASE)
-    return _transition(actor, case, State.INTERVIEWING)
+    return _transition(actor, case, "reopen")
 
 
 @atomic_action
@@ -263,8 +225,7 @@ def do_submit_case(actor: AuditActor, case: Case, prepared: Prepared, *, note: s
     # A correction moves the source's work items: LOCK_ORDER takes them before the case.
     held = hold_items(source_key(SOURCE, str(case.pk)))
     locked = lock(Case.objects.filter(pk=case.pk)).get()
-    if locked.state != State.READY_FOR_SIGNATURE:
-        raise CaseStateError(locked, State.SUBMITTED)
+    CASE.check(locked, "submit")
     if (
         locked.catalog_version != prepared.signed.catalog_version
         or locked.bundle_sha256 != prepared.sha256
@@ -276,7 +237,7 @@ def do_submit_case(actor: AuditActor, case: Case, prepared: Prepared, *, note: s
                 "「聞き取りに戻る」から印刷し直し、署名をもらってください。"
             )
         )
-    submitted = _transition(actor, locked, State.SUBMITTED)
+    submitted = _transition(actor, locked, "submit")
     signed = prepared.signed
     if note.strip():
         signed = replace(signed, note=note.strip())
@@ -300,15 +261,15 @@ def _case_of(submission: Submission) -> Case:
 def case_returned(actor: AuditActor, submission: Submission, reason: str) -> None:
     """The center returned a work item of this case's latest submission: the ward corrects the case."""
     case = _case_of(submission)
-    if case.state == State.SUBMITTED:
-        _transition(actor, case, State.CORRECTING)
+    if CASE.allows(case, "return"):  # a second returned item finds the case being corrected already
+        _transition(actor, case, "return")
 
 
 def case_completed(actor: AuditActor, submission: Submission, summary: str) -> None:
     """Every work item is done: the case is complete, and the resident is told in the same transaction."""
     from madoguchi.notifications.service import InvalidRecipient, notify
 
-    case = _transition(actor, _case_of(submission), State.COMPLETED)
+    case = _transition(actor, _case_of(submission), "complete")
     if not case.contact_phone:
         return
     body = _("%(city)sです。受付番号 %(number)s の手続はすべて完了しました。") % {
@@ -333,7 +294,7 @@ def do_cancel_case(actor: AuditActor, case: Case, *, reason: str) -> Case:
         raise CaseNotReady(_("取消しの理由を入力してください。"))
     if Submission.objects.filter(source=SOURCE, source_id=str(case.pk)).exists():
         raise CaseNotReady(_("センターへ送付済みの受付案件は取り消せません。訂正して送付し直してください。"))
-    locked = _transition(actor, case, State.CANCELLED)
+    locked = _transition(actor, case, "cancel")
     locked.cancel_reason = reason.strip()[:200]
     locked.save(update_fields=["cancel_reason", "updated_at"])
     return locked

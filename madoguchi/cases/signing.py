@@ -21,7 +21,7 @@ from madoguchi.cases.casefile import case_file, household_facts
 from madoguchi.cases.models import Case
 from madoguchi.catalog.service import versioned_catalog
 from madoguchi.printing.casefile import read_case
-from madoguchi.printing.render import render_bundle
+from madoguchi.printing.render import Bundle, render_bundle
 from madoguchi.rules.engine import make_plan
 from madoguchi.submissions.actions import Signed, latest
 
@@ -57,7 +57,7 @@ def prepare(case: Case, *, received_on: date) -> Prepared:
     parsed = read_case(data)
     full = render_bundle(parsed, catalog)
     previous = latest(SOURCE, str(case.pk))
-    bundle = full
+    bundle: Bundle | None = full
     if previous is not None:
         changed = [name for name, print_ in full.fingerprints.items() if previous.forms.get(name) != print_]
         bundle = render_bundle(parsed, catalog, only_forms=changed) if changed else None

@@ -31,6 +31,7 @@ from madoguchi.cases.casefile import case_file, household_facts
 from madoguchi.cases.entry import PERSON_FACTS, Entry, entry_from_case, read_entry
 from madoguchi.cases.models import Case, Person
 from madoguchi.cases.signing import SOURCE, Prepared, prepare, reception_date
+from madoguchi.cases.states import CASE
 from madoguchi.catalog.service import current_catalog
 from madoguchi.center.models import WorkItem
 from madoguchi.identity import postal, wareki
@@ -115,6 +116,7 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
         "can_reveal": has_capability(staff, REVEAL_MY_NUMBER),
         "people_with_numbers": [p for p in people.values() if p.has_my_number],
         "event_date_wareki": wareki.format_date(case.event_date),
+        "steps": CASE.allowed(case),
         "submissions": list(
             Submission.objects.filter(source=SOURCE, source_id=str(case.pk)).defer("bundle_pdf")
         ),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from madoguchi.audit.chain import AuditActor, record
 from madoguchi.center.intake import complete_if_done, hold_items, step
 from madoguchi.center.models import WorkItem, WorkQueue
+from madoguchi.center.states import WORK_ITEM, WorkItemStateError
 from madoguchi.organization.actions import upsert_record
 from madoguchi.organization.models import Department
 from madoguchi.staff.models import Staff
@@ -20,17 +21,6 @@ from madoguchi.submissions import sources
 from madoguchi.transactions import atomic_action, lock
 
 Status = WorkItem.Status
-
-
-class WorkItemStateError(Exception):
-    """The item is not in a state (or not with the person) that allows the step."""
-
-    def __init__(self, item: WorkItem, why: str = "") -> None:
-        message = why or _("処理案件は「%(status)s」のため、この操作はできません。") % {
-            "status": item.get_status_display()
-        }
-        super().__init__(message)
-        self.message = message
 
 
 def _locked(item: WorkItem) -> WorkItem:
@@ -52,17 +42,14 @@ def claim_next(actor: AuditActor, queue: WorkQueue) -> WorkItem | None:
     if not WorkItem.objects.filter(pk=item.pk, status=Status.RECEIVED).update(status=Status.CLAIMED):
         return None
     item.status = Status.RECEIVED
-    return step(actor, item, Status.CLAIMED, claimed_by=actor, claimed_at=timezone.now())
+    return step(actor, item, "claim", claimed_by=actor)
 
 
 @atomic_action
 def do_claim(actor: AuditActor, item: WorkItem) -> WorkItem:
     """Claim one chosen item (from the batch list)."""
     require(actor, PROCESS_WORK_ITEM)
-    locked = _locked(item)
-    if locked.status != Status.RECEIVED:
-        raise WorkItemStateError(locked)
-    return step(actor, locked, Status.CLAIMED, claimed_by=actor, claimed_at=timezone.now())
+    return step(actor, _locked(item), "claim", claimed_by=actor)
 
 
 @atomic_action
@@ -71,7 +58,7 @@ def do_release(actor: AuditActor, item: WorkItem) -> WorkItem:
     require(actor, PROCESS_WORK_ITEM)
     locked = _locked(item)
     _own(actor, locked)
-    return step(actor, locked, Status.RECEIVED, claimed_by=None, claimed_at=None)
+    return step(actor, locked, "release", claimed_by=None, claimed_at=None)
 
 
 def _own(actor: AuditActor, item: WorkItem) -> None:
@@ -92,10 +79,9 @@ def do_send_for_approval(actor: AuditActor, item: WorkItem, *, result: str, issu
     return step(
         actor,
         locked,
-        Status.AWAITING_APPROVAL,
+        "send_for_approval",
         result=result.strip()[:4000],
         issued=issued.strip()[:200],
-        sent_for_approval_at=timezone.now(),
     )
 
 
@@ -107,11 +93,10 @@ def do_approve(actor: AuditActor, item: WorkItem) -> WorkItem:
     locked = next((held for held in hold_items(item.source_key) if held.pk == item.pk), None)
     if locked is None:
         raise WorkItem.DoesNotExist(item.pk)
-    if locked.status != Status.AWAITING_APPROVAL:
-        raise WorkItemStateError(locked)
+    WORK_ITEM.check(locked, "approve")
     if isinstance(actor, Staff) and locked.claimed_by_id == actor.pk:
         raise PermissionDenied(_("自分が処理した案件は決裁できません。"))
-    done = step(actor, locked, Status.DONE, approved_by=actor, approved_at=timezone.now())
+    done = step(actor, locked, "approve", approved_by=actor)
     complete_if_done(actor, done.submission)
     return done
 
@@ -124,12 +109,10 @@ def do_return(actor: AuditActor, item: WorkItem, *, reason: str) -> WorkItem:
     if not reason.strip():
         raise WorkItemStateError(item, _("差戻しの理由を入力してください。"))
     locked = _locked(item)
-    if locked.status not in {Status.AWAITING_APPROVAL, Status.CLAIMED}:
-        raise WorkItemStateError(locked)
     returned = step(
         actor,
         locked,
-        Status.RETURNED,
+        "return",
         note=reason.strip(),
         return_reason=reason.strip()[:300],
         returns=locked.returns + 1,

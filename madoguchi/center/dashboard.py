@@ -10,10 +10,11 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from madoguchi.center.models import WorkItem, WorkItemEvent, WorkQueue
+from madoguchi.center.states import OPEN as OPEN_STATES
 from madoguchi.organization.models import Office
 
 Status = WorkItem.Status
-OPEN = [Status.RECEIVED, Status.CLAIMED, Status.AWAITING_APPROVAL, Status.RETURNED]
+OPEN = list(OPEN_STATES)
 
 
 def open_counts(today: date) -> dict[str, int]:

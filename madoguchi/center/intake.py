@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 
 from madoguchi.audit.chain import AuditActor, record
 from madoguchi.center.models import WorkItem, WorkItemEvent, WorkQueue
+from madoguchi.center.states import OPEN, WORK_ITEM
 from madoguchi.rules.calendar import add_business_days
 from madoguchi.rules.engine import REQUIRED
+from madoguchi.submissions import sources
 from madoguchi.submissions.models import Submission
 from madoguchi.transactions import lock
 
 Status = WorkItem.Status
-OPEN = (Status.RECEIVED, Status.CLAIMED, Status.AWAITING_APPROVAL, Status.RETURNED)
 
 
 def hold_items(source_key: str) -> list[WorkItem]:
@@ -48,7 +49,7 @@ def receive_submission(actor: AuditActor, submission: Submission, held: list[Wor
     for code, item in existing.items():
         if code not in planned and item.status in OPEN:
             note = _("訂正により不要になりました（第%(v)s版）") % {"v": submission.version}
-            step(actor, item, Status.WITHDRAWN, note=note)
+            step(actor, item, "withdraw", note=note)
             complete_if_done(actor, submission)
     return touched
 
@@ -86,29 +87,30 @@ def _move(actor: AuditActor, item: WorkItem, submission: Submission, procedure: 
         note += f"：{submission.note}"
     fields = {"submission": submission, "members": list(procedure.get("member_ids", []))}
     if item.status == Status.RETURNED:
-        return step(actor, item, Status.RECEIVED, note=note, **fields)
+        return step(actor, item, "resubmit", note=note, **fields)
     for name, value in fields.items():
         setattr(item, name, value)
     item.save(update_fields=list(fields))
     return item
 
 
-def step(actor: AuditActor, item: WorkItem, status: str, note: str = "", **fields: Any) -> WorkItem:
-    """Change the item's status (and fields), record the event and the audit entry. Inside a transaction."""
-    before = item.status
-    item.status = status
-    for name, value in fields.items():
-        setattr(item, name, value)
-    item.save(update_fields=["status", *fields])
+def step(actor: AuditActor, item: WorkItem, name: str, note: str = "", **fields: Any) -> WorkItem:
+    """Take the step (center/states.py) on a locked item with its fields, record the event and the audit
+    entry. Inside a transaction."""
+    now = timezone.now()
+    before, changed = WORK_ITEM.apply(item, name, now)
+    for field, value in fields.items():
+        setattr(item, field, value)
+    item.save(update_fields=[*changed, *fields])
     WorkItemEvent.objects.create(
-        item=item, status=status, at=timezone.now(), actor=actor.audit_name, note=note[:300]
+        item=item, status=item.status, at=now, actor=actor.audit_name, note=note[:300]
     )
     record(
         actor,
-        f"center.item.{status}",
+        WORK_ITEM.event(name),
         item,
         before={"status": before},
-        after={"status": status, **({"note": note} if note else {})},
+        after={"status": item.status, **({"note": note} if note else {})},
     )
     return item
 
@@ -120,8 +122,6 @@ def complete_if_done(actor: AuditActor, submission: Submission) -> bool:
     items = WorkItem.objects.filter(source_key=submission.source_key)
     if not items.exists() or items.filter(status__in=OPEN).exists():
         return False
-    from madoguchi.submissions.sources import completed
-
     issued = [text for text in items.filter(status=Status.DONE).values_list("issued", flat=True) if text]
-    completed(actor, submission, "、".join(dict.fromkeys(issued)))
+    sources.completed(actor, submission, "、".join(dict.fromkeys(issued)))
     return True

@@ -28,6 +28,7 @@ from madoguchi.center.actions import (
     do_send_for_approval,
 )
 from madoguchi.center.models import WorkItem, WorkItemEvent, WorkQueue
+from madoguchi.center.states import WORK_ITEM
 from madoguchi.rules.facts import EVENTS, RELATIONSHIP
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
@@ -149,15 +150,14 @@ def item_detail(request: HttpRequest, item_id: UUID) -> HttpResponse:
             "source_url": source_url(submission),
             "subjects": [p for p in people if p["id"] in item.members] or people,
             "events": WorkItemEvent.objects.filter(item=item),
-            "is_mine": item.status == Status.CLAIMED and item.claimed_by_id == user.pk,
+            "is_mine": WORK_ITEM.allows(item, "send_for_approval") and item.claimed_by_id == user.pk,
             "can_approve": has_capability(user, APPROVE_WORK_ITEM)
-            and item.status == Status.AWAITING_APPROVAL
+            and WORK_ITEM.allows(item, "approve")
             and item.claimed_by_id != user.pk,
-            "can_return": has_capability(user, RETURN_WORK_ITEM)
-            and item.status in {Status.AWAITING_APPROVAL, Status.CLAIMED},
+            "can_return": has_capability(user, RETURN_WORK_ITEM) and WORK_ITEM.allows(item, "return"),
             "can_correct": has_capability(user, HANDLE_CASE)
             and user.office_id == item.received_office_id
-            and item.status == Status.RETURNED,
+            and WORK_ITEM.allows(item, "resubmit"),
             "center": has_capability(user, PROCESS_WORK_ITEM),
         },
     )

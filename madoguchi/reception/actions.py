@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -20,6 +19,7 @@ from madoguchi.organization.sequences import next_in_sequence
 from madoguchi.reception.board import announce_office_on_commit, announce_on_commit
 from madoguchi.reception.models import CounterShift, KioskToken, Ticket, TicketCounter, TicketEvent
 from madoguchi.reception.notices import queue_turn_notices
+from madoguchi.reception.states import TICKET, TicketStateError
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import HANDLE_CASE, ISSUE_TICKET, MANAGE_ORGANIZATION, SERVE_COUNTER
@@ -81,32 +81,17 @@ def kiosk_for(token: str) -> KioskToken | None:
     return kiosk if kiosk is not None and kiosk.revoked_at is None else None
 
 
-class TicketStateError(Exception):
-    """The ticket is not in a state that allows the action."""
-
-    def __init__(self, ticket: Ticket) -> None:
-        message = _("整理券 %(ticket)s は「%(status)s」のため、この操作はできません。") % {
-            "ticket": ticket.display,
-            "status": ticket.get_status_display(),
-        }
-        super().__init__(message)
-        self.message = message
-
-
 def _at_counter(actor: AuditActor, counter: Counter) -> None:
     require(actor, SERVE_COUNTER)
     if isinstance(actor, Staff) and actor.office_id != counter.office_id:
         raise PermissionDenied(_("他の庁舎の窓口は使えません。"))
 
 
-def _change(actor: AuditActor, ticket: Ticket, status: str, counter: Counter | None, **stamps: Any) -> Ticket:
+def _change(actor: AuditActor, ticket: Ticket, step: str, counter: Counter | None) -> Ticket:
+    """Take the step (reception/states.py) on a locked ticket, record it, redraw the boards."""
     now = timezone.now()
-    before = ticket.status
-    ticket.status = status
-    fields = ["status"]
-    for name in stamps:
-        setattr(ticket, name, now)
-        fields.append(name)
+    before, fields = TICKET.apply(ticket, step, now)
+    status = ticket.status
     if counter is not None:
         ticket.counter = counter
         fields.append("counter")
@@ -116,7 +101,7 @@ def _change(actor: AuditActor, ticket: Ticket, status: str, counter: Counter | N
         fields += ["notify_email", "notify_phone"]
     ticket.save(update_fields=fields)
     TicketEvent.objects.create(ticket=ticket, status=status, at=now, counter=counter, actor=actor.audit_name)
-    record(actor, f"reception.ticket.{status}", ticket, before={"status": before}, after={"status": status})
+    record(actor, TICKET.event(step), ticket, before={"status": before}, after={"status": status})
     announce_on_commit(ticket, call=status == Ticket.Status.CALLED)
     if status == Ticket.Status.CALLED:
         queue_turn_notices(ticket)  # in this transaction: a notice is never lost between commit and outbox
@@ -138,7 +123,7 @@ def do_call_next(actor: AuditActor, *, counter: Counter) -> Ticket | None:
     )
     if ticket is None:
         return None
-    return _change(actor, ticket, Ticket.Status.CALLED, counter, called_at=True)
+    return _change(actor, ticket, "call", counter)
 
 
 def _locked(ticket: Ticket) -> Ticket:
@@ -147,43 +132,28 @@ def _locked(ticket: Ticket) -> Ticket:
 
 Status = Ticket.Status
 
-# The counter's transitions: which states each one leaves from, and which time it stamps.
-COUNTER_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    Status.SERVING: (frozenset({Status.CALLED}), "serving_at"),
-    Status.DONE: (frozenset({Status.SERVING}), "finished_at"),
-    Status.NO_SHOW: (frozenset({Status.CALLED}), "finished_at"),
-    Status.TRANSFERRED: (frozenset({Status.CALLED, Status.SERVING}), "finished_at"),
-}
 
-
-def _move(actor: AuditActor, ticket: Ticket, counter: Counter, status: str) -> Ticket:
-    """Lock the ticket, check the transition, record it. Call inside a transaction."""
-    return _move_locked(actor, _locked(ticket), counter, status)
-
-
-def _move_locked(actor: AuditActor, locked: Ticket, counter: Counter, status: str) -> Ticket:
-    allowed_from, stamp = COUNTER_TRANSITIONS[status]
-    if locked.status not in allowed_from:
-        raise TicketStateError(locked)
-    return _change(actor, locked, status, counter, **{stamp: True})
+def _move(actor: AuditActor, ticket: Ticket, counter: Counter, step: str) -> Ticket:
+    """Lock the ticket and take the step. Call inside a transaction."""
+    return _change(actor, _locked(ticket), step, counter)
 
 
 @atomic_action
 def do_start_service(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> Ticket:
     _at_counter(actor, counter)
-    return _move(actor, ticket, counter, Status.SERVING)
+    return _move(actor, ticket, counter, "serve")
 
 
 @atomic_action
 def do_finish_service(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> Ticket:
     _at_counter(actor, counter)
-    return _move(actor, ticket, counter, Status.DONE)
+    return _move(actor, ticket, counter, "finish")
 
 
 @atomic_action
 def do_mark_no_show(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> Ticket:
     _at_counter(actor, counter)
-    return _move(actor, ticket, counter, Status.NO_SHOW)
+    return _move(actor, ticket, counter, "no_show")
 
 
 @atomic_action
@@ -199,7 +169,7 @@ def do_transfer(actor: AuditActor, ticket: Ticket, *, counter: Counter, to_queue
     # The move erases the resident's contact from this ticket: take it for the new one first.
     notify_email, notify_phone = locked.notify_email, locked.notify_phone
     # The move also redraws the office's boards, the new queue's included (same office).
-    _move_locked(actor, locked, counter, Status.TRANSFERRED)
+    _change(actor, locked, "transfer", counter)
     day = timezone.localdate()
     handed = Ticket.objects.create(
         office_id=to_queue.office_id,
@@ -233,12 +203,12 @@ def do_recall(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> Ticket:
     """Call the same resident again (they did not come yet): the board shows and chimes it once more."""
     _at_counter(actor, counter)
     locked = _locked(ticket)
-    if locked.status != Status.CALLED or locked.counter_id != counter.pk:
+    if locked.counter_id != counter.pk:
         raise TicketStateError(locked)
     now = timezone.now()
-    locked.recalled_at = now
+    _before, fields = TICKET.apply(locked, "recall", now)
     locked.recalls += 1
-    locked.save(update_fields=["recalled_at", "recalls"])
+    locked.save(update_fields=[*fields, "recalls"])
     TicketEvent.objects.create(
         ticket=locked, status=Status.CALLED, at=now, counter=counter, actor=actor.audit_name
     )

@@ -35,6 +35,7 @@ from madoguchi.reception.actions import (
 )
 from madoguchi.reception.concierge import chosen_purpose, purposes
 from madoguchi.reception.models import CounterShift, Ticket
+from madoguchi.reception.states import TICKET
 from madoguchi.rules.facts import EVENTS
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
@@ -121,6 +122,7 @@ def _counter_context(staff: Staff, counter: Counter) -> dict[str, object]:
     return {
         "counter": counter,
         "current": current,
+        "steps": TICKET.allowed(current) if current is not None else [],
         "waiting": waiting,
         "counters": Counter.objects.filter(office=staff.office).select_related("queue"),
         "transfer_queues": Queue.objects.filter(office=staff.office).exclude(pk=counter.queue_id),

@@ -37,6 +37,7 @@ from madoguchi.reservations.models import (
     at_office,
     new_code,
 )
+from madoguchi.reservations.states import RESERVATION, ReservationStateError
 from madoguchi.rules.calendar import add_business_days, is_business_day, next_business_days
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
@@ -108,14 +109,6 @@ class BookingError(Exception):
 
 class SlotFull(BookingError):
     """Every place of the slot is taken (perhaps a moment ago, by someone else)."""
-
-
-class ReservationStateError(Exception):
-    """The reservation is not in a state (or on a day) that allows the action."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 # --- Reading: the schedule, open days and free slots ------------------------------------------------
@@ -424,34 +417,24 @@ def _locked(reservation: Reservation) -> Reservation:
     return lock(Reservation.objects.filter(pk=reservation.pk)).select_related("queue__office").get()
 
 
-def _refuse_unless_booked(reservation: Reservation) -> None:
-    if reservation.status != Reservation.Status.BOOKED:
-        raise ReservationStateError(
-            _("予約 %(code)s は「%(status)s」のため、この操作はできません。")
-            % {"code": reservation.display_code, "status": reservation.get_status_display()}
-        )
-
-
 def _change(
     actor: AuditActor,
     reservation: Reservation,
-    status: str,
-    stamp: str,
+    step: str,
     *,
     also_saved: tuple[str, ...] = (),
     noted: Mapping[str, Any] | None = None,
 ) -> None:
-    """Set the status and its timestamp, save them (and `also_saved`), record the transition."""
-    before = reservation.status
-    reservation.status = status
-    setattr(reservation, stamp, timezone.now())
-    reservation.save(update_fields=["status", stamp, *also_saved])
+    """Take the step (reservations/states.py) on a locked reservation, save it (and `also_saved`),
+    record it."""
+    before, fields = RESERVATION.apply(reservation, step, timezone.now())
+    reservation.save(update_fields=[*fields, *also_saved])
     record(
         actor,
-        f"reservations.reservation.{status}",
+        RESERVATION.event(step),
         reservation,
         before={"status": before},
-        after={"status": status, **(noted or {})},
+        after={"status": reservation.status, **(noted or {})},
     )
 
 
@@ -460,12 +443,12 @@ def do_cancel(actor: AuditActor, reservation: Reservation) -> Reservation:
     """Staff of the office may cancel a booked reservation; the resident only before its time."""
     _check_holder(actor, reservation)
     locked = _locked(reservation)
-    _refuse_unless_booked(locked)
+    RESERVATION.check(locked, "cancel")
     if isinstance(actor, Resident) and locked.starts_at <= timezone.now():
         raise ReservationStateError(
             _("予約の時刻を過ぎたため、取り消せません。お手数ですが庁舎へお電話ください。")
         )
-    _change(actor, locked, Reservation.Status.CANCELLED, "cancelled_at")
+    _change(actor, locked, "cancel")
     return locked
 
 
@@ -478,7 +461,7 @@ def do_check_in(actor: AuditActor, reservation: Reservation) -> CheckIn:
     """
     _check_staff(actor, reservation.queue)
     locked = _locked(reservation)
-    _refuse_unless_booked(locked)
+    RESERVATION.check(locked, "check_in")
     now = timezone.now()
     if locked.day != timezone.localdate(now):
         raise ReservationStateError(
@@ -491,8 +474,7 @@ def do_check_in(actor: AuditActor, reservation: Reservation) -> CheckIn:
     _change(
         actor,
         locked,
-        Reservation.Status.CHECKED_IN,
-        "checked_in_at",
+        "check_in",
         also_saved=("ticket",),
         noted={"ticket": ticket.display, "late": late},
     )
@@ -504,8 +486,8 @@ def do_mark_no_show(actor: AuditActor, reservation: Reservation) -> Reservation:
     """The resident did not come: frees nothing (the slot is past) but is counted in the statistics."""
     _check_staff(actor, reservation.queue)
     locked = _locked(reservation)
-    _refuse_unless_booked(locked)
+    RESERVATION.check(locked, "no_show")
     if locked.starts_at > timezone.now():
         raise ReservationStateError(_("予約の時刻より前に「来庁なし」にはできません。"))
-    _change(actor, locked, Reservation.Status.NO_SHOW, "no_show_at")
+    _change(actor, locked, "no_show")
     return locked

@@ -35,6 +35,7 @@ from madoguchi.reservations.actions import (
 )
 from madoguchi.reservations.forms import BookingForm, reservable_queues
 from madoguchi.reservations.models import Reservation
+from madoguchi.reservations.states import RESERVATION
 from madoguchi.rules.calendar import add_business_days
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import staff_for
@@ -137,8 +138,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "reservation": reservation,
         "office": reservation.queue.office,
         "manage_url": request.build_absolute_uri(),
-        "can_cancel": reservation.status == Reservation.Status.BOOKED
-        and reservation.starts_at > timezone.now(),
+        "can_cancel": RESERVATION.allows(reservation, "cancel") and reservation.starts_at > timezone.now(),
         "late_minutes": LATE_MINUTES,
     }
     response = render(request, "reservations/manage.html", context)
@@ -189,12 +189,11 @@ class Row:
 
 def _rows(reservations: list[Reservation]) -> list[Row]:
     now, today = timezone.now(), timezone.localdate()
-    booked = Reservation.Status.BOOKED
     return [
         Row(
             reservation=r,
-            can_check_in=r.status == booked and r.day == today,
-            can_no_show=r.status == booked and r.starts_at <= now,
+            can_check_in=RESERVATION.allows(r, "check_in") and r.day == today,
+            can_no_show=RESERVATION.allows(r, "no_show") and r.starts_at <= now,
         )
         for r in reservations
     ]

@@ -56,15 +56,26 @@ def test_batches_claim_approve_return_and_correct(browser: Any, live: RunningSer
     ward.goto(f"{base}/center/returns/")
     assert "前住所の転出予定日が未記入" in ward.locator("main").inner_text()
     ward.screenshot(path=str(screenshot.directory / "ward-returns.png"), full_page=True)
+    # the return opens the case itself, editable again: the clerk corrects the data, not a note about it
     ward.get_by_role("link", name="訂正する").first.click()
-    ward.get_by_label("訂正した内容").fill("転出予定日 11/15 を補記")
-    ward.get_by_role("button", name="訂正してセンターに戻す").click()
-    ward.get_by_text("訂正してセンターに戻しました。").wait_for()
+    ward.get_by_text("集中事務センターから差し戻されました").wait_for()
+    assert "訂正中" in ward.locator(".page-lead").inner_text()
+    ward.get_by_label("番地・号").fill("1-2-3")
+    ward.get_by_role("button", name="保存する").click()
+    ward.get_by_text("保存しました。").wait_for()
+    ward.get_by_role("button", name="申請書を作成（署名待ちへ）").click()
+    ward.screenshot(path=str(screenshot.directory / "ward-correction-ready.png"), full_page=True)
+    ward.get_by_label("訂正した内容").fill("番地 1-2-3 を補記")
+    ward.get_by_role("button", name="訂正を送付し直す").click()
+    ward.get_by_text("訂正した内容（第2版）を集中事務センターへ送付しました。").wait_for()
 
-    # the center processes it again; the approver approves
+    # the center processes it again, on the second version; the approver approves
     center.goto(f"{base}/center/")
     center.locator('tr[data-queue="kokuho-kanyu"]').get_by_role("button", name="次を処理").click()
-    assert "転出予定日 11/15 を補記" in center.locator("main").inner_text()
+    main = center.locator("main").inner_text()
+    assert "番地 1-2-3 を補記" in main
+    assert "1-2-3" in center.locator(".facts").inner_text()
+    assert "第2版" in main
     center.get_by_label("処理結果").fill("資格取得を登録（世帯2人）")
     center.get_by_role("button", name="決裁に回す").click()
     approver_page.goto(f"{base}/center/approvals/")
