@@ -9,6 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
+        from madoguchi.cases import checks  # noqa: F401 (registers the deployment checks)
         from madoguchi.cases.actions import case_completed, case_returned
         from madoguchi.cases.signing import SOURCE
         from madoguchi.submissions.sources import Source, register

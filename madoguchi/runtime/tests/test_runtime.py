@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from django.db import DatabaseError
 from django.test import Client
 
@@ -82,6 +83,48 @@ def test_check_passes_on_production_settings(tmp_path: Path) -> None:
         MADOGUCHI_HTTPS="1",
         MADOGUCHI_SECRET_KEY="x9!" + "k3Qz7LmN0pRt5VwYb2Dh8Fj4Gs6Ha1Kc" * 2,
         MADOGUCHI_ALLOWED_HOSTS="madoguchi.city.lg.jp",
+        MADOGUCHI_MY_NUMBER_KEYS=Fernet.generate_key().decode(),
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+PRODUCTION = {
+    "MADOGUCHI_DEBUG": "0",
+    "MADOGUCHI_HTTPS": "1",
+    "MADOGUCHI_SECRET_KEY": "x9!" + "k3Qz7LmN0pRt5VwYb2Dh8Fj4Gs6Ha1Kc" * 2,
+    "MADOGUCHI_ALLOWED_HOSTS": "madoguchi.city.lg.jp",
+}
+
+
+@pytest.mark.parametrize(
+    ("keys", "code"),
+    [
+        ("", "cases.E001"),
+        ("not-a-key", "cases.E002"),
+        (f"{Fernet.generate_key().decode()},short", "cases.E002"),
+    ],
+)
+def test_check_fails_without_a_good_my_number_key(tmp_path: Path, keys: str, code: str) -> None:
+    # a second app server would make its own key and answer 500 on what the first one stored
+    result = run_check(tmp_path, **PRODUCTION, MADOGUCHI_MY_NUMBER_KEYS=keys)
+    assert result.returncode != 0
+    assert code in result.stderr
+    assert "MADOGUCHI_MY_NUMBER_KEYS" in result.stderr
+    assert not (tmp_path / "my_number_key").exists()  # the check made no key of its own
+
+
+def test_mynumber_new_key_prints_a_key_the_check_accepts(tmp_path: Path) -> None:
+    madoguchi = Path(sys.executable).with_name("madoguchi")
+    env = {**os.environ, "MADOGUCHI_VAR_DIR": str(tmp_path), "DATABASE_URL": ""}
+    made = subprocess.run(
+        [str(madoguchi), "mynumber", "new-key"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    key = made.stdout.split()[-1]
+    Fernet(key.encode())
+    assert run_check(tmp_path, **PRODUCTION, MADOGUCHI_MY_NUMBER_KEYS=key).returncode == 0

@@ -1,10 +1,11 @@
-"""`madoguchi mynumber rotate-keys`: re-encrypt every stored My Number with the current key."""
+"""`madoguchi mynumber new-key` prints a new key; `rotate-keys` re-encrypts every stored My Number."""
 
 from __future__ import annotations
 
 from argparse import ArgumentParser
 from typing import Any
 
+from cryptography.fernet import Fernet
 from django.core.management.base import BaseCommand, CommandError
 
 from madoguchi.audit.chain import SystemActor
@@ -21,8 +22,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
         sub.add_parser("rotate-keys", help="re-encrypt every stored My Number with the first key")
+        sub.add_parser("new-key", help="print a new key for MADOGUCHI_MY_NUMBER_KEYS")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "new-key":
+            self.stdout.write(Fernet.generate_key().decode("ascii"))
+            return
         try:
             rotated = do_rotate_my_number_keys(SystemActor("mynumber"))
         except crypto.MyNumberKeyError as error:
