@@ -1,4 +1,5 @@
-"""`madoguchi serve`: run the ASGI application with uvicorn, and background task workers beside it."""
+"""`madoguchi serve`: run the ASGI application with uvicorn (runtime/server.py), and background task
+workers beside it."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from argparse import ArgumentParser
 from types import FrameType
 from typing import Any
 
-import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from madoguchi.runtime.server import ServeOptions, serve_in_process, supervise
 from madoguchi.tasks.worker import WorkerPool
 
 # On shutdown, how long the embedded task workers may take to finish their current task.
@@ -24,10 +25,16 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
         parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
         parser.add_argument(
-            "--workers", type=int, default=1, help="worker processes (PostgreSQL only for more than one)"
+            "--workers",
+            type=int,
+            default=1,
+            help="HTTP worker processes, each with its own SO_REUSEPORT socket (more than one: PostgreSQL "
+            "and a shared broadcast broker)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["workers"] < 1:
+            raise CommandError("--workers must be 1 or more")
         if options["workers"] > 1 and settings.MADOGUCHI_BROADCAST_URL.startswith("memory"):
             raise CommandError(
                 "--workers above 1 needs a shared broadcast broker: set MADOGUCHI_BROADCAST_URL to "
@@ -46,18 +53,14 @@ class Command(BaseCommand):
         # uvicorn handles SIGINT/SIGTERM while it runs, then restores these handlers and raises the signal
         # again: here that only stops the task workers, so the process ends cleanly below.
         previous = {sig: signal.signal(sig, stop_tasks) for sig in (signal.SIGINT, signal.SIGTERM)}
+        served = ServeOptions(host=options["host"], port=options["port"], proxy_headers=settings.HTTPS)
         try:
-            uvicorn.run(
-                "madoguchi.config.asgi:application",
-                host=options["host"],
-                port=options["port"],
-                workers=options["workers"],
-                log_config=None,  # Django's LOGGING already configured the root logger (JSON lines).
-                proxy_headers=settings.HTTPS,
-                server_header=False,
-                # Boards and phones hold event streams open: on shutdown they get 3 s, then reconnect.
-                timeout_graceful_shutdown=3,
-            )
+            if options["workers"] > 1:
+                supervise(served, options["workers"])  # one SO_REUSEPORT socket per process (server.py)
+            else:
+                serve_in_process(served)
+        except OSError as error:  # e.g. the port is taken
+            raise CommandError(f"cannot listen on {options['host']}:{options['port']}: {error}") from error
         finally:
             tasks.stop(timeout=TASK_SHUTDOWN_SECONDS)
             for sig, handler in previous.items():

@@ -1,0 +1,52 @@
+"""The server answers each keep-alive request at once: TCP_NODELAY on every accepted connection."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+from madoguchi.runtime.server import NoDelayH11Protocol, ServeOptions, bind, config
+
+
+class Transport:
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"socket": self.sock, "peername": ("127.0.0.1", 1), "sockname": ("127.0.0.1", 2)}.get(
+            name, default
+        )
+
+    def is_closing(self) -> bool:
+        return False
+
+
+def test_every_accepted_connection_gets_tcp_nodelay() -> None:
+    listener = bind("127.0.0.1", 0, reuse_port=True)
+    client = socket.create_connection(listener.getsockname())
+    # what uvicorn's workers get: a socket rebuilt from a file descriptor, without its protocol number
+    accepted, _ = listener.accept()
+    rebuilt = socket.fromfd(accepted.fileno(), socket.AF_INET, socket.SOCK_STREAM)
+    accepted.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0)
+    assert rebuilt.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+    settings = config(ServeOptions("127.0.0.1", 0, proxy_headers=False))
+    settings.load()
+    protocol = NoDelayH11Protocol(settings, server_state=_state(), app_state={})
+    protocol.connection_made(Transport(rebuilt))  # type: ignore[arg-type]
+    assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+    for sock in (client, accepted, rebuilt, listener):
+        sock.close()
+
+
+def test_two_workers_can_listen_on_one_port() -> None:
+    first = bind("127.0.0.1", 0, reuse_port=True)
+    second = bind("127.0.0.1", first.getsockname()[1], reuse_port=True)  # SO_REUSEPORT: the kernel balances
+    assert second.getsockname() == first.getsockname()
+    first.close()
+    second.close()
+
+
+def _state() -> Any:
+    from uvicorn.server import ServerState
+
+    return ServerState()
