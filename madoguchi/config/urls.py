@@ -19,6 +19,8 @@ urlpatterns = [
     path("simulations/", include("madoguchi.simulation.urls")),
     path("api/v1/", include("madoguchi.navigator.urls_api")),
     path("api/v1/tickets", reception_api.tickets, name="api-tickets"),
+    path("api/v1/counters/<int:counter_id>/call", reception_api.counter_call, name="api-counter-call"),
+    path("api/v1/tickets/<uuid:ticket_id>/<slug:step>", reception_api.ticket_step, name="api-ticket-step"),
     path("", include("madoguchi.reception.urls")),
     path("", include("madoguchi.reservations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

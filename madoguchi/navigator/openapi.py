@@ -1,4 +1,5 @@
-"""The OpenAPI description of the plan API, with the published household-facts/v1 schema inside."""
+"""The OpenAPI document of /api/v1: the plan API with the published household-facts/v1 schema inside,
+and what other contexts add with `extend()` (the ticket and counter APIs of reception) at start-up."""
 
 from __future__ import annotations
 
@@ -116,17 +117,36 @@ ERRORS = {
 }
 
 
+_EXTENSIONS: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = []
+
+
+def extend(paths: dict[str, Any], schemas: dict[str, Any], security_schemes: dict[str, Any]) -> None:
+    """Add another context's paths to the document (called from its AppConfig.ready)."""
+    _EXTENSIONS.append((paths, schemas, security_schemes))
+    openapi_document.cache_clear()
+
+
 @cache
 def openapi_document() -> dict[str, Any]:
+    document = _plan_document()
+    for paths, schemas, security_schemes in _EXTENSIONS:
+        document["paths"].update(paths)
+        document["components"]["schemas"].update(schemas)
+        document["components"].setdefault("securitySchemes", {}).update(security_schemes)
+    return document
+
+
+def _plan_document() -> dict[str, Any]:
     household = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     household.pop("$schema", None)
     household.pop("$id", None)
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "madoguchi plan API",
+            "title": "madoguchi API",
             "version": __version__,
-            "description": "Household facts for one life event → every procedure it needs, with reasons.",
+            "description": "Household facts for one life event → every procedure it needs, with reasons; "
+            "tickets from kiosks; the counter API for other vendors' counter displays.",
         },
         "paths": {
             "/api/v1/plans": {

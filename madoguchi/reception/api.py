@@ -1,19 +1,32 @@
-"""POST /api/v1/tickets: the kiosk API (Authorization: Bearer <kiosk token>)."""
+"""The ticket APIs: POST /api/v1/tickets for kiosks (Authorization: Bearer <kiosk token>), and the counter
+API for other vendors' counter displays (Authorization: Bearer <staff API token>)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from madoguchi.organization.models import Queue
-from madoguchi.reception.actions import do_issue_ticket, kiosk_for
+from madoguchi.organization.models import Counter, Queue
+from madoguchi.reception.actions import (
+    do_call_next,
+    do_finish_service,
+    do_issue_ticket,
+    do_mark_no_show,
+    do_start_service,
+    do_transfer,
+    kiosk_for,
+)
 from madoguchi.reception.models import Ticket
+from madoguchi.reception.states import TicketStateError
+from madoguchi.staff.actions import staff_for_api_token
+from madoguchi.staff.models import Staff
 
 
 def _error(status: int, path: str, message: str) -> JsonResponse:
@@ -57,3 +70,110 @@ def tickets(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"number": ticket.number, "display": ticket.display, "status_url": status_url}, status=201
     )
+
+
+# --- The counter API: other vendors' counter displays and ticket machines (Authorization: Bearer <staff
+# API token>). Each call is the same action the counter page uses, as the token's staff member.
+
+
+def _staff_or_401(request: HttpRequest) -> Staff | JsonResponse:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    staff = staff_for_api_token(token.strip()) if scheme.lower() == "bearer" else None
+    if staff is None:
+        response = _error(
+            401, "Authorization", "a valid staff API token is required (Authorization: Bearer TOKEN)"
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="madoguchi-staff"'
+        return response
+    return staff
+
+
+def ticket_json(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "id": str(ticket.pk),
+        "number": ticket.number,
+        "display": ticket.display,
+        "status": ticket.status,
+        "queue": ticket.queue.code,
+        "office": ticket.office.code,
+        "counter": ticket.counter_id,
+    }
+
+
+def _counter_call(request: HttpRequest, counter_id: int) -> HttpResponse:
+    staff = _staff_or_401(request)
+    if isinstance(staff, JsonResponse):
+        return staff
+    counter = Counter.objects.select_related("office", "queue").filter(pk=counter_id).first()
+    if counter is None:
+        return _error(404, "counter", f"no counter {counter_id}")
+    try:
+        ticket = do_call_next(staff, counter=counter)
+    except PermissionDenied as error:
+        return _error(403, "counter", str(error))
+    if ticket is None:
+        return HttpResponse(status=204)  # nobody waits
+    return JsonResponse(ticket_json(ticket))
+
+
+def _ticket_step(request: HttpRequest, ticket_id: UUID, step: str) -> HttpResponse:
+    staff = _staff_or_401(request)
+    if isinstance(staff, JsonResponse):
+        return staff
+    ticket = (
+        Ticket.objects.select_related("counter__office", "counter__queue", "queue", "office")
+        .filter(pk=ticket_id)
+        .first()
+    )
+    if ticket is None:
+        return _error(404, "ticket", f"no ticket {ticket_id}")
+    if ticket.counter is None:
+        return _error(409, "ticket", f"ticket {ticket.display} has not been called to a counter")
+    counter = ticket.counter
+    try:
+        if step == "transfer":
+            body = _json_object(request)
+            if body is None or not isinstance(body.get("queue"), str):
+                return _error(400, "queue", 'send {"queue": "<queue code>", "note": "..."} as JSON')
+            note = body.get("note", "")
+            if not isinstance(note, str) or len(note) > 200:
+                return _error(400, "note", "note is text of at most 200 characters")
+            target = Queue.objects.filter(office_id=counter.office_id, code=body["queue"]).first()
+            if target is None:
+                return _error(
+                    400, "queue", f"unknown queue {body['queue']!r} at office {counter.office.code!r}"
+                )
+            handed = do_transfer(staff, ticket, counter=counter, to_queue=target, note=note)
+            ticket.refresh_from_db()
+            return JsonResponse(ticket_json(ticket) | {"transferred_to": ticket_json(handed)})
+        action = {"serve": do_start_service, "finish": do_finish_service, "no-show": do_mark_no_show}[step]
+        moved = action(staff, ticket, counter=counter)
+    except PermissionDenied as error:
+        return _error(403, "ticket", str(error))
+    except TicketStateError as error:
+        return _error(409, "ticket", error.message)
+    return JsonResponse(ticket_json(moved))
+
+
+def _json_object(request: HttpRequest) -> dict[str, Any] | None:
+    try:
+        body = json.loads(request.body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+@csrf_exempt  # authenticated by the staff member's bearer token, not by a session cookie
+@require_POST
+def counter_call(request: HttpRequest, counter_id: int) -> HttpResponse:
+    """POST /api/v1/counters/{id}/call: the next waiting ticket of the counter's queue, or 204."""
+    return _counter_call(request, counter_id)
+
+
+@csrf_exempt
+@require_POST
+def ticket_step(request: HttpRequest, ticket_id: UUID, step: str) -> HttpResponse:
+    """POST /api/v1/tickets/{id}/serve, /finish, /no-show, /transfer."""
+    if step not in {"serve", "finish", "no-show", "transfer"}:
+        return _error(404, "step", f"no step {step!r}: serve, finish, no-show or transfer")
+    return _ticket_step(request, ticket_id, step)

@@ -7,4 +7,7 @@ class ReceptionConfig(AppConfig):
     verbose_name = _("受付（整理券）")
 
     def ready(self) -> None:
-        from madoguchi.reception import signals  # noqa: F401 (connects the receivers)
+        from madoguchi.navigator.openapi import extend
+        from madoguchi.reception import openapi, signals  # noqa: F401 (signals connects the receivers)
+
+        extend(openapi.PATHS, openapi.SCHEMAS, openapi.SECURITY_SCHEMES)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madoguchi.audit.chain import AuditActor, SystemActor, record, snapshot
 from madoguchi.organization.models import Department, Office
-from madoguchi.staff.models import Staff
+from madoguchi.staff.models import ApiToken, Staff
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import (
     CONTRACTOR_ROLES,
@@ -196,3 +201,52 @@ def do_record_logout(staff: Staff) -> None:
 
 def do_record_login_failed(username: str) -> None:
     record(SystemActor("login"), "staff.login.failed", extra={"username": username[:150]})
+
+
+# --- API tokens ------------------------------------------------------------------------------------------
+
+TOKEN_USE_RECORDED_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often
+
+
+def hash_api_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@atomic_action
+def do_create_api_token(actor: AuditActor, staff: Staff, *, name: str = "") -> tuple[ApiToken, str]:
+    """A new token for `staff`; the plain token is returned once and never stored."""
+    if not isinstance(actor, SystemActor):
+        require(actor, MANAGE_STAFF)
+    if not staff.is_active:
+        raise ValueError(_("無効になっている職員にはトークンを発行できません。"))
+    token = secrets.token_urlsafe(32)
+    api_token = ApiToken.objects.create(staff=staff, name=name.strip()[:80], token_hash=hash_api_token(token))
+    record(
+        actor, "staff.api_token.create", api_token, after={"staff": staff.username, "name": api_token.name}
+    )
+    return api_token, token
+
+
+@atomic_action
+def do_revoke_api_token(actor: AuditActor, api_token: ApiToken) -> ApiToken:
+    if not isinstance(actor, SystemActor):
+        require(actor, MANAGE_STAFF)
+    locked = lock(ApiToken.objects.filter(pk=api_token.pk).select_related("staff")).get()
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        record(actor, "staff.api_token.revoke", locked, after={"staff": locked.staff.username})
+    return locked
+
+
+def staff_for_api_token(token: str) -> Staff | None:
+    """The active staff member a token acts as, or None (unknown, revoked, or the person is deactivated)."""
+    if not token:
+        return None
+    found = ApiToken.objects.select_related("staff__office").filter(token_hash=hash_api_token(token)).first()
+    if found is None or found.revoked_at is not None or not found.staff.is_active:
+        return None
+    now = timezone.now()
+    if found.last_used_at is None or now - found.last_used_at >= TOKEN_USE_RECORDED_EVERY:
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    return found.staff

@@ -85,3 +85,25 @@ class RoleCapability(models.Model):
 
     def __str__(self) -> str:
         return "role capability"
+
+
+class ApiToken(models.Model):
+    """A staff member's API token (for other vendors' counter displays and ticket machines). It acts as the
+    staff member, with exactly their permissions. Only the SHA-256 of the token is stored."""
+
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("職員"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("用途"), max_length=80, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("発行日時"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最終利用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("失効日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API トークン")
+        verbose_name_plural = _("API トークン")
+
+    def __str__(self) -> str:
+        return f"{self.staff.username} {self.name or self.pk}"

@@ -32,6 +32,7 @@ LOCK_ORDER: tuple[str, ...] = (
     "catalog.procedure",
     "center.workqueue",
     "staff.staff",
+    "staff.apitoken",
     "reservations.reservationschedule",
     # the visit
     "reservations.reservation",
