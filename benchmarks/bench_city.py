@@ -1,0 +1,611 @@
+"""A ward office's peak, against the production topology on this machine, with 1 and then 2 app processes.
+
+    .venv/bin/python benchmarks/bench_city.py [--seconds 30] [--processes 1,2] [--boards 100] [--phones 300]
+        [--counters 20] [--kiosks 4] [--center 3] [--database-url postgres://postgres@127.0.0.1:5432/postgres]
+
+For each number of app processes: a fresh PostgreSQL database with the demo city and 40 submitted cases,
+`madoguchi serve --workers N` with Redis for broadcast and a separate `madoguchi worker`, then:
+
+1. the baseline: as many clients as the load below makes requests, GET /healthz in a closed loop;
+2. the peak: kiosks and the concierge desk issue tickets (POST /api/v1/tickets), `--counters` counters call,
+   serve, finish and transfer residents through the counter API (POST /api/v1/counters/{id}/call, ...),
+   center staff claim, process and approve work items on their pages, `--boards` display boards hold the
+   office's event stream, and `--phones` residents' wait pages hold it too and re-fetch their status at
+   most once a second after each event, as the page does.
+
+It reports audited writes per second (audit entries written in the window), p50/p95/p99 per endpoint, the
+board latency (a call's request sent → each board receives its chime) and every error, and the ratio of
+audited writes/s to /healthz req/s of the same run. Goals (exit 1 when one is missed): with the most
+processes, ≥ 300 audited writes/s, p95 < 100 ms for the counter actions, board p99 < 200 ms, 0 errors.
+The load generator runs on the same 2 cores as the server, in one asyncio process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PASSWORD = "minato-demo-2026"  # noqa: S105 (the demo city's published demonstration password)
+COUNTER_ACTIONS = ("counter call", "ticket serve", "ticket finish", "ticket transfer")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --- a small keep-alive HTTP/1.1 client on asyncio streams ------------------------------------------------
+
+
+class Http:
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.cookies: dict[str, str] = {}
+
+    async def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        for attempt in range(2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+            if self.reader is None:
+                raise ConnectionError("not connected")
+            lines = [
+                f"{method} {path} HTTP/1.1",
+                f"Host: 127.0.0.1:{self.port}",
+                f"Content-Length: {len(body)}",
+            ]
+            if self.cookies:
+                lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+            lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+            self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+            try:
+                return await self._response()
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _response(self) -> tuple[int, dict[str, str], bytes]:
+        if self.reader is None:
+            raise ConnectionError("not connected")
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        status = int(status_line.split()[1])
+        headers: dict[str, str] = {}
+        for line in header_lines:
+            if ":" in line:
+                name, value = line.split(":", 1)
+                name = name.strip().lower()
+                if name == "set-cookie":
+                    cookie = value.strip().split(";", 1)[0]
+                    key, _, val = cookie.partition("=")
+                    self.cookies[key] = val
+                headers[name] = value.strip()
+        if headers.get("transfer-encoding") == "chunked":
+            body = b""
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).strip(), 16)
+                chunk = await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+                body += chunk[:-2]
+        else:
+            body = await self.reader.readexactly(int(headers.get("content-length", "0")))
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status, headers, body
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+@dataclass
+class Results:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: list[str] = field(default_factory=list)
+    called_at: dict[str, float] = field(default_factory=dict)  # ticket id → when its call was sent
+    board_delays: list[float] = field(default_factory=list)
+    stop: bool = False
+
+    async def timed(self, name: str, call: Any, ok: tuple[int, ...]) -> tuple[int, dict[str, str], bytes]:
+        began = time.perf_counter()
+        try:
+            status, headers, body = await call
+        except (OSError, asyncio.IncompleteReadError) as error:
+            self.errors.append(f"{name}: {type(error).__name__}: {error}")
+            return 0, {}, b""
+        self.latencies[name].append(time.perf_counter() - began)
+        if status not in ok:
+            self.errors.append(f"{name}: HTTP {status} {body[:120]!r}")
+        return status, headers, body
+
+
+# --- the actors ------------------------------------------------------------------------------------------
+
+
+async def kiosk(port: int, token: str, queues: list[str], results: Results, priority: bool = False) -> None:
+    http = Http(port)
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    index = 0
+    while not results.stop:
+        body = json.dumps(
+            {"office": "chuo", "queue": queues[index % len(queues)], "priority": priority}
+        ).encode()
+        await results.timed("kiosk ticket", http.request("POST", "/api/v1/tickets", body, auth), (201,))
+        index += 1
+        await asyncio.sleep(0.05)
+    http.close()
+
+
+async def counter(port: int, token: str, counter_id: int, transfer_to: str, results: Results) -> None:
+    http = Http(port)
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    served = 0
+    while not results.stop:
+        sent = time.perf_counter()
+        status, _, body = await results.timed(
+            "counter call", http.request("POST", f"/api/v1/counters/{counter_id}/call", b"", auth), (200, 204)
+        )
+        if status != 200:
+            await asyncio.sleep(0.2)
+            continue
+        ticket = json.loads(body)["id"]
+        results.called_at[ticket] = sent
+        served += 1
+        if served % 3 == 0 and transfer_to:
+            note = json.dumps({"queue": transfer_to, "note": "所管課へ"}).encode()
+            await results.timed(
+                "ticket transfer",
+                http.request("POST", f"/api/v1/tickets/{ticket}/transfer", note, auth),
+                (200,),
+            )
+            continue
+        await results.timed(
+            "ticket serve", http.request("POST", f"/api/v1/tickets/{ticket}/serve", b"", auth), (200,)
+        )
+        await results.timed(
+            "ticket finish", http.request("POST", f"/api/v1/tickets/{ticket}/finish", b"", auth), (200,)
+        )
+    http.close()
+
+
+async def signed_in(port: int, username: str) -> Http:
+    http = Http(port)
+    _, _, page = await http.request("GET", "/accounts/login/")
+    csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if csrf is None:
+        raise SystemExit("no CSRF token on the login page")
+    form = urlencode(
+        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": csrf.group(1).decode()}
+    )
+    status, _, _ = await http.request(
+        "POST", "/accounts/login/", form.encode(), {"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    if status != 302:
+        raise SystemExit(f"{username} could not sign in ({status})")
+    return http
+
+
+async def post_form(http: Http, path: str, fields: dict[str, str]) -> Any:
+    fields = {**fields, "csrfmiddlewaretoken": http.cookies.get("csrftoken", "")}
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-CSRFToken": http.cookies.get("csrftoken", ""),
+    }
+    return http.request("POST", path, urlencode(fields).encode(), headers)
+
+
+async def center_staff(port: int, queues: list[int], results: Results) -> None:
+    http = await signed_in(port, "center")
+    await http.request("GET", "/center/")  # the csrftoken cookie
+    index = 0
+    while not results.stop:
+        _status, headers, _ = await results.timed(
+            "center claim",
+            await post_form(http, "/center/claim/", {"queue": str(queues[index % len(queues)])}),
+            (302,),
+        )
+        index += 1
+        item = re.search(r"/center/items/([0-9a-f-]{36})/", headers.get("location", ""))
+        if item is None:
+            await asyncio.sleep(0.2)
+            continue
+        await results.timed(
+            "center process",
+            await post_form(
+                http, f"/center/items/{item.group(1)}/submit/", {"result": "処理済み", "issued": ""}
+            ),
+            (302,),
+        )
+    http.close()
+
+
+async def approver(port: int, results: Results) -> None:
+    http = await signed_in(port, "approver")
+    while not results.stop:
+        _, _, page = await results.timed(
+            "center approvals page", http.request("GET", "/center/approvals/"), (200,)
+        )
+        items = list(dict.fromkeys(re.findall(rb"/center/items/([0-9a-f-]{36})/", page)))[:5]
+        if not items:
+            await asyncio.sleep(0.3)
+            continue
+        for item in items:
+            await results.timed(
+                "center approve", await post_form(http, f"/center/items/{item.decode()}/approve/", {}), (302,)
+            )
+    http.close()
+
+
+async def event_stream(port: int, results: Results, on_event: Any) -> None:
+    """Hold the office's event stream open; call `on_event(data)` for each message."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    request = (
+        f"GET /board/chuo/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    writer.write(request.encode())
+    try:
+        while not results.stop:
+            try:
+                line = await asyncio.wait_for(reader.readline(), timeout=1.0)
+            except TimeoutError:
+                continue
+            if not line:
+                results.errors.append("event stream closed by the server")
+                return
+            if line.startswith(b"data:"):
+                try:
+                    on_event(json.loads(line[5:]))
+                except ValueError:
+                    continue
+    finally:
+        writer.close()
+
+
+async def board(port: int, results: Results) -> None:
+    def seen(data: dict[str, Any]) -> None:
+        chime = data.get("chime")
+        if chime and chime.get("id") in results.called_at:
+            results.board_delays.append(time.perf_counter() - results.called_at[chime["id"]])
+
+    await event_stream(port, results, seen)
+
+
+async def phone(port: int, wait_path: str, results: Results) -> None:
+    """A resident's wait page: on each event, re-fetch the status part, at most once a second."""
+    http = Http(port)
+    due = asyncio.Event()
+
+    async def refresh() -> None:
+        while not results.stop:
+            await due.wait()
+            due.clear()
+            await results.timed("wait page part", http.request("GET", f"{wait_path}?part=status"), (200,))
+            await asyncio.sleep(1.0)
+
+    refresher = asyncio.create_task(refresh())
+    await event_stream(port, results, lambda data: due.set())
+    refresher.cancel()
+    http.close()
+
+
+async def healthz(port: int, results: Results) -> None:
+    http = Http(port)
+    while not results.stop:
+        await results.timed("healthz", http.request("GET", "/healthz"), (200,))
+    http.close()
+
+
+# --- one run ---------------------------------------------------------------------------------------------
+
+
+def madoguchi(env: dict[str, str], *args: str, timeout: int = 600) -> str:
+    done = subprocess.run(
+        [str(BIN / "madoguchi"), *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"madoguchi {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return done.stdout
+
+
+SETUP = """
+from madoguchi.center.tests.conftest import make_submitted_case
+from madoguchi.center.models import WorkQueue
+from madoguchi.organization.models import Counter, Queue
+from madoguchi.staff.models import Staff
+clerk = Staff.objects.get(username="clerk")
+for _ in range({cases}):
+    make_submitted_case(clerk)
+print("COUNTERS", [c.pk for c in Counter.objects.filter(queue__office__code="chuo", queue__code="one-stop")])
+department = Counter.objects.filter(queue__office__code="chuo", queue__code="hoken-nenkin")
+print("DEPARTMENT", [c.pk for c in department])
+print("WORKQUEUES", [q.pk for q in WorkQueue.objects.filter(items__isnull=False).distinct()])
+"""
+
+
+@dataclass
+class Run:
+    processes: int
+    seconds: float
+    healthz_per_s: float
+    writes_per_s: float
+    latencies: dict[str, list[float]]
+    board_delays: list[float]
+    errors: list[str]
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def audit_count(database_url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as connection:
+        row = connection.execute("SELECT count(*) FROM audit_auditentry").fetchone()
+        return int(row[0]) if row else 0
+
+
+async def drive(
+    port: int, args: argparse.Namespace, setup: dict[str, Any], results: Results, seconds: float
+) -> None:
+    tasks = [asyncio.create_task(board(port, results)) for _ in range(args.boards)]
+    waits = setup["wait_paths"]
+    tasks += [asyncio.create_task(phone(port, waits[i % len(waits)], results)) for i in range(args.phones)]
+    await asyncio.sleep(1.0)  # the streams are open
+    tasks += [
+        asyncio.create_task(kiosk(port, token, ["one-stop", "one-stop", "shomei"], results))
+        for token in setup["kiosks"]
+    ]
+    tasks.append(asyncio.create_task(kiosk(port, setup["concierge"], ["one-stop"], results, priority=False)))
+    counters = setup["counters"]
+    for index in range(args.counters):
+        counter_id, transfer = (
+            (counters[index % len(counters)], "hoken-nenkin") if index % 5 else (setup["department"][0], "")
+        )
+        tasks.append(
+            asyncio.create_task(counter(port, setup["clerk_tokens"][index], counter_id, transfer, results))
+        )
+    tasks += [
+        asyncio.create_task(center_staff(port, setup["workqueues"], results)) for _ in range(args.center)
+    ]
+    tasks.append(asyncio.create_task(approver(port, results)))
+    await asyncio.sleep(seconds)
+    results.stop = True
+    await asyncio.wait(tasks, timeout=15)
+    for task in tasks:
+        task.cancel()
+
+
+def one_run(processes: int, args: argparse.Namespace) -> Run:
+    import psycopg
+
+    name = f"bench_city_{os.getpid()}_{processes}"
+    admin_url = args.database_url.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    database_url = args.database_url.rsplit("/", 1)[0] + f"/{name}"
+    var = tempfile.mkdtemp(prefix="bench-city-")
+    port = free_port()
+    env = {
+        **os.environ,
+        "MADOGUCHI_VAR_DIR": var,
+        "DATABASE_URL": database_url,
+        "MADOGUCHI_BROADCAST_URL": args.broadcast_url,
+        "MADOGUCHI_TASK_WORKERS": "0",
+        "MADOGUCHI_LOG_LEVEL": "WARNING",
+        "MADOGUCHI_DEBUG": "0",
+        "MADOGUCHI_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "MADOGUCHI_DB_POOL_MAX": "40",
+    }
+    servers: list[subprocess.Popen[bytes]] = []
+    try:
+        madoguchi(env, "migrate", "--noinput")
+        madoguchi(env, "demo")
+        out = madoguchi(env, "shell", "--no-imports", "-c", SETUP.format(cases=args.cases))
+        ids = {key: json.loads(value) for key, value in re.findall(r"^(\w+) (\[.*\])$", out, re.M)}
+        kiosks = [
+            madoguchi(env, "kiosk-token", "--office", "chuo").split()[-1] for _ in range(args.kiosks + 1)
+        ]
+        clerk_tokens = [madoguchi(env, "staff-token", "clerk").split()[-1] for _ in range(args.counters)]
+        waits = madoguchi(
+            env,
+            "shell",
+            "--no-imports",
+            "-c",
+            "from madoguchi.audit.chain import SystemActor\n"
+            "from madoguchi.organization.models import Queue\n"
+            "from madoguchi.reception.actions import do_issue_ticket\n"
+            "q = Queue.objects.get(office__code='chuo', code='okuyami')\n"
+            "for _ in range(50):\n"
+            "    print('WAIT', do_issue_ticket(SystemActor('bench'), queue=q, channel='kiosk').status_token)",
+        )
+        setup = {
+            "counters": ids["COUNTERS"],
+            "department": ids["DEPARTMENT"],
+            "workqueues": ids["WORKQUEUES"],
+            "kiosks": kiosks[:-1],
+            "concierge": kiosks[-1],
+            "clerk_tokens": clerk_tokens,
+            "wait_paths": [f"/wait/{token}/" for token in re.findall(r"^WAIT (\S+)$", waits, re.M)],
+        }
+        servers.append(
+            subprocess.Popen(
+                [str(BIN / "madoguchi"), "serve", "--port", str(port), "--workers", str(processes)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=open(Path(var) / "serve.log", "w"),  # noqa: SIM115 (kept open for the server's life)
+                start_new_session=True,
+                cwd=ROOT,
+            )
+        )
+        servers.append(
+            subprocess.Popen(
+                [str(BIN / "madoguchi"), "worker"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+                cwd=ROOT,
+            )
+        )
+        wait_for(port)
+        # the baseline: as many closed-loop clients as the writers below, on /healthz
+        writers = args.kiosks + 1 + args.counters + args.center + 1
+        base = Results()
+
+        async def baseline() -> None:
+            tasks = [asyncio.create_task(healthz(port, base)) for _ in range(writers)]
+            await asyncio.sleep(args.baseline_seconds)
+            base.stop = True
+            await asyncio.wait(tasks, timeout=10)
+
+        asyncio.run(baseline())
+        healthz_per_s = len(base.latencies["healthz"]) / args.baseline_seconds
+        results = Results()
+        before = audit_count(database_url)
+        began = time.perf_counter()
+        asyncio.run(drive(port, args, setup, results, args.seconds))
+        elapsed = time.perf_counter() - began
+        writes = audit_count(database_url) - before
+        return Run(
+            processes=processes,
+            seconds=elapsed,
+            healthz_per_s=healthz_per_s,
+            writes_per_s=writes / args.seconds,
+            latencies=dict(results.latencies),
+            board_delays=results.board_delays,
+            errors=results.errors + base.errors,
+        )
+    finally:
+        for server in servers:
+            try:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=20)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(server.pid, signal.SIGKILL)
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wait_for(port: int) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
+                sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                if sock.recv(64).startswith(b"HTTP/1.1 200"):
+                    time.sleep(2)
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("the server did not answer /healthz within 90 s")
+
+
+def report(runs: list[Run]) -> int:
+    for run in runs:
+        print(f"\n== {run.processes} app process(es), {run.seconds:.0f} s ==")
+        print(f"audited writes/s {run.writes_per_s:8.1f}   /healthz req/s {run.healthz_per_s:8.1f}   "
+              f"ratio {run.writes_per_s / run.healthz_per_s:.2f}")  # fmt: skip
+        print(f"{'endpoint':<24}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+        for name, values in sorted(run.latencies.items()):
+            print(
+                f"{name:<24}{len(values):>8}{percentile(values, 0.5) * 1000:>9.1f}"
+                f"{percentile(values, 0.95) * 1000:>9.1f}{percentile(values, 0.99) * 1000:>9.1f}"
+            )
+        delays = run.board_delays
+        print(f"board latency: {len(delays)} chimes received, p50 {percentile(delays, 0.5) * 1000:.0f} ms, "
+              f"p99 {percentile(delays, 0.99) * 1000:.0f} ms")  # fmt: skip
+        print(f"errors: {len(run.errors)}")
+        for error in sorted(set(run.errors))[:10]:
+            print(f"  {error}")
+    last = runs[-1]
+    counter_p95 = max(
+        (
+            percentile(last.latencies.get(name, []), 0.95)
+            for name in COUNTER_ACTIONS
+            if last.latencies.get(name)
+        ),
+        default=float("nan"),
+    )
+    goals = [
+        ("audited writes/s", last.writes_per_s, ">=", 300.0),
+        ("counter actions p95 (ms)", counter_p95 * 1000, "<", 100.0),
+        ("board p99 (ms)", percentile(last.board_delays, 0.99) * 1000, "<", 200.0),
+        ("errors", float(len(last.errors)), "<=", 0.0),
+    ]
+    print(f"\n== goals, {last.processes} app process(es) ==")
+    missed = 0
+    for name, value, op, target in goals:
+        met = value >= target if op == ">=" else value < target if op == "<" else value <= target
+        missed += not met
+        print(f"{'PASS' if met else 'MISS'}  {name:<26} {value:10.1f}  (goal {op} {target:g})")
+    return 1 if missed else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--baseline-seconds", type=float, default=10)
+    parser.add_argument("--processes", default="1,2")
+    parser.add_argument("--boards", type=int, default=100)
+    parser.add_argument("--phones", type=int, default=300)
+    parser.add_argument("--counters", type=int, default=20)
+    parser.add_argument("--kiosks", type=int, default=4)
+    parser.add_argument("--center", type=int, default=3)
+    parser.add_argument("--cases", type=int, default=40)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("MADOGUCHI_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+    )
+    parser.add_argument(
+        "--broadcast-url", default=os.environ.get("MADOGUCHI_BENCH_BROADCAST_URL", "redis://127.0.0.1:6379/3")
+    )
+    args = parser.parse_args()
+    try:
+        processes = [int(p) for p in args.processes.split(",")]
+    except ValueError:
+        parser.error("--processes is a comma-separated list of numbers, e.g. 1,2")
+    if (
+        not processes
+        or min(processes) < 1
+        or args.seconds <= 0
+        or min(args.counters, args.kiosks, args.center) < 1
+    ):
+        parser.error("--processes ≥ 1, --seconds > 0, and at least one counter, kiosk and center client")
+    if args.boards < 0 or args.phones < 0:
+        parser.error("--boards and --phones are 0 or more")
+    runs = [one_run(count, args) for count in processes]
+    return report(runs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
