@@ -8,40 +8,47 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from madoguchi.cases.models import Case
 from madoguchi.center.actions import claim_next, do_send_for_approval
 from madoguchi.center.models import WorkItem, WorkItemEvent, WorkQueue
 from madoguchi.organization.models import Office
 from madoguchi.staff.roles import Role
-
-
-def on_postgres() -> bool:
-    from django.conf import settings
-
-    return str(settings.DATABASES["default"]["ENGINE"]).endswith("postgresql")
+from madoguchi.submissions.models import Submission
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(not on_postgres(), reason="concurrency is tested in the PostgreSQL pass of make test")
 @pytest.mark.django_db(transaction=True)
 def test_twenty_workers_process_each_of_a_thousand_items_exactly_once(staff_of: Any) -> None:
     # given: 1,000 received items in the 国保加入 queue
     office = Office.objects.get(code="chuo")
     queue = WorkQueue.objects.get(procedure="kokuho-kanyu")
-    cases = Case.objects.bulk_create(
-        Case(
-            number=f"T-{n:05d}",
+    today = timezone.localdate()
+    submissions = Submission.objects.bulk_create(
+        Submission(
+            source="case",
+            source_id=f"T-{n:05d}",
+            reference=f"T-{n:05d}",
+            version=1,
             office=office,
-            event="tennyu",
-            event_date=date(2026, 11, 20),
-            state="submitted",
+            received_on=today,
+            catalog_version=1,
+            plan={"procedures": []},
+            data={"event": "tennyu", "event_date": date(2026, 11, 20).isoformat(), "members": []},
+            submitted_at=timezone.now(),
+            submitted_by="test",
         )
         for n in range(1000)
     )
-    today = timezone.localdate()
     WorkItem.objects.bulk_create(
-        WorkItem(case=case, queue=queue, received_office=office, received_on=today, deadline=today)
-        for case in cases
+        WorkItem(
+            submission=submission,
+            source_key=submission.source_key,
+            reference=submission.reference,
+            queue=queue,
+            received_office=office,
+            received_on=today,
+            deadline=today,
+        )
+        for submission in submissions
     )
     workers = [staff_of(Role.CENTER_STAFF), staff_of(Role.CENTER_APPROVER)]
     processed: list[str] = []
