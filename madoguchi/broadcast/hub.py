@@ -32,6 +32,13 @@ class Subscription:
             self._inbox.get_nowait()
         self._inbox.put_nowait(message)
 
+    def drain(self) -> list[str]:
+        """The messages already waiting, without waiting for more."""
+        drained = []
+        while not self._inbox.empty():
+            drained.append(self._inbox.get_nowait())
+        return drained
+
     async def get(self, timeout: float | None = None) -> str | None:
         """The next message, or None when `timeout` seconds pass without one."""
         try:

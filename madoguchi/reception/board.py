@@ -76,10 +76,20 @@ def board_message(office: Office, chime: Ticket | None = None) -> dict[str, Any]
     return {"type": "board", "state": board_state(office), "chime": _call(chime) if chime else None}
 
 
+def board_change(chime: Ticket | None = None) -> dict[str, Any]:
+    """What a write publishes: the office's board changed, and the call to chime if it was one."""
+    return {"type": "board-change", "chime": _call(chime) if chime else None}
+
+
 def announce_on_commit(ticket: Ticket, *, call: bool = False) -> None:
-    """After commit: every board of the ticket's office redraws (and chimes for a call)."""
+    """After commit: every board of the ticket's office redraws (and chimes for a call).
+
+    What is published is only that the office changed (and the call to chime): the board's state is read
+    by the event streams of each app server (live.py), at most a few times a second however many tickets
+    change, not by every write on its way out.
+    """
     office = ticket.office
-    publish_on_commit(office_channel(office.code), lambda: board_message(office, ticket if call else None))
+    publish_on_commit(office_channel(office.code), lambda: board_change(ticket if call else None))
     publish_on_commit(OFFICES_CHANNEL, lambda: {"type": "office", "office": office.code})
 
 

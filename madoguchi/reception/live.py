@@ -29,7 +29,7 @@ from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require, staff_for
 from madoguchi.staff.roles import VIEW_DASHBOARDS
 
-BOARD_SNAPSHOTS = SnapshotCache()
+BOARD_SNAPSHOTS = SnapshotCache(min_interval=0.1)
 T = TypeVar("T")
 
 
@@ -70,7 +70,17 @@ async def board_events(request: HttpRequest, office_code: str) -> StreamingHttpR
     async def snapshot() -> str:
         return await BOARD_SNAPSHOTS.get(channel, read)
 
-    return event_stream(channel, snapshot)
+    async def render(changes: list[str]) -> list[str]:
+        """Board events for the changes received: one per call (each call chimes), else one in all, each
+        with the office's state read after them."""
+        chimes = [json.loads(change).get("chime") for change in changes]
+        state = json.loads(await snapshot())["state"]
+        return [
+            json.dumps({"type": "board", "state": state, "chime": chime}, ensure_ascii=False)
+            for chime in ([c for c in chimes if c] or [None])
+        ]
+
+    return event_stream(channel, snapshot, render=render)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from madoguchi.audit.chain import SystemActor
-from madoguchi.organization.models import Counter, Queue
+from madoguchi.organization.models import Counter, Office, Queue
 from madoguchi.reception.actions import (
     TicketStateError,
     do_call_next,
@@ -63,8 +64,8 @@ def test_a_call_reaches_the_office_board_after_commit_with_a_chime(
     with django_capture_on_commit_callbacks(execute=True):
         ticket = do_issue_ticket(concierge, queue=queue(), channel="concierge")
     issued = [m for c, m in published if c == "office.chuo"]
-    assert issued[-1]["chime"] is None
-    assert issued[-1]["state"]["queues"][0] == {
+    assert issued[-1] == {"type": "board-change", "chime": None}  # the streams read the state themselves
+    assert board_state(Office.objects.get(code="chuo"))["queues"][0] == {
         "code": "one-stop",
         "prefix": "A",
         "name_ja": "総合窓口",
@@ -76,7 +77,7 @@ def test_a_call_reaches_the_office_board_after_commit_with_a_chime(
     board = [m for c, m in published if c == "office.chuo"][-1]
     assert board["chime"]["ticket"] == "A-001"
     assert board["chime"]["counter_ja"] == "総合窓口 1番"
-    assert [call["id"] for call in board["state"]["calls"]] == [str(ticket.pk)]
+    assert [call["id"] for call in board_state(Office.objects.get(code="chuo"))["calls"]] == [str(ticket.pk)]
     assert ("offices", {"type": "office", "office": "chuo"}) in published
 
 
@@ -108,7 +109,7 @@ def test_a_transfer_redraws_the_office_boards_once(
         do_transfer(clerk, ticket, counter=counter(), to_queue=queue("hoken-nenkin"), note="")
     # then: one board message (with the new queue's count) and one office message
     assert [channel for channel, _message in published] == ["office.chuo", "offices"]
-    waiting = {q["code"]: q["waiting"] for q in published[0][1]["state"]["queues"]}
+    waiting = {q["code"]: q["waiting"] for q in board_state(Office.objects.get(code="chuo"))["queues"]}
     assert (waiting["one-stop"], waiting["hoken-nenkin"]) == (0, 1)
 
 
@@ -444,3 +445,41 @@ def test_tickets_print_on_58_and_80_mm_receipts_and_a6(
     page = signed_in(concierge).get(f"/reception/tickets/{ticket.pk}/?format={asked}").content.decode()
     assert f"css/ticket-{stylesheet}.css" in page
     assert f"ticket--{stylesheet}" in page
+
+
+@pytest.mark.postgres_only  # the stream reads in its own thread: the rows must be committed (SQLite's flush
+@pytest.mark.django_db(transaction=True)  # between such tests is refused by the append-only audit log)
+def test_the_board_stream_turns_a_burst_of_changes_into_one_event_per_call_with_the_state(
+    concierge: Any, clerk: Any
+) -> None:
+    import asyncio
+
+    from django.test import RequestFactory
+
+    from madoguchi.broadcast.events import publish
+    from madoguchi.reception.board import board_change
+    from madoguchi.reception.live import board_events
+
+    first = do_issue_ticket(concierge, queue=queue(), channel="concierge")
+    do_issue_ticket(concierge, queue=queue(), channel="concierge")
+
+    async def read() -> list[dict[str, Any]]:
+        response = await board_events(RequestFactory().get("/board/chuo/events"), "chuo")
+        stream = response.streaming_content.__aiter__()  # type: ignore[union-attr]
+        events: list[dict[str, Any]] = []
+        while len(events) < 3:
+            chunk = await asyncio.wait_for(stream.__anext__(), timeout=10)
+            text = chunk.decode() if isinstance(chunk, bytes) else chunk
+            if text.startswith("data: "):
+                events.append(json.loads(text.removeprefix("data: ")))
+            if len(events) == 1:  # the snapshot is in: a burst of three changes, two of them calls
+                called = await asyncio.to_thread(lambda: do_call_next(clerk, counter=counter()))
+                assert called is not None
+                for change in (board_change(), board_change(called), board_change(called)):
+                    publish("office.chuo", change)
+        return events
+
+    snapshot, *burst = asyncio.run(read())
+    assert snapshot["chime"] is None
+    assert [event["chime"]["ticket"] for event in burst] == [first.display, first.display]  # one per call
+    assert all(event["state"]["calls"][0]["id"] == str(first.pk) for event in burst)  # read after the call
