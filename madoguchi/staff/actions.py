@@ -157,12 +157,17 @@ def do_set_staff_active(actor: AuditActor, staff: Staff, *, active: bool, reason
         return staff
     staff.is_active = active
     staff.save(update_fields=["is_active", "updated_at"])
+    revoked = 0
+    if not active:  # a reactivated account does not bring its old API tokens back: new ones are issued
+        revoked = lock(ApiToken.objects.filter(staff=staff, revoked_at__isnull=True).order_by("pk")).update(
+            revoked_at=timezone.now()
+        )
     record(
         actor,
         "staff.activate" if active else "staff.deactivate",
         staff,
         before={"is_active": not active},
-        after={"is_active": active},
+        after={"is_active": active, **({"api_tokens_revoked": revoked} if revoked else {})},
         reason=reason.strip(),
     )
     return staff

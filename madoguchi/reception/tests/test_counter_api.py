@@ -103,6 +103,8 @@ def test_without_a_valid_token_the_api_answers_401(staff_of: Any, counter: Count
     other = new_token(clerk.username)
     do_set_staff_active(SystemActor("test"), Staff.objects.get(pk=clerk.pk), active=False, reason="異動")
     assert post(other, path).status_code == 401  # a deactivated person's tokens stop working
+    do_set_staff_active(SystemActor("test"), Staff.objects.get(pk=clerk.pk), active=True, reason="復帰")
+    assert post(other, path).status_code == 401  # and do not come back with the account
 
 
 def test_a_token_has_exactly_its_owners_permissions(staff_of: Any, counter: Counter) -> None:
