@@ -32,6 +32,7 @@ from madoguchi.center.actions import (
 )
 from madoguchi.center.models import WorkItem, WorkItemEvent, WorkQueue
 from madoguchi.staff.models import Staff
+from madoguchi.staff.names import with_actor_names
 from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import (
     APPROVE_WORK_ITEM,
@@ -142,7 +143,7 @@ def item_detail(request: HttpRequest, item_id: UUID) -> HttpResponse:
             "item": item,
             "people": people,
             "subjects": [p for p in people if p.member_id in item.members] or people,
-            "events": WorkItemEvent.objects.filter(item=item),
+            "events": with_actor_names(WorkItemEvent.objects.filter(item=item)),
             "is_mine": item.status == Status.CLAIMED and item.claimed_by_id == user.pk,
             "can_approve": has_capability(user, APPROVE_WORK_ITEM)
             and item.status == Status.AWAITING_APPROVAL
