@@ -26,6 +26,13 @@ def test_translations_keep_their_placeholders() -> None:
 
 
 def test_compiled_catalogue_matches_the_source() -> None:
-    po = {e.msgid: (e.msgstr, dict(e.msgstr_plural)) for e in polib.pofile(str(LOCALE / "django.po"))}
-    mo = {e.msgid: (e.msgstr, dict(e.msgstr_plural)) for e in polib.mofile(str(LOCALE / "django.mo"))}
+    # Keyed by context and text: the same Japanese may read differently in English (pgettext).
+    po = {
+        (e.msgctxt, e.msgid): (e.msgstr, dict(e.msgstr_plural))
+        for e in polib.pofile(str(LOCALE / "django.po"))
+    }
+    mo = {
+        (e.msgctxt, e.msgid): (e.msgstr, dict(e.msgstr_plural))
+        for e in polib.mofile(str(LOCALE / "django.mo"))
+    }
     assert mo == po, "run `make messages` (or msgfmt) and commit madoguchi/locale/en/LC_MESSAGES/django.mo"

@@ -22,6 +22,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from madoguchi.audit import witness
+from madoguchi.audit.events import event_type
 from madoguchi.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry
 
 # Keys whose values never enter the log, whatever the caller passes.
@@ -139,8 +140,10 @@ def record(
     """Append one unsealed entry. Call it inside the action's transaction so that both commit or neither.
 
     No lock is taken: the sealer (`seal_pending`) chains committed entries later, in a short transaction
-    of its own, so that no write of the city waits for another one's audit entry.
+    of its own, so that no write of the city waits for another one's audit entry. Raises
+    UnregisteredAuditEvent for an `action` no app registered (see `madoguchi.audit.events`).
     """
+    event_type(action)
     summary: dict[str, Any] = {}
     if before is not None:
         summary["before"] = redact(before)

@@ -12,9 +12,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from madoguchi.audit.display import describe
 from madoguchi.audit.forms import AuditSearchForm
 from madoguchi.audit.models import AuditEntry
 from madoguchi.staff.models import Staff
+from madoguchi.staff.names import display_names
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import VIEW_AUDIT_LOG, Role
 from madoguchi.ui.htmx import HtmxHttpRequest
@@ -37,8 +39,9 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         data = form.cleaned_data
         if data["actor"]:
             entries = entries.filter(actor=data["actor"])
-        if data["action"]:
-            entries = entries.filter(action__startswith=data["action"])
+        codes = form.action_codes()
+        if codes is not None:
+            entries = entries.filter(action__in=codes)
         if data["office"]:
             entries = entries.filter(office=data["office"])
         if data["target_id"]:
@@ -49,10 +52,13 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
             entries = entries.filter(created_at__lt=_start_of(data["date_to"] + timedelta(days=1)))
     page = Paginator(entries.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     role_labels = {**dict(Role.choices), "system": _("システム")}
+    names = display_names(entry.actor for entry in page)
     for entry in page:
         entry.role_label = role_labels.get(entry.role, entry.role)  # type: ignore[attr-defined]
+    rows = [describe(entry, names) for entry in page]
     query = request.GET.copy()
     query.pop("page", None)
     template = "audit/search.html#results" if request.htmx else "audit/search.html"
     status = 400 if form.errors else 200
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()}, status=status)
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    return render(request, template, context, status=status)

@@ -31,6 +31,7 @@ from madoguchi.center.models import WorkItem, WorkItemEvent, WorkQueue
 from madoguchi.center.states import WORK_ITEM
 from madoguchi.rules.facts import EVENTS, RELATIONSHIP
 from madoguchi.staff.models import Staff
+from madoguchi.staff.names import with_actor_names
 from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import (
     APPROVE_WORK_ITEM,
@@ -149,7 +150,7 @@ def item_detail(request: HttpRequest, item_id: UUID) -> HttpResponse:
             ).defer("bundle_pdf"),
             "source_url": source_url(submission),
             "subjects": [p for p in people if p["id"] in item.members] or people,
-            "events": WorkItemEvent.objects.filter(item=item),
+            "events": with_actor_names(WorkItemEvent.objects.filter(item=item)),
             "is_mine": WORK_ITEM.allows(item, "send_for_approval") and item.claimed_by_id == user.pk,
             "can_approve": has_capability(user, APPROVE_WORK_ITEM)
             and WORK_ITEM.allows(item, "approve")

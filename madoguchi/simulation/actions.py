@@ -6,10 +6,12 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from madoguchi.audit.chain import AuditActor, record
+from madoguchi.audit.chain import AuditActor, SystemActor, record
 from madoguchi.simulation.models import SimulationRun
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import PLAN_OPERATIONS
@@ -65,8 +67,43 @@ def do_start_run(actor: AuditActor, *, kind: str, office: str, raw: dict[str, st
         kind=kind, office=office, parameters=parameters, requested_by=actor.audit_name
     )
     record(actor, "simulation.start", run, after={"kind": kind, "office": office, **parameters})
-    enqueue(RUN_TASK, max_attempts=1, run_id=str(run.pk))
+    run.task = enqueue(RUN_TASK, max_attempts=1, run_id=str(run.pk))
+    run.save(update_fields=["task"])
     return run
+
+
+def do_interrupt_lost_runs() -> int:
+    """Mark interrupted every unfinished run whose task the queue gave up; the number marked.
+
+    A worker that dies (killed, out of memory, the server restarted) leaves its run "running": the task
+    queue notices the silent heartbeat and fails the task (a run has one attempt), and this, run
+    periodically by the workers, tells the run's page. A run whose task row is gone is lost as well.
+    """
+    from madoguchi.tasks.models import Task
+
+    lost = SimulationRun.objects.filter(status__in=SimulationRun.ACTIVE).filter(
+        Q(task__status=Task.Status.FAILED) | Q(task__isnull=True)
+    )
+    marked = 0
+    for run_id, status, error in lost.values_list("pk", "status", "task__error")[:100]:
+        with transaction.atomic():
+            # Conditional: a run that finished meanwhile is left alone.
+            if not SimulationRun.objects.filter(pk=run_id, status__in=SimulationRun.ACTIVE).update(
+                status=SimulationRun.Status.INTERRUPTED,
+                error=(error or "the task of this run no longer exists")[:2000],
+                finished_at=timezone.now(),
+            ):
+                continue
+            run = SimulationRun.objects.get(pk=run_id)
+            record(
+                SystemActor("tasks"),
+                "simulation.interrupt",
+                run,
+                before={"status": status},
+                after={"status": SimulationRun.Status.INTERRUPTED},
+            )
+            marked += 1
+    return marked
 
 
 def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
@@ -74,7 +111,11 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
     from madoguchi.simulator import AFTER, BEFORE, OFFICES, savings, simulate_year
 
     run = SimulationRun.objects.get(pk=run_id)
-    SimulationRun.objects.filter(pk=run.pk).update(status=SimulationRun.Status.RUNNING)
+    if not SimulationRun.objects.filter(pk=run.pk, status__in=SimulationRun.ACTIVE).update(
+        status=SimulationRun.Status.RUNNING
+    ):
+        return {"run": str(run.pk), "skipped": run.status}  # interrupted (or over) before this attempt
+    running = SimulationRun.objects.filter(pk=run.pk, status=SimulationRun.Status.RUNNING)
     last = [0.0]
 
     def progress(fraction: float) -> None:
@@ -112,13 +153,13 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
 
         pdf = pdf_for(run, result)
     except Exception as error:
-        SimulationRun.objects.filter(pk=run.pk).update(
+        running.update(
             status=SimulationRun.Status.FAILED,
             error=f"{type(error).__name__}: {error}"[:2000],
             finished_at=timezone.now(),
         )
         raise
-    SimulationRun.objects.filter(pk=run.pk).update(
+    running.update(
         status=SimulationRun.Status.DONE, progress=1.0, result=result, pdf=pdf, finished_at=timezone.now()
     )
     return {"run": str(run.pk)}

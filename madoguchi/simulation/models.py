@@ -18,17 +18,26 @@ class SimulationRun(models.Model):
         RUNNING = "running", _("実行中")
         DONE = "done", _("完了")
         FAILED = "failed", _("失敗")
+        # Its worker died (the task's heartbeat stopped and the queue gave the task up).
+        INTERRUPTED = "interrupted", _("中断")
+
+    # The statuses of a run that is not over yet.
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("試算の種類"), max_length=10, choices=Kind.choices)
     office = models.CharField(_("庁舎"), max_length=40)
     parameters = models.JSONField(default=dict)
-    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(_("状態"), max_length=12, choices=Status.choices, default=Status.QUEUED)
     progress = models.FloatField(default=0.0)
     result = models.JSONField(null=True, blank=True)
     pdf = models.BinaryField(default=b"")
     error = models.TextField(blank=True)
     requested_by = models.CharField(max_length=150)
+    # The background task that runs it: when the queue gives that task up, the run is interrupted.
+    task = models.ForeignKey(
+        "tasks.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

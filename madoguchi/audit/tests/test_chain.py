@@ -10,6 +10,7 @@ from django.db import DatabaseError, connection, transaction
 from madoguchi.audit import witness
 from madoguchi.audit.chain import SystemActor, record, seal_pending, verify_chain
 from madoguchi.audit.models import AuditChainHead, AuditEntry, AuditLogIsAppendOnly
+from madoguchi.audit.tests import sample_events  # noqa: F401  (registers the test events)
 
 pytestmark = pytest.mark.django_db
 

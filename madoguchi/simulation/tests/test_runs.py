@@ -84,3 +84,71 @@ def test_only_planners_open_the_simulator(staff_of: Any, signed_in: Any) -> None
         signed_in(staff_of(Role.CONTRACTOR_CLERK)).post("/simulations/", {"kind": "savings"}).status_code
         == 403
     )
+
+
+def test_a_run_whose_worker_died_is_interrupted_and_its_page_says_so(
+    staff_of: Any, signed_in: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from madoguchi.simulation.actions import do_start_run, execute
+    from madoguchi.tasks import worker
+    from madoguchi.tasks.models import Task
+
+    # given: a worker claimed the run's task, started it, then died (its heartbeat stopped)
+    settings.MADOGUCHI_TASK_STALE_SECONDS = 300
+    manager = staff_of(Role.MANAGER)
+    run = do_start_run(manager, kind="savings", office="chuo", raw={"seed": "1", "replications": "2"})
+    assert run.task is not None
+    claimed = worker.claim_next("dead-worker")
+    assert claimed is not None
+    assert claimed.pk == run.task.pk
+    SimulationRun.objects.filter(pk=run.pk).update(status=SimulationRun.Status.RUNNING)
+    client = signed_in(manager)
+    assert 'hx-trigger="every 1s"' in client.get(f"/simulations/{run.pk}/?part=status").content.decode()
+    # when: the stale period passes and the workers come round (claiming, then the periodic jobs)
+    later = timezone.now() + timedelta(seconds=301)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    monkeypatch.setattr(worker, "_periodic_last", {})
+    assert worker.run_one("live-worker") is False  # the task has no attempt left: failed, not rerun
+    worker.run_periodic(now=1000.0)
+    # then: the task failed with the reason, the run is interrupted, audited, and the page stops polling
+    task = Task.objects.get(pk=claimed.pk)
+    assert task.status == Task.Status.FAILED
+    assert "worker dead-worker stopped answering" in task.error
+    run.refresh_from_db()
+    assert run.status == SimulationRun.Status.INTERRUPTED
+    assert run.finished_at == later
+    assert AuditEntry.objects.filter(action="simulation.interrupt", target_id=str(run.pk)).count() == 1
+    page = client.get(f"/simulations/{run.pk}/?part=status").content.decode()
+    assert "試算は中断されました" in page
+    assert 'hx-trigger="every 1s"' not in page
+    assert "中断" in client.get("/simulations/").content.decode()
+    # and: the dead worker, should it wake up, does not bring the run back
+    assert execute(str(run.pk)) == {"run": str(run.pk), "skipped": "interrupted"}
+    run.refresh_from_db()
+    assert run.status == SimulationRun.Status.INTERRUPTED
+    # and: the periodic job does it once
+    worker.run_periodic(now=2000.0)
+    assert AuditEntry.objects.filter(action="simulation.interrupt").count() == 1
+
+
+def test_a_live_run_is_left_alone(staff_of: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from madoguchi.simulation.actions import do_interrupt_lost_runs, do_start_run
+    from madoguchi.tasks import worker
+
+    # given: two unfinished runs, one of them marked running, and a task claimed by a live worker
+    manager = staff_of(Role.MANAGER)
+    queued = do_start_run(manager, kind="savings", office="chuo", raw={"seed": "1", "replications": "2"})
+    running = do_start_run(manager, kind="savings", office="kita", raw={"seed": "1", "replications": "2"})
+    worker.claim_next("live-worker")
+    SimulationRun.objects.filter(pk=running.pk).update(status=SimulationRun.Status.RUNNING)
+    # when
+    marked = do_interrupt_lost_runs()
+    # then
+    assert marked == 0
+    statuses = dict(SimulationRun.objects.values_list("pk", "status"))
+    assert statuses[queued.pk] == SimulationRun.Status.QUEUED
+    assert statuses[running.pk] == SimulationRun.Status.RUNNING

@@ -6,6 +6,7 @@ import pytest
 
 from madoguchi.audit.chain import SystemActor, record
 from madoguchi.audit.models import AuditEntry
+from madoguchi.audit.tests import sample_events  # noqa: F401  (registers the test events)
 from madoguchi.tasks import worker
 from madoguchi.tasks.registry import periodic_jobs
 

@@ -1,0 +1,36 @@
+"""The staff accounts' audit events (registered at start-up by `AuditConfig.ready`)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from madoguchi.audit.events import EventType, field_choices, field_labels, register, register_category
+from madoguchi.staff.models import Staff
+
+register_category("staff", _("職員"))
+
+_fields = {**field_labels(Staff), "username": _("ログインID"), "is_active": _("有効")}
+_choices = field_choices(Staff)
+
+register(
+    EventType("staff.create", _("職員の登録"), "staff", fields=_fields, choices=_choices),
+    EventType("staff.update", _("職員情報の変更"), "staff", fields=_fields, choices=_choices),
+    EventType("staff.activate", _("職員アカウントの有効化"), "staff", fields=_fields, choices=_choices),
+    EventType("staff.deactivate", _("職員アカウントの無効化"), "staff", fields=_fields, choices=_choices),
+    EventType("staff.password.reset", pgettext_lazy("audit event", "パスワードの再設定"), "staff"),
+    EventType("staff.password.change", _("パスワードの変更"), "staff"),
+    EventType("staff.login", pgettext_lazy("audit event", "ログイン"), "staff"),
+    EventType("staff.logout", pgettext_lazy("audit event", "ログアウト"), "staff"),
+    EventType(
+        "staff.login.failed", _("ログインの失敗"), "staff", fields={"username": _("入力されたログインID")}
+    ),
+    EventType("staff.role.sync", _("役割の権限の更新"), "staff", fields={"permissions": _("権限")}),
+    EventType(
+        "staff.api_token.create",
+        _("API トークンの発行"),
+        "staff",
+        fields={"staff": _("職員"), "name": _("用途")},
+    ),
+    EventType("staff.api_token.revoke", _("API トークンの失効"), "staff", fields={"staff": _("職員")}),
+)
