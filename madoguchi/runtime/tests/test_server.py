@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from typing import Any
 
@@ -31,8 +32,12 @@ def test_every_accepted_connection_gets_tcp_nodelay() -> None:
     assert rebuilt.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
     settings = config(ServeOptions("127.0.0.1", 0, proxy_headers=False))
     settings.load()
-    protocol = NoDelayH11Protocol(settings, server_state=_state(), app_state={})
-    protocol.connection_made(Transport(rebuilt))  # type: ignore[arg-type]
+    loop = asyncio.new_event_loop()
+    try:
+        protocol = NoDelayH11Protocol(settings, server_state=_state(), app_state={}, _loop=loop)
+        protocol.connection_made(Transport(rebuilt))  # type: ignore[arg-type]
+    finally:
+        loop.close()
     assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
     for sock in (client, accepted, rebuilt, listener):
         sock.close()
