@@ -20,7 +20,9 @@ MISSED = 1
 BAD_ARGUMENTS = 2
 
 COMPARISONS: dict[str, Callable[[float, float], bool]] = {
+    "<": operator.lt,
     "<=": operator.le,
+    ">": operator.gt,
     ">=": operator.ge,
 }
 
@@ -31,7 +33,7 @@ class Goal:
 
     name: str
     measured: float
-    comparison: str  # "<=" or ">="
+    comparison: str  # one of COMPARISONS
     target: float
     unit: str
     meaning: str  # what meeting it means for a user, in one line
