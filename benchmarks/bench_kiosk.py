@@ -60,7 +60,7 @@ days = {}
 rows = Ticket.objects.filter(queue__code="one-stop", office__code="chuo")
 for day, number in rows.order_by("business_day", "number").values_list("business_day", "number"):
     days.setdefault(day, []).append(number)
-print(len(rows), sum(n != i for numbers in days.values() for i, n in enumerate(numbers, 1)))
+print(rows.count(), sum(n != i for numbers in days.values() for i, n in enumerate(numbers, 1)))
 """
 
 
