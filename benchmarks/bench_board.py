@@ -13,7 +13,7 @@ one after another. For each call it measures the time from sending the call unti
 board message that shows it. The baseline, in the same run, is the clerk's own round trip: the time until the
 HTTP response to the call arrives. With `--broadcast` the message goes through Redis or PostgreSQL
 LISTEN/NOTIFY (`postgres://`, which needs `--database-url`), as with several app servers. Reported: p50,
-p95, p99 and max over every (call, board) pair. `--quick` is a smoke run for the tests (5 boards, 3 calls).
+p95, p99 and max over every (call, board) pair. `--quick` is a smoke run for the tests (3 boards, 2 calls).
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         "--broadcast", default="memory://", help="memory:// (default), redis://… or postgres://"
     )
     arguments.add_argument("--database-url", default="", help="PostgreSQL; default the embedded SQLite")
-    arguments.add_argument("--quick", action="store_true", help="a smoke run: --boards 5 --calls 3")
+    arguments.add_argument("--quick", action="store_true", help="a smoke run: --boards 3 --calls 2")
     arguments.add_argument("--goal-p99-ms", type=non_negative_float, default=GOAL_P99_MS)
     options = arguments.parse_args(argv)
     if not options.broadcast.startswith(("memory://", "redis://", "postgres://", "postgresql://")):
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     if options.broadcast.startswith("postgres") and not options.database_url:
         arguments.error("--broadcast postgres:// needs --database-url postgres://…")
     if options.quick:
-        options.boards, options.calls = 5, 3
+        options.boards, options.calls = 3, 2
     env = {
         "DATABASE_URL": options.database_url,
         "MADOGUCHI_BROADCAST_URL": options.broadcast,

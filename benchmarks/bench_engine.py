@@ -83,25 +83,34 @@ def random_household(rng: random.Random) -> dict[str, Any]:
     return facts
 
 
-def time_per_call(function: Callable[[], object], seconds: float) -> float:
-    """Median seconds per call over repeated loops filling about `seconds`."""
-    calls = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(calls):
-            function()
-        elapsed = time.perf_counter() - start
-        if elapsed > min(0.05, seconds / 5):
-            break
-        calls *= 2
-    loops = max(5, int(seconds / elapsed))
-    samples = []
-    for _ in range(loops):
-        start = time.perf_counter()
-        for _ in range(calls):
-            function()
-        samples.append((time.perf_counter() - start) / calls)
-    return statistics.median(samples)
+def time_per_call(functions: dict[str, Callable[[], object]], seconds: float) -> dict[str, float]:
+    """Median seconds per call of each function, over rounds that take turns, filling about `seconds` each.
+
+    Taking turns spreads the noise of a busy machine over every function alike, so their ratios hold.
+    """
+    calls: dict[str, int] = {}
+    round_seconds = 0.0
+    for name, function in functions.items():
+        count = 1
+        while True:
+            start = time.perf_counter()
+            for _ in range(count):
+                function()
+            elapsed = time.perf_counter() - start
+            if elapsed > min(0.05, seconds / 5):
+                break
+            count *= 2
+        calls[name] = count
+        round_seconds += elapsed
+    rounds = max(5, int(seconds * len(functions) / round_seconds))
+    samples: dict[str, list[float]] = {name: [] for name in functions}
+    for _ in range(rounds):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            for _ in range(calls[name]):
+                function()
+            samples[name].append((time.perf_counter() - start) / calls[name])
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def api_plan(catalog: Catalog, body: bytes) -> bytes:
@@ -136,19 +145,6 @@ def main(argv: list[str] | None = None) -> int:
     data = plan.as_json()
     data.pop("not_applicable")
 
-    seconds = args.seconds
-    steps = {
-        "parse JSON body": time_per_call(lambda: json.loads(body), seconds),
-        "read_facts (validate)": time_per_call(lambda: read_facts(FIVE_PERSON_TENNYU), seconds),
-        "make_plan (baseline)": time_per_call(lambda: make_plan(catalog, household), seconds),
-        "Plan.as_json": time_per_call(plan.as_json, seconds),
-        "JsonResponse encode": time_per_call(
-            lambda: JsonResponse(data, json_dumps_params={"ensure_ascii": False}).content, seconds
-        ),
-    }
-    baseline = steps["make_plan (baseline)"]
-    api = time_per_call(lambda: api_plan(catalog, body), seconds)
-
     rng = random.Random(20261124)
     bodies = [json.dumps(random_household(rng), ensure_ascii=False).encode() for _ in range(args.batch)]
 
@@ -156,7 +152,22 @@ def main(argv: list[str] | None = None) -> int:
         for each in bodies:
             api_plan(catalog, each)
 
-    batch_seconds = time_per_call(plan_batch, seconds)
+    steps = time_per_call(
+        {
+            "parse JSON body": lambda: json.loads(body),
+            "read_facts (validate)": lambda: read_facts(FIVE_PERSON_TENNYU),
+            "make_plan (baseline)": lambda: make_plan(catalog, household),
+            "Plan.as_json": plan.as_json,
+            "JsonResponse encode": lambda: (
+                JsonResponse(data, json_dumps_params={"ensure_ascii": False}).content
+            ),
+            "API path, all of it": lambda: api_plan(catalog, body),
+        },
+        args.seconds,
+    )
+    baseline = steps["make_plan (baseline)"]
+    api = steps.pop("API path, all of it")
+    batch_seconds = time_per_call({"batch": plan_batch}, args.seconds)["batch"]
 
     print(
         f"rules engine, {len(catalog.procedures)} procedures in the catalog; 5-person move-in: "
