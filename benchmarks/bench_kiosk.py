@@ -43,6 +43,7 @@ from benchmarks.goals import (
 from tests.live import RunningServer, running_server
 
 GOAL_TICKETS_PER_S = 200.0
+Request = tuple[str, str, bytes, dict[str, str]]  # method, path, body, headers
 
 # Run by `madoguchi shell` on the server's database: one token per kiosk, printed one per line.
 ISSUE_TOKENS = """
@@ -67,7 +68,7 @@ def load(
     server: RunningServer,
     tokens: list[str],
     seconds: float,
-    request: tuple[str, str, bytes, dict[str, str]],
+    request: Request,
     numbers: list[int] | None = None,
 ) -> dict[str, float]:
     """Each token's kiosk sends `request` over and over for `seconds`; the rate and latencies of answers.
@@ -153,13 +154,13 @@ def main(argv: list[str] | None = None) -> int:
     env = {"DATABASE_URL": options.database_url, "MADOGUCHI_LOG_LEVEL": "WARNING"}
     with tempfile.TemporaryDirectory() as var_dir, running_server(Path(var_dir), env) as server:
         tokens = shell(server, ISSUE_TOKENS.format(clients=options.clients))
-        ticket = (
+        ticket: Request = (
             "POST",
             "/api/v1/tickets",
             json.dumps({"office": "chuo", "queue": "one-stop"}).encode(),
             {"Content-Type": "application/json"},
         )
-        health = ("GET", "/healthz", b"", {})
+        health: Request = ("GET", "/healthz", b"", {})
         baseline = load(server, tokens, options.seconds, health)
         numbers: list[int] = []
         tickets = load(server, tokens, options.seconds, ticket, numbers)
