@@ -60,7 +60,8 @@ def shell(server: RunningServer, code: str) -> list[str]:
     """Run Python in `madoguchi shell` against the server's database and return its output lines."""
     done = server.madoguchi("shell", "--no-imports", "-c", code)
     if done.returncode != 0:
-        raise SystemExit(f"madoguchi shell failed: {done.stderr.strip().splitlines()[-1:]}")
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SystemExit(f"madoguchi shell failed: {last}")
     return done.stdout.split()
 
 
