@@ -6,6 +6,7 @@ Goals (exit 1 when one is missed):
   - no board misses a call (each must receive it within 10 s).
 
     .venv/bin/python benchmarks/bench_board.py [--boards 100] [--calls 30] [--broadcast redis://…] [--quick]
+                                               [--url http://host:port --kiosk-tokens FILE]
 
 Starts `madoguchi serve` (uvicorn, one process) with the demo city, connects `--boards` boards to the office's
 event stream (/board/chuo/events, as the board page does), then a clerk's counter calls `--calls` residents
@@ -14,6 +15,8 @@ board message that shows it. The baseline, in the same run, is the clerk's own r
 HTTP response to the call arrives. With `--broadcast` the message goes through Redis or PostgreSQL
 LISTEN/NOTIFY (`postgres://`, which needs `--database-url`), as with several app servers. Reported: p50,
 p95, p99 and max over every (call, board) pair. `--quick` is a smoke run for the tests (3 boards, 2 calls).
+With `--url` it measures a server already running (see benchmarks/served.py), calling as the demo clerk at
+総合窓口 1番.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ import http.client
 import json
 import re
 import sys
-import tempfile
 import time
 import urllib.parse
 from pathlib import Path
@@ -31,7 +33,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.goals import Goal, non_negative_float, parser, percentile, positive_int, report
-from tests.live import RunningServer, running_server
+from benchmarks.served import add_arguments, kiosk_tokens, server_to_measure
+from tests.live import RunningServer
 
 GOAL_P99_MS = 1000.0
 WAIT_FOR_BOARDS_S = 10.0
@@ -166,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments.add_argument("--database-url", default="", help="PostgreSQL; default the embedded SQLite")
     arguments.add_argument("--quick", action="store_true", help="a smoke run: --boards 3 --calls 2")
     arguments.add_argument("--goal-p99-ms", type=non_negative_float, default=GOAL_P99_MS)
+    add_arguments(arguments)
     options = arguments.parse_args(argv)
     if not options.broadcast.startswith(("memory://", "redis://", "postgres://", "postgresql://")):
         arguments.error(f"--broadcast must be memory://, redis://… or postgres://, not {options.broadcast!r}")
@@ -175,13 +179,14 @@ def main(argv: list[str] | None = None) -> int:
         arguments.error("--broadcast postgres:// needs --database-url postgres://…")
     if options.quick:
         options.boards, options.calls = 3, 2
+    given_tokens = kiosk_tokens(arguments, options, 1)
     env = {
         "DATABASE_URL": options.database_url,
         "MADOGUCHI_BROADCAST_URL": options.broadcast,
         "MADOGUCHI_LOG_LEVEL": "WARNING",
     }
-    with tempfile.TemporaryDirectory() as var_dir, running_server(Path(var_dir), env) as server:
-        token = server.madoguchi("kiosk-token", "--office", "chuo").stdout.strip()
+    with server_to_measure(options.url, env) as server:
+        token = (given_tokens or [server.madoguchi("kiosk-token", "--office", "chuo").stdout.strip()])[0]
         host, port = server.url.removeprefix("http://").split(":")
         for _ in range(options.calls):  # residents waiting to be called
             connection = http.client.HTTPConnection(host, int(port))

@@ -6,7 +6,7 @@ Goals (exit 1 when one is missed):
   - no failed request, and the numbers the kiosks were given run on without gap or repeat.
 
     .venv/bin/python benchmarks/bench_kiosk.py [--clients 50] [--seconds 10] [--database-url postgres://…]
-                                               [--quick]
+                                               [--quick] [--url http://host:port --kiosk-tokens FILE]
 
 Starts `madoguchi serve` (uvicorn, one process) on a fresh database with the demo city, then `--clients`
 kiosks (threads with keep-alive connections, each its own kiosk token) POST /api/v1/tickets into the one-stop
@@ -14,8 +14,9 @@ queue for `--seconds`. The baseline, in the same run and with the same clients, 
 that reaches Django and the database but writes nothing, so the difference is the cost of issuing a ticket
 (locked number row, ticket, event, audit entry, board broadcast). The numbers in the answers are checked:
 one unbroken run (1..N on a fresh database), no number given twice. The clients run on the same machine as the
-server and take part of its cores, as they would not in an office. `--quick` is a smoke run for the tests
-(3 kiosks, 0.3 s each): its figures mean little.
+server and take part of its cores, as they would not in an office. With `--url` it measures a server already
+running (see benchmarks/served.py); no other kiosk may issue tickets in chuo meanwhile. `--quick` is a smoke
+run for the tests (3 kiosks, 0.3 s each): its figures mean little.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import http.client
 import json
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -40,7 +40,8 @@ from benchmarks.goals import (
     positive_int,
     report,
 )
-from tests.live import RunningServer, running_server
+from benchmarks.served import add_arguments, kiosk_tokens, server_to_measure
+from tests.live import RunningServer
 
 GOAL_TICKETS_PER_S = 200.0
 Request = tuple[str, str, bytes, dict[str, str]]  # method, path, body, headers
@@ -147,14 +148,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     arguments.add_argument("--quick", action="store_true", help="a smoke run: --clients 3 --seconds 0.3")
     arguments.add_argument("--goal-tickets-per-s", type=non_negative_float, default=GOAL_TICKETS_PER_S)
+    add_arguments(arguments)
     options = arguments.parse_args(argv)
     if options.database_url and not options.database_url.startswith(("postgres://", "postgresql://")):
         arguments.error(f"--database-url must start with postgres://, not {options.database_url!r}")
     if options.quick:
         options.clients, options.seconds = 3, 0.3
+    given_tokens = kiosk_tokens(arguments, options, options.clients)
     env = {"DATABASE_URL": options.database_url, "MADOGUCHI_LOG_LEVEL": "WARNING"}
-    with tempfile.TemporaryDirectory() as var_dir, running_server(Path(var_dir), env) as server:
-        tokens = shell(server, ISSUE_TOKENS.format(clients=options.clients))
+    with server_to_measure(options.url, env) as server:
+        tokens = given_tokens or shell(server, ISSUE_TOKENS.format(clients=options.clients))
         ticket: Request = (
             "POST",
             "/api/v1/tickets",
@@ -169,10 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     out_of_sequence = len(numbers) - len(set(numbers))
     if numbers:
         out_of_sequence += max(numbers) - min(numbers) + 1 - len(set(numbers))
-    database = "PostgreSQL" if options.database_url else "SQLite"
+    database = options.url or ("PostgreSQL" if options.database_url else "SQLite")
     print(
-        f"kiosk API on {database}, {options.clients} kiosks at once, {options.seconds:g} s each, "
-        "one server process"
+        f"kiosk API on {database}, {options.clients} kiosks at once, {options.seconds:g} s each"
+        + ("" if options.url else ", one server process")
     )
     for label, unit, figures in (
         ("baseline GET /healthz", "req/s", baseline),
