@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from madoguchi.rules.catalog import Catalog, Procedure, Rule
@@ -77,24 +78,37 @@ class Plan:
 
     def as_json(self) -> dict[str, Any]:
         """The plan as JSON-ready data (the output of `madoguchi plan` and POST /api/v1/plans)."""
-
-        def convert(value: Any) -> Any:
-            if isinstance(value, date):
-                return value.isoformat()
-            if isinstance(value, dict):
-                return {k: convert(v) for k, v in value.items()}
-            if isinstance(value, list | tuple):
-                return [convert(v) for v in value]
-            return value
-
-        data = convert(asdict(self))
-        for question in data["questions"]:
-            question["choices"] = [{"value": v, "label": label} for v, label in question["choices"]]
-        for procedure in data["procedures"]:
-            for question in procedure["questions"]:
-                question["choices"] = [{"value": v, "label": label} for v, label in question["choices"]]
+        data = _json_ready(self)
         data["total_minutes"] = self.total_minutes
         return data
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _json_ready(value: Any) -> Any:
+    """Plain JSON data of a plan's parts: field by field, without `asdict`'s deep copy of every value.
+
+    The plan is immutable and built of str, int, bool, None, dates, tuples and the dataclasses above, so
+    nothing needs copying; dates become ISO strings, tuples lists, a question's choices value/label objects.
+    """
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, Question):
+        data = {name: _json_ready(getattr(value, name)) for name in _field_names(Question)}
+        data["choices"] = [{"value": v, "label": label} for v, label in value.choices]
+        return data
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: _json_ready(getattr(value, name)) for name in _field_names(type(value))}
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    raise TypeError(f"a plan holds no {type(value).__name__}")
 
 
 def _question(fact_name: str, member_id: str | None) -> Question:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -235,6 +237,23 @@ def test_plan_json_has_the_documented_shape(catalog: Catalog) -> None:
     )
     assert first["deadline"] == "2026-12-08"
     assert data["questions"][0]["choices"][0] == {"value": "employee", "label": "勤務先の健康保険（本人）"}
+
+
+def test_plan_json_holds_every_field_of_the_plan(catalog: Catalog) -> None:
+    # given a plan with required and undecided procedures, questions, dates and reasons for leaving some out
+    facts = {"event": "tennyu", "event_date": "2026-11-24", "members": [member("m1", "head", "1990-01-01")]}
+    plan = make_plan(catalog, facts, explain=True)
+    assert plan.questions
+    assert plan.not_applicable
+    assert {p.status for p in plan.procedures} == {REQUIRED, ASK}
+    # when
+    data = plan.as_json()
+    # then it is every field of the dataclasses (as `asdict` gives them), in JSON types
+    expected = json.loads(json.dumps(asdict(plan), default=date.isoformat))
+    for question in [*expected["questions"], *(q for p in expected["procedures"] for q in p["questions"])]:
+        question["choices"] = [{"value": v, "label": label} for v, label in question["choices"]]
+    expected["total_minutes"] = plan.total_minutes
+    assert json.dumps(data, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)
 
 
 @pytest.mark.parametrize(
