@@ -33,11 +33,11 @@ def cpu_ms(get: object, path: str, pages: int) -> float:
     return statistics.median(times)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=50)
     parser.add_argument("--goal-ms", type=float, default=25.0)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.pages < 5 or args.goal_ms <= 0:
         parser.error("--pages must be 5 or more and --goal-ms positive")
     os.environ.update(

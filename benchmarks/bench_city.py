@@ -571,7 +571,7 @@ def report(runs: list[Run]) -> int:
     return 1 if missed else 0
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--baseline-seconds", type=float, default=10)
@@ -589,7 +589,7 @@ def main() -> int:
     parser.add_argument(
         "--broadcast-url", default=os.environ.get("MADOGUCHI_BENCH_BROADCAST_URL", "redis://127.0.0.1:6379/3")
     )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     try:
         processes = [int(p) for p in args.processes.split(",")]
     except ValueError:

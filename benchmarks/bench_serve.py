@@ -113,13 +113,13 @@ def measure(
         stop(process)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--connections", type=int, default=40)
     parser.add_argument("--goal-ms", type=float, default=20.0, help="keep-alive median goal (ms)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.workers < 2 or args.requests < 8 or args.connections < args.workers:
         parser.error("--workers must be 2 or more, --requests 8 or more, --connections at least --workers")
 

@@ -38,6 +38,10 @@ SERVED = {
     "bench_board": (["--quick"], ["--goal-p99-ms", "0"], ["--goal-p99-ms", "1e6"]),
 }
 BAD_ARGUMENTS = [
+    ("bench_serve", ["--workers", "1"]),
+    ("bench_city", ["--processes", "one"]),
+    ("bench_city", ["--counters", "0"]),
+    ("bench_case_page", ["--pages", "1"]),
     ("bench_engine", ["--batch", "0"]),
     ("bench_engine", ["--goal-api-ms", "-1"]),
     ("bench_forms", ["--repeats", "many"]),
