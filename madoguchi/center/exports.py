@@ -13,10 +13,12 @@ import io
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from madoguchi.audit.chain import AuditActor, record
 from madoguchi.center.models import DailyExport, WorkItem, WorkQueue
+from madoguchi.center.states import EXPORT
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import PROCESS_WORK_ITEM
 
@@ -54,7 +56,8 @@ def do_request_export(actor: AuditActor, *, queue: WorkQueue, day: date, encodin
             export,
             after={"queue": queue.procedure, "day": day.isoformat()},
         )
-        enqueue(EXPORT_TASK, export_id=export.pk)
+        export.task = enqueue(EXPORT_TASK, export_id=export.pk)
+        export.save(update_fields=["task"])
     return export
 
 
@@ -115,28 +118,46 @@ def write_export(export_id: int, *, last_attempt: bool) -> dict[str, object]:
     """Write the file (the body of the export task). An error is raised again so that the task retries;
     on the last attempt the export is marked failed with the error, so staff do not wait for it."""
     export = DailyExport.objects.select_related("queue").get(pk=export_id)
+    this_export = DailyExport.objects.filter(pk=export.pk)
     try:
         rows = rows_for(export.queue, export.day)
     except Exception as error:
         if last_attempt:
-            export.status = DailyExport.Status.FAILED
-            export.finished_at = timezone.now()
-            export.error = f"{type(error).__name__}: {error}"[:1000]
-            export.save(update_fields=["status", "finished_at", "error"])
+            EXPORT.update(
+                this_export, "fail", timezone.now(), error=f"{type(error).__name__}: {error}"[:1000]
+            )
         raise
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     writer.writerows(rows)
     content, replaced = encode(buffer.getvalue(), export.encoding)
-    export.content = content
-    export.rows = len(rows)
-    export.replaced_characters = replaced
-    export.sha256 = hashlib.sha256(content).hexdigest()
-    export.status = DailyExport.Status.READY
-    export.error = ""
-    export.finished_at = timezone.now()
-    export.save(
-        update_fields=["content", "rows", "replaced_characters", "sha256", "status", "finished_at", "error"]
+    sha256 = hashlib.sha256(content).hexdigest()
+    written = EXPORT.update(
+        this_export,
+        "finish",
+        timezone.now(),
+        content=content,
+        rows=len(rows),
+        replaced_characters=replaced,
+        sha256=sha256,
+        error="",
     )
-    return {"rows": len(rows), "sha256": export.sha256, "replaced": replaced}
+    return {"rows": len(rows), "sha256": sha256, "replaced": replaced, "written": bool(written)}
+
+
+def fail_lost_exports() -> int:
+    """Mark failed every export still 作成中 whose task the queue gave up (its worker died) or that has
+    no task any more; the number marked. Run periodically by the workers."""
+    from madoguchi.tasks.models import Task
+
+    lost = DailyExport.objects.filter(status=DailyExport.Status.PENDING).filter(
+        Q(task__status=Task.Status.FAILED) | Q(task__isnull=True)
+    )
+    marked = 0
+    for export_id, error in lost.values_list("pk", "task__error")[:100]:
+        message = (error or "the task writing this export no longer exists")[:1000]
+        marked += EXPORT.update(
+            DailyExport.objects.filter(pk=export_id), "fail", timezone.now(), error=message
+        )
+    return marked

@@ -139,6 +139,11 @@ class DailyExport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # The background task writing it: when the queue gives that task up (its worker died), the export is
+    # marked failed instead of staying 作成中 for ever (exports.fail_lost_exports).
+    task = models.ForeignKey(
+        "tasks.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["-day", "queue", "encoding"]

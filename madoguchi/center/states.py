@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from madoguchi.center.models import WorkItem
+from madoguchi.center.models import DailyExport, WorkItem
 from madoguchi.transactions.states import Machine, Step
 
 Status = WorkItem.Status
@@ -36,4 +36,20 @@ WORK_ITEM = Machine(
     ],
     error=WorkItemStateError,
     audit="center.item.{target}",
+)
+
+
+class ExportStateError(Exception):
+    def __init__(self, export: DailyExport, step: Step) -> None:
+        super().__init__(f"export {export.pk} is {export.status}: cannot {step.name}")
+
+
+EXPORT = Machine(
+    "status",
+    [
+        Step("finish", {DailyExport.Status.PENDING}, DailyExport.Status.READY, stamp="finished_at"),
+        Step("fail", {DailyExport.Status.PENDING}, DailyExport.Status.FAILED, stamp="finished_at"),
+    ],
+    error=ExportStateError,
+    audit="center.export.{target}",
 )

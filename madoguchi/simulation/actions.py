@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from madoguchi.audit.chain import AuditActor, SystemActor, record
 from madoguchi.simulation.models import SimulationRun
+from madoguchi.simulation.states import RUN
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import PLAN_OPERATIONS
 from madoguchi.transactions import atomic_action
@@ -88,10 +89,11 @@ def do_interrupt_lost_runs() -> int:
     for run_id, status, error in lost.values_list("pk", "status", "task__error")[:100]:
         with transaction.atomic():
             # Conditional: a run that finished meanwhile is left alone.
-            if not SimulationRun.objects.filter(pk=run_id, status__in=SimulationRun.ACTIVE).update(
-                status=SimulationRun.Status.INTERRUPTED,
+            if not RUN.update(
+                SimulationRun.objects.filter(pk=run_id),
+                "interrupt",
+                timezone.now(),
                 error=(error or "the task of this run no longer exists")[:2000],
-                finished_at=timezone.now(),
             ):
                 continue
             run = SimulationRun.objects.get(pk=run_id)
@@ -111,11 +113,9 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
     from madoguchi.simulator import AFTER, BEFORE, OFFICES, savings, simulate_year
 
     run = SimulationRun.objects.get(pk=run_id)
-    if not SimulationRun.objects.filter(pk=run.pk, status__in=SimulationRun.ACTIVE).update(
-        status=SimulationRun.Status.RUNNING
-    ):
+    if not RUN.update(SimulationRun.objects.filter(pk=run.pk), "start", timezone.now()):
         return {"run": str(run.pk), "skipped": run.status}  # interrupted (or over) before this attempt
-    running = SimulationRun.objects.filter(pk=run.pk, status=SimulationRun.Status.RUNNING)
+    this_run = SimulationRun.objects.filter(pk=run.pk)
     last = [0.0]
 
     def progress(fraction: float) -> None:
@@ -153,13 +153,7 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
 
         pdf = pdf_for(run, result)
     except Exception as error:
-        running.update(
-            status=SimulationRun.Status.FAILED,
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now(),
-        )
+        RUN.update(this_run, "fail", timezone.now(), error=f"{type(error).__name__}: {error}"[:2000])
         raise
-    running.update(
-        status=SimulationRun.Status.DONE, progress=1.0, result=result, pdf=pdf, finished_at=timezone.now()
-    )
+    RUN.update(this_run, "finish", timezone.now(), progress=1.0, result=result, pdf=pdf)
     return {"run": str(run.pk)}

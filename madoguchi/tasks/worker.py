@@ -29,6 +29,7 @@ from madoguchi.tasks.context import TaskContext
 from madoguchi.tasks.models import Task
 from madoguchi.tasks.queue import NotJSONSerialisable, as_json
 from madoguchi.tasks.registry import lookup, periodic_jobs
+from madoguchi.tasks.states import TASK
 
 logger = logging.getLogger("madoguchi.tasks")
 
@@ -103,9 +104,9 @@ def reclaim_stale(now: datetime | None = None) -> int:
             pk=pk, status=Status.RUNNING, worker=worker, attempts=attempts, heartbeat_at__lt=cutoff
         )
         if attempts >= max_attempts:
-            if row.update(status=Status.FAILED, finished_at=now, error=message):
+            if TASK.update(row, "fail", now, error=message):
                 _log_permanent_failure(pk, name, attempts, message, "WorkerLost")
-        elif row.update(status=Status.QUEUED, run_after=now, worker="", heartbeat_at=None, error=message):
+        elif TASK.update(row, "retry", now, run_after=now, worker="", heartbeat_at=None, error=message):
             reclaimed += 1
             logger.warning(
                 "task reclaimed from a stale worker",
@@ -119,27 +120,22 @@ def claim_next(worker_id: str) -> Task | None:
     now = timezone.now()
     reclaim_stale(now)
     due = Task.objects.filter(status=Status.QUEUED, run_after__lte=now).order_by("run_after", "queued_at")
-    running = {
-        "status": Status.RUNNING,
-        "worker": worker_id,
-        "started_at": now,
-        "heartbeat_at": now,
-        "finished_at": None,
-    }
+    running = {"worker": worker_id, "heartbeat_at": now, "finished_at": None}
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
             task = due.select_for_update(skip_locked=True).first()
             if task is None:
                 return None
+            _before, fields = TASK.apply(task, "claim", now)
             for field, value in running.items():
                 setattr(task, field, value)
             task.attempts += 1
-            task.save(update_fields=[*running, "attempts"])
+            task.save(update_fields=[*fields, *running, "attempts"])
             return task
     while candidates := list(due.values_list("pk", flat=True)[:CLAIM_CANDIDATES]):
         for pk in candidates:
             # Only one worker's UPDATE finds the row still queued; the others change nothing and move on.
-            if Task.objects.filter(pk=pk, status=Status.QUEUED).update(attempts=F("attempts") + 1, **running):
+            if TASK.update(Task.objects.filter(pk=pk), "claim", now, attempts=F("attempts") + 1, **running):
                 return Task.objects.get(pk=pk)
     return None
 
@@ -182,9 +178,10 @@ class _Heartbeat:
 
 def _finish(task: Task, context: TaskContext, result: object) -> None:
     now = timezone.now()
-    updated = _owned(task.pk, context.worker, context.attempt).update(
-        status=Status.DONE,
-        finished_at=now,
+    updated = TASK.update(
+        _owned(task.pk, context.worker, context.attempt),
+        "finish",
+        now,
         heartbeat_at=now,
         result=result,
         progress=1.0,
@@ -205,7 +202,7 @@ def _fail(task: Task, context: TaskContext, error: BaseException, *, retry: bool
     row = _owned(task.pk, context.worker, context.attempt)
     if retry and context.attempt < task.max_attempts:
         delay = backoff(context.attempt)
-        row.update(status=Status.QUEUED, run_after=now + delay, worker="", heartbeat_at=None, error=summary)
+        TASK.update(row, "retry", now, run_after=now + delay, worker="", heartbeat_at=None, error=summary)
         logger.warning(
             "task attempt failed; retrying",
             extra={
@@ -217,7 +214,7 @@ def _fail(task: Task, context: TaskContext, error: BaseException, *, retry: bool
             },
         )
         return
-    if row.update(status=Status.FAILED, finished_at=now, heartbeat_at=now, error=summary):
+    if TASK.update(row, "fail", now, heartbeat_at=now, error=summary):
         _log_permanent_failure(task.pk, task.name, context.attempt, summary, type(error).__name__)
 
 

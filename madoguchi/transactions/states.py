@@ -11,6 +11,8 @@ machine which steps a row allows now, so that a page draws exactly the buttons t
 
 The machine only moves the state and the stamp: the action saves the row with the fields it returns,
 writes the audit entry (`machine.event(step)`) and does what the step means (a new ticket, a notice).
+Background work that must not wait for locks (task workers claiming, a run finishing) takes the same
+steps with `machine.update(queryset, step, now)`, one conditional UPDATE.
 """
 
 from __future__ import annotations
@@ -86,6 +88,16 @@ class Machine:
             setattr(row, step.stamp, now)
             fields.append(step.stamp)
         return before, fields
+
+    def update(self, queryset: Any, name: str, now: datetime, /, **fields: Any) -> int:
+        """Take the step on `queryset` without locking them: one conditional UPDATE that changes
+        only the rows still in one of the step's from-states. How many it changed: 0 means another
+        process took them first, which background workers read as "not mine any more"."""
+        step = self.step(name)
+        values = {self.field: step.target, **fields}
+        if step.stamp:
+            values[step.stamp] = now
+        return int(queryset.filter(**{f"{self.field}__in": sorted(step.sources)}).update(**values))
 
     def event(self, step: Step | str) -> str:
         chosen = self.step(step) if isinstance(step, str) else step

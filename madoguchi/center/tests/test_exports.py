@@ -131,3 +131,28 @@ def test_an_export_that_cannot_be_written_is_marked_failed_on_the_last_attempt(
     assert export.status == DailyExport.Status.FAILED
     assert "core system mapping missing" in export.error
     assert export.finished_at is not None
+
+
+def test_an_export_whose_worker_died_reads_failed_not_pending_for_ever(staff_of: Any) -> None:
+    from madoguchi.center.exports import do_request_export, fail_lost_exports, write_export
+    from madoguchi.tasks.models import Task
+
+    queue = WorkQueue.objects.get(procedure="kokuho-kanyu")
+    center = staff_of(Role.CENTER_STAFF)
+    lost = do_request_export(center, queue=queue, day=timezone.localdate(), encoding="utf-8")
+    alive = do_request_export(center, queue=queue, day=timezone.localdate(), encoding="shift_jis")
+    # the queue gave the first one's task up: its worker stopped answering
+    Task.objects.filter(pk=lost.task_id).update(
+        status=Task.Status.FAILED, error="worker w1 stopped answering"
+    )
+    assert fail_lost_exports() == 1
+    lost.refresh_from_db()
+    alive.refresh_from_db()
+    assert (lost.status, lost.error) == (DailyExport.Status.FAILED, "worker w1 stopped answering")
+    assert lost.finished_at is not None
+    assert alive.status == DailyExport.Status.PENDING  # its task is still queued
+    # a worker waking up late does not turn the failed export into a ready one
+    assert write_export(lost.pk, last_attempt=True)["written"] is False
+    lost.refresh_from_db()
+    assert lost.status == DailyExport.Status.FAILED
+    assert fail_lost_exports() == 0

@@ -9,9 +9,11 @@ from datetime import UTC, datetime
 import pytest
 
 from madoguchi.cases.states import CASE
-from madoguchi.center.states import WORK_ITEM
+from madoguchi.center.states import EXPORT, WORK_ITEM
 from madoguchi.reception.states import TICKET
 from madoguchi.reservations.states import RESERVATION
+from madoguchi.simulation.states import RUN
+from madoguchi.tasks.states import TASK
 from madoguchi.transactions.states import Machine, Step
 
 NOW = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)
@@ -60,6 +62,9 @@ def test_a_step_not_allowed_raises_the_machines_error_and_changes_nothing() -> N
         (WORK_ITEM, "center.WorkItem"),
         (TICKET, "reception.Ticket"),
         (RESERVATION, "reservations.Reservation"),
+        (TASK, "tasks.Task"),
+        (RUN, "simulation.SimulationRun"),
+        (EXPORT, "center.DailyExport"),
     ],
 )
 def test_every_machine_knows_its_models_states_and_fields(machine: Machine, model: str) -> None:
@@ -73,3 +78,18 @@ def test_every_machine_knows_its_models_states_and_fields(machine: Machine, mode
         assert step.target in states, step
         if step.stamp:
             klass._meta.get_field(step.stamp)  # raises if the model has no such field
+
+
+@pytest.mark.django_db
+def test_a_conditional_step_changes_only_rows_still_in_a_from_state() -> None:
+    from madoguchi.tasks.models import Task
+
+    queued = Task.objects.create(name="a", kwargs={})
+    done = Task.objects.create(name="b", kwargs={}, status=Task.Status.DONE)
+    both = Task.objects.filter(pk__in=[queued.pk, done.pk])
+    assert TASK.update(both, "claim", NOW, worker="w1") == 1  # the done one is left alone
+    queued.refresh_from_db()
+    done.refresh_from_db()
+    assert (queued.status, queued.started_at, queued.worker) == ("running", NOW, "w1")
+    assert (done.status, done.worker) == ("done", "")
+    assert TASK.update(Task.objects.filter(pk=queued.pk), "claim", NOW) == 0  # taken already
