@@ -8,6 +8,7 @@ process to check the exit code reaches the shell. The two server benchmarks meas
 
 from __future__ import annotations
 
+import concurrent.futures
 import importlib
 import subprocess
 import sys
@@ -65,7 +66,10 @@ def bench(name: str) -> ModuleType:
 
 
 def run(name: str, argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    code = bench(name).main(argv)
+    """The benchmark's exit code and output. It runs in a thread of its own: a benchmark may start an
+    event loop, and the browser tests of the same session leave one running in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        code = pool.submit(bench(name).main, argv).result()
     return code, capsys.readouterr().out
 
 
