@@ -127,8 +127,18 @@ class Results:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
     called_at: dict[str, float] = field(default_factory=dict)  # ticket id → when its call was sent
-    board_delays: list[float] = field(default_factory=list)
+    chimes: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # id → arrivals
     stop: bool = False
+
+    @property
+    def board_delays(self) -> list[float]:
+        """A call's request sent → each board's chime (a chime may arrive before the call's answer)."""
+        return [
+            arrival - self.called_at[ticket]
+            for ticket, arrivals in self.chimes.items()
+            if ticket in self.called_at
+            for arrival in arrivals
+        ]
 
     async def timed(self, name: str, call: Any, ok: tuple[int, ...]) -> tuple[int, dict[str, str], bytes]:
         began = time.perf_counter()
@@ -288,8 +298,8 @@ async def event_stream(port: int, results: Results, on_event: Any) -> None:
 async def board(port: int, results: Results) -> None:
     def seen(data: dict[str, Any]) -> None:
         chime = data.get("chime")
-        if chime and chime.get("id") in results.called_at:
-            results.board_delays.append(time.perf_counter() - results.called_at[chime["id"]])
+        if chime and chime.get("id"):
+            results.chimes[chime["id"]].append(time.perf_counter())
 
     await event_stream(port, results, seen)
 

@@ -35,13 +35,20 @@ class SnapshotCache:
         self._entries: dict[str, tuple[int, float, str]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
-    async def get(self, channel: str, compute: Callable[[], Awaitable[str]]) -> str:
+    async def get(
+        self, channel: str, compute: Callable[[], Awaitable[str]], *, needed: int | None = None
+    ) -> str:
+        """The channel's state, read at or after the channel's version `needed` (default: the current
+        one): a stream that received a change asks for a state that includes it, and a hundred streams
+        that received it share the one read that does."""
         hub = get_broadcaster().hub
+        # The version asked for is the one when asked: whoever held the lock meanwhile may have read it.
+        wanted = hub.version(channel) if needed is None else needed
         lock = self._locks.setdefault(channel, asyncio.Lock())
         async with lock:
             version = hub.version(channel)
             entry = self._entries.get(channel)
-            if entry is not None and entry[0] == version and time.monotonic() - entry[1] < self.ttl:
+            if entry is not None and entry[0] >= wanted and time.monotonic() - entry[1] < self.ttl:
                 return entry[2]
             if entry is not None and (wait := self.min_interval - (time.monotonic() - entry[1])) > 0:
                 await asyncio.sleep(wait)

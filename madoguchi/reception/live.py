@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from madoguchi.broadcast.events import get_broadcaster
 from madoguchi.broadcast.sse import SnapshotCache, event_stream
 from madoguchi.organization.models import Counter, Office, Queue
 from madoguchi.reception.board import OFFICES_CHANNEL, board_message, office_channel
@@ -43,7 +44,9 @@ async def _without_holding_a_connection(query: Callable[[], T]) -> T:
         finally:
             connection.close()
 
-    return await sync_to_async(run)()
+    # Not thread-sensitive: the request thread of the process serves every page and API call, and a
+    # hundred boards' state must not queue behind them (each run has its own connection, closed above).
+    return await sync_to_async(run, thread_sensitive=False)()
 
 
 def board(request: HttpRequest, office_code: str) -> HttpResponse:
@@ -72,9 +75,10 @@ async def board_events(request: HttpRequest, office_code: str) -> StreamingHttpR
 
     async def render(changes: list[str]) -> list[str]:
         """Board events for the changes received: one per call (each call chimes), else one in all, each
-        with the office's state read after them."""
+        with the office's state read after them (shared by every board of this process)."""
         chimes = [json.loads(change).get("chime") for change in changes]
-        state = json.loads(await snapshot())["state"]
+        received = get_broadcaster().hub.version(channel)
+        state = json.loads(await BOARD_SNAPSHOTS.get(channel, read, needed=received))["state"]
         return [
             json.dumps({"type": "board", "state": state, "chime": chime}, ensure_ascii=False)
             for chime in ([c for c in chimes if c] or [None])
