@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.identity import postal
 from madoguchi.organization.models import Office
 from madoguchi.rules.facts import EVENTS, HEALTH_INSURANCE, RELATIONSHIP
 
@@ -75,10 +76,7 @@ class Case(models.Model):
     @property
     def address_line(self) -> str:
         """The address on one line: 〒260-0013 千葉県みなと市中央区港町1-1-1."""
-        parts = self.address if isinstance(self.address, dict) else {}
-        postal = str(parts.get("postal_code", ""))
-        line = "".join(str(parts.get(key, "")) for key in ("prefecture", "city", "town", "block", "building"))
-        return f"〒{postal[:3]}-{postal[3:]} {line}" if len(postal) == 7 else line
+        return postal.address_line(self.address)
 
     @property
     def editable(self) -> bool:

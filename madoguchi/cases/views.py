@@ -236,9 +236,13 @@ def pdf_response(
     if version is not None:
         extra["version"] = version
     record(staff, "case.print", case, extra=extra)
+    return _pdf(case, pdf)
+
+
+def _pdf(case: Case, pdf: bytes) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "no-store"  # personal data: never in a cache
     return response
 
 
@@ -257,10 +261,7 @@ def bundle_response(request: HttpRequest, staff: Staff, case: Case, *, back: str
         )
         return redirect(back)
     record(staff, "case.print", case, extra={"pages": bundle.pages, "with_my_numbers": with_my_numbers})
-    response = HttpResponse(bundle.pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return _pdf(case, bundle.pdf)
 
 
 @login_required

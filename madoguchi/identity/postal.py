@@ -63,3 +63,12 @@ def lookup(code: str) -> list[AddressCandidate]:
         if candidate not in candidates:
             candidates.append(candidate)
     return candidates
+
+
+def address_line(parts: object) -> str:
+    """An address (postal_code, prefecture, city, town, block, building) on one line:
+    〒260-0013 千葉県みなと市中央区港町1-1-1."""
+    fields = parts if isinstance(parts, dict) else {}
+    postal = str(fields.get("postal_code", ""))
+    line = "".join(str(fields.get(key, "")) for key in ("prefecture", "city", "town", "block", "building"))
+    return f"〒{postal[:3]}-{postal[3:]} {line}" if len(postal) == 7 else line

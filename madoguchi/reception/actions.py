@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import date
 
@@ -20,6 +19,7 @@ from madoguchi.reception.board import announce_office_on_commit, announce_on_com
 from madoguchi.reception.models import CounterShift, KioskToken, Ticket, TicketCounter, TicketEvent
 from madoguchi.reception.notices import queue_turn_notices
 from madoguchi.reception.states import TICKET, TicketStateError
+from madoguchi.staff.actions import hash_api_token
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import HANDLE_CASE, ISSUE_TICKET, MANAGE_ORGANIZATION, SERVE_COUNTER
@@ -61,8 +61,7 @@ def do_issue_ticket(
     return ticket
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+hash_token = hash_api_token  # kiosk and staff tokens: one SHA-256 of the token (staff/actions.py)
 
 
 @atomic_action

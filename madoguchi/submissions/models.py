@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.identity import postal
 from madoguchi.organization.models import Office
 
 
@@ -83,7 +84,4 @@ class Submission(models.Model):
 
     @property
     def address_line(self) -> str:
-        parts = self.data.get("address") or {}
-        postal = str(parts.get("postal_code", ""))
-        line = "".join(str(parts.get(key, "")) for key in ("prefecture", "city", "town", "block", "building"))
-        return f"〒{postal[:3]}-{postal[3:]} {line}" if len(postal) == 7 else line
+        return postal.address_line(self.data.get("address"))
