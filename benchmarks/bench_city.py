@@ -10,8 +10,9 @@ For each number of app processes: a fresh PostgreSQL database with the demo city
 2. the peak: kiosks and the concierge desk issue tickets (POST /api/v1/tickets), `--counters` counters call,
    serve, finish and transfer residents through the counter API (POST /api/v1/counters/{id}/call, ...),
    center staff claim, process and approve work items on their pages, `--boards` display boards hold the
-   office's event stream, and `--phones` residents' wait pages hold it too and re-fetch their status at
-   most once a second after each event, as the page does.
+   office's event stream, and `--phones` residents' wait pages hold it too and do what wait.js does: work
+   out their place from each event and fetch their status part only when it changes shape (at most once a
+   second), then follow a ticket the kiosks issued since.
 
 It reports audited writes per second (audit entries written in the window), p50/p95/p99 per endpoint, the
 board latency (a call's request sent → each board receives its chime) and every error, and the ratio of
@@ -128,6 +129,7 @@ class Results:
     errors: list[str] = field(default_factory=list)
     called_at: dict[str, float] = field(default_factory=dict)  # ticket id → when its call was sent
     chimes: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # id → arrivals
+    issued: list[WaitingTicket] = field(default_factory=list)  # kiosk tickets whose phone is not open yet
     stop: bool = False
 
     @property
@@ -161,10 +163,15 @@ async def kiosk(port: int, token: str, queues: list[str], results: Results, prio
     auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     index = 0
     while not results.stop:
-        body = json.dumps(
-            {"office": "chuo", "queue": queues[index % len(queues)], "priority": priority}
-        ).encode()
-        await results.timed("kiosk ticket", http.request("POST", "/api/v1/tickets", body, auth), (201,))
+        queue = queues[index % len(queues)]
+        body = json.dumps({"office": "chuo", "queue": queue, "priority": priority}).encode()
+        status, _, answer = await results.timed(
+            "kiosk ticket", http.request("POST", "/api/v1/tickets", body, auth), (201,)
+        )
+        if status == 201:
+            issued = json.loads(answer)
+            path = "/" + issued["status_url"].split("/", 3)[3]
+            results.issued.append(WaitingTicket(path, queue, issued["number"]))
         index += 1
         await asyncio.sleep(0.05)
     http.close()
@@ -304,21 +311,57 @@ async def board(port: int, results: Results) -> None:
     await event_stream(port, results, seen)
 
 
-async def phone(port: int, wait_path: str, results: Results) -> None:
-    """A resident's wait page: on each event, re-fetch the status part, at most once a second."""
+@dataclass
+class WaitingTicket:
+    path: str  # the wait page, from the ticket's QR code
+    queue: str
+    number: int
+
+
+async def phone(port: int, first: WaitingTicket, results: Results) -> None:
+    """A resident's wait page, as wait.js does it: each board event carries the queue's waiting numbers,
+    so the page works out its place itself and fetches its status part only when it changes shape (its
+    ticket left the waiting list, the "near" notice, 1 ↔ 2 people). When the ticket is no longer waiting,
+    the phone takes up a ticket the kiosks issued since and opens its wait page, as a new resident would."""
     http = Http(port)
     due = asyncio.Event()
+    ticket = first
+    shape: tuple[bool, bool] | None = None
+    latest: dict[str, Any] = {}  # the newest board state received
 
-    async def refresh() -> None:
+    def seen(data: dict[str, Any]) -> None:
+        nonlocal shape
+        queue = next((q for q in data.get("state", {}).get("queues", []) if q["code"] == ticket.queue), None)
+        if queue is None or ticket.number not in queue["order"]:
+            due.set()
+            return
+        ahead = queue["order"].index(ticket.number)
+        now = (ahead <= 3, ahead == 1)
+        if shape is not None and now != shape:
+            due.set()
+        shape = now
+
+    async def follow() -> None:
+        nonlocal ticket, shape
+        await results.timed("wait page", http.request("GET", ticket.path), (200,))
         while not results.stop:
             await due.wait()
             due.clear()
-            await results.timed("wait page part", http.request("GET", f"{wait_path}?part=status"), (200,))
-            await asyncio.sleep(1.0)
+            await results.timed("wait page part", http.request("GET", f"{ticket.path}?part=status"), (200,))
+            queue = next((q for q in latest.get("queues", []) if q["code"] == ticket.queue), None)
+            if (queue is None or ticket.number not in queue["order"]) and results.issued:
+                ticket, shape = results.issued.pop(0), None
+                await results.timed("wait page", http.request("GET", ticket.path), (200,))
+            await asyncio.sleep(1.0)  # as madoguchiRefresh: at most one fetch a second
 
-    refresher = asyncio.create_task(refresh())
-    await event_stream(port, results, lambda data: due.set())
-    refresher.cancel()
+    def on_event(data: dict[str, Any]) -> None:
+        nonlocal latest
+        latest = data.get("state", latest)
+        seen(data)
+
+    follower = asyncio.create_task(follow())
+    await event_stream(port, results, on_event)
+    follower.cancel()
     http.close()
 
 
@@ -453,9 +496,10 @@ def one_run(processes: int, args: argparse.Namespace) -> Run:
             "from madoguchi.audit.chain import SystemActor\n"
             "from madoguchi.organization.models import Queue\n"
             "from madoguchi.reception.actions import do_issue_ticket\n"
-            "q = Queue.objects.get(office__code='chuo', code='okuyami')\n"
-            "for _ in range(50):\n"
-            "    print('WAIT', do_issue_ticket(SystemActor('bench'), queue=q, channel='kiosk').status_token)",
+            "for code in ('one-stop', 'shomei') * 25:\n"
+            "    q = Queue.objects.get(office__code='chuo', code=code)\n"
+            "    t = do_issue_ticket(SystemActor('bench'), queue=q, channel='kiosk')\n"
+            "    print('WAIT', t.status_token, code, t.number)",
         )
         setup = {
             "counters": ids["COUNTERS"],
@@ -464,7 +508,10 @@ def one_run(processes: int, args: argparse.Namespace) -> Run:
             "kiosks": kiosks[:-1],
             "concierge": kiosks[-1],
             "clerk_tokens": clerk_tokens,
-            "wait_paths": [f"/wait/{token}/" for token in re.findall(r"^WAIT (\S+)$", waits, re.M)],
+            "wait_paths": [
+                WaitingTicket(f"/wait/{token}/", code, int(number))
+                for token, code, number in re.findall(r"^WAIT (\S+) (\S+) (\d+)$", waits, re.M)
+            ],
         }
         servers.append(
             subprocess.Popen(

@@ -22,12 +22,12 @@ class Subscription:
         self._loop = loop
         self._inbox: asyncio.Queue[str] = asyncio.Queue(maxsize=BACKLOG)
 
-    def push(self, message: str) -> None:
-        """Thread-safe: hand the message to the listener's loop."""
-        with contextlib.suppress(RuntimeError):  # a closed loop: the listener is gone
-            self._loop.call_soon_threadsafe(self._put, message)
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        return self._loop
 
-    def _put(self, message: str) -> None:
+    def put(self, message: str) -> None:
+        """On the listener's loop: keep the message (dropping the oldest when the backlog is full)."""
         if self._inbox.full():
             self._inbox.get_nowait()
         self._inbox.put_nowait(message)
@@ -47,6 +47,11 @@ class Subscription:
             return None
 
 
+def _put_all(subscriptions: list[Subscription], message: str) -> None:
+    for subscription in subscriptions:
+        subscription.put(message)
+
+
 class Hub:
     def __init__(self) -> None:
         self._subscriptions: dict[str, set[Subscription]] = defaultdict(set)
@@ -64,8 +69,14 @@ class Hub:
         with self._lock:
             self._versions[channel] += 1
             listeners = list(self._subscriptions.get(channel, ()))
+        # One wake-up per event loop, not one per listener: a server process holds a few hundred boards
+        # and phones on one loop, and waking it a few hundred times per message cost more than the views.
+        by_loop: dict[asyncio.AbstractEventLoop, list[Subscription]] = defaultdict(list)
         for subscription in listeners:
-            subscription.push(message)
+            by_loop[subscription.loop].append(subscription)
+        for loop, subscriptions in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # a closed loop: its listeners are gone
+                loop.call_soon_threadsafe(_put_all, subscriptions, message)
         return len(listeners)
 
     def listeners(self, channel: str) -> int:

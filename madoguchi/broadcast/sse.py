@@ -16,6 +16,9 @@ from madoguchi.broadcast.events import get_broadcaster
 
 KEEPALIVE_S = 15.0
 RETRY_MS = 2000
+# A stream writes at most once per this many seconds: what arrives meanwhile goes out together, in one
+# write (a board still gets one event per call, so that each call chimes).
+COALESCE_S = 0.05
 
 
 class SnapshotCache:
@@ -44,6 +47,9 @@ class SnapshotCache:
         hub = get_broadcaster().hub
         # The version asked for is the one when asked: whoever held the lock meanwhile may have read it.
         wanted = hub.version(channel) if needed is None else needed
+        entry = self._entries.get(channel)
+        if entry is not None and entry[0] >= wanted and time.monotonic() - entry[1] < self.ttl:
+            return entry[2]  # the crowd after the first reader: no lock, no wait
         lock = self._locks.setdefault(channel, asyncio.Lock())
         async with lock:
             version = hub.version(channel)
@@ -76,14 +82,17 @@ async def _stream(
     # Subscribe before taking the snapshot: a message published in between is then delivered, not lost.
     async with get_broadcaster().subscribe(channel) as subscription:
         yield _event(await snapshot())
+        sent = time.monotonic()
         while True:
             message = await subscription.get(timeout=keepalive)
             if message is None:
                 yield ": keep-alive\n\n"
                 continue
+            if (wait := COALESCE_S - (time.monotonic() - sent)) > 0:
+                await asyncio.sleep(wait)
             pending = [message, *subscription.drain()]  # a burst is rendered together
-            for event in await render(pending):
-                yield _event(event)
+            yield "".join(_event(event) for event in await render(pending))
+            sent = time.monotonic()
 
 
 def event_stream(

@@ -1,9 +1,9 @@
-"""ASGI entry point (uvicorn): `madoguchi serve`."""
+"""ASGI entry point (uvicorn): `madoguchi serve`. Sync views run in a fixed thread pool (runtime/asgi.py)."""
 
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "madoguchi.config.settings")
 
-application = get_asgi_application()
+from madoguchi.runtime.asgi import get_application
+
+application = get_application()

@@ -93,14 +93,18 @@ TEMPLATES = [
     },
 ]
 
+# --- Requests: `madoguchi serve` runs pages and API calls in this many threads per app process
+# (runtime/asgi.py); keep it at most the database pool's size so that no request waits for a connection.
+REQUEST_THREADS = env.int("MADOGUCHI_REQUEST_THREADS", default=8)
+
 # --- Database: embedded SQLite under var/ unless DATABASE_URL names another (PostgreSQL in production).
 DATABASE_URL = env.str("DATABASE_URL", default="")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
     if "postgresql" in DATABASES["default"]["ENGINE"]:
-        # A connection pool per process. Under ASGI each request's sync code may run in a new thread, so
-        # persistent per-thread connections (CONN_MAX_AGE) pile up until PostgreSQL refuses new clients;
-        # the pool bounds them and hands them back at the end of every request.
+        # A connection pool per process: pages and API calls run in REQUEST_THREADS threads and event
+        # streams read the board in short-lived threads; each hands its connection back at the end of the
+        # request (persistent per-thread connections would pile up until PostgreSQL refuses new clients).
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("MADOGUCHI_DB_POOL_MIN", default=2),
             "max_size": env.int("MADOGUCHI_DB_POOL_MAX", default=20),

@@ -2,18 +2,21 @@
 
 A board message carries the whole board (current calls and waiting counts), so a board that missed
 messages, or has just reconnected, is right again with the next one. `chime` names the call to announce.
+Residents' wait pages listen to the same messages: each queue's waiting numbers in call order (numbers
+only, as on the board) and its call rate let a phone update its place and estimate without a request.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from madoguchi.broadcast.events import publish_on_commit
 from madoguchi.organization.models import Office, Queue
+from madoguchi.reception.waiting import queue_rates
 
 if TYPE_CHECKING:
     from madoguchi.reception.models import Ticket
@@ -52,9 +55,15 @@ def board_state(office: Office) -> dict[str, Any]:
         .annotate(last_call=Coalesce(F("recalled_at"), F("called_at")))
         .order_by("-last_call")[:BOARD_CALLS]
     )
-    queues = Queue.objects.filter(office=office).annotate(
-        waiting=Count("tickets", filter=Q(tickets__business_day=today, tickets__status=Ticket.Status.WAITING))
-    )
+    queues = list(Queue.objects.filter(office=office).order_by("pk"))
+    order: dict[int, list[int]] = {queue.pk: [] for queue in queues}
+    for queue_id, number in (
+        Ticket.objects.filter(office=office, business_day=today, status=Ticket.Status.WAITING)
+        .order_by("queue_id", *Ticket.CALL_ORDER)
+        .values_list("queue_id", "number")
+    ):
+        order.setdefault(queue_id, []).append(number)
+    rates = queue_rates(order)
     return {
         "office": office.code,
         "calls": [_call(ticket) for ticket in calls],
@@ -64,7 +73,13 @@ def board_state(office: Office) -> dict[str, Any]:
                 "prefix": queue.ticket_prefix,
                 "name_ja": queue.name_ja,
                 "name_en": queue.name_en or queue.name_ja,
-                "waiting": queue.waiting,
+                "waiting": len(order[queue.pk]),
+                # For the residents' wait pages on this stream: the waiting numbers in the order they
+                # will be called, and the measured call rate, so that each phone works out its own place
+                # and estimate instead of asking the server after every change.
+                "order": order[queue.pk],
+                "interval_s": rates[queue.pk].interval_s,
+                "basis": rates[queue.pk].basis.value,
             }
             for queue in queues
         ],

@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
@@ -24,7 +25,7 @@ from django.utils import timezone
 from madoguchi.broadcast.events import get_broadcaster
 from madoguchi.broadcast.sse import SnapshotCache, event_stream
 from madoguchi.organization.models import Counter, Office, Queue
-from madoguchi.reception.board import OFFICES_CHANNEL, board_message, office_channel
+from madoguchi.reception.board import OFFICES_CHANNEL, board_message, board_state, office_channel
 from madoguchi.reception.models import CounterShift, Ticket
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require, staff_for
@@ -49,6 +50,21 @@ async def _without_holding_a_connection(query: Callable[[], T]) -> T:
     return await sync_to_async(run, thread_sensitive=False)()
 
 
+@lru_cache(maxsize=256)
+def _chime(change: str) -> str:
+    """The chime of a published change, as JSON ("null" for none): parsed once per process, not once per
+    stream that receives it."""
+    try:
+        chime = json.loads(change).get("chime")
+    except (ValueError, AttributeError):
+        return "null"
+    return json.dumps(chime, ensure_ascii=False, separators=(",", ":")) if chime else "null"
+
+
+def _board_event(state: str, chime: str) -> str:
+    return f'{{"type":"board","state":{state},"chime":{chime}}}'
+
+
 def board(request: HttpRequest, office_code: str) -> HttpResponse:
     office = get_object_or_404(Office, code=office_code)
     return render(
@@ -66,23 +82,21 @@ async def board_events(request: HttpRequest, office_code: str) -> StreamingHttpR
     channel = office_channel(office.code)
 
     async def read() -> str:
+        """The office's board state as JSON, read once per change for every stream of this process."""
         return await _without_holding_a_connection(
-            lambda: json.dumps(board_message(office), ensure_ascii=False)
+            lambda: json.dumps(board_state(office), ensure_ascii=False, separators=(",", ":"))
         )
 
     async def snapshot() -> str:
-        return await BOARD_SNAPSHOTS.get(channel, read)
+        return _board_event(await BOARD_SNAPSHOTS.get(channel, read), "null")
 
     async def render(changes: list[str]) -> list[str]:
         """Board events for the changes received: one per call (each call chimes), else one in all, each
-        with the office's state read after them (shared by every board of this process)."""
-        chimes = [json.loads(change).get("chime") for change in changes]
+        with the office's state read after them (the read and the text are shared by every stream)."""
+        chimes = [chime for change in changes if (chime := _chime(change)) != "null"]
         received = get_broadcaster().hub.version(channel)
-        state = json.loads(await BOARD_SNAPSHOTS.get(channel, read, needed=received))["state"]
-        return [
-            json.dumps({"type": "board", "state": state, "chime": chime}, ensure_ascii=False)
-            for chime in ([c for c in chimes if c] or [None])
-        ]
+        state = await BOARD_SNAPSHOTS.get(channel, read, needed=received)
+        return [_board_event(state, chime) for chime in (chimes or ["null"])]
 
     return event_stream(channel, snapshot, render=render)
 

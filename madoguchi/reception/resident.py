@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from madoguchi.notifications.service import InvalidRecipient, clean_recipient
 from madoguchi.reception.actions import TicketStateError, do_set_notification
 from madoguchi.reception.models import Ticket
-from madoguchi.reception.waiting import estimate
+from madoguchi.reception.waiting import NEAR_AHEAD, estimate
 
 
 def _ticket(token: str) -> Ticket:
@@ -25,6 +25,7 @@ def _context(ticket: Ticket) -> dict[str, object]:
     return {
         "ticket": ticket,
         "estimate": estimate(ticket) if ticket.status == Ticket.Status.WAITING else None,
+        "near_ahead": NEAR_AHEAD,
     }
 
 

@@ -25,7 +25,7 @@ from madoguchi.reception.actions import (
 )
 from madoguchi.reception.board import board_state
 from madoguchi.reception.models import CounterShift, Ticket, TicketEvent
-from madoguchi.reception.waiting import call_interval, estimate
+from madoguchi.reception.waiting import call_interval, estimate, minutes_for
 from madoguchi.staff.roles import Role
 
 
@@ -71,6 +71,9 @@ def test_a_call_reaches_the_office_board_after_commit_with_a_chime(
         "name_ja": "総合窓口",
         "name_en": "One-stop counter",
         "waiting": 1,
+        "order": [1],
+        "interval_s": None,
+        "basis": "none",
     }
     with django_capture_on_commit_callbacks(execute=True):
         do_call_next(clerk, counter=counter())
@@ -122,7 +125,8 @@ def test_the_board_and_the_office_status_take_a_fixed_number_of_queries(
     do_issue_ticket(concierge, queue=queue("hoken-nenkin"), channel="concierge")
     do_call_next(clerk, counter=counter())
     office = queue().office
-    with django_assert_num_queries(2):  # current calls; queues with their waiting counts
+    # current calls; queues; waiting tickets; today's call rates; earlier days' for queues without calls
+    with django_assert_num_queries(5):
         state = board_state(office)
     waiting = {q["code"]: q["waiting"] for q in state["queues"]}
     assert (waiting["one-stop"], waiting["hoken-nenkin"]) == (2, 1)
@@ -269,6 +273,30 @@ def test_the_wait_estimate_follows_the_measured_call_rate(concierge: Any) -> Non
 
 
 @pytest.mark.django_db
+def test_the_board_gives_each_queue_its_call_order_and_rate_for_the_wait_pages(concierge: Any) -> None:
+    tickets = [do_issue_ticket(concierge, queue=queue(), channel="concierge") for _ in range(8)]
+    urgent = do_issue_ticket(concierge, queue=queue(), channel="concierge", priority=True)
+    for ticket, minutes_ago in zip(tickets[:4], [20, 15, 10, 5], strict=True):
+        _called(ticket, minutes_ago)
+    state = board_state(Office.objects.get(code="chuo"))
+    one_stop = next(q for q in state["queues"] if q["code"] == "one-stop")
+    # priority first, then by number: what do_call_next calls, so a phone's place is its index
+    assert one_stop["order"] == [urgent.number, 5, 6, 7, 8]
+    assert one_stop["waiting"] == 5
+    assert (one_stop["interval_s"], one_stop["basis"]) == (pytest.approx(300, rel=0.01), "hour")
+    ahead = one_stop["order"].index(tickets[-1].number)
+    assert ahead == estimate(tickets[-1]).ahead == 4
+    assert estimate(tickets[-1]).minutes == minutes_for(ahead, one_stop["interval_s"]) == 25
+
+
+def test_estimated_minutes_round_halves_up_as_the_wait_page_script_does() -> None:
+    assert minutes_for(0, 90) == 2  # 1.5 minutes: Python's round() would say 2, and for 2.5 say 2
+    assert minutes_for(1, 75) == 3  # 2.5 minutes → 3, as Math.floor(x + 0.5) in wait.js
+    assert minutes_for(0, 10) == 1  # never "about 0 minutes"
+    assert minutes_for(3, None) is None
+
+
+@pytest.mark.django_db
 def test_the_estimate_uses_earlier_days_before_the_first_call_of_the_day(concierge: Any) -> None:
     yesterday = timezone.localdate() - timedelta(days=1)
     base = timezone.now() - timedelta(days=1)
@@ -299,7 +327,7 @@ def test_the_wait_page_shows_position_estimate_and_a_fragment_for_live_updates(c
     assert "A-005" in page
     assert "前に 4 人" in page
     assert "待ち時間の目安は、呼出しが始まると表示されます。" in page
-    assert 'data-live-url="/board/chuo/events"' in page
+    assert 'data-wait-url="/board/chuo/events"' in page
     part = client.get(f"/wait/{ticket.status_token}/?part=status").content.decode()
     assert "前に 4 人" in part
     assert "<html" not in part
@@ -470,8 +498,11 @@ def test_the_board_stream_turns_a_burst_of_changes_into_one_event_per_call_with_
         while len(events) < 3:
             chunk = await asyncio.wait_for(stream.__anext__(), timeout=10)
             text = chunk.decode() if isinstance(chunk, bytes) else chunk
-            if text.startswith("data: "):
-                events.append(json.loads(text.removeprefix("data: ")))
+            events += [
+                json.loads(event.removeprefix("data: "))
+                for event in text.split("\n\n")
+                if event.startswith("data: ")
+            ]
             if len(events) == 1:  # the snapshot is in: a burst of three changes, two of them calls
                 called = await asyncio.to_thread(lambda: do_call_next(clerk, counter=counter()))
                 assert called is not None

@@ -1,0 +1,137 @@
+"""The ASGI application of `madoguchi serve`: pages in a fixed thread pool, event streams on the loop.
+
+Django's own ASGI handler runs a sync view in a thread made for that one request (ThreadSensitiveContext),
+and every sync middleware in front of it hops from the event loop to that thread and back. On a city's
+peak-hour benchmark (benchmarks/bench_city.py) the app processes then spent more of their CPU time starting
+threads, creating futures and waking the loop than in the views and the database together.
+
+Here a request for a sync view (every page, form and API call) is served as a WSGI server would serve it:
+read on the loop, then the whole request (middleware, view, response body, `request_finished`, which hands
+the database connection back to the pool) in one thread of a fixed pool, then written on the loop: one
+hand-over in and one out. Async views (the boards' and phones' event streams, which stay open for hours)
+take Django's async path, as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from asgiref.sync import ThreadSensitiveContext
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import ImproperlyConfigured, RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.core.handlers.base import BaseHandler
+from django.http import HttpResponseBase
+from django.urls import Resolver404, get_resolver, set_script_prefix
+from django.utils.module_loading import import_string
+
+DEFAULT_THREADS = 8
+
+
+def _is_coroutine_view(view: Any) -> bool:
+    return asyncio.iscoroutinefunction(view) or bool(getattr(view, "_is_coroutine", False))
+
+
+# Async-only middleware cannot sit in a sync chain without running an event loop per request in the
+# thread (Django adapts it with async_to_sync). The one we use serves static files: static paths take the
+# async path, and the pool's chain leaves it out.
+STATIC_MIDDLEWARE = "servestatic.middleware.ServeStaticMiddleware"
+
+
+class _SyncHandler(BaseHandler):
+    def __init__(self) -> None:
+        super().__init__()
+        chain = [path for path in settings.MIDDLEWARE if path != STATIC_MIDDLEWARE]
+        for path in chain:
+            if not getattr(import_string(path), "sync_capable", True):
+                raise ImproperlyConfigured(f"{path} is async-only: the request pool cannot run it")
+        # BaseHandler reads the chain from settings; set it for the moment of loading (at start-up, before
+        # any request, in the one thread that builds the application).
+        everything = settings.MIDDLEWARE
+        settings.MIDDLEWARE = chain
+        try:
+            self.load_middleware(is_async=False)
+        finally:
+            settings.MIDDLEWARE = everything
+
+
+class PooledASGIHandler(ASGIHandler):
+    def __init__(self, threads: int = DEFAULT_THREADS) -> None:
+        super().__init__()  # the async middleware chain, for async views
+        self._sync = _SyncHandler()
+        self._static = "/" + settings.STATIC_URL.lstrip("/")
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="madoguchi-request")
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        if self._async_view(scope):
+            async with ThreadSensitiveContext():
+                await self.handle(scope, receive, send)
+            return
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            response, body = await loop.run_in_executor(self._pool, self._respond, scope, body_file)
+        finally:
+            body_file.close()
+        await send(
+            {"type": "http.response.start", "status": response.status_code, "headers": _headers(response)}
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    def _async_view(self, scope: dict[str, Any]) -> bool:
+        path = scope["path"]
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        if path.startswith(self._static):
+            return True  # served by the static files middleware, on the async chain
+        try:
+            match = get_resolver().resolve(path or "/")
+        except Resolver404:
+            return False  # the sync chain answers 404 (and CommonMiddleware's slash redirect)
+        return _is_coroutine_view(match.func)
+
+    def _respond(self, scope: dict[str, Any], body_file: Any) -> tuple[HttpResponseBase, bytes]:
+        """The whole request in this pool thread, as WSGI does it; the body is read here too, so that
+        `close()` (which fires `request_finished` and returns the database connection) runs after it."""
+        set_script_prefix(get_script_prefix(scope))
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, error = self.create_request(scope, body_file)
+        response: Any = self._sync.get_response(request) if request is not None else error
+        response._handler_class = self.__class__
+        try:
+            body = b"".join(response) if response.streaming else response.content
+        finally:
+            response.close()
+        return response, body
+
+
+def _headers(response: HttpResponseBase) -> list[tuple[bytes, bytes]]:
+    """The response's headers and cookies as ASGI wants them (as Django's ASGIHandler.send_response)."""
+    headers = []
+    for header, value in response.items():
+        headers.append(
+            (
+                header.encode("ascii") if isinstance(header, str) else bytes(header),
+                value.encode("latin1") if isinstance(value, str) else bytes(value),
+            )
+        )
+    for cookie in response.cookies.values():
+        headers.append((b"Set-Cookie", cookie.output(header="").encode("ascii").strip()))
+    return headers
+
+
+def get_application() -> PooledASGIHandler:
+    """Django set up, then the handler with settings.REQUEST_THREADS threads (MADOGUCHI_REQUEST_THREADS)."""
+    import django
+
+    django.setup(set_prefix=False)
+    return PooledASGIHandler(threads=settings.REQUEST_THREADS)

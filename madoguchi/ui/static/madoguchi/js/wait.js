@@ -1,0 +1,75 @@
+/* The resident's wait page: keeps "N people ahead" and the estimate up to date from the office's board
+ * stream, which carries each queue's waiting numbers in call order and its measured call rate.
+ *
+ * The page works its own place out from each message and only asks the server (the status fragment) when
+ * what it shows changes shape: its ticket was called, transferred or otherwise left the waiting list, the
+ * "your turn is near" notice appears, the wording changes (1 person / 2 people), or the basis of the
+ * estimate changes. A city's three hundred waiting phones thus cost the server nothing per call.
+ */
+(function () {
+  "use strict";
+  var root = document.getElementById("wait-status");
+  if (!root || !window.madoguchiLive) return;
+  var refresh = window.madoguchiRefresh(root, "status");
+  var offline = document.querySelector("[data-live-status]");
+  var number = parseInt(root.dataset.number, 10);
+  var nearAhead = parseInt(root.dataset.nearAhead, 10);
+  var wasOnBoard = null;
+  var missing = false;  // the last message did not list this ticket: asked once, not after every message
+
+  function minutesFor(ahead, interval) {
+    // as the server's waiting.minutes_for: whole minutes, halves rounded up, at least 1
+    if (interval === null || interval === undefined) return null;
+    return Math.max(1, Math.floor((ahead + 1) * interval / 60 + 0.5));
+  }
+
+  function replaceNumber(element, before, after) {
+    if (!element || before === after) return;
+    element.textContent = element.textContent.replace(
+      new RegExp("(^|\\D)" + before + "(?!\\d)"), "$1" + after);
+  }
+
+  function waiting(panel, queue) {
+    var ahead = queue ? queue.order.indexOf(number) : -1;
+    if (ahead < 0) {  // called, transferred, or no longer waiting (or a ticket of an earlier day)
+      if (!missing) refresh();
+      missing = true;
+      return;
+    }
+    missing = false;
+    var stat = panel.querySelector("[data-ahead]");
+    var estimate = panel.querySelector("[data-minutes]");
+    var shown = stat ? parseInt(stat.dataset.ahead, 10) : NaN;
+    var minutes = minutesFor(ahead, queue.interval_s);
+    var near = ahead <= nearAhead ? "1" : "0";
+    var sameShape = stat &&
+      panel.dataset.basis === queue.basis &&
+      panel.dataset.near === near &&
+      (shown === 1) === (ahead === 1) &&
+      (minutes === null) === (estimate === null);
+    if (!sameShape) { refresh(); return; }
+    replaceNumber(stat, String(shown), String(ahead));
+    stat.dataset.ahead = String(ahead);
+    if (estimate && minutes !== null) {
+      replaceNumber(estimate, estimate.dataset.minutes, String(minutes));
+      estimate.dataset.minutes = String(minutes);
+    }
+  }
+
+  window.madoguchiLive(root.dataset.waitUrl, function (data) {
+    if (!data || !data.state) return;
+    var panel = root.querySelector("[data-status]");
+    if (!panel) return;
+    var mine = data.chime && data.chime.id === root.dataset.ticket;
+    var onBoard = data.state.calls.some(function (call) { return call.id === root.dataset.ticket; });
+    if (panel.dataset.status === "waiting") {
+      var queue = data.state.queues.filter(function (q) { return q.code === root.dataset.queue; })[0];
+      if (mine) { refresh(); } else { waiting(panel, queue); }
+    } else if (mine || (wasOnBoard !== null && onBoard !== wasOnBoard)) {
+      refresh();  // called again, or the call ended (served, no-show, transferred)
+    }
+    wasOnBoard = onBoard;
+  }, function (state) {
+    if (offline) offline.hidden = state === "open";
+  });
+})();
