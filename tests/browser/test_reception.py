@@ -166,3 +166,86 @@ def test_the_board_reconnects_after_the_server_restarts(
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _api(base: str, path: str, token: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    import json
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(  # noqa: S310 (the local test server)
+        f"{base}{path}",
+        data=json.dumps(body or {}).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            text = response.read()
+            return response.status, json.loads(text) if text else None
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_the_wait_page_follows_the_queue_from_the_board_stream_without_asking_the_server(
+    browser: Any, live: RunningServer, screenshot: Any
+) -> None:
+    base = live.url
+    kiosk = live.madoguchi("kiosk-token", "--office", "chuo").stdout.split()[-1]
+    clerk = live.madoguchi("staff-token", "clerk").stdout.split()[-1]
+    counter = live.madoguchi(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from madoguchi.organization.models import Counter\n"
+        "print(Counter.objects.filter(office__code='chuo', queue__code='zeimu').order_by('pk').first().pk)",
+    ).stdout.split()[-1]
+    issued = [_api(base, "/api/v1/tickets", kiosk, {"office": "chuo", "queue": "zeimu"}) for _ in range(8)]
+    assert all(status == 201 for status, _ in issued)
+    last = issued[-1][1]
+
+    phones = {}
+    asked: dict[str, list[str]] = {"ja": [], "en": []}
+    for language, locale in (("ja", "ja-JP"), ("en", "en-US")):
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844}, device_scale_factor=2, locale=locale
+        )
+        # the language the resident chose on the page (a cookie, as the language switch sets it)
+        context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+        phone = context.new_page()
+        phone.on(
+            "request", lambda request, lang=language: "part=status" in request.url and asked[lang].append(1)
+        )
+        phone.goto(last["status_url"])
+        phones[language] = phone
+    ja, en = phones["ja"], phones["en"]
+    ja.get_by_text("前に 7 人").wait_for()
+    en.get_by_text("7 people ahead").wait_for()
+    for phone in phones.values():  # the stream is open
+        phone.wait_for_function("document.getElementById('wait-status').dataset.connection === 'open'")
+    time.sleep(0.5)
+
+    # A call ahead of them: both phones count down by themselves, without a request.
+    assert _api(base, f"/api/v1/counters/{counter}/call", clerk)[0] == 200
+    ja.get_by_text("前に 6 人").wait_for(timeout=3000)
+    en.get_by_text("6 people ahead").wait_for(timeout=3000)
+    assert asked == {"ja": [], "en": []}
+    ja.screenshot(path=str(screenshot.directory / "wait-phone-counting-down.png"), full_page=True)
+
+    # Three more calls: the turn is near, which changes the page, so it asks once and says so.
+    for _ in range(3):
+        assert _api(base, f"/api/v1/counters/{counter}/call", clerk)[0] == 200
+    ja.get_by_text("まもなく順番です。窓口の近くでお待ちください。").wait_for(timeout=5000)
+    assert ja.get_by_text("前に 3 人").is_visible()
+    assert en.locator("[data-ahead]").get_attribute("data-ahead") == "3"
+    assert 1 <= len(asked["ja"]) <= 2
+
+    # Their own call: the phone says where to go.
+    for _ in range(4):
+        status, called = _api(base, f"/api/v1/counters/{counter}/call", clerk)
+        assert status == 200
+    assert called["number"] == last["number"]
+    ja.get_by_text("お呼びしています").wait_for(timeout=5000)
+    ja.screenshot(path=str(screenshot.directory / "wait-phone-own-call.png"), full_page=True)
+    for phone in phones.values():
+        phone.context.close()

@@ -70,6 +70,7 @@
     }
     wasOnBoard = onBoard;
   }, function (state) {
+    root.dataset.connection = state;
     if (offline) offline.hidden = state === "open";
   });
 })();
