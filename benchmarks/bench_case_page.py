@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     databases = runner.setup_databases()
     try:
         from madoguchi.cases.actions import do_create_case, do_save_case_details
-        from madoguchi.center.tests.conftest import details_of, make_submitted_case, person
+        from madoguchi.demo.cases import details_of, make_submitted_case, person
         from madoguchi.demo.city import load_demo_city
         from madoguchi.staff.models import Staff
 

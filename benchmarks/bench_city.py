@@ -321,12 +321,12 @@ class WaitingTicket:
 async def phone(port: int, first: WaitingTicket, results: Results) -> None:
     """A resident's wait page, as wait.js does it: each board event carries the queue's waiting numbers,
     so the page works out its place itself and fetches its status part only when it changes shape (its
-    ticket left the waiting list, the "near" notice, 1 ↔ 2 people). When the ticket is no longer waiting,
+    ticket left the waiting list, or the "near" notice appears). When the ticket is no longer waiting,
     the phone takes up a ticket the kiosks issued since and opens its wait page, as a new resident would."""
     http = Http(port)
     due = asyncio.Event()
     ticket = first
-    shape: tuple[bool, bool] | None = None
+    shape: bool | None = None  # the "near" notice shown
     latest: dict[str, Any] = {}  # the newest board state received
 
     def seen(data: dict[str, Any]) -> None:
@@ -335,8 +335,7 @@ async def phone(port: int, first: WaitingTicket, results: Results) -> None:
         if queue is None or ticket.number not in queue["order"]:
             due.set()
             return
-        ahead = queue["order"].index(ticket.number)
-        now = (ahead <= 3, ahead == 1)
+        now = queue["order"].index(ticket.number) <= 3
         if shape is not None and now != shape:
             due.set()
         shape = now
@@ -385,7 +384,7 @@ def madoguchi(env: dict[str, str], *args: str, timeout: int = 600) -> str:
 
 
 SETUP = """
-from madoguchi.center.tests.conftest import make_submitted_case
+from madoguchi.demo.cases import make_submitted_case
 from madoguchi.center.models import WorkQueue
 from madoguchi.organization.models import Counter, Queue
 from madoguchi.staff.models import Staff

@@ -33,7 +33,7 @@ from madoguchi.cases.models import Case
 from madoguchi.center.actions import claim_next, do_approve, do_return, do_send_for_approval
 from madoguchi.center.exports import do_request_export
 from madoguchi.center.models import WorkItem, WorkItemEvent, WorkQueue
-from madoguchi.center.tests.conftest import details_of, make_submitted_case, sign_and_submit
+from madoguchi.demo.cases import details_of, make_submitted_case, sign_and_submit
 from madoguchi.organization.models import Counter, Office, Queue
 from madoguchi.reception.actions import (
     do_call_next,

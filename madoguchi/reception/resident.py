@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from madoguchi.notifications.service import InvalidRecipient, clean_recipient
@@ -21,11 +22,21 @@ def _ticket(token: str) -> Ticket:
     return get_object_or_404(Ticket.objects.select_related("queue", "office", "counter"), status_token=token)
 
 
+def _ahead_forms() -> dict[str, str]:
+    """ "N people ahead" for 1 and for other numbers, with {n} for the number: the page's script words its
+    own count with them (the one/other rule of Japanese and English)."""
+    return {
+        form: ngettext("前に %(n)s 人", "前に %(n)s 人", count) % {"n": "{n}"}
+        for form, count in (("one", 1), ("other", 2))
+    }
+
+
 def _context(ticket: Ticket) -> dict[str, object]:
     return {
         "ticket": ticket,
         "estimate": estimate(ticket) if ticket.status == Ticket.Status.WAITING else None,
         "near_ahead": NEAR_AHEAD,
+        "ahead_forms": _ahead_forms(),
     }
 
 

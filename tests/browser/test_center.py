@@ -9,7 +9,7 @@ from tests.browser.test_roles import sign_in
 from tests.live import RunningServer
 
 SUBMIT_CASES = (
-    "from madoguchi.center.tests.conftest import make_submitted_case;"
+    "from madoguchi.demo.cases import make_submitted_case;"
     "from madoguchi.staff.models import Staff;"
     "clerk = Staff.objects.get(username='clerk');"
     "[make_submitted_case(clerk) for _ in range(3)];"

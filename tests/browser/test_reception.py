@@ -239,9 +239,18 @@ def test_the_wait_page_follows_the_queue_from_the_board_stream_without_asking_th
     assert ja.get_by_text("前に 3 人").is_visible()
     assert en.locator("[data-ahead]").get_attribute("data-ahead") == "3"
     assert 1 <= len(asked["ja"]) <= 2
+    en.get_by_text("3 people ahead").wait_for(timeout=5000)
+    near_asked = len(asked["en"])
+
+    # Two more: "1 person ahead", worded by the page itself
+    for _ in range(2):
+        assert _api(base, f"/api/v1/counters/{counter}/call", clerk)[0] == 200
+    en.get_by_text("1 person ahead").wait_for(timeout=3000)
+    ja.get_by_text("前に 1 人").wait_for(timeout=3000)
+    assert len(asked["en"]) == near_asked
 
     # Their own call: the phone says where to go.
-    for _ in range(4):
+    for _ in range(2):
         status, called = _api(base, f"/api/v1/counters/{counter}/call", clerk)
         assert status == 200
     assert called["number"] == last["number"]

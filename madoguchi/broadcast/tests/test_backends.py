@@ -29,12 +29,6 @@ def redis_running() -> bool:
         return False
 
 
-def on_postgres() -> bool:
-    from django.conf import settings
-
-    return str(settings.DATABASES["default"]["ENGINE"]).endswith("postgresql")
-
-
 async def receive_from_another_thread(broadcaster: Broadcaster, channel: str, sent: list[str]) -> list[str]:
     """Subscribe, publish `sent` from a plain thread (as a view's on_commit does), collect what arrives."""
     received: list[str] = []
@@ -118,7 +112,6 @@ def test_redis_publisher_and_listener_may_be_different_objects() -> None:
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(not on_postgres(), reason="LISTEN/NOTIFY is tested in the PostgreSQL pass of make test")
 @pytest.mark.django_db(transaction=True)
 def test_postgres_notify_carries_messages(settings: Any) -> None:
     from django.db import connection
@@ -142,7 +135,6 @@ def test_postgres_notify_carries_messages(settings: Any) -> None:
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(not on_postgres(), reason="LISTEN/NOTIFY is tested in the PostgreSQL pass of make test")
 @pytest.mark.django_db(transaction=True)
 def test_postgres_refuses_a_message_too_large_for_notify() -> None:
     with pytest.raises(BroadcastError, match="too large"):

@@ -18,7 +18,8 @@ from madoguchi.center.actions import (
 )
 from madoguchi.center.exports import rows_for
 from madoguchi.center.models import WorkItem, WorkItemEvent
-from madoguchi.center.tests.conftest import details_of, items_of, sign_and_submit
+from madoguchi.center.tests.conftest import items_of
+from madoguchi.demo.cases import details_of, sign_and_submit
 from madoguchi.rules.calendar import add_business_days
 from madoguchi.staff.roles import Role
 from madoguchi.submissions.models import Submission

@@ -115,14 +115,7 @@ def test_staff_issue_only_with_the_capability_and_at_their_office(staff_of: Any)
     assert not Ticket.objects.exists()
 
 
-def on_postgres() -> bool:
-    from django.conf import settings
-
-    return str(settings.DATABASES["default"]["ENGINE"]).endswith("postgresql")
-
-
 @pytest.mark.postgres_only
-@pytest.mark.skipif(not on_postgres(), reason="concurrency is tested in the PostgreSQL pass of make test")
 @pytest.mark.django_db(transaction=True)
 def test_parallel_kiosks_never_duplicate_or_skip_a_number(demo_city: None) -> None:
     # given: 50 kiosks issuing 40 tickets each into the one-stop queue at the same time
@@ -243,7 +236,6 @@ def test_only_counter_staff_call_residents(staff_of: Any) -> None:
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(not on_postgres(), reason="concurrency is tested in the PostgreSQL pass of make test")
 @pytest.mark.django_db(transaction=True)
 def test_parallel_counters_never_call_the_same_resident(staff_of: Any) -> None:
     from madoguchi.organization.models import Counter

@@ -370,14 +370,7 @@ def test_no_show_only_once_the_time_has_come(staff_of: Any, create_reservation: 
 # --- Concurrency (PostgreSQL) -------------------------------------------------------------------------
 
 
-def on_postgres() -> bool:
-    from django.conf import settings
-
-    return str(settings.DATABASES["default"]["ENGINE"]).endswith("postgresql")
-
-
 @pytest.mark.postgres_only
-@pytest.mark.skipif(not on_postgres(), reason="concurrency is tested in the PostgreSQL pass of make test")
 @pytest.mark.django_db(transaction=True)
 def test_parallel_bookings_never_exceed_the_capacity_of_a_slot(create_reservation: Any) -> None:
     # given: a slot of 5 places tomorrow with 3 taken, and 24 residents booking its last 2 at once

@@ -13,7 +13,7 @@ from madoguchi.cases.actions import (
 from madoguchi.cases.models import Case
 from madoguchi.cases.signing import prepare, reception_date
 from madoguchi.catalog.models import CatalogVersion
-from madoguchi.center.tests.conftest import items_of
+from madoguchi.center.models import WorkItem
 from madoguchi.staff.roles import Role
 from madoguchi.submissions.models import ImmutableRecord, Submission
 from madoguchi.submissions.sources import source_of
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def submit_case(staff_of: Any) -> Any:
-    from madoguchi.center.tests.conftest import make_submitted_case
+    from madoguchi.demo.cases import make_submitted_case
 
     return lambda: make_submitted_case(staff_of(Role.ONESTOP_CLERK))
 
@@ -41,7 +41,9 @@ def test_a_submission_is_written_once_and_never_changed_or_deleted(submit_case: 
         submission.save()
     with pytest.raises(ImmutableRecord):
         submission.delete()
-    assert all(item.submission == submission for item in items_of(case))
+    assert all(
+        item.submission == submission for item in WorkItem.objects.filter(source_key=submission.source_key)
+    )
 
 
 def test_a_catalog_change_between_printing_and_submitting_is_refused(staff_of: Any) -> None:

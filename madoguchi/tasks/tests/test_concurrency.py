@@ -13,14 +13,7 @@ from madoguchi.tasks.tests import sample_tasks
 from madoguchi.tasks.worker import WorkerPool, run_one
 
 
-def on_postgres() -> bool:
-    from django.conf import settings
-
-    return str(settings.DATABASES["default"]["ENGINE"]).endswith("postgresql")
-
-
 @pytest.mark.postgres_only
-@pytest.mark.skipif(not on_postgres(), reason="concurrency is tested in the PostgreSQL pass of make test")
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("claim", ["skip_locked", "conditional_update"])
 def test_eight_workers_run_each_of_400_tasks_exactly_once(
@@ -45,7 +38,6 @@ def test_eight_workers_run_each_of_400_tasks_exactly_once(
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(not on_postgres(), reason="concurrency is tested in the PostgreSQL pass of make test")
 @pytest.mark.django_db(transaction=True)
 def test_a_long_task_keeps_its_heartbeat_without_reporting_progress(settings: Any) -> None:
     # given: a 10 s stale period, so the heartbeat beats every second

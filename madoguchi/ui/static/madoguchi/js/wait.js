@@ -3,8 +3,8 @@
  *
  * The page works its own place out from each message and only asks the server (the status fragment) when
  * what it shows changes shape: its ticket was called, transferred or otherwise left the waiting list, the
- * "your turn is near" notice appears, the wording changes (1 person / 2 people), or the basis of the
- * estimate changes. A city's three hundred waiting phones thus cost the server nothing per call.
+ * "your turn is near" notice appears, or the estimate appears or changes its basis. "N people ahead" is
+ * worded from the page's own forms for 1 and for other numbers. A city's three hundred waiting phones thus cost the server nothing per call.
  */
 (function () {
   "use strict";
@@ -45,11 +45,12 @@
     var sameShape = stat &&
       panel.dataset.basis === queue.basis &&
       panel.dataset.near === near &&
-      (shown === 1) === (ahead === 1) &&
       (minutes === null) === (estimate === null);
     if (!sameShape) { refresh(); return; }
-    replaceNumber(stat, String(shown), String(ahead));
-    stat.dataset.ahead = String(ahead);
+    if (ahead !== shown) {
+      stat.textContent = (ahead === 1 ? stat.dataset.one : stat.dataset.other).replace("{n}", String(ahead));
+      stat.dataset.ahead = String(ahead);
+    }
     if (estimate && minutes !== null) {
       replaceNumber(estimate, estimate.dataset.minutes, String(minutes));
       estimate.dataset.minutes = String(minutes);
