@@ -327,39 +327,43 @@ async def phone(port: int, first: WaitingTicket, results: Results) -> None:
     due = asyncio.Event()
     ticket = first
     shape: bool | None = None  # the "near" notice shown
-    latest: dict[str, Any] = {}  # the newest board state received
+    missing = False  # the ticket has left the waiting list (its status was fetched once)
 
     def seen(data: dict[str, Any]) -> None:
-        nonlocal shape
+        nonlocal shape, missing
         queue = next((q for q in data.get("state", {}).get("queues", []) if q["code"] == ticket.queue), None)
         if queue is None or ticket.number not in queue["order"]:
-            due.set()
+            # asked once, as wait.js does, not after every event; then a new resident takes the phone
+            if not missing or results.issued:
+                due.set()
+            missing = True
             return
+        missing = False
         now = queue["order"].index(ticket.number) <= 3
         if shape is not None and now != shape:
             due.set()
         shape = now
 
     async def follow() -> None:
-        nonlocal ticket, shape
+        nonlocal ticket, shape, missing
         await results.timed("wait page", http.request("GET", ticket.path), (200,))
+        asked = False  # the status of a ticket that left the waiting list was fetched
         while not results.stop:
             await due.wait()
             due.clear()
-            await results.timed("wait page part", http.request("GET", f"{ticket.path}?part=status"), (200,))
-            queue = next((q for q in latest.get("queues", []) if q["code"] == ticket.queue), None)
-            if (queue is None or ticket.number not in queue["order"]) and results.issued:
-                ticket, shape = results.issued.pop(0), None
-                await results.timed("wait page", http.request("GET", ticket.path), (200,))
+            if missing and asked:
+                if results.issued:
+                    ticket, shape, missing, asked = results.issued.pop(0), None, False, False
+                    await results.timed("wait page", http.request("GET", ticket.path), (200,))
+            else:
+                asked = missing
+                await results.timed(
+                    "wait page part", http.request("GET", f"{ticket.path}?part=status"), (200,)
+                )
             await asyncio.sleep(1.0)  # as madoguchiRefresh: at most one fetch a second
 
-    def on_event(data: dict[str, Any]) -> None:
-        nonlocal latest
-        latest = data.get("state", latest)
-        seen(data)
-
     follower = asyncio.create_task(follow())
-    await event_stream(port, results, on_event)
+    await event_stream(port, results, seen)
     follower.cancel()
     http.close()
 
