@@ -89,7 +89,11 @@ def slip_context(request: HttpRequest, ticket: Ticket) -> dict[str, object]:
     """What every printed ticket shows; `?format=58mm|80mm|a6` picks the paper (80 mm receipt by default)."""
     status_url = request.build_absolute_uri(reverse("reception:wait", args=[ticket.status_token]))
     # segno writes the SVG from our own URL; nothing a user typed goes into it
-    qr = mark_safe(segno.make(status_url, error="m").svg_inline(scale=4, dark="#000000"))  # noqa: S308
+    # a viewBox and no fixed size, so that each paper's stylesheet scales the whole code (a fixed width and
+    # height with CSS sizing would crop it)
+    qr = mark_safe(  # noqa: S308
+        segno.make(status_url, error="m").svg_inline(scale=4, dark="#000000", omitsize=True)
+    )
     paper = request.GET.get("format", "80mm")
     return {
         "ticket": ticket,
