@@ -29,7 +29,8 @@ class Case(models.Model):
         CANCELLED = "cancelled", _("取消し")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    number = models.CharField(_("受付番号"), max_length=20, unique=True)
+    # office code (up to 40) + "-YYYYMMDD-" + the day's number: "kita-yamate-20261203-0001" and longer
+    number = models.CharField(_("受付番号"), max_length=64, unique=True)
     office = models.ForeignKey(
         Office, verbose_name=_("受付庁舎"), on_delete=models.PROTECT, related_name="cases"
     )

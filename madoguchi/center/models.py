@@ -44,7 +44,7 @@ class WorkItem(models.Model):
         "submissions.Submission", verbose_name=_("申請"), on_delete=models.PROTECT, related_name="work_items"
     )
     source_key = models.CharField(max_length=90)
-    reference = models.CharField(_("受付番号"), max_length=40)
+    reference = models.CharField(_("受付番号"), max_length=64)
     queue = models.ForeignKey(
         WorkQueue, verbose_name=_("処理キュー"), on_delete=models.PROTECT, related_name="items"
     )

@@ -28,7 +28,7 @@ class Submission(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     source = models.CharField(_("受付元"), max_length=20, choices=Source.choices)
     source_id = models.CharField(_("受付元の識別子"), max_length=64)
-    reference = models.CharField(_("受付番号"), max_length=40)
+    reference = models.CharField(_("受付番号"), max_length=64)
     version = models.PositiveSmallIntegerField(_("版"))
     previous = models.OneToOneField(
         "self", verbose_name=_("前の版"), on_delete=models.PROTECT, null=True, blank=True, related_name="next"

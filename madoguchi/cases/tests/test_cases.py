@@ -201,6 +201,20 @@ def test_cases_of_another_office_are_refused(staff_of: Any, signed_in: Any) -> N
     assert signed_in(branch).get(reverse("cases:detail", args=[case.pk])).status_code == 403
 
 
+def test_a_branch_office_opens_a_case_with_its_long_office_code_in_the_number(
+    staff_of: Any, signed_in: Any
+) -> None:
+    branch = staff_of(Role.BRANCH_STAFF)
+    assert branch.office.code == "kita-yamate"
+    response = signed_in(branch).post(
+        reverse("cases:create"), {"event": "tennyu", "event_date": "2026-11-20"}
+    )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.number == f"kita-yamate-{timezone.localdate():%Y%m%d}-0001"
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+
+
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.CONCIERGE, Role.CENTER_APPROVER])
 def test_roles_without_case_work_cannot_open_or_create_cases(
     staff_of: Any, signed_in: Any, role: Role
