@@ -258,3 +258,36 @@ def test_the_wait_page_follows_the_queue_from_the_board_stream_without_asking_th
     ja.screenshot(path=str(screenshot.directory / "wait-phone-own-call.png"), full_page=True)
     for phone in phones.values():
         phone.context.close()
+
+
+def test_the_wait_page_keeps_following_after_a_mistyped_contact(browser: Any, live: RunningServer) -> None:
+    base = live.url
+    kiosk = live.madoguchi("kiosk-token", "--office", "chuo").stdout.split()[-1]
+    clerk = live.madoguchi("staff-token", "clerk").stdout.split()[-1]
+    counter = live.madoguchi(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from madoguchi.organization.models import Counter\n"
+        "print(Counter.objects.filter(office__code='chuo', queue__code='kaigo').order_by('pk').first().pk)",
+    ).stdout.split()[-1]
+    status, ticket = _api(base, "/api/v1/tickets", kiosk, {"office": "chuo", "queue": "kaigo"})
+    assert status == 201
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP").new_page()
+    errors: list[int] = []
+    phone.on("response", lambda response: response.status >= 400 and errors.append(response.status))
+    phone.goto(ticket["status_url"])
+    # a typo in the e-mail address: the page answers at the form's address with the error at the field
+    phone.get_by_label("メールアドレス").fill("taro@")
+    phone.get_by_role("button", name="お知らせを受け取る").click()
+    phone.get_by_text("メールアドレスが正しくありません。").wait_for()
+    assert phone.url.endswith("/notify/")
+    phone.wait_for_function("document.getElementById('wait-status').dataset.connection === 'open'")
+    errors.clear()  # the form's own 400
+    # the resident is called: the page still follows (it asks the wait page, not the form's address)
+    status, called = _api(base, f"/api/v1/counters/{counter}/call", clerk)
+    while called["number"] != ticket["number"]:  # tickets of earlier tests in this queue, if any
+        status, called = _api(base, f"/api/v1/counters/{counter}/call", clerk)
+    phone.get_by_text("お呼びしています").wait_for(timeout=5000)
+    assert errors == []
+    phone.context.close()

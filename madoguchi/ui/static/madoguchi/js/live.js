@@ -30,13 +30,14 @@
     });
   };
 
-  /* Re-fetch a fragment of the page (same URL + ?part=NAME) and swap it in, at most once a second. */
-  window.madoguchiRefresh = function (element, part) {
+  /* Re-fetch a fragment of the page (its URL + ?part=NAME) and swap it in, at most once a second. `pageUrl`
+   * names the page when the address bar may show another one (a form that answered with errors). */
+  window.madoguchiRefresh = function (element, part, pageUrl) {
     var running = false, again = false, last = 0;
     function run() {
       running = true;
       again = false;
-      var url = new URL(window.location.href);
+      var url = new URL(pageUrl || window.location.href, window.location.href);
       url.searchParams.set("part", part);
       fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
         .then(function (response) { return response.ok ? response.text() : null; })

@@ -10,7 +10,8 @@
   "use strict";
   var root = document.getElementById("wait-status");
   if (!root || !window.madoguchiLive) return;
-  var refresh = window.madoguchiRefresh(root, "status");
+  // the wait page's own address: after a mistyped contact the address bar shows the form's (POST only)
+  var refresh = window.madoguchiRefresh(root, "status", root.dataset.pageUrl);
   var offline = document.querySelector("[data-live-status]");
   var number = parseInt(root.dataset.number, 10);
   var nearAhead = parseInt(root.dataset.nearAhead, 10);
