@@ -148,17 +148,16 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
                 return redirect("cases:detail", case_id=case.pk)
             entry = entry_from_case(case)
         if adding:
-            typed_numbers = [i for i in entry.people if entry.value(f"p-{i}-my_number")]
             next_index = max(entry.people, default=-1) + 1
             entry.people.append(next_index)
             entry.values[f"p-{next_index}-subject"] = "on"
-            entry.errors = {
-                f"p-{i}-my_number": _("まだ保存していないため、個人番号をもう一度入力してください。")
-                for i in typed_numbers
-                if entry.details is None
-            }
+            if entry.details is None:
+                entry.errors = {}  # a row added to a form with mistakes: the mistakes show when saving
     status = 400 if entry.errors else 200
-    return render(request, "cases/detail.html", _context(case, entry, staff), status=status)
+    response = render(request, "cases/detail.html", _context(case, entry, staff), status=status)
+    # personal data, and after a mistake the My Numbers typed in this request: never in a cache
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _prepared(request: HttpRequest, case: Case) -> Prepared | None:

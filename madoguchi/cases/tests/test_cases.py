@@ -172,6 +172,31 @@ def test_the_case_page_normalises_each_value_once(staff_of: Any, signed_in: Any)
     assert sum('FROM "cases_person"' in q["sql"] for q in queries.captured_queries) == 1
 
 
+def test_a_my_number_typed_stays_in_its_field_after_a_mistake_elsewhere_and_is_saved_with_the_fix(
+    staff_of: Any, signed_in: Any
+) -> None:
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    case = new_case(clerk)
+    client = signed_in(clerk)
+    url = reverse("cases:detail", args=[case.pk])
+    # a mistake in the birth date; the My Number is right
+    response = client.post(url, {**FORM, "p-0-birth_date": "平成31年5月1日"})
+    assert response.status_code == 400
+    assert response["Cache-Control"] == "no-store"
+    html = response.content.decode()
+    # kept (masked, in a password field) with a note that it is not saved yet, not "type it again"
+    assert 'type="password" id="p-0-my_number" name="p-0-my_number"' in html
+    assert 'value="1234 5678 9018"' in html
+    assert "入力済み（まだ保存されていません）" in html
+    # the browser sends the form again as shown, with the date fixed: the number is saved
+    response = client.post(url, {**FORM, "p-0-birth_date": "S59.7.1"})
+    assert response.status_code == 302
+    assert crypto.decrypt(case.people.get().my_number_encrypted) == "123456789018"
+    # a wrong My Number itself is not kept: the clerk types it again where the error says
+    html = client.post(url, {**FORM, "p-0-my_number": "123456789012"}).content.decode()
+    assert 'value="123456789012"' not in html
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
