@@ -62,7 +62,7 @@ def household_facts(case: Case) -> dict[str, Any]:
     facts: dict[str, Any] = {
         "event": case.event,
         "event_date": case.event_date.isoformat(),
-        "members": [person.member_facts() for person in people],
+        "members": [person.member_facts(on=case.event_date) for person in people],
     }
     if case.event == "tennyu" and case.moved_from_kind:
         facts["moved_from"] = {"kind": case.moved_from_kind}

@@ -7,6 +7,7 @@ People follow the core data model of the Government Interoperability Framework (
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from madoguchi.identity import postal
 from madoguchi.organization.models import Office
 from madoguchi.rules.facts import EVENTS, HEALTH_INSURANCE, RELATIONSHIP
+from madoguchi.rules.household import legal_age
 
 
 class Case(models.Model):
@@ -84,6 +86,9 @@ class Case(models.Model):
         return self.state in {self.State.DRAFT, self.State.INTERVIEWING, self.State.CORRECTING}
 
 
+SEAL_REGISTRATION_MIN_AGE = 15  # 印鑑登録: not for residents under 15 (印鑑登録事務処理要領)
+
+
 class Person(models.Model):
     class Sex(models.TextChoices):
         MALE = "male", _("男")
@@ -130,8 +135,13 @@ class Person(models.Model):
     def full_kana(self) -> str:
         return f"{self.family_name_kana}　{self.given_name_kana}".strip()
 
-    def member_facts(self) -> dict[str, Any]:
-        """This person in household-facts/v1 (no identity beyond what the rules read)."""
+    def member_facts(self, on: date | None = None) -> dict[str, Any]:
+        """This person in household-facts/v1 (no identity beyond what the rules read).
+
+        Facts that the person's record already settles are filled in, so that the navigator never asks
+        them: a man is not pregnant and holds no maternal handbook; under 15 (on the event date `on`)
+        nobody can register a seal (印鑑登録事務処理要領) or receive the child allowance for others.
+        """
         data: dict[str, Any] = {
             "id": self.member_id,
             "relationship": self.relationship,
@@ -141,7 +151,17 @@ class Person(models.Model):
         if self.health_insurance:
             data["health_insurance"] = self.health_insurance
         data.update(self.facts)
+        data.update(self.settled_facts(on))
         return data
+
+    def settled_facts(self, on: date | None = None) -> dict[str, bool]:
+        """The facts this person's sex and age decide, whatever was answered before they were known."""
+        settled: dict[str, bool] = {}
+        if self.sex == Person.Sex.MALE:
+            settled.update(pregnant=False, has_maternal_handbook=False)
+        if on is not None and legal_age(self.birth_date, on) < SEAL_REGISTRATION_MIN_AGE:
+            settled.update(has_seal_registration=False, child_allowance_recipient=False)
+        return settled
 
 
 class CaseTransition(models.Model):

@@ -319,3 +319,48 @@ def test_rotate_keys_command_re_encrypts_every_stored_number(staff_of: Any, sett
     settings.MY_NUMBER_KEYS = new
     assert crypto.decrypt(Person.objects.get(case=case).my_number_encrypted) == "123456789018"
     assert AuditEntry.objects.filter(action="case.my_number.rotate").exists()
+
+
+def test_the_navigator_never_asks_what_sex_and_age_already_settle(staff_of: Any) -> None:
+    from madoguchi.cases.casefile import household_facts
+    from madoguchi.catalog.service import current_catalog
+    from madoguchi.demo.cases import person
+    from madoguchi.rules.engine import make_plan
+
+    # given: a couple moving in with their baby; the husband is the head of household
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    case = new_case(clerk)
+    husband = person("m1", "head", "一郎", date(1988, 3, 3), "male")
+    wife = person("m2", "spouse", "花子", date(1990, 1, 1), "female")
+    baby = person("m3", "child", "太郎", date(2026, 1, 5), "male")
+    case = do_save_case_details(
+        clerk,
+        case,
+        CaseDetails(
+            event_date=date(2026, 4, 1),
+            address={
+                "postal_code": "2600013",
+                "prefecture": "千葉県",
+                "city": "みなと市中央区",
+                "town": "港町",
+            },
+            previous_address={"prefecture": "東京都", "city": "千代田区", "town": "千代田1-1"},
+            moved_from_kind="other_municipality",
+            contact_phone="090-1234-5678",
+            household_facts={},
+            people=[husband, wife, baby],
+        ),
+    )
+    # when
+    plan = make_plan(current_catalog(), household_facts(case))
+    asked = {(q.member_id, q.fact) for q in plan.questions}
+    # then: the wife may be asked whether she is pregnant; the husband and the baby are not
+    assert ("m1", "member.pregnant") not in asked
+    assert ("m3", "member.pregnant") not in asked
+    assert not any(fact == "member.has_maternal_handbook" and who in {"m1", "m3"} for who, fact in asked)
+    # and nobody asks whether the baby registers a seal or receives the child allowance
+    assert ("m3", "member.has_seal_registration") not in asked
+    assert ("m3", "member.child_allowance_recipient") not in asked
+    # what the household still needs to say is asked, of the right people
+    assert ("m2", "member.pregnant") in asked
+    assert ("m1", "member.has_seal_registration") in asked
