@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from madoguchi.catalog.service import current_catalog
@@ -68,21 +69,46 @@ def _grouped(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(groups.values(), key=lambda g: -len(g["decides"]))
 
 
+# What the clerk reads for each problem the household facts can have (never the validator's own words).
+FIELD_MESSAGES = {
+    "birth_date": _("生年月日が正しくありません。"),
+    "relationship": _("続柄を選んでください。"),
+    "event_date": _("届出日（異動日）が正しくありません。"),
+    "subject_member_ids": _("届出の対象となる方を選んでください。"),
+    "members": _("世帯主は1人だけ選んでください。"),
+}
+SEMANTIC_MESSAGES = {
+    "birth date is after the event date": _("生年月日が届出日（異動日）より後になっています。"),
+}
+
+
+def _message(field: str, raw: str) -> str:
+    return str(SEMANTIC_MESSAGES.get(raw) or FIELD_MESSAGES.get(field) or _("入力内容を確認してください。"))
+
+
+def _blank(state: InterviewState) -> bool:
+    """Still being filled in: a date, a birth date or a relationship is empty. No plan yet, and no error for
+    what nobody has typed so far (the panel says what to enter)."""
+    return not state.event_date or any(not m.birth_date or not m.relationship for m in state.members)
+
+
 def _context(request: HttpRequest, state: InterviewState, staff: Staff) -> dict[str, Any]:
     member_errors: dict[int, dict[str, str]] = {}
     form_errors: dict[str, str] = {}
     plan: Plan | None = None
     catalog = current_catalog()
     try:
-        plan = make_plan(catalog, facts_from_state(state))
+        plan = None if _blank(state) else make_plan(catalog, facts_from_state(state))
     except InvalidFacts as error:
         for problem in error.errors:
             match = MEMBER_PATH.match(problem.path)
             if match and int(match.group(1)) < len(state.members):
                 member = state.members[int(match.group(1))]
-                member_errors.setdefault(member.index, {})[match.group(2) or "id"] = problem.message
+                field = match.group(2) or "id"
+                member_errors.setdefault(member.index, {})[field] = _message(field, problem.message)
             else:
-                form_errors[problem.path.split(".")[0].split("[")[0]] = problem.message
+                field = problem.path.split(".")[0].split("[")[0]
+                form_errors[field] = _message(field, problem.message)
     # Questions: the facts already answered stay on screen; the plan adds the ones still deciding something.
     asked: list[dict[str, Any]] = []
     seen: set[tuple[str, str | None]] = set()

@@ -90,10 +90,25 @@ def test_adding_and_removing_members(staff_of: Any, signed_in: Any) -> None:
     assert 'name="m-2-birth_date"' not in html
 
 
-def test_a_wrong_birth_date_is_shown_next_to_the_member(staff_of: Any, signed_in: Any) -> None:
+def test_a_wrong_birth_date_is_shown_next_to_the_member_in_japanese(staff_of: Any, signed_in: Any) -> None:
     client = signed_in(staff_of(Role.ONESTOP_CLERK))
     html = client.post("/navigator/tennyu/", {**FAMILY_FORM, "m-2-birth_date": "2030-01-01"}).content.decode()
-    assert "birth date is after the event date" in html
+    assert "生年月日が届出日（異動日）より後になっています。" in html
+    assert "birth date is after the event date" not in html
+    html = client.post("/navigator/tennyu/", {**FAMILY_FORM, "m-2-birth_date": "2020-13-45"}).content.decode()
+    assert "生年月日が正しくありません。" in html
+    assert "is not a" not in html
+
+
+def test_a_blank_form_shows_what_to_enter_and_no_error(staff_of: Any, signed_in: Any) -> None:
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    html = client.get("/navigator/tennyu/").content.decode()
+    assert "field__error" not in html
+    assert "is not a" not in html
+    assert "生年月日と続柄を入力すると、必要な手続が表示されます。" in html
+    # a second person added but not yet filled in: still no error, the plan waits for their birth date
+    html = client.post("/navigator/tennyu/", {**FAMILY_FORM, "add_member": "1"}).content.decode()
+    assert "field__error" not in html
 
 
 def test_checklist_prints_in_japanese_and_english(staff_of: Any, signed_in: Any) -> None:
