@@ -29,7 +29,7 @@ setup: $(VENV)/.synced
 run: setup
 	$(MADOGUCHI) migrate --noinput
 	$(MADOGUCHI) demo
-	$(MADOGUCHI) serve --host $(HOST) --port $(PORT)
+	MADOGUCHI_LOG_FORMAT=$${MADOGUCHI_LOG_FORMAT:-text} $(MADOGUCHI) serve --host $(HOST) --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -25,6 +25,24 @@ class JsonFormatter(_BaseJsonFormatter):
         )
 
 
+class ReadableFormatter(logging.Formatter):
+    """One short line per record for a person at a terminal (`make run`): time, level, logger, message,
+    and for requests the method, path, status, duration and staff login."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s: %(message)s", datefmt="%H:%M:%S")
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name == request_logger.name and hasattr(record, "path"):
+            staff = getattr(record, "staff", None)
+            line = (
+                f"{self.formatTime(record, self.datefmt)} {record.levelname:<7} "
+                f"{record.method} {record.path} → {record.status} ({record.duration_ms} ms)"  # type: ignore[attr-defined]
+            )
+            return f"{line} {staff}" if staff else line
+        return super().format(record)
+
+
 class RequestLogMiddleware:
     """Logs method, path, status, duration and the staff member for every request.
 

@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet
 from django.db import DatabaseError
 from django.test import Client
 
-from madoguchi.config.logging import JsonFormatter
+from madoguchi.config.logging import JsonFormatter, ReadableFormatter
 
 
 @pytest.mark.django_db
@@ -44,6 +44,20 @@ def test_log_lines_are_json_with_time_level_and_fields() -> None:
     assert line["logger"] == "madoguchi.request"
     assert line["path"] == "/healthz"
     assert line["time"].endswith("+00:00")
+
+
+def test_make_run_shows_one_readable_line_per_request() -> None:
+    record = logging.LogRecord("madoguchi.request", logging.INFO, __file__, 1, "request", None, None)
+    record.__dict__.update(method="POST", path="/api/v1/tickets", status=201, duration_ms=12.5, staff=None)
+    line = ReadableFormatter().format(record)
+    assert line.endswith(" INFO    POST /api/v1/tickets → 201 (12.5 ms)")
+    record.staff = "clerk"
+    assert ReadableFormatter().format(record).endswith("(12.5 ms) clerk")
+    other = logging.LogRecord("madoguchi.tasks", logging.WARNING, __file__, 1, "task %s failed", ("x",), None)
+    assert ReadableFormatter().format(other).endswith("WARNING madoguchi.tasks: task x failed")
+    # `make run` picks it; elsewhere the default stays JSON for log collectors
+    makefile = (Path(__file__).resolve().parents[3] / "Makefile").read_text()
+    assert "MADOGUCHI_LOG_FORMAT=$${MADOGUCHI_LOG_FORMAT:-text} $(MADOGUCHI) serve" in makefile
 
 
 @pytest.mark.django_db
