@@ -91,8 +91,10 @@ def handler(db: None) -> Any:
     handler = PooledASGIHandler(threads=2)
     handler._pool = ThreadPoolExecutor(2, thread_name_prefix="madoguchi-request", initializer=share)
     # as Django's test client: the test's transaction must outlive each request
+    signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     yield handler
+    signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
     handler._pool.shutdown()
     shared.dec_thread_sharing()
