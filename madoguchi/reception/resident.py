@@ -22,6 +22,23 @@ def _ticket(token: str) -> Ticket:
     return get_object_or_404(Ticket.objects.select_related("queue", "office", "counter"), status_token=token)
 
 
+def current_turn(ticket: Ticket) -> Ticket:
+    """The resident's turn now: the ticket itself, or, after hand-overs to other counters, the newest ticket
+    handed on from it (the wait page from the first QR code follows the resident to the department)."""
+    current = ticket
+    for _hop in range(10):  # a hand-over chain is short; this bounds a corrupt one
+        handed = (
+            Ticket.objects.select_related("queue", "office", "counter")
+            .filter(transferred_from=current)
+            .order_by("-issued_at")
+            .first()
+        )
+        if handed is None:
+            break
+        current = handed
+    return current
+
+
 def _ahead_forms() -> dict[str, str]:
     """ "N people ahead" for 1 and for other numbers, with {n} for the number: the page's script words its
     own count with them (the one/other rule of Japanese and English)."""
@@ -32,8 +49,11 @@ def _ahead_forms() -> dict[str, str]:
 
 
 def _context(ticket: Ticket) -> dict[str, object]:
+    first = ticket
+    ticket = current_turn(ticket) if ticket.status == Ticket.Status.TRANSFERRED else ticket
     return {
         "ticket": ticket,
+        "first": first,  # the ticket of the QR code, when the resident has been handed over since
         "estimate": estimate(ticket) if ticket.status == Ticket.Status.WAITING else None,
         "near_ahead": NEAR_AHEAD,
         "ahead_forms": _ahead_forms(),
@@ -49,7 +69,7 @@ def wait_status(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def wait_notify(request: HttpRequest, token: str) -> HttpResponse:
     """Ask for an e-mail or SMS when the turn is near. Either field may be given; one is enough."""
-    ticket = _ticket(token)
+    ticket = current_turn(_ticket(token))  # after a hand-over: for the new ticket
     email = request.POST.get("email", "").strip()
     phone = request.POST.get("phone", "").strip()
     errors: dict[str, str] = {}

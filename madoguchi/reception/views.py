@@ -74,8 +74,9 @@ def issue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ticket_slip(request: HttpRequest, ticket_id: UUID) -> HttpResponse:
-    """The printable ticket (58/80 mm receipt printers and A6) with the QR code to the wait page."""
-    staff = staff_for(request, ISSUE_TICKET)
+    """The printable ticket (58/80 mm receipt printers and A6) with the QR code to the wait page: the
+    concierge's, and the counter's for a resident handed over to another counter."""
+    staff = staff_for(request, ISSUE_TICKET, SERVE_COUNTER)
     ticket = get_object_or_404(
         Ticket.objects.select_related("queue", "office"), pk=ticket_id, office=staff.office
     )
@@ -183,7 +184,13 @@ def counter_screen(request: HttpRequest) -> HttpResponse:
             "reception/counter_choose.html",
             {"counters": [(counter, shifts.get(counter.pk)) for counter in counters], "preferred": preferred},
         )
-    return render(request, "reception/counter.html", _counter_context(staff, counter))
+    context = _counter_context(staff, counter)
+    handed_id = _uuid(request.GET.get("handed", ""))
+    if handed_id is not None:
+        context["handed"] = (
+            Ticket.objects.select_related("queue").filter(pk=handed_id, office=staff.office).first()
+        )
+    return render(request, "reception/counter.html", context)
 
 
 @login_required
@@ -219,7 +226,8 @@ def counter_action(request: HttpRequest, action: str) -> HttpResponse:
             handed = do_transfer(
                 staff, ticket, counter=counter, to_queue=to_queue, note=request.POST.get("note", "")
             )
-            messages.success(request, _("%(ticket)s として引き継ぎました。") % {"ticket": handed.display})
+            # the counter says so and offers the new ticket to print (the first QR code follows it too)
+            return redirect(f"{reverse('reception:counter')}?handed={handed.pk}")
         elif action == "case":
             return _open_case(request, staff, ticket)
         else:

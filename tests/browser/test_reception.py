@@ -80,10 +80,21 @@ def test_kiosk_board_counter_and_department_hand_off(
     clerk.get_by_label("引継ぎ先").select_option(label="H・保険年金課")
     clerk.get_by_label("引継ぎメモ").fill("国保の加入（世帯4人）")
     clerk.get_by_role("button", name="引き継ぐ").click()
-    handed = clerk.locator(".notice", has_text="として引き継ぎました").inner_text().split(" ")[0]
+    handed = clerk.locator("#handed-heading").inner_text().split("（")[0]
     assert handed.startswith("H-")
     screenshot_path = screenshot.directory / "counter-after-transfer.png"
     clerk.screenshot(path=str(screenshot_path), full_page=True)
+    # the clerk prints the new ticket for the resident
+    with clerk.context.expect_page() as printed:
+        clerk.get_by_role("link", name="新しい整理券を印刷").click()
+    slip = printed.value
+    slip.wait_for_load_state()
+    assert slip.locator("#ticket-number").inner_text() == handed
+    slip.close()
+    # the resident's phone, from the first ticket's QR code, follows them to the department
+    phone.get_by_text(f"保険年金課へご案内しました。新しい番号は {handed} です。").wait_for(timeout=8000)
+    phone.locator("[data-ahead]").wait_for()
+    phone.screenshot(path=str(screenshot.directory / "wait-phone-handed-over.png"), full_page=True)
 
     # The department calls the hand-off first (priority) and sees the note and the case.
     department = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP").new_page()

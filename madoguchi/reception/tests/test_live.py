@@ -336,6 +336,40 @@ def test_the_wait_page_shows_position_estimate_and_a_fragment_for_live_updates(c
 
 
 @pytest.mark.django_db
+def test_the_first_tickets_wait_page_follows_the_resident_to_the_department(
+    concierge: Any, clerk: Any, signed_in: Any
+) -> None:
+    first = do_issue_ticket(concierge, queue=queue(), channel="concierge")
+    do_issue_ticket(concierge, queue=queue("hoken-nenkin"), channel="concierge")  # someone there already
+    client = signed_in(clerk)
+    client.post("/reception/counter/", {"counter": counter().pk})
+    client.post("/reception/counter/call/")
+    client.post("/reception/counter/serve/", {"ticket": str(first.pk)})
+    # the clerk hands over at the counter screen: it offers the new ticket to print
+    response = client.post(
+        "/reception/counter/transfer/",
+        {"ticket": str(first.pk), "queue": str(queue("hoken-nenkin").pk), "note": "国保"},
+    )
+    handed = Ticket.objects.get(transferred_from=first)
+    assert response["Location"] == f"/reception/counter/?handed={handed.pk}"
+    page = client.get(response["Location"]).content.decode()
+    assert f"{handed.display}（保険年金課）として引き継ぎました" in page
+    assert f'href="/reception/tickets/{handed.pk}/"' in page
+    assert client.get(f"/reception/tickets/{handed.pk}/").status_code == 200  # the clerk may print it
+    # the resident's page from the first QR code: the new number, the department, the place in its queue
+    for url in (f"/wait/{first.status_token}/", f"/wait/{first.status_token}/?part=status"):
+        html = Client().get(url).content.decode()
+        assert f'<span class="wait__number">{handed.display}</span>' in html
+        assert f"保険年金課へご案内しました。新しい番号は <strong>{handed.display}</strong> です。" in html
+        assert f'data-ticket="{handed.pk}" data-queue="hoken-nenkin" data-number="{handed.number}"' in html
+        assert "前に 0 人" in html  # handed-over residents go first (priority)
+    # and asking for a notice there sets it on the new ticket
+    Client().post(f"/wait/{first.status_token}/notify/", {"email": "taro@example.jp"})
+    handed.refresh_from_db()
+    assert handed.notify_email == "taro@example.jp"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("form", "field", "message"),
     [

@@ -13,7 +13,6 @@
   // the wait page's own address: after a mistyped contact the address bar shows the form's (POST only)
   var refresh = window.madoguchiRefresh(root, "status", root.dataset.pageUrl);
   var offline = document.querySelector("[data-live-status]");
-  var number = parseInt(root.dataset.number, 10);
   var nearAhead = parseInt(root.dataset.nearAhead, 10);
   var wasOnBoard = null;
   var missing = false;  // the last message did not list this ticket: asked once, not after every message
@@ -31,7 +30,7 @@
   }
 
   function waiting(panel, queue) {
-    var ahead = queue ? queue.order.indexOf(number) : -1;
+    var ahead = queue ? queue.order.indexOf(parseInt(panel.dataset.number, 10)) : -1;
     if (ahead < 0) {  // called, transferred, or no longer waiting (or a ticket of an earlier day)
       if (!missing) refresh();
       missing = true;
@@ -62,13 +61,15 @@
     if (!data || !data.state) return;
     var panel = root.querySelector("[data-status]");
     if (!panel) return;
-    var mine = data.chime && data.chime.id === root.dataset.ticket;
-    var onBoard = data.state.calls.some(function (call) { return call.id === root.dataset.ticket; });
+    // the ticket followed is the panel's: after a hand-over to another counter, the new one
+    var ticket = panel.dataset.ticket;
+    var mine = data.chime && data.chime.id === ticket;
+    var onBoard = data.state.calls.some(function (call) { return call.id === ticket; });
     if (panel.dataset.status === "waiting") {
-      var queue = data.state.queues.filter(function (q) { return q.code === root.dataset.queue; })[0];
+      var queue = data.state.queues.filter(function (q) { return q.code === panel.dataset.queue; })[0];
       if (mine) { refresh(); } else { waiting(panel, queue); }
     } else if (mine || (wasOnBoard !== null && onBoard !== wasOnBoard)) {
-      refresh();  // called again, or the call ended (served, no-show, transferred)
+      refresh();  // called again, or the call ended (served, no-show, handed over to another counter)
     }
     wasOnBoard = onBoard;
   }, function (state) {
