@@ -1,23 +1,30 @@
 """A ward office's peak, against the production topology on this machine, with 1 and then 2 app processes.
 
     .venv/bin/python benchmarks/bench_city.py [--seconds 30] [--processes 1,2] [--boards 100] [--phones 300]
-        [--counters 20] [--kiosks 4] [--center 3] [--database-url postgres://postgres@127.0.0.1:5432/postgres]
+        [--counters 20] [--kiosks 4] [--center 3] [--peak-tickets 10]
+        [--database-url postgres://postgres@127.0.0.1:5432/postgres]
 
 For each number of app processes: a fresh PostgreSQL database with the demo city and 40 submitted cases,
 `madoguchi serve --workers N` with Redis for broadcast and a separate `madoguchi worker`, then:
 
 1. the baseline: as many clients as the load below makes requests, GET /healthz in a closed loop;
-2. the peak: kiosks and the concierge desk issue tickets (POST /api/v1/tickets), `--counters` counters call,
-   serve, finish and transfer residents through the counter API (POST /api/v1/counters/{id}/call, ...),
-   center staff claim, process and approve work items on their pages, `--boards` display boards hold the
-   office's event stream, and `--phones` residents' wait pages hold it too and do what wait.js does: work
-   out their place from each event and fetch their status part only when it changes shape (at most once a
-   second), then follow a ticket the kiosks issued since.
+2. the office at capacity: kiosks and the concierge desk issue tickets (POST /api/v1/tickets), `--counters`
+   counters call, serve, finish and transfer residents through the counter API (POST
+   /api/v1/counters/{id}/call, ...), center staff claim, process and approve work items on their pages,
+   `--boards` display boards hold the office's event stream, and `--phones` residents' wait pages hold it
+   too and do what wait.js does: work out their place from each event and fetch their status part only
+   when it changes shape (at most once a second), then follow a ticket the kiosks issued since. Every
+   client goes as fast as it is answered: this measures how many audited writes a second the servers take;
+3. the peak hour: the same office working as people do, at `--peak-tickets` tickets a second (default 10,
+   36,000 an hour; the busiest ward offices issue a few thousand on a March day): a counter spends
+   (counters / rate × 0.75) seconds with each resident, a center clerk a second with each item. This
+   measures what the counter actions and the boards' chimes take when the servers are not saturated.
 
-It reports audited writes per second (audit entries written in the window), p50/p95/p99 per endpoint, the
-board latency (a call's request sent → each board receives its chime) and every error, and the ratio of
-audited writes/s to /healthz req/s of the same run. Goals (exit 1 when one is missed): with the most
-processes, ≥ 300 audited writes/s, p95 < 100 ms for the counter actions, board p99 < 200 ms, 0 errors.
+It reports audited writes per second (audit entries written in the phase), p50/p95/p99 per endpoint, the
+board latency (a call's request sent → each board receives its chime), every error, and the ratio of
+audited writes/s at capacity to /healthz req/s of the same run. Goals (exit 1 when one is missed), with the
+most processes: ≥ 300 audited writes/s at capacity; at the peak hour p95 < 100 ms for the counter actions
+and board p99 < 200 ms; 0 errors in both phases.
 The load generator runs on the same 2 cores as the server, in one asyncio process.
 """
 
@@ -158,7 +165,23 @@ class Results:
 # --- the actors ------------------------------------------------------------------------------------------
 
 
-async def kiosk(port: int, token: str, queues: list[str], results: Results, priority: bool = False) -> None:
+@dataclass(frozen=True)
+class Pace:
+    """How fast the office works. At capacity (the defaults) every client goes as fast as it is answered;
+    at a peak hour the kiosks issue at a set rate, a counter spends `service_s` with each resident and a
+    center clerk `center_s` with each item, as people do."""
+
+    kiosk_interval_s: float = 0.05
+    service_s: float = 0.0
+    center_s: float = 0.0
+
+
+CAPACITY = Pace()
+
+
+async def kiosk(
+    port: int, token: str, queues: list[str], results: Results, priority: bool = False, pace: Pace = CAPACITY
+) -> None:
     http = Http(port)
     auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     index = 0
@@ -173,11 +196,13 @@ async def kiosk(port: int, token: str, queues: list[str], results: Results, prio
             path = "/" + issued["status_url"].split("/", 3)[3]
             results.issued.append(WaitingTicket(path, queue, issued["number"]))
         index += 1
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(pace.kiosk_interval_s)
     http.close()
 
 
-async def counter(port: int, token: str, counter_id: int, transfer_to: str, results: Results) -> None:
+async def counter(
+    port: int, token: str, counter_id: int, transfer_to: str, results: Results, pace: Pace = CAPACITY
+) -> None:
     http = Http(port)
     auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     served = 0
@@ -192,6 +217,7 @@ async def counter(port: int, token: str, counter_id: int, transfer_to: str, resu
         ticket = json.loads(body)["id"]
         results.called_at[ticket] = sent
         served += 1
+        await asyncio.sleep(pace.service_s)  # the resident comes to the counter and is served
         if served % 3 == 0 and transfer_to:
             note = json.dumps({"queue": transfer_to, "note": "所管課へ"}).encode()
             await results.timed(
@@ -235,7 +261,7 @@ async def post_form(http: Http, path: str, fields: dict[str, str]) -> Any:
     return http.request("POST", path, urlencode(fields).encode(), headers)
 
 
-async def center_staff(port: int, queues: list[int], results: Results) -> None:
+async def center_staff(port: int, queues: list[int], results: Results, pace: Pace = CAPACITY) -> None:
     http = await signed_in(port, "center")
     await http.request("GET", "/center/")  # the csrftoken cookie
     index = 0
@@ -250,6 +276,7 @@ async def center_staff(port: int, queues: list[int], results: Results) -> None:
         if item is None:
             await asyncio.sleep(0.2)
             continue
+        await asyncio.sleep(pace.center_s)
         await results.timed(
             "center process",
             await post_form(
@@ -260,7 +287,7 @@ async def center_staff(port: int, queues: list[int], results: Results) -> None:
     http.close()
 
 
-async def approver(port: int, results: Results) -> None:
+async def approver(port: int, results: Results, pace: Pace = CAPACITY) -> None:
     http = await signed_in(port, "approver")
     while not results.stop:
         _, _, page = await results.timed(
@@ -271,6 +298,7 @@ async def approver(port: int, results: Results) -> None:
             await asyncio.sleep(0.3)
             continue
         for item in items:
+            await asyncio.sleep(pace.center_s)
             await results.timed(
                 "center approve", await post_form(http, f"/center/items/{item.decode()}/approve/", {}), (302,)
             )
@@ -403,14 +431,21 @@ print("WORKQUEUES", [q.pk for q in WorkQueue.objects.filter(items__isnull=False)
 
 
 @dataclass
-class Run:
-    processes: int
+class Phase:
+    name: str
     seconds: float
-    healthz_per_s: float
     writes_per_s: float
     latencies: dict[str, list[float]]
     board_delays: list[float]
     errors: list[str]
+
+
+@dataclass
+class Run:
+    processes: int
+    healthz_per_s: float
+    capacity: Phase
+    peak: Phase
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -429,29 +464,37 @@ def audit_count(database_url: str) -> int:
 
 
 async def drive(
-    port: int, args: argparse.Namespace, setup: dict[str, Any], results: Results, seconds: float
+    port: int,
+    args: argparse.Namespace,
+    setup: dict[str, Any],
+    results: Results,
+    seconds: float,
+    pace: Pace = CAPACITY,
 ) -> None:
     tasks = [asyncio.create_task(board(port, results)) for _ in range(args.boards)]
     waits = setup["wait_paths"]
     tasks += [asyncio.create_task(phone(port, waits[i % len(waits)], results)) for i in range(args.phones)]
     await asyncio.sleep(1.0)  # the streams are open
     tasks += [
-        asyncio.create_task(kiosk(port, token, ["one-stop", "one-stop", "shomei"], results))
+        asyncio.create_task(kiosk(port, token, ["one-stop", "one-stop", "shomei"], results, pace=pace))
         for token in setup["kiosks"]
     ]
-    tasks.append(asyncio.create_task(kiosk(port, setup["concierge"], ["one-stop"], results, priority=False)))
+    tasks.append(asyncio.create_task(kiosk(port, setup["concierge"], ["one-stop"], results, pace=pace)))
     counters = setup["counters"]
     for index in range(args.counters):
         counter_id, transfer = (
             (counters[index % len(counters)], "hoken-nenkin") if index % 5 else (setup["department"][0], "")
         )
         tasks.append(
-            asyncio.create_task(counter(port, setup["clerk_tokens"][index], counter_id, transfer, results))
+            asyncio.create_task(
+                counter(port, setup["clerk_tokens"][index], counter_id, transfer, results, pace=pace)
+            )
         )
     tasks += [
-        asyncio.create_task(center_staff(port, setup["workqueues"], results)) for _ in range(args.center)
+        asyncio.create_task(center_staff(port, setup["workqueues"], results, pace=pace))
+        for _ in range(args.center)
     ]
-    tasks.append(asyncio.create_task(approver(port, results)))
+    tasks.append(asyncio.create_task(approver(port, results, pace=pace)))
     await asyncio.sleep(seconds)
     results.stop = True
     await asyncio.wait(tasks, timeout=15)
@@ -549,21 +592,34 @@ def one_run(processes: int, args: argparse.Namespace) -> Run:
 
         asyncio.run(baseline())
         healthz_per_s = len(base.latencies["healthz"]) / args.baseline_seconds
-        results = Results()
-        before = audit_count(database_url)
-        began = time.perf_counter()
-        asyncio.run(drive(port, args, setup, results, args.seconds))
-        elapsed = time.perf_counter() - began
-        writes = audit_count(database_url) - before
-        return Run(
-            processes=processes,
-            seconds=elapsed,
-            healthz_per_s=healthz_per_s,
-            writes_per_s=writes / args.seconds,
-            latencies=dict(results.latencies),
-            board_delays=results.board_delays,
-            errors=results.errors + base.errors,
+
+        def phase(name: str, pace: Pace) -> Phase:
+            results = Results()
+            before = audit_count(database_url)
+            began = time.perf_counter()
+            asyncio.run(drive(port, args, setup, results, args.seconds, pace))
+            elapsed = time.perf_counter() - began
+            return Phase(
+                name=name,
+                seconds=elapsed,
+                writes_per_s=(audit_count(database_url) - before) / args.seconds,
+                latencies=dict(results.latencies),
+                board_delays=results.board_delays,
+                errors=results.errors,
+            )
+
+        capacity = phase("capacity: every client as fast as it is answered", CAPACITY)
+        residents = args.counters / args.peak_tickets  # seconds per resident at each counter
+        peak = phase(
+            f"peak hour: {args.peak_tickets:g} tickets/s ({args.peak_tickets * 3600:,.0f} an hour)",
+            Pace(
+                kiosk_interval_s=(args.kiosks + 1) / args.peak_tickets,
+                service_s=residents * 0.75,
+                center_s=1.0,
+            ),
         )
+        capacity.errors += base.errors
+        return Run(processes=processes, healthz_per_s=healthz_per_s, capacity=capacity, peak=peak)
     finally:
         for server in servers:
             try:
@@ -590,44 +646,50 @@ def wait_for(port: int) -> None:
     raise SystemExit("the server did not answer /healthz within 90 s")
 
 
+def report_phase(phase: Phase) -> None:
+    print(f"-- {phase.name}, {phase.seconds:.0f} s: audited writes/s {phase.writes_per_s:.1f}")
+    print(f"{'endpoint':<24}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for name, values in sorted(phase.latencies.items()):
+        print(
+            f"{name:<24}{len(values):>8}{percentile(values, 0.5) * 1000:>9.1f}"
+            f"{percentile(values, 0.95) * 1000:>9.1f}{percentile(values, 0.99) * 1000:>9.1f}"
+        )
+    delays = phase.board_delays
+    print(f"board latency: {len(delays)} chimes received, p50 {percentile(delays, 0.5) * 1000:.0f} ms, "
+          f"p99 {percentile(delays, 0.99) * 1000:.0f} ms")  # fmt: skip
+    print(f"errors: {len(phase.errors)}")
+    for error in sorted(set(phase.errors))[:10]:
+        print(f"  {error}")
+
+
+def counter_p95(phase: Phase) -> float:
+    values = [
+        percentile(phase.latencies[name], 0.95) for name in COUNTER_ACTIONS if phase.latencies.get(name)
+    ]
+    return max(values, default=float("nan"))
+
+
 def report(runs: list[Run]) -> int:
     for run in runs:
-        print(f"\n== {run.processes} app process(es), {run.seconds:.0f} s ==")
-        print(f"audited writes/s {run.writes_per_s:8.1f}   /healthz req/s {run.healthz_per_s:8.1f}   "
-              f"ratio {run.writes_per_s / run.healthz_per_s:.2f}")  # fmt: skip
-        print(f"{'endpoint':<24}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
-        for name, values in sorted(run.latencies.items()):
-            print(
-                f"{name:<24}{len(values):>8}{percentile(values, 0.5) * 1000:>9.1f}"
-                f"{percentile(values, 0.95) * 1000:>9.1f}{percentile(values, 0.99) * 1000:>9.1f}"
-            )
-        delays = run.board_delays
-        print(f"board latency: {len(delays)} chimes received, p50 {percentile(delays, 0.5) * 1000:.0f} ms, "
-              f"p99 {percentile(delays, 0.99) * 1000:.0f} ms")  # fmt: skip
-        print(f"errors: {len(run.errors)}")
-        for error in sorted(set(run.errors))[:10]:
-            print(f"  {error}")
+        print(f"\n== {run.processes} app process(es) ==")
+        ratio = run.capacity.writes_per_s / run.healthz_per_s
+        print(f"/healthz req/s {run.healthz_per_s:.1f}; audited writes/s at capacity "
+              f"{run.capacity.writes_per_s:.1f}; ratio {ratio:.3f}")  # fmt: skip
+        report_phase(run.capacity)
+        report_phase(run.peak)
     last = runs[-1]
-    counter_p95 = max(
-        (
-            percentile(last.latencies.get(name, []), 0.95)
-            for name in COUNTER_ACTIONS
-            if last.latencies.get(name)
-        ),
-        default=float("nan"),
-    )
     goals = [
-        ("audited writes/s", last.writes_per_s, ">=", 300.0),
-        ("counter actions p95 (ms)", counter_p95 * 1000, "<", 100.0),
-        ("board p99 (ms)", percentile(last.board_delays, 0.99) * 1000, "<", 200.0),
-        ("errors", float(len(last.errors)), "<=", 0.0),
+        ("audited writes/s at capacity", last.capacity.writes_per_s, ">=", 300.0),
+        ("counter actions p95 (ms), peak", counter_p95(last.peak) * 1000, "<", 100.0),
+        ("board p99 (ms), peak", percentile(last.peak.board_delays, 0.99) * 1000, "<", 200.0),
+        ("errors, both phases", float(len(last.capacity.errors) + len(last.peak.errors)), "<=", 0.0),
     ]
     print(f"\n== goals, {last.processes} app process(es) ==")
     missed = 0
     for name, value, op, target in goals:
         met = value >= target if op == ">=" else value < target if op == "<" else value <= target
         missed += not met
-        print(f"{'PASS' if met else 'MISS'}  {name:<26} {value:10.1f}  (goal {op} {target:g})")
+        print(f"{'PASS' if met else 'MISS'}  {name:<32} {value:10.1f}  (goal {op} {target:g})")
     return 1 if missed else 0
 
 
@@ -642,6 +704,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kiosks", type=int, default=4)
     parser.add_argument("--center", type=int, default=3)
     parser.add_argument("--cases", type=int, default=40)
+    parser.add_argument(
+        "--peak-tickets",
+        type=float,
+        default=10.0,
+        help="tickets a second in the peak-hour phase (10/s is 36,000 an hour, far above any ward office)",
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get("MADOGUCHI_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
@@ -659,8 +727,12 @@ def main(argv: list[str] | None = None) -> int:
         or min(processes) < 1
         or args.seconds <= 0
         or min(args.counters, args.kiosks, args.center) < 1
+        or args.peak_tickets <= 0
     ):
-        parser.error("--processes ≥ 1, --seconds > 0, and at least one counter, kiosk and center client")
+        parser.error(
+            "--processes ≥ 1, --seconds > 0, --peak-tickets > 0, "
+            "and at least one counter, kiosk and center client"
+        )
     if args.boards < 0 or args.phones < 0:
         parser.error("--boards and --phones are 0 or more")
     runs = [one_run(count, args) for count in processes]

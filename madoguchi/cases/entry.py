@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from madoguchi.cases.actions import CaseDetails, PersonDetails
 from madoguchi.cases.models import Case, Person
@@ -46,6 +47,57 @@ class Entry:
 
     def value(self, name: str) -> str:
         return self.values.get(name, "")
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(field name, what the field is, message) for the list above the form: "山田 花子さん：生年月日 —
+        入力してください。", so that ten 「入力してください。」 say which ten fields."""
+        summary = []
+        for name, message in self.errors.items():
+            label = FIELD_LABELS.get(name)
+            if label is None and name.startswith("p-") and name.count("-") >= 2:
+                _p, index, field_name = name.split("-", 2)
+                label = f"{self._person_label(index)}：{FIELD_LABELS.get(field_name, field_name)}"
+            summary.append((name, str(label or name), str(message)))
+        return summary
+
+    def _person_label(self, index: str) -> str:
+        family = self.value(f"p-{index}-family_name").strip()
+        given = self.value(f"p-{index}-given_name").strip()
+        if family or given:
+            return str(_("%(name)sさん") % {"name": f"{family} {given}".strip()})
+        position = self.people.index(int(index)) + 1 if index.isdigit() and int(index) in self.people else 0
+        return str(_("%(n)s人目の方") % {"n": position or index})
+
+
+# What each field is called in the error summary (people's fields are prefixed with the person).
+FIELD_LABELS: dict[str, Any] = {
+    "event_date": _lazy("届出の事由が生じた日"),
+    "contact_phone": _lazy("電話番号"),
+    "people": _lazy("世帯の方"),
+    "addr-postal_code": _lazy("住所：郵便番号"),
+    "addr-prefecture": _lazy("住所：都道府県"),
+    "addr-city": _lazy("住所：市区町村"),
+    "addr-town": _lazy("住所：町名・番地"),
+    "addr-block": _lazy("住所：番地"),
+    "addr-building": _lazy("住所：建物名・部屋番号"),
+    "addr-municipality": _lazy("住所：市区町村"),
+    "prev-postal_code": _lazy("従前の住所：郵便番号"),
+    "prev-prefecture": _lazy("従前の住所：都道府県"),
+    "prev-city": _lazy("従前の住所：市区町村"),
+    "prev-town": _lazy("従前の住所：町名・番地"),
+    "prev-municipality": _lazy("従前の住所：市区町村（団体コード）"),
+    "family_name": _lazy("氏"),
+    "given_name": _lazy("名"),
+    "family_name_kana": _lazy("氏（フリガナ）"),
+    "given_name_kana": _lazy("名（フリガナ）"),
+    "name_roman": _lazy("氏名（ローマ字）"),
+    "birth_date": _lazy("生年月日"),
+    "relationship": _lazy("続柄"),
+    "sex": _lazy("性別"),
+    "nationality": _lazy("国籍"),
+    "health_insurance": _lazy("健康保険"),
+    "my_number": _lazy("個人番号"),
+}
 
 
 def _clean(entry: Entry, name: str, function: Any, *, required: bool = False) -> Any:

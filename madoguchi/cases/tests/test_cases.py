@@ -172,6 +172,17 @@ def test_the_case_page_normalises_each_value_once(staff_of: Any, signed_in: Any)
     assert sum('FROM "cases_person"' in q["sql"] for q in queries.captured_queries) == 1
 
 
+def test_the_error_summary_names_each_field_and_whose_it_is(staff_of: Any, signed_in: Any) -> None:
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    case = new_case(clerk)
+    form = {**FORM, "p-0-birth_date": "", "addr-town": "", "p-1-relationship": "child", "p-1-sex": "female"}
+    html = signed_in(clerk).post(reverse("cases:detail", args=[case.pk]), form).content.decode()
+    summary = html.split('class="form-errors"')[1].split("</ul>")[0]
+    assert '<a href="#p-0-birth_date">髙﨑 太郎さん：生年月日 — 入力してください。</a>' in summary
+    assert '<a href="#addr-town">住所：町名・番地 — 入力してください。</a>' in summary
+    assert '<a href="#p-1-family_name">2人目の方：氏 — 入力してください。</a>' in summary
+
+
 def test_a_my_number_typed_stays_in_its_field_after_a_mistake_elsewhere_and_is_saved_with_the_fix(
     staff_of: Any, signed_in: Any
 ) -> None:
