@@ -265,6 +265,36 @@ def case_returned(actor: AuditActor, submission: Submission, reason: str) -> Non
         _transition(actor, case, "return")
 
 
+def completion_message(submission: Submission, number: str, summary: str) -> str:
+    """What the resident is told when the center has finished: "all done" only when nothing of the signed
+    plan is left to another counter; otherwise how many procedures were completed and that the others are
+    done at their own counters, by name (as the checklist and the transfer told them)."""
+    from madoguchi.center.models import WorkItem
+    from madoguchi.rules.engine import REQUIRED
+
+    required = [p for p in submission.procedures() if p.get("status") == REQUIRED]
+    processed = set(
+        WorkItem.objects.filter(source_key=submission.source_key).values_list("queue__procedure", flat=True)
+    )
+    elsewhere = [p for p in required if p["code"] not in processed]
+    city = {"city": settings.CITY_NAME_JA, "number": number}
+    if not elsewhere:
+        body = _("%(city)sです。受付番号 %(number)s の手続はすべて完了しました。") % city
+    else:
+        body = _(
+            "%(city)sです。受付番号 %(number)s のうち、お預かりした手続 %(done)s 件が完了しました。"
+            "ほかの %(left)s 件（%(where)s）は、それぞれの窓口でのお手続きです。"
+        ) % {
+            **city,
+            "done": len(required) - len(elsewhere),
+            "left": len(elsewhere),
+            "where": "、".join(p["name_ja"] for p in elsewhere),
+        }
+    if summary:
+        body += _("%(things)s を郵送します。") % {"things": summary}
+    return str(body)
+
+
 def case_completed(actor: AuditActor, submission: Submission, summary: str) -> None:
     """Every work item is done: the case is complete, and the resident is told in the same transaction."""
     from madoguchi.notifications.service import InvalidRecipient, notify
@@ -272,12 +302,7 @@ def case_completed(actor: AuditActor, submission: Submission, summary: str) -> N
     case = _transition(actor, _case_of(submission), "complete")
     if not case.contact_phone:
         return
-    body = _("%(city)sです。受付番号 %(number)s の手続はすべて完了しました。") % {
-        "city": settings.CITY_NAME_JA,
-        "number": case.number,
-    }
-    if summary:
-        body += _("%(things)s を郵送します。") % {"things": summary}
+    body = completion_message(submission, case.number, summary)
     try:
         notify(
             channel="sms", to=case.contact_phone, body=body, topic="center.case_completed", ref=str(case.pk)

@@ -291,3 +291,29 @@ def test_administrators_edit_work_queues_in_the_admin_and_others_cannot(
     queue.refresh_from_db()
     assert queue.processing_days == 7
     assert AuditEntry.objects.filter(target_type="center.workqueue", target_id=str(queue.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_the_completion_notice_says_all_done_only_when_nothing_is_left_to_another_counter(
+    submit_case: Any,
+) -> None:
+    from unittest import mock
+
+    from madoguchi.cases.actions import completion_message
+    from madoguchi.submissions.models import Submission
+
+    case = submit_case()
+    submission = Submission.objects.get(source_id=str(case.pk))
+    required = [p for p in submission.procedures() if p["status"] == "required"]
+    processed = set(items_of(case).values_list("queue__procedure", flat=True))
+    elsewhere = [p for p in required if p["code"] not in processed]
+    assert elsewhere  # the demo household has procedures at departments' counters too
+    assert processed
+    text = completion_message(submission, case.number, "")
+    assert "すべて完了" not in text
+    assert f"お預かりした手続 {len(required) - len(elsewhere)} 件が完了しました" in text
+    assert f"ほかの {len(elsewhere)} 件（" in text
+    assert all(p["name_ja"] in text for p in elsewhere)
+    only_center = [p for p in required if p["code"] in processed]
+    with mock.patch.object(Submission, "procedures", return_value=only_center):
+        assert "の手続はすべて完了しました。" in completion_message(submission, case.number, "")
