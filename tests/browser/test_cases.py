@@ -122,3 +122,24 @@ def test_clerk_enters_a_family_of_five_once_and_prints_the_bundle(
     assert "窓口 太郎" in results  # the clerk's name, not the login ID
     assert "本人確認書類との照合" in results
     screenshot("audit-my-number-reveal")
+
+
+def test_a_postal_code_of_several_towns_asks_which_one(
+    page: Any, live: RunningServer, screenshot: Any
+) -> None:
+    sign_in(page, live.url, "clerk")
+    page.wait_for_url("**/home/onestop_clerk/")
+    page.get_by_role("link", name="受付案件", exact=True).first.click()
+    page.get_by_role("button", name="転入").click()
+    page.wait_for_url("**/cases/*/")
+    postal = page.locator("#addr-postal_code")
+    postal.fill("260-0822")  # 千葉市中央区 蘇我 and 蘇我町
+    postal.press("Tab")
+    page.get_by_text("この郵便番号には町域が複数あります。選んでください：").wait_for()
+    # what the towns share is filled in; the town is not guessed
+    assert page.locator("#addr-prefecture").input_value() == "千葉県"
+    assert page.locator("#addr-city").input_value() == "千葉市中央区"
+    assert page.locator("#addr-town").input_value() == ""
+    screenshot("case-postal-several-towns")
+    page.get_by_role("button", name="蘇我町", exact=True).click()
+    assert page.locator("#addr-town").input_value() == "蘇我町"

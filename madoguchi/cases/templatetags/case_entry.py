@@ -51,6 +51,7 @@ def entry_field(entry: Entry, name: str, label: str, **options: Any) -> SafeStri
     if options.get("postal"):
         attributes += (
             f' data-postal="{_e(options["postal"])}" data-postal-url="{_e(reverse("cases:postal"))}"'
+            f' data-postal-choose="{_e(_("この郵便番号には町域が複数あります。選んでください："))}"'
         )
     parts = [f'<div class="field">\n  <label for="{n}">{_e(label)}']
     if required:
