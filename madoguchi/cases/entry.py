@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -27,8 +28,12 @@ from madoguchi.rules.facts import (
     RELATIONSHIP,
     Kind,
 )
+from madoguchi.rules.household import legal_age
 
 MAX_PEOPLE = 20
+# Who may notify and sign: the person or the head of household, able to understand what they sign; in
+# practice 15 and over (as for 印鑑登録). A toddler chosen as 届出人 is a slip of the radio button.
+NOTIFIER_MIN_AGE = 15
 ADDRESS_PARTS = ("postal_code", "prefecture", "city", "town", "block", "building")
 PERSON_FACTS = tuple(
     f for f in MEMBER_INPUT_FACTS if f.key not in {"health_insurance", "nationality", "relationship"}
@@ -97,6 +102,7 @@ FIELD_LABELS: dict[str, Any] = {
     "nationality": _lazy("国籍"),
     "health_insurance": _lazy("健康保険"),
     "my_number": _lazy("個人番号"),
+    "notifier": _lazy("届出人"),
 }
 
 
@@ -213,6 +219,12 @@ def read_entry(case: Case, data: QueryDict) -> Entry:
         )
         if event_date and person.birth_date != date.min and person.birth_date > event_date:
             entry.errors[prefix + "birth_date"] = _("生年月日が届出の事由が生じた日より後になっています。")
+        elif person.is_notifier and person.birth_date != date.min:
+            age = legal_age(person.birth_date, event_date or timezone.localdate())
+            if age < NOTIFIER_MIN_AGE:
+                entry.errors[prefix + "notifier"] = _(
+                    "届出人は%(age)s歳です。届出と署名は%(min)s歳以上の方にお願いしてください。"
+                ) % {"age": age, "min": NOTIFIER_MIN_AGE}
         if person.nationality != "JP" and not person.name_roman and prefix + "name_roman" not in entry.errors:
             entry.errors[prefix + "name_roman"] = _(
                 "外国籍の方は英字氏名を入力してください（在留カードのとおり）。"

@@ -183,6 +183,31 @@ def test_the_error_summary_names_each_field_and_whose_it_is(staff_of: Any, signe
     assert '<a href="#p-1-family_name">2人目の方：氏 — 入力してください。</a>' in summary
 
 
+def test_a_toddler_cannot_be_the_notifier(staff_of: Any, signed_in: Any) -> None:
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    case = new_case(clerk)
+    form = {
+        **FORM,
+        "p-1-family_name": "髙﨑",
+        "p-1-given_name": "翼",
+        "p-1-birth_date": "2024-01-05",
+        "p-1-relationship": "child",
+        "p-1-sex": "male",
+        "p-1-health_insurance": "national",
+        "p-1-subject": "on",
+        "notifier": "1",  # the 2-year-old's radio button by mistake
+    }
+    response = signed_in(clerk).post(reverse("cases:detail", args=[case.pk]), form)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "届出人は2歳です。届出と署名は15歳以上の方にお願いしてください。" in html
+    assert '<a href="#p-1-notifier">髙﨑 翼さん：届出人 — 届出人は2歳です。' in html
+    assert not Person.objects.filter(case=case).exists()
+    # the father as notifier: saved
+    response = signed_in(clerk).post(reverse("cases:detail", args=[case.pk]), {**form, "notifier": "0"})
+    assert response.status_code == 302
+
+
 def test_a_my_number_typed_stays_in_its_field_after_a_mistake_elsewhere_and_is_saved_with_the_fix(
     staff_of: Any, signed_in: Any
 ) -> None:
