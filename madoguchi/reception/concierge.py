@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+
+import pykakasi
 
 from madoguchi.organization.models import Office, Queue
 from madoguchi.rules.catalog import Catalog
@@ -19,6 +22,7 @@ class Purpose:
     hint: str
     queue: Queue
     event: str = ""  # the life event, when the purpose is one
+    keywords: str = ""  # what else finds it in the filter: its procedures' names, and readings in hiragana
 
     @property
     def value(self) -> str:
@@ -26,7 +30,25 @@ class Purpose:
         return f"{self.queue.pk}:{self.event}"
 
 
+@lru_cache(maxsize=4096)
+def reading(text: str) -> str:
+    """The hiragana reading of Japanese text (「児童手当」→「じどうてあて」), from pykakasi's dictionary."""
+    return "".join(part["hira"] for part in _kakasi().convert(text))
+
+
+@lru_cache(maxsize=1)
+def _kakasi() -> pykakasi.kakasi:
+    return pykakasi.kakasi()
+
+
+def _keywords(*texts: str) -> str:
+    names = [text for text in texts if text]
+    return " ".join([*names, *(reading(text) for text in names)])
+
+
 def purposes(office: Office, catalog: Catalog) -> list[Purpose]:
+    """What the concierge can choose, each findable by the procedures it covers: the life events (「児童手当」
+    finds 出生 and 転入, which include it) and the departments' own counters (their procedures)."""
     queues = list(Queue.objects.filter(office=office).select_related("department"))
     one_stop = next((q for q in queues if q.code == Queue.ONE_STOP_CODE), None)
     bereavement = next((q for q in queues if q.kind == Queue.Kind.BEREAVEMENT), None)
@@ -34,10 +56,15 @@ def purposes(office: Office, catalog: Catalog) -> list[Purpose]:
     for event in catalog.life_events:
         queue = bereavement if event.code in BEREAVEMENT_EVENTS and bereavement else one_stop
         if queue is not None:
-            found.append(Purpose(event.name_ja, queue.name, queue, event.code))
+            covered = [p.name_ja for p in catalog.procedures if event.code in p.events]
+            keywords = _keywords(event.name_ja, *covered)
+            found.append(Purpose(event.name_ja, queue.name, queue, event.code, keywords))
     for queue in queues:
         if queue.kind == Queue.Kind.DEPARTMENT:
-            found.append(Purpose(queue.name, queue.department.name if queue.department else "", queue))
+            department = queue.department
+            own = [p.name_ja for p in catalog.procedures if department and p.department == department.code]
+            hint = department.name if department else ""
+            found.append(Purpose(queue.name, hint, queue, keywords=_keywords(queue.name, hint, *own)))
     return found
 
 

@@ -302,3 +302,25 @@ def test_the_wait_page_keeps_following_after_a_mistyped_contact(browser: Any, li
     phone.get_by_text("お呼びしています").wait_for(timeout=5000)
     assert errors == []
     phone.context.close()
+
+
+def test_the_concierge_finds_a_purpose_by_a_procedure_and_by_its_reading(
+    page: Any, live: RunningServer, screenshot: Any
+) -> None:
+    sign_in(page, live.url, "concierge")
+    page.goto(f"{live.url}/reception/")
+    search = page.get_by_label("ご用件で絞り込む")
+    placeholder = search.get_attribute("placeholder")
+    assert "児童手当" in placeholder
+    total = page.locator("button.purpose").count()
+    for typed in ("児童手当", "じどうてあて", "ジドウテアテ"):
+        search.fill(typed)
+        visible = [b.inner_text().split("\n")[0] for b in page.locator("button.purpose:visible").all()]
+        assert "転入" in visible, (typed, visible)
+        assert "出生" in visible, (typed, visible)
+        assert "介護保険課" not in visible, (typed, visible)
+        assert len(visible) < total
+    search.fill("こども家庭課")
+    assert page.locator("button.purpose:visible").count() >= 1
+    search.fill("じどうてあて")
+    screenshot("concierge-filter-by-reading")
