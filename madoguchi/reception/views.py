@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -129,6 +130,13 @@ def _counter_context(staff: Staff, counter: Counter) -> dict[str, object]:
         "current": current,
         "steps": TICKET.allowed(current) if current is not None else [],
         "waiting": waiting,
+        # the count in the page, kept live by counter.js from the office's board stream
+        "waiting_live": format_html(
+            '<span data-waiting-queue="{}" data-live-url="{}">{}</span>',
+            counter.queue.code,
+            reverse("reception:board-events", args=[counter.office.code]),
+            waiting,
+        ),
         "counters": Counter.objects.filter(office=staff.office).select_related("queue"),
         "transfer_queues": Queue.objects.filter(office=staff.office).exclude(pk=counter.queue_id),
         "events": list(EVENTS.items()),

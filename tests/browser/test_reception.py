@@ -324,3 +324,21 @@ def test_the_concierge_finds_a_purpose_by_a_procedure_and_by_its_reading(
     assert page.locator("button.purpose:visible").count() >= 1
     search.fill("じどうてあて")
     screenshot("concierge-filter-by-reading")
+
+
+def test_the_counter_sees_its_queue_grow_without_reloading(
+    page: Any, live: RunningServer, screenshot: Any
+) -> None:
+    kiosk = live.madoguchi("kiosk-token", "--office", "chuo").stdout.split()[-1]
+    open_counter(page, live.url, "clerk", "税務課 1番")
+    count = page.locator("[data-waiting-queue]")
+    before = int(count.inner_text())
+    page.wait_for_timeout(500)  # the stream is open
+    for _ in range(2):
+        assert _api(live.url, "/api/v1/tickets", kiosk, {"office": "chuo", "queue": "zeimu"})[0] == 201
+    page.wait_for_function(
+        "n => document.querySelector('[data-waiting-queue]').textContent === String(n)",
+        arg=before + 2,
+        timeout=5000,
+    )
+    page.get_by_role("button", name="窓口を閉じる").click()
