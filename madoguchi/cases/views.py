@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+import jaconv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -59,9 +61,36 @@ def access_case(staff: Staff, case_id: UUID) -> Case:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
+    """The office's recent cases with the household's name; `q` finds a case by its number or by any of its
+    people's names, in kanji or in kana (hiragana, katakana, half-width)."""
     staff = staff_for(request, HANDLE_CASE)
-    cases = Case.objects.filter(office=staff.office).exclude(state=Case.State.CANCELLED)[:100]
-    return render(request, "cases/list.html", {"cases": cases, "events": list(EVENTS.items())})
+    query = request.GET.get("q", "").strip()[:50]
+    cases = Case.objects.filter(office=staff.office).exclude(state=Case.State.CANCELLED)
+    if query:
+        reading = jaconv.hira2kata(jaconv.h2z(query, kana=True))
+        cases = cases.filter(
+            Q(number__icontains=query)
+            | Q(people__family_name__icontains=query)
+            | Q(people__given_name__icontains=query)
+            | Q(people__family_name_kana__icontains=reading)
+            | Q(people__given_name_kana__icontains=reading)
+        ).distinct()
+    cases = cases.prefetch_related("people").order_by("-created_at")[:100]
+    rows = [(case, _household_name(case)) for case in cases]
+    return render(request, "cases/list.html", {"rows": rows, "query": query, "events": list(EVENTS.items())})
+
+
+def _household_name(case: Case) -> str:
+    """Whom the case is about, as a clerk looks for it: the notifier, else the head, else the first person,
+    with "ほか N 人" for the rest of the household."""
+    people = list(case.people.all())
+    if not people:
+        return ""
+    shown = next((p for p in people if p.is_notifier), None) or next(
+        (p for p in people if p.relationship == "head"), people[0]
+    )
+    others = len(people) - 1
+    return shown.full_name + (str(_("ほか%(n)s人") % {"n": others}) if others else "")
 
 
 @login_required

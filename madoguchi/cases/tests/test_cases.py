@@ -400,3 +400,21 @@ def test_the_navigator_never_asks_what_sex_and_age_already_settle(staff_of: Any)
     # what the household still needs to say is asked, of the right people
     assert ("m2", "member.pregnant") in asked
     assert ("m1", "member.has_seal_registration") in asked
+
+
+def test_the_case_list_shows_whom_each_case_is_about_and_finds_them_by_name_or_reading(
+    staff_of: Any, signed_in: Any
+) -> None:
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    takasaki = new_case(clerk)
+    signed_in(clerk).post(reverse("cases:detail", args=[takasaki.pk]), FORM)  # 髙﨑 太郎（タカサキ タロウ）
+    other = do_save_case_details(clerk, new_case(clerk), details(is_notifier=True))  # 山田 花子
+    client = signed_in(clerk)
+    page = client.get(reverse("cases:list")).content.decode()
+    assert "髙﨑　太郎" in page
+    assert "山田　花子" in page
+    for typed in ("髙﨑", "たかさき", "ﾀｶｻｷ", "タロウ", takasaki.number[-4:]):
+        found = client.get(reverse("cases:list"), {"q": typed}).content.decode()
+        assert takasaki.number in found, typed
+        assert other.number not in found, typed
+    assert "見つかりませんでした。" in client.get(reverse("cases:list"), {"q": "佐藤"}).content.decode()
