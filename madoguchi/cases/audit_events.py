@@ -35,4 +35,5 @@ register(
     EventType("case.my_number.reveal", pgettext_lazy("audit event", "個人番号の表示"), "cases"),
     EventType("case.my_number.rotate", _("個人番号の暗号鍵の更新"), "cases", fields={"rotated": _("件数")}),
     EventType("case.print", _("申請書の印刷"), "cases", fields={"pages": _("ページ数")}),
+    EventType("case.receipt", _("受付の控えの印刷"), "cases", fields={"version": _("版")}),
 )

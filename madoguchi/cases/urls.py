@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:case_id>/", views.case_detail, name="detail"),
     path("<uuid:case_id>/ready/", views.case_ready, name="ready"),
     path("<uuid:case_id>/bundle.pdf", views.case_bundle, name="bundle"),
+    path("<uuid:case_id>/receipt/", views.case_receipt, name="receipt"),
     path("<uuid:case_id>/<slug:action>/", views.case_transition, name="transition"),
     path("<uuid:case_id>/people/<uuid:person_id>/my-number/", views.reveal_my_number, name="reveal"),
 ]

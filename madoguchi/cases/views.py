@@ -293,6 +293,52 @@ def bundle_response(request: HttpRequest, staff: Staff, case: Case, *, back: str
 
 
 @login_required
+@require_GET
+def case_receipt(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """The resident's copy (控え) of what was submitted: reference, date, the household's names, the
+    procedures taken in at this counter and those done elsewhere. No My Number, no phone number; printing
+    it is audited as any print of personal data."""
+    staff = staff_for(request, HANDLE_CASE)
+    case = access_case(staff, case_id)
+    submission = latest(SOURCE, str(case.pk))
+    if submission is None:
+        messages.error(request, _("送付した申請がまだありません。控えは送付の後に印刷できます。"))
+        return redirect("cases:detail", case_id=case.pk)
+    names = {
+        m["id"]: f"{m.get('family_name', '')}　{m.get('given_name', '')}".strip()
+        for m in submission.data.get("members", [])
+    }
+    processed = set(
+        WorkItem.objects.filter(source_key=submission.source_key).values_list("queue__procedure", flat=True)
+    )
+    required = [p for p in submission.procedures() if p.get("status") == "required"]
+
+    def rows(here: bool) -> list[dict[str, Any]]:
+        return [
+            {"name": p["name_ja"], "who": "、".join(names.get(m, m) for m in p.get("member_ids", []))}
+            for p in required
+            if (p["code"] in processed) == here
+        ]
+
+    record(staff, "case.receipt", case, extra={"version": submission.version})
+    response = render(
+        request,
+        "cases/receipt.html",
+        {
+            "case": case,
+            "submission": submission,
+            "received_on": wareki.format_date(submission.received_on),
+            "people": list(names.values()),
+            "taken_in": rows(True),
+            "elsewhere": rows(False),
+            "printed_at": timezone.localtime(),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
 @require_POST
 def case_transition(request: HttpRequest, case_id: UUID, action: str) -> HttpResponse:
     staff = staff_for(request, HANDLE_CASE)

@@ -418,3 +418,31 @@ def test_the_case_list_shows_whom_each_case_is_about_and_finds_them_by_name_or_r
         assert takasaki.number in found, typed
         assert other.number not in found, typed
     assert "見つかりませんでした。" in client.get(reverse("cases:list"), {"q": "佐藤"}).content.decode()
+
+
+def test_the_resident_copy_lists_what_was_taken_in_and_what_is_done_elsewhere_without_numbers(
+    staff_of: Any, signed_in: Any
+) -> None:
+    from madoguchi.audit.models import AuditEntry
+    from madoguchi.demo.cases import make_submitted_case
+
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    draft = new_case(clerk)
+    client = signed_in(clerk)
+    # nothing submitted yet: back to the case with a message
+    assert client.get(reverse("cases:receipt", args=[draft.pk]))["Location"] == reverse(
+        "cases:detail", args=[draft.pk]
+    )
+    case = make_submitted_case(clerk)
+    assert "お客様の控えを印刷" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    response = client.get(reverse("cases:receipt", args=[case.pk]))
+    assert response["Cache-Control"] == "no-store"
+    html = response.content.decode()
+    assert case.number in html
+    assert "港　花子" in html
+    assert "港　太郎" in html
+    taken_in, elsewhere = html.split("この窓口でお預かりした手続")[1].split("ほかの窓口・機関でのお手続き")
+    assert "国民健康保険 加入（資格取得）" in taken_in
+    assert "水道の使用開始の申込み" in elsewhere
+    assert "090-1234-5678" not in html  # no contact number, no My Number on the copy
+    assert AuditEntry.objects.filter(action="case.receipt", target_id=str(case.pk)).exists()
