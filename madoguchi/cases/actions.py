@@ -265,18 +265,17 @@ def case_returned(actor: AuditActor, submission: Submission, reason: str) -> Non
         _transition(actor, case, "return")
 
 
+ONE_STOP_COUNTER = "one_stop"  # a procedure's `counter` in the catalog: taken in at the one-stop counter
+
+
 def completion_message(submission: Submission, number: str, summary: str) -> str:
     """What the resident is told when the center has finished: "all done" only when nothing of the signed
-    plan is left to another counter; otherwise how many procedures were completed and that the others are
-    done at their own counters, by name (as the checklist and the transfer told them)."""
-    from madoguchi.center.models import WorkItem
+    plan is left to another counter (a department's or another office's); otherwise how many procedures
+    the one-stop counter took in and which ones are done elsewhere, by name (as the checklist said)."""
     from madoguchi.rules.engine import REQUIRED
 
     required = [p for p in submission.procedures() if p.get("status") == REQUIRED]
-    processed = set(
-        WorkItem.objects.filter(source_key=submission.source_key).values_list("queue__procedure", flat=True)
-    )
-    elsewhere = [p for p in required if p["code"] not in processed]
+    elsewhere = [p for p in required if p.get("counter", ONE_STOP_COUNTER) != ONE_STOP_COUNTER]
     city = {"city": settings.CITY_NAME_JA, "number": number}
     if not elsewhere:
         body = _("%(city)sです。受付番号 %(number)s の手続はすべて完了しました。") % city

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from madoguchi.audit.chain import record
 from madoguchi.cases.actions import (
+    ONE_STOP_COUNTER,
     CaseNotReady,
     CaseStateError,
     do_cancel_case,
@@ -308,16 +309,13 @@ def case_receipt(request: HttpRequest, case_id: UUID) -> HttpResponse:
         m["id"]: f"{m.get('family_name', '')}　{m.get('given_name', '')}".strip()
         for m in submission.data.get("members", [])
     }
-    processed = set(
-        WorkItem.objects.filter(source_key=submission.source_key).values_list("queue__procedure", flat=True)
-    )
     required = [p for p in submission.procedures() if p.get("status") == "required"]
 
     def rows(here: bool) -> list[dict[str, Any]]:
         return [
             {"name": p["name_ja"], "who": "、".join(names.get(m, m) for m in p.get("member_ids", []))}
             for p in required
-            if (p["code"] in processed) == here
+            if (p.get("counter", ONE_STOP_COUNTER) == ONE_STOP_COUNTER) == here
         ]
 
     record(staff, "case.receipt", case, extra={"version": submission.version})

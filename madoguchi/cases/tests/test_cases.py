@@ -443,6 +443,8 @@ def test_the_resident_copy_lists_what_was_taken_in_and_what_is_done_elsewhere_wi
     assert "港　太郎" in html
     taken_in, elsewhere = html.split("この窓口でお預かりした手続")[1].split("ほかの窓口・機関でのお手続き")
     assert "国民健康保険 加入（資格取得）" in taken_in
+    assert "転入届" in taken_in  # done at this counter, though not by the center
     assert "水道の使用開始の申込み" in elsewhere
+    assert "転入届" not in elsewhere
     assert "090-1234-5678" not in html  # no contact number, no My Number on the copy
     assert AuditEntry.objects.filter(action="case.receipt", target_id=str(case.pk)).exists()

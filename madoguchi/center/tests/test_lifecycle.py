@@ -305,15 +305,14 @@ def test_the_completion_notice_says_all_done_only_when_nothing_is_left_to_anothe
     case = submit_case()
     submission = Submission.objects.get(source_id=str(case.pk))
     required = [p for p in submission.procedures() if p["status"] == "required"]
-    processed = set(items_of(case).values_list("queue__procedure", flat=True))
-    elsewhere = [p for p in required if p["code"] not in processed]
-    assert elsewhere  # the demo household has procedures at departments' counters too
-    assert processed
+    # taken in at the one-stop counter (転入届 itself, the center's items, guidance) vs at another counter
+    elsewhere = [p for p in required if p["counter"] != "one_stop"]
+    assert [p["name_ja"] for p in elsewhere] == ["水道の使用開始の申込み"]
     text = completion_message(submission, case.number, "")
     assert "すべて完了" not in text
-    assert f"お預かりした手続 {len(required) - len(elsewhere)} 件が完了しました" in text
-    assert f"ほかの {len(elsewhere)} 件（" in text
-    assert all(p["name_ja"] in text for p in elsewhere)
-    only_center = [p for p in required if p["code"] in processed]
-    with mock.patch.object(Submission, "procedures", return_value=only_center):
+    assert f"お預かりした手続 {len(required) - 1} 件が完了しました" in text
+    assert "ほかの 1 件（水道の使用開始の申込み）は、それぞれの窓口でのお手続きです。" in text
+    assert "転入届" not in text
+    at_the_counter = [p for p in required if p["counter"] == "one_stop"]
+    with mock.patch.object(Submission, "procedures", return_value=at_the_counter):
         assert "の手続はすべて完了しました。" in completion_message(submission, case.number, "")
