@@ -359,6 +359,7 @@ class SignatureSheetWriter:
         external: Sequence[PlannedProcedure],
         entries_before: int,
         signatures: int,
+        blank: int = 0,
     ) -> None:
         self.pages = pages
         self.sheet = sheet
@@ -368,6 +369,7 @@ class SignatureSheetWriter:
         self.external = external
         self.entries_before = entries_before
         self.signatures = signatures
+        self.blank = blank  # handwritten entries the case has no data for: printed blank, written by hand
 
     def write(self) -> None:
         pages = self.pages
@@ -509,9 +511,14 @@ class SignatureSheetWriter:
             color=GRAY,
         )
         pages.y -= SIGNATURE_HEIGHT + 10
+        now = (
+            f"{self.signatures} か所（この署名のみ）"
+            if not self.blank
+            else f"{self.signatures + self.blank} か所（この署名と、聞き取れなかった {self.blank} 項目："
+            "各帳票の空欄にご記入ください）"
+        )
         pages.paragraph(
-            f"手書きの記入：別々の用紙に書く場合 {self.entries_before} か所 → "
-            f"書かない窓口では {self.signatures} か所（この署名のみ）",
+            f"手書きの記入：別々の用紙に書く場合 {self.entries_before} か所 → 書かない窓口では {now}",
             size=NOTE_SIZE,
             color=GRAY,
         )

@@ -25,7 +25,7 @@ class Bundle:
     pages: int
     forms: tuple[str, ...]  # procedure codes printed on a form, in the order printed
     handwritten_entries_before: int  # what the resident would have written on separate paper forms
-    handwritten_entries_now: int  # signatures: the one signature sheet
+    handwritten_entries_now: int  # the signature on the one sheet, plus the entries printed blank
     without_form: tuple[str, ...] = ()  # procedures listed on the signature sheet without a form
     blank_entries: int = 0  # handwritten entries printed blank: case-file/v1 has no data (bank accounts)
     missing_glyphs: tuple[str, ...] = ()  # characters no installed font could print (see fonts.py)
@@ -147,15 +147,20 @@ def render_bundle(
         printed.append(item)
     entries = [handwritten_entries(item.form, item.sheet) for item in printed]
     before = sum(e.written for e in entries)
-    SignatureSheetWriter(pages, sheet([]), printed, without_form, external, before, SIGNATURES_NOW).write()
+    blank = sum(e.blank for e in entries)
+    SignatureSheetWriter(
+        pages, sheet([]), printed, without_form, external, before, SIGNATURES_NOW, blank
+    ).write()
     return Bundle(
         pdf=pages.finish(),
         pages=pages.count,
         forms=tuple(p.code for item in printed for p in item.sheet.procedures),
         handwritten_entries_before=before,
-        handwritten_entries_now=SIGNATURES_NOW,
+        # the signature, and every handwritten entry printed blank (the resident writes it): "signature
+        # only" is said only when that is true
+        handwritten_entries_now=SIGNATURES_NOW + blank,
         without_form=tuple(p.code for p in without_form),
-        blank_entries=sum(e.blank for e in entries),
+        blank_entries=blank,
         missing_glyphs=tuple(sorted(pages.missing)),
         fingerprints=fingerprints,
         printed_forms=tuple(item.form.name for item in printed),

@@ -53,7 +53,7 @@ def test_a_case_file_renders_and_prints_the_summary(tmp_path: Path) -> None:
     assert summary["pages"] == 10
     assert summary["forms"][0] == "tennyu-todoke"
     assert summary["handwritten_entries_before"] == 206
-    assert summary["handwritten_entries_now"] == 1
+    assert summary["handwritten_entries_now"] == 6  # the signature and 5 entries printed blank
     assert out.read_bytes().startswith(b"%PDF-")
 
 

@@ -162,8 +162,9 @@ def test_the_5_person_move_in_counts_per_form() -> None:
     assert tennyu.handwritten_entries_before == 39
     bundle = five_person_bundle()
     assert bundle.handwritten_entries_before == 206  # the nine forms together
-    assert bundle.handwritten_entries_now == 1
     assert bundle.blank_entries == 5  # 児童手当: the bank account (3 cells); 転入学届: 前の学校名 × 2
+    # what the resident writes now: the signature and those 5 blanks (never "signature only" then)
+    assert bundle.handwritten_entries_now == 6
 
 
 def test_procedures_can_be_chosen_and_unknown_ones_are_refused() -> None:
