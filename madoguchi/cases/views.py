@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -43,7 +44,7 @@ from madoguchi.navigator.locations import locate
 from madoguchi.printing.casefile import InvalidCase, read_case
 from madoguchi.printing.render import render_bundle
 from madoguchi.rules.engine import Plan, make_plan
-from madoguchi.rules.facts import EVENTS, HEALTH_INSURANCE, HOUSEHOLD_INPUT_FACTS, RELATIONSHIP, SCHOOL, Kind
+from madoguchi.rules.facts import EVENTS, HOUSEHOLD_INPUT_FACTS, Kind, labels
 from madoguchi.rules.household import InvalidFacts
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
@@ -77,8 +78,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
             | Q(people__given_name_kana__icontains=reading)
         ).distinct()
     cases = cases.prefetch_related("people").order_by("-created_at")[:100]
-    rows = [(case, _household_name(case)) for case in cases]
-    return render(request, "cases/list.html", {"rows": rows, "query": query, "events": list(EVENTS.items())})
+    events = labels("event", get_language())
+    rows = [(case, _household_name(case), events[case.event]) for case in cases]
+    return render(request, "cases/list.html", {"rows": rows, "query": query, "events": list(events.items())})
 
 
 def _household_name(case: Case) -> str:
@@ -131,16 +133,16 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
         "case": case,
         "entry": entry,
         "rows": rows,
-        "event_label": EVENTS[case.event],
+        "event_label": labels("event", get_language())[case.event],
         "plan": plan,
         "plan_problem": plan_problem,
         "required": [p for p in plan.procedures if p.status == "required"] if plan else [],
         "ask": [p for p in plan.procedures if p.status == "ask"] if plan else [],
         "locations": locations,
         "documents": documents,
-        "relationships": list(RELATIONSHIP.items()),
-        "insurances": list(HEALTH_INSURANCE.items()),
-        "schools": list(SCHOOL.items()),
+        "relationships": list(labels("relationship", get_language()).items()),
+        "insurances": list(labels("health_insurance", get_language()).items()),
+        "schools": list(labels("school", get_language()).items()),
         "person_facts": [f for f in PERSON_FACTS if f.kind is Kind.BOOL],
         "household_facts": [f for f in HOUSEHOLD_INPUT_FACTS if f.kind is Kind.BOOL],
         "can_reveal": has_capability(staff, REVEAL_MY_NUMBER),
@@ -319,19 +321,20 @@ def case_receipt(request: HttpRequest, case_id: UUID) -> HttpResponse:
         ]
 
     record(staff, "case.receipt", case, extra={"version": submission.version})
-    response = render(
-        request,
-        "cases/receipt.html",
-        {
-            "case": case,
-            "submission": submission,
-            "received_on": wareki.format_date(submission.received_on),
-            "people": list(names.values()),
-            "taken_in": rows(True),
-            "elsewhere": rows(False),
-            "printed_at": timezone.localtime(),
-        },
-    )
+    with translation.override("ja"):  # the copy is the city's Japanese record, whatever the clerk's screen
+        response = render(
+            request,
+            "cases/receipt.html",
+            {
+                "case": case,
+                "submission": submission,
+                "received_on": wareki.format_date(submission.received_on),
+                "people": list(names.values()),
+                "taken_in": rows(True),
+                "elsewhere": rows(False),
+                "printed_at": timezone.localtime(),
+            },
+        )
     response["Cache-Control"] = "no-store"
     return response
 

@@ -13,6 +13,7 @@ from django.db.models import Count, Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,7 +30,7 @@ from madoguchi.center.actions import (
 )
 from madoguchi.center.models import WorkItem, WorkItemEvent, WorkQueue
 from madoguchi.center.states import WORK_ITEM
-from madoguchi.rules.facts import EVENTS, RELATIONSHIP
+from madoguchi.rules.facts import EVENTS, labels
 from madoguchi.staff.models import Staff
 from madoguchi.staff.names import with_actor_names
 from madoguchi.staff.permissions import has_capability, staff_for
@@ -171,7 +172,7 @@ def _person(member: dict[str, object]) -> dict[str, object]:
         "name": f"{member.get('family_name', '')} {member.get('given_name', '')}".strip(),
         "kana": f"{member.get('family_name_kana', '')} {member.get('given_name_kana', '')}".strip(),
         "birth_date": member.get("birth_date", ""),
-        "relationship": RELATIONSHIP.get(str(member.get("relationship", "")), ""),
+        "relationship": labels("relationship", get_language()).get(str(member.get("relationship", "")), ""),
     }
 
 

@@ -12,14 +12,15 @@ from datetime import date
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import get_language
 
 from madoguchi.rules.facts import (
     FACTS,
     HOUSEHOLD_INPUT_FACTS,
     MEMBER_INPUT_FACTS,
     MOVE_EVENTS,
-    RELATIONSHIP,
     Kind,
+    labels,
 )
 
 MAX_MEMBERS = 20
@@ -45,7 +46,7 @@ class MemberState:
         """How the clerk named the member, else the relationship (世帯主, 子 …) and the member's number."""
         if self.label:
             return self.label
-        relationship = RELATIONSHIP.get(self.relationship, "")
+        relationship = labels("relationship", get_language()).get(self.relationship, "")
         return f"{relationship}（{self.member_id}）" if relationship else self.member_id
 
 

@@ -17,7 +17,7 @@ from madoguchi.navigator.interview import InterviewState, facts_from_state, init
 from madoguchi.navigator.locations import locate
 from madoguchi.rules.catalog import Catalog
 from madoguchi.rules.engine import ASK, REQUIRED, Plan, make_plan
-from madoguchi.rules.facts import EVENTS, FACTS, HEALTH_INSURANCE, RELATIONSHIP, SCHOOL, Kind
+from madoguchi.rules.facts import EVENTS, FACTS, Kind, labels
 from madoguchi.rules.household import InvalidFacts
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import staff_for
@@ -56,7 +56,7 @@ def _event_label(catalog: Catalog, event: str) -> str:
     for named in catalog.life_events:
         if named.code == event:
             return named.name_en if translation.get_language() == "en" and named.name_en else named.name_ja
-    return EVENTS[event]
+    return labels("event", translation.get_language())[event]
 
 
 def _grouped(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -156,9 +156,9 @@ def _context(request: HttpRequest, state: InterviewState, staff: Staff) -> dict[
         "answered": asked,
         "open_questions": open_questions,
         "form_errors": form_errors,
-        "relationships": list(RELATIONSHIP.items()),
-        "insurances": list(HEALTH_INSURANCE.items()),
-        "schools": list(SCHOOL.items()),
+        "relationships": list(labels("relationship", translation.get_language()).items()),
+        "insurances": list(labels("health_insurance", translation.get_language()).items()),
+        "schools": list(labels("school", translation.get_language()).items()),
     }
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,7 +38,7 @@ from madoguchi.reception.actions import (
 from madoguchi.reception.concierge import chosen_purpose, purposes
 from madoguchi.reception.models import CounterShift, Ticket
 from madoguchi.reception.states import TICKET
-from madoguchi.rules.facts import EVENTS
+from madoguchi.rules.facts import EVENTS, labels
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import HANDLE_CASE, ISSUE_TICKET, SERVE_COUNTER
@@ -139,7 +140,7 @@ def _counter_context(staff: Staff, counter: Counter) -> dict[str, object]:
         ),
         "counters": Counter.objects.filter(office=staff.office).select_related("queue"),
         "transfer_queues": Queue.objects.filter(office=staff.office).exclude(pk=counter.queue_id),
-        "events": list(EVENTS.items()),
+        "events": list(labels("event", get_language()).items()),
         "can_open_case": has_capability(staff, HANDLE_CASE),
         "today": today,
     }

@@ -83,6 +83,60 @@ SCHOOL = {
     "university": "大学等",
 }
 
+# The same vocabularies in English, for staff and residents who read the pages in English (the printed
+# forms stay Japanese: they are the city's legal documents).
+EVENTS_EN = {
+    "tennyu": "Moving in",
+    "tenshutsu": "Moving out",
+    "tenkyo": "Moving within the city",
+    "shussei": "Birth",
+    "shibou": "Death",
+    "konin": "Marriage",
+    "rikon": "Divorce",
+    "ninshin": "Pregnancy",
+    "shaho_kanyu": "Joining employee health insurance",
+    "shaho_soshitsu": "Leaving employee health insurance",
+}
+HEALTH_INSURANCE_EN = {
+    "employee": "Employee health insurance (insured)",
+    "employee_dependent": "Employee health insurance (dependent)",
+    "national": "National Health Insurance",
+    "late_elderly": "Late-stage elderly medical care",
+    "welfare": "Public assistance (medical aid)",
+    "none": "Not insured",
+}
+RELATIONSHIP_EN = {
+    "head": "Head of household",
+    "spouse": "Spouse",
+    "child": "Child",
+    "parent": "Parent",
+    "grandchild": "Grandchild",
+    "sibling": "Sibling",
+    "other": "Other",
+}
+SCHOOL_EN = {
+    "none": "None",
+    "nursery_wanted": "Wants a nursery place",
+    "nursery": "Nursery",
+    "kindergarten": "Kindergarten",
+    "elementary": "Elementary school",
+    "junior_high": "Junior high school",
+    "high_school": "High school",
+    "university": "University etc.",
+}
+VOCABULARIES = {
+    "event": (EVENTS, EVENTS_EN),
+    "health_insurance": (HEALTH_INSURANCE, HEALTH_INSURANCE_EN),
+    "relationship": (RELATIONSHIP, RELATIONSHIP_EN),
+    "school": (SCHOOL, SCHOOL_EN),
+}
+
+
+def labels(vocabulary: str, language: str) -> dict[str, str]:
+    """A vocabulary's labels by code in `language` ("en…" for English, Japanese otherwise)."""
+    japanese, english = VOCABULARIES[vocabulary]
+    return english if language.startswith("en") else japanese
+
 
 def _bool(name: str, scope: Scope, ja: str, en: str, question_ja: str, question_en: str) -> Fact:
     return Fact(name, Kind.BOOL, scope, ja, en, question_ja=question_ja, question_en=question_en)

@@ -448,3 +448,22 @@ def test_the_resident_copy_lists_what_was_taken_in_and_what_is_done_elsewhere_wi
     assert "転入届" not in elsewhere
     assert "090-1234-5678" not in html  # no contact number, no My Number on the copy
     assert AuditEntry.objects.filter(action="case.receipt", target_id=str(case.pk)).exists()
+
+
+def test_in_english_the_choices_and_life_events_are_english(staff_of: Any, signed_in: Any) -> None:
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    case = new_case(clerk)
+    client = signed_in(clerk)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    for english in ("Head of household", "National Health Insurance", "Elementary school", "Moving in"):
+        assert english in page, english
+    for japanese in ("世帯主</option>", "国民健康保険</option>", "小学校</option>"):
+        assert japanese not in page, japanese
+    listing = client.get(reverse("cases:list")).content.decode()
+    assert "<td>Moving in</td>" in listing
+    navigator = client.get("/navigator/tennyu/").content.decode()
+    assert "Head of household" in navigator
+    # in Japanese (the default) the same pages stay Japanese
+    client.cookies["django_language"] = "ja"
+    assert "世帯主</option>" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
