@@ -131,9 +131,10 @@ def _counter_context(staff: Staff, counter: Counter) -> dict[str, object]:
         "current": current,
         "steps": TICKET.allowed(current) if current is not None else [],
         "waiting": waiting,
-        # the count in the page, kept live by counter.js from the office's board stream
+        # the count in the page, kept live by counter.js from the office's board stream (data-stream-url, not
+        # data-live-url: live.js refetches every data-live-url element's page into it)
         "waiting_live": format_html(
-            '<span data-waiting-queue="{}" data-live-url="{}">{}</span>',
+            '<span data-waiting-queue="{}" data-stream-url="{}">{}</span>',
             counter.queue.code,
             reverse("reception:board-events", args=[counter.office.code]),
             waiting,

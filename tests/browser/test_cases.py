@@ -86,7 +86,9 @@ def test_clerk_enters_a_family_of_five_once_and_prints_the_bundle(
     assert notices.count() == 0 or "確認が済んでいない" not in notices.inner_text(), notices.inner_text()
     assert page.locator(".state").inner_text() == "署名待ち"
     written = page.locator(".written").inner_text()
-    assert "今回 1か所" in written
+    # a signature, plus the entries printed blank for the resident to fill in (nobody was asked for them)
+    assert "今回 6か所（署名と、聞き取れなかった項目。帳票の空欄に記入していただきます）" in written
+    assert "署名のみ" not in written
     screenshot("case-ready-for-signature")
     page.screenshot(path=str(screenshot.directory / "case-ready-for-signature-top.png"))
 

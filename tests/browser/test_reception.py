@@ -18,7 +18,9 @@ def open_counter(page: Any, base: str, username: str, counter: str) -> None:
     choice = page.get_by_label("この端末の窓口")
     choice.select_option(choice.locator("option", has_text=counter).first.get_attribute("value"))
     page.get_by_role("button", name="この窓口を開く").click()
-    page.get_by_role("button", name="次の方を呼ぶ").wait_for()
+    # the counter's own page (an earlier test in the same live server may have left a resident called here,
+    # so "call the next" is not always offered)
+    page.get_by_role("heading", level=1, name=counter).wait_for()
 
 
 def test_kiosk_board_counter_and_department_hand_off(

@@ -4,7 +4,7 @@
   "use strict";
   var count = document.querySelector("[data-waiting-queue]");
   if (!count || !window.madoguchiLive) return;
-  window.madoguchiLive(count.dataset.liveUrl, function (data) {
+  window.madoguchiLive(count.dataset.streamUrl, function (data) {
     if (!data || !data.state) return;
     var queue = data.state.queues.filter(function (q) { return q.code === count.dataset.waitingQueue; })[0];
     if (queue) count.textContent = String(queue.waiting);
