@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "madoguchi.simulation",
     "madoguchi.submissions",
     "madoguchi.center",
+    "madoguchi.departments",
     "madoguchi.reservations",
     "madoguchi.demo",
     "django.contrib.admin",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("navigator/", include("madoguchi.navigator.urls")),
     path("cases/", include("madoguchi.cases.urls")),
     path("center/", include("madoguchi.center.urls")),
+    path("departments/", include("madoguchi.departments.urls")),
     path("screening/", include("madoguchi.screening.urls")),
     path("simulations/", include("madoguchi.simulation.urls")),
     path("api/v1/", include("madoguchi.navigator.urls_api")),

@@ -45,16 +45,40 @@ def make_submitted_case(clerk: Any, phone: str = "090-1234-5678", head_family_na
         person("m1", "head", "花子", date(1990, 1, 1), "female", head_family_name),
         person("m2", "child", "太郎", date(2020, 5, 5), "male"),
     ]
+    return fill_and_submit(clerk, case, people, phone=phone)
+
+
+def bereavement_people() -> list[PersonDetails]:
+    """A husband who received a public pension has died; his wife notifies (未支給年金 at 保険年金課)."""
+    deceased = person("m1", "head", "一郎", date(1950, 3, 3), "male")
+    deceased.health_insurance = "late_elderly"
+    deceased.facts = {"receives_public_pension": True}
+    wife = person("m2", "spouse", "花子", date(1953, 6, 6), "female")
+    wife.health_insurance = "late_elderly"
+    wife.is_subject = False
+    wife.is_notifier = True
+    return [deceased, wife]
+
+
+def fill_and_submit(
+    clerk: Any, case: Case, people: list[PersonDetails], phone: str = "090-1234-5678"
+) -> Case:
+    """Fill `case` with `people` at the demo address, answer every open question "no" (facts already set
+    on a person stay), print, sign and submit it."""
     details = CaseDetails(
-        event_date=date(2026, 11, 20),
+        event_date=case.event_date,
         address={
             "postal_code": "2600013",
             "prefecture": "千葉県",
             "city": "みなと市中央区",
             "town": "港町",
         },
-        previous_address={"prefecture": "東京都", "city": "千代田区", "town": "千代田1-1"},
-        moved_from_kind="other_municipality",
+        previous_address=(
+            {"prefecture": "東京都", "city": "千代田区", "town": "千代田1-1"}
+            if case.event == "tennyu"
+            else {}
+        ),
+        moved_from_kind="other_municipality" if case.event == "tennyu" else "",
         contact_phone=phone,
         household_facts={},
         people=people,
@@ -117,3 +141,43 @@ def details_of(case: Case) -> CaseDetails:
         ],
         documents_checked=list(case.documents_checked),
     )
+
+
+def bereavement_handed_over(clerk: Any, to_queue: str = "hoken-nenkin") -> tuple[Case, Any]:
+    """A visit at the bereavement counter (おくやみ窓口), through the counter's own actions: a ticket is
+    issued and called, its case is filled in, signed and submitted, and the resident is handed over to
+    `to_queue` with the case. Returns the case and the department's new ticket. The clerk's counter is
+    closed again at the end."""
+    from madoguchi.organization.models import Counter, Queue
+    from madoguchi.reception.actions import (
+        do_call_next,
+        do_close_counter,
+        do_issue_ticket,
+        do_mark_no_show,
+        do_open_case,
+        do_open_counter,
+        do_start_service,
+        do_transfer,
+    )
+    from madoguchi.reception.models import Ticket
+
+    queue = Queue.objects.get(office=clerk.office, code="okuyami")
+    counter = Counter.objects.filter(queue=queue).order_by("pk").first()
+    do_open_counter(clerk, counter=counter)
+    ticket = do_issue_ticket(clerk, queue=queue, channel=Ticket.Channel.COUNTER, purpose="shibou")
+    called = do_call_next(clerk, counter=counter)
+    while called is not None and called.pk != ticket.pk:  # residents who came earlier and left
+        do_mark_no_show(clerk, called, counter=counter)
+        called = do_call_next(clerk, counter=counter)
+    do_start_service(clerk, ticket, counter=counter)
+    case = do_open_case(clerk, ticket, event="shibou", event_date=date(2026, 11, 20))
+    case = fill_and_submit(clerk, case, bereavement_people())
+    handed = do_transfer(
+        clerk,
+        ticket,
+        counter=counter,
+        to_queue=Queue.objects.get(office=clerk.office, code=to_queue),
+        note="未支給年金の請求",
+    )
+    do_close_counter(clerk)
+    return case, handed

@@ -41,7 +41,7 @@ from madoguchi.reception.states import TICKET
 from madoguchi.rules.facts import EVENTS, labels
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
-from madoguchi.staff.roles import HANDLE_CASE, ISSUE_TICKET, SERVE_COUNTER
+from madoguchi.staff.roles import HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE, ISSUE_TICKET, SERVE_COUNTER
 
 
 @login_required
@@ -143,6 +143,9 @@ def _counter_context(staff: Staff, counter: Counter) -> dict[str, object]:
         "transfer_queues": Queue.objects.filter(office=staff.office).exclude(pk=counter.queue_id),
         "events": list(labels("event", get_language()).items()),
         "can_open_case": has_capability(staff, HANDLE_CASE),
+        # a department's clerk sees the case handed over with the resident on the department's screen
+        "can_see_handed_case": has_capability(staff, HANDLE_DEPARTMENT_PROCEDURE)
+        and bool(staff.department_id),
         "today": today,
     }
 

@@ -46,6 +46,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("処理案件"), "center:batches", (PROCESS_WORK_ITEM,)),
     NavItem(_("決裁"), "center:approvals", (APPROVE_WORK_ITEM,)),
     NavItem(_("差戻し"), "center:returns", (HANDLE_CASE,)),
+    NavItem(_("引継ぎ案件"), "departments:list", (HANDLE_DEPARTMENT_PROCEDURE,)),
     NavItem(_("センター状況"), "center:dashboard", (VIEW_DASHBOARDS, PROCESS_WORK_ITEM)),
     NavItem(_("ライフイベント・ナビ"), "navigator:start", (HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)),
     NavItem(_("庁舎・窓口"), "organization:offices", (VIEW_DASHBOARDS, MANAGE_ORGANIZATION)),
