@@ -2,10 +2,12 @@
 
 Kiosks and the concierge issue tickets into several queues of two offices; clerks call, recall, serve,
 finish, mark no-shows and transfer; clerks open, fill, print and submit one-stop cases and correct the ones
-the center returns; center staff claim, process, send for approval; an approver approves or returns;
-residents book reservations and the concierge checks them in; staff request daily exports that a worker
-writes; the audit sealer runs throughout. Afterwards: no thread saw an error, ticket and case numbers run
-without a gap per queue (office) and day, every work item was decided once, and the audit chain verifies.
+the center returns; the bereavement counter hands residents with signed cases to 保険年金課, whose two clerks
+race to decide the same pension claims; center staff claim, process, send for approval; an approver approves
+or returns; residents book reservations and the concierge checks them in; staff request daily exports that a
+worker writes; the audit sealer runs throughout. Afterwards: no thread saw an error, ticket and case numbers
+run without a gap per queue (office) and day, every work item was decided once, and the audit chain
+verifies.
 
 MADOGUCHI_MIXED_LOAD_SECONDS sets how long the threads keep writing (default 8).
 """
@@ -28,12 +30,15 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from madoguchi.audit.chain import SystemActor, seal_pending, verify_chain
+from madoguchi.audit.models import AuditEntry
 from madoguchi.cases.actions import do_save_case_details
 from madoguchi.cases.models import Case
 from madoguchi.center.actions import claim_next, do_approve, do_return, do_send_for_approval
 from madoguchi.center.exports import do_request_export
 from madoguchi.center.models import WorkItem, WorkItemEvent, WorkQueue
-from madoguchi.demo.cases import details_of, make_submitted_case, sign_and_submit
+from madoguchi.demo.cases import bereavement_handed_over, details_of, make_submitted_case, sign_and_submit
+from madoguchi.departments.actions import DecisionNotPossible, do_decide, handed_cases
+from madoguchi.departments.models import Decision
 from madoguchi.organization.models import Counter, Office, Queue
 from madoguchi.reception.actions import (
     do_call_next,
@@ -89,6 +94,9 @@ def test_a_ward_office_morning_of_mixed_writes_holds(staff_of: Any, monkeypatch:
     kita_clerk = clone_staff(staff_of(Role.ONESTOP_CLERK), "kita-clerk", kita)
     kita_concierge = clone_staff(staff_of(Role.CONCIERGE), "kita-concierge", kita)
     clerks = {chuo.pk: clerk, kita.pk: kita_clerk}
+    okuyami_clerk = clone_staff(staff_of(Role.ONESTOP_CLERK), "okuyami-clerk", chuo)
+    deciders = [staff_of(Role.DEPARTMENT_STAFF)]
+    deciders.append(clone_staff(staff_of(Role.DEPARTMENT_STAFF), "department-2", chuo))
     concierges = {chuo.pk: concierge, kita.pk: kita_concierge}
     queues = {
         office.pk: list(Queue.objects.filter(office=office, code__in=["one-stop", "hoken-nenkin", "shomei"]))
@@ -206,6 +214,41 @@ def test_a_ward_office_morning_of_mixed_writes_holds(staff_of: Any, monkeypatch:
 
         return body
 
+    def bereavement_counter(rng: random.Random) -> None:
+        bereavement_handed_over(okuyami_clerk)
+        count("bereaved resident handed over with a signed case")
+
+    pension = "kokumin-nenkin-mishikyu"
+
+    def department_decider(staff: Staff) -> Callable[[random.Random], None]:
+        def body(rng: random.Random) -> None:
+            case = (
+                handed_cases(staff)
+                .filter(event="shibou", state=Case.State.SUBMITTED)
+                .exclude(decisions__procedure=pension)
+                .order_by("created_at")
+                .first()
+            )
+            if case is None:
+                time.sleep(0.05)
+                return
+            try:
+                do_decide(
+                    staff,
+                    case,
+                    procedure=pension,
+                    outcome=rng.choice(["accepted", "rejected"]),
+                    reason="確認",
+                )
+            except DecisionNotPossible as refused:
+                if "決定済み" not in refused.message:
+                    raise
+                count("decision found already taken by the other clerk")
+            else:
+                count("pension claim decided")
+
+        return body
+
     work_queues = list(WorkQueue.objects.filter(active=True))
 
     def center_staff(rng: random.Random) -> None:
@@ -285,6 +328,8 @@ def test_a_ward_office_morning_of_mixed_writes_holds(staff_of: Any, monkeypatch:
     threads += [loop(f"counter-{c.pk}", counter_clerk(c)) for c in counters]
     threads += [loop(f"cases-{o.code}", case_clerk(o)) for o in (chuo, kita)]
     threads += [loop(f"corrections-{o.code}", ward_corrections(o)) for o in (chuo, kita)]
+    threads += [loop("bereavement-chuo", bereavement_counter)]
+    threads += [loop(f"department-{i}", department_decider(d)) for i, d in enumerate(deciders)]
     threads += [loop(f"center-{i}", center_staff) for i in range(3)]
     threads += [loop("approver", center_approver), loop("reservations", reservations)]
     threads += [loop("exports", exports), loop("sealer", sealer)]
@@ -306,7 +351,12 @@ def test_a_ward_office_morning_of_mixed_writes_holds(staff_of: Any, monkeypatch:
     # then: nobody saw an error, and every kind of work happened
     assert not [t.name for t in threads if t.is_alive()]
     assert errors == []
-    for kind in ("ticket transferred", "case created, saved, printed and submitted", "work item approved"):
+    for kind in (
+        "ticket transferred",
+        "case created, saved, printed and submitted",
+        "work item approved",
+        "pension claim decided",
+    ):
         assert done[kind] > 0, kind
     # ticket numbers run 1..n per queue and day, without a gap or a double
     for row in Ticket.objects.values("queue_id", "business_day").annotate(
@@ -338,6 +388,12 @@ def test_a_ward_office_morning_of_mixed_writes_holds(staff_of: Any, monkeypatch:
             assert statuses <= {WorkItem.Status.DONE, WorkItem.Status.WITHDRAWN}
         elif statuses:
             assert statuses - {WorkItem.Status.DONE, WorkItem.Status.WITHDRAWN}
+    # each pension claim was decided once, by one of the two clerks, with one audit entry
+    decisions = list(Decision.objects.values_list("pk", "case_id", "procedure"))
+    assert len(decisions) == done["pension claim decided"]
+    assert len({(case, procedure) for _pk, case, procedure in decisions}) == len(decisions)
+    audited = Tally(AuditEntry.objects.filter(action="department.decide").values_list("target_id", flat=True))
+    assert audited == Tally(str(pk) for pk, _case, _procedure in decisions)
     # the audit chain holds every entry, sealed in order
     report = verify_chain(seal=True)
     assert report.ok, report

@@ -93,7 +93,7 @@ def _context(staff: Staff, case: Case) -> dict[str, Any]:
         "staff": staff,
         "submission": submission,
         "event_label": labels("event", get_language()).get(case.event, case.event),
-        "event_date": wareki.format_date(case.event_date),
+        "event_date": _date(case.event_date, english),
         "address": postal.address_line(submission.data.get("address")) if submission else "",
         "people": [
             {
@@ -114,6 +114,11 @@ def _context(staff: Staff, case: Case) -> dict[str, Any]:
         "taken_in": [row(p) for p in procedures if not p.decides_here],
         "outcomes": Decision.Outcome.choices,
     }
+
+
+def _date(day: date, english: bool) -> str:
+    """和暦 on the Japanese screen (as the city's forms write it), ISO 8601 on the English one."""
+    return day.isoformat() if english else wareki.format_date(day)
 
 
 @login_required
@@ -155,7 +160,13 @@ def handed_case_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             error, field = reason_required(), "reason"
         if error:
             status = 400
-            context.update(error=error, error_field=field, error_procedure=procedure, reason=reason)
+            context.update(
+                error=error,
+                error_field=field,
+                error_procedure=procedure,
+                error_outcome=outcome,
+                reason=reason,
+            )
         else:
             context["review"] = {
                 "row": rows[procedure],

@@ -104,3 +104,17 @@ def test_the_department_counter_opens_the_handed_case_on_the_department_screen(
     page = signed_in(department).get("/reception/counter/").content.decode()
     assert f'href="/departments/cases/{case.pk}/"' in page
     assert f'href="/cases/{case.pk}/"' not in page  # the one-stop case page is not theirs
+
+
+def test_the_one_stop_case_page_shows_the_department_s_decision(
+    handed: Any, staff_of: Any, signed_in: Any
+) -> None:
+    from madoguchi.departments.actions import do_decide
+
+    case, _ticket = handed
+    do_decide(staff_of("department_staff"), case, procedure=PENSION, outcome="rejected", reason="書類不足")
+    page = signed_in(staff_of("onestop_clerk")).get(f"/cases/{case.pk}/").content.decode()
+    assert "所管課の決定" in page
+    assert "未支給年金・遺族基礎年金の請求：" in page
+    assert '<span class="decision decision--rejected">不受理</span>（保険年金課・' in page
+    assert "・書類不足" in page
