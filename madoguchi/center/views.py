@@ -224,6 +224,14 @@ def item_action(request: HttpRequest, item_id: UUID, action: str) -> HttpRespons
             do_release(user, item)
             return redirect("center:batches")
         if action == "approve":
+            if request.POST.get("checked") != "on":  # a decision: never one stray click
+                messages.error(
+                    request,
+                    _(
+                        "「処理結果・交付物・署名済みの帳票を確認しました」にチェックしてから決裁してください。"
+                    ),
+                )
+                return redirect("center:item", item_id=item.pk)
             do_approve(user, item)
             messages.success(request, _("決裁しました。"))
             return redirect("center:approvals")

@@ -58,16 +58,11 @@ class OneStopMarking:
         return tuple(sorted((*self.marked, *self.already, *self.refused)))
 
 
-@atomic_action
-def do_mark_one_stop(actor: AuditActor, codes: Iterable[str], *, reason: str) -> OneStopMarking:
-    """Move the catalog procedures whose code is in `codes` to the one-stop counter (総合窓口)."""
-    require(actor, PLAN_OPERATIONS)
-    require(actor, EDIT_CATALOG)
-    wanted = sorted(set(codes))
-    marked: list[str] = []
+def _classify(rows: Iterable[Procedure], wanted: list[str]) -> tuple[list[Procedure], OneStopMarking]:
+    """The procedures to move, and what would happen to each code of `wanted`."""
+    to_move: list[Procedure] = []
     already: list[str] = []
     refused: list[str] = []
-    rows = lock(Procedure.objects.filter(code__in=wanted).order_by("code"))
     found = set()
     for row in rows:
         found.add(row.code)
@@ -76,24 +71,44 @@ def do_mark_one_stop(actor: AuditActor, codes: Iterable[str], *, reason: str) ->
         elif row.counter == Procedure.Counter.EXTERNAL or not row.active:
             refused.append(row.code)
         else:
-            before = {"counter": row.counter}
-            row.counter = Procedure.Counter.ONE_STOP
-            row.save(update_fields=["counter", "updated_at"])
-            record(
-                actor,
-                "catalog.procedure.update",
-                row,
-                before=before,
-                after={"counter": row.counter},
-                reason=reason,
-                extra={"via": "screening"},
-            )
-            marked.append(row.code)
-    if marked:
-        bump_version()
-    return OneStopMarking(
-        marked=tuple(marked),
+            to_move.append(row)
+    return to_move, OneStopMarking(
+        marked=tuple(row.code for row in to_move),
         already=tuple(already),
         refused=tuple(refused),
         unmatched=tuple(c for c in wanted if c not in found),
     )
+
+
+def preview_one_stop(codes: Iterable[str]) -> tuple[list[Procedure], OneStopMarking]:
+    """What `do_mark_one_stop` would do now, without writing: the procedures it would move (for the manager
+    to read before confirming) and the marking it would report."""
+    wanted = sorted(set(codes))
+    return _classify(
+        Procedure.objects.filter(code__in=wanted).select_related("department").order_by("code"), wanted
+    )
+
+
+@atomic_action
+def do_mark_one_stop(actor: AuditActor, codes: Iterable[str], *, reason: str) -> OneStopMarking:
+    """Move the catalog procedures whose code is in `codes` to the one-stop counter (総合窓口)."""
+    require(actor, PLAN_OPERATIONS)
+    require(actor, EDIT_CATALOG)
+    wanted = sorted(set(codes))
+    to_move, marking = _classify(lock(Procedure.objects.filter(code__in=wanted).order_by("code")), wanted)
+    for row in to_move:
+        before = {"counter": row.counter}
+        row.counter = Procedure.Counter.ONE_STOP
+        row.save(update_fields=["counter", "updated_at"])
+        record(
+            actor,
+            "catalog.procedure.update",
+            row,
+            before=before,
+            after={"counter": row.counter},
+            reason=reason,
+            extra={"via": "screening"},
+        )
+    if to_move:
+        bump_version()
+    return marking

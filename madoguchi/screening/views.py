@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from madoguchi.screening import charts
-from madoguchi.screening.actions import do_mark_one_stop, do_store_inventory
+from madoguchi.screening.actions import do_mark_one_stop, do_store_inventory, preview_one_stop
 from madoguchi.screening.demo_inventory import DEMO_INVENTORY
 from madoguchi.screening.forms import CRITERIA_FIELDS, DEFAULT_CRITERIA, CriteriaForm, UploadForm
 from madoguchi.screening.inventory import Inventory, InventoryError, read_inventory
@@ -199,6 +199,15 @@ def mark_catalog(request: HttpRequest) -> HttpResponse:
     if screening is None:
         return _no_export(request)
     codes = [item.operation.code for item in screening.selected]
+    if request.POST.get("confirm") != "1":
+        # first what would change, to read before anything does (the catalog is what every counter plans by)
+        to_move, preview = preview_one_stop(codes)
+        fields = [(name, value) for name, value in request.POST.items() if name != "csrfmiddlewaretoken"]
+        return render(
+            request,
+            "screening/catalog_confirm.html",
+            {"to_move": to_move, "preview": preview, "fields": fields, "back": back, "selected": len(codes)},
+        )
     result = do_mark_one_stop(
         staff, codes, reason=_("業務選定（%(count)s 業務）による総合窓口への移行") % {"count": len(codes)}
     )

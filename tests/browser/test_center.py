@@ -80,6 +80,7 @@ def test_batches_claim_approve_return_and_correct(browser: Any, live: RunningSer
     center.get_by_role("button", name="決裁に回す").click()
     approver_page.goto(f"{base}/center/approvals/")
     approver_page.get_by_role("link", name="確認する").first.click()
+    approver_page.get_by_label("処理結果・交付物・署名済みの帳票を確認しました").check()
     approver_page.get_by_role("button", name="決裁（承認）").click()
     approver_page.get_by_text("決裁しました。").wait_for()
     approver_page.goto(f"{base}/center/dashboard/")

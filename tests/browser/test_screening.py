@@ -44,3 +44,12 @@ def test_upload_screen_and_export(page: Any, live: RunningServer, screenshot: An
     content = download.value.path().read_bytes()
     assert content.startswith(b"\xef\xbb\xbf")
     assert content.decode("utf-8-sig").count("\r\n") == widened + 1
+    # applying to the catalog first shows what would change; going back changes nothing
+    page.get_by_role("button", name="カタログに反映").click()
+    page.get_by_role("heading", level=1, name="カタログへの反映の確認").wait_for()
+    assert page.locator("tr[data-code]").count() > 0
+    assert page.get_by_role("button", name="カタログに反映する").is_visible()
+    screenshot("screening-catalog-confirm")
+    page.get_by_role("link", name="選定に戻る").click()
+    page.wait_for_url("**/screening/?*")
+    assert int(page.locator("#selected-count").inner_text()) == widened

@@ -131,9 +131,17 @@ def test_demo_inventory_and_catalog_marking(manager: Any, staff_of: Any) -> None
     assert Procedure.objects.get(code="inu-toroku-henko").counter == Procedure.Counter.DEPARTMENT
     page = manager.get(PAGE).content.decode()
     assert '<p class="stat" id="selected-count">148</p>' in page
-    # when
+    # when the manager asks, they first see what would change, and nothing changes yet
+    preview = manager.post(reverse("screening:catalog"), {"relevance": "高", "max_minutes": "10"})
+    assert preview.status_code == 200
+    shown = preview.content.decode()
+    assert "カタログへの反映の確認" in shown
+    assert 'data-code="inu-toroku-henko"' in shown
+    assert "犬の登録事項変更" in shown
+    assert Procedure.objects.get(code="inu-toroku-henko").counter == Procedure.Counter.DEPARTMENT
+    # when they confirm
     response = manager.post(
-        reverse("screening:catalog"), {"relevance": "高", "max_minutes": "10"}, follow=True
+        reverse("screening:catalog"), {"relevance": "高", "max_minutes": "10", "confirm": "1"}, follow=True
     )
     # then
     assert response.status_code == 200
@@ -148,5 +156,5 @@ def test_demo_inventory_and_catalog_marking(manager: Any, staff_of: Any) -> None
     assert entry.actor == staff_of("manager").audit_name
     # a second time changes nothing more
     before = AuditEntry.objects.count()
-    manager.post(reverse("screening:catalog"), {"relevance": "高", "max_minutes": "10"})
+    manager.post(reverse("screening:catalog"), {"relevance": "高", "max_minutes": "10", "confirm": "1"})
     assert AuditEntry.objects.count() == before
