@@ -56,6 +56,7 @@ class PersonDetails:
     is_subject: bool = True
     is_notifier: bool = False
     health_insurance: str = ""
+    previous_school: str = ""
     facts: dict[str, Any] = field(default_factory=dict)
 
 
@@ -69,6 +70,8 @@ class CaseDetails:
     household_facts: dict[str, Any]
     people: list[PersonDetails]
     documents_checked: list[str] = field(default_factory=list)
+    payment_account: dict[str, str] = field(default_factory=dict)  # all five parts, or none
+    funeral_date: date | None = None
 
 
 def _transition(actor: AuditActor, case: Case, step: str) -> Case:
@@ -121,8 +124,12 @@ def do_save_case_details(actor: AuditActor, case: Case, details: CaseDetails) ->
     locked.contact_phone = details.contact_phone
     locked.household_facts = details.household_facts
     locked.documents_checked = details.documents_checked
+    locked.payment_account = details.payment_account
+    locked.funeral_date = details.funeral_date
     locked.save(
         update_fields=[
+            "payment_account",
+            "funeral_date",
             "event_date",
             "address",
             "previous_address",
@@ -152,6 +159,7 @@ def do_save_case_details(actor: AuditActor, case: Case, details: CaseDetails) ->
             "is_subject",
             "is_notifier",
             "health_insurance",
+            "previous_school",
             "facts",
         ]:
             setattr(person, name, getattr(details_person, name))

@@ -30,6 +30,10 @@ def case_file(case: Case, *, with_my_numbers: bool) -> dict[str, Any]:
         data["contact"] = {"phone": case.contact_phone}
     if case.household_facts:
         data["household"] = case.household_facts
+    if case.payment_account:
+        data["bank_account"] = dict(case.payment_account)
+    if case.funeral_date is not None:
+        data["funeral_date"] = case.funeral_date.isoformat()
     subjects = [p.member_id for p in people if p.is_subject]
     if subjects:
         data["subject_member_ids"] = subjects
@@ -46,7 +50,13 @@ def case_file(case: Case, *, with_my_numbers: bool) -> dict[str, Any]:
             "birth_date": person.birth_date.isoformat(),
             "nationality": person.nationality,
         }
-        for name in ("family_name_kana", "given_name_kana", "name_roman", "health_insurance"):
+        for name in (
+            "family_name_kana",
+            "given_name_kana",
+            "name_roman",
+            "health_insurance",
+            "previous_school",
+        ):
             if getattr(person, name):
                 member[name] = getattr(person, name)
         member.update(person.facts)

@@ -13,7 +13,7 @@ from typing import Any
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from madoguchi.cases.actions import CaseDetails, PersonDetails
 from madoguchi.cases.models import Case, Person
@@ -39,6 +39,10 @@ PERSON_FACTS = tuple(
     f for f in MEMBER_INPUT_FACTS if f.key not in {"health_insurance", "nationality", "relationship"}
 )
 SEXES = {"male", "female", "unspecified"}
+ACCOUNT_PARTS = ("bank", "branch", "kind", "number", "holder_kana")
+ACCOUNT_KINDS = {"ordinary", "current"}
+ACCOUNT_NUMBER_DIGITS = 7  # 口座番号: 7 digits, shorter numbers are written with leading zeros
+SCHOOL_NAME_MAX = 60
 
 
 @dataclass
@@ -76,33 +80,40 @@ class Entry:
 
 # What each field is called in the error summary (people's fields are prefixed with the person).
 FIELD_LABELS: dict[str, Any] = {
-    "event_date": _lazy("届出の事由が生じた日"),
-    "contact_phone": _lazy("電話番号"),
-    "people": _lazy("世帯の方"),
-    "addr-postal_code": _lazy("住所：郵便番号"),
-    "addr-prefecture": _lazy("住所：都道府県"),
-    "addr-city": _lazy("住所：市区町村"),
-    "addr-town": _lazy("住所：町名・番地"),
-    "addr-block": _lazy("住所：番地"),
-    "addr-building": _lazy("住所：建物名・部屋番号"),
-    "addr-municipality": _lazy("住所：市区町村"),
-    "prev-postal_code": _lazy("従前の住所：郵便番号"),
-    "prev-prefecture": _lazy("従前の住所：都道府県"),
-    "prev-city": _lazy("従前の住所：市区町村"),
-    "prev-town": _lazy("従前の住所：町名・番地"),
-    "prev-municipality": _lazy("従前の住所：市区町村（団体コード）"),
-    "family_name": _lazy("氏"),
-    "given_name": _lazy("名"),
-    "family_name_kana": _lazy("氏（フリガナ）"),
-    "given_name_kana": _lazy("名（フリガナ）"),
-    "name_roman": _lazy("氏名（ローマ字）"),
-    "birth_date": _lazy("生年月日"),
-    "relationship": _lazy("続柄"),
-    "sex": _lazy("性別"),
-    "nationality": _lazy("国籍"),
-    "health_insurance": _lazy("健康保険"),
-    "my_number": _lazy("個人番号"),
-    "notifier": _lazy("届出人"),
+    "event_date": gettext_lazy("届出の事由が生じた日"),
+    "contact_phone": gettext_lazy("電話番号"),
+    "people": gettext_lazy("世帯の方"),
+    "addr-postal_code": gettext_lazy("住所：郵便番号"),
+    "addr-prefecture": gettext_lazy("住所：都道府県"),
+    "addr-city": gettext_lazy("住所：市区町村"),
+    "addr-town": gettext_lazy("住所：町名・番地"),
+    "addr-block": gettext_lazy("住所：番地"),
+    "addr-building": gettext_lazy("住所：建物名・部屋番号"),
+    "addr-municipality": gettext_lazy("住所：市区町村"),
+    "prev-postal_code": gettext_lazy("従前の住所：郵便番号"),
+    "prev-prefecture": gettext_lazy("従前の住所：都道府県"),
+    "prev-city": gettext_lazy("従前の住所：市区町村"),
+    "prev-town": gettext_lazy("従前の住所：町名・番地"),
+    "prev-municipality": gettext_lazy("従前の住所：市区町村（団体コード）"),
+    "family_name": gettext_lazy("氏"),
+    "given_name": gettext_lazy("名"),
+    "family_name_kana": gettext_lazy("氏（フリガナ）"),
+    "given_name_kana": gettext_lazy("名（フリガナ）"),
+    "name_roman": gettext_lazy("氏名（ローマ字）"),
+    "birth_date": gettext_lazy("生年月日"),
+    "relationship": gettext_lazy("続柄"),
+    "sex": gettext_lazy("性別"),
+    "nationality": gettext_lazy("国籍"),
+    "health_insurance": gettext_lazy("健康保険"),
+    "my_number": gettext_lazy("個人番号"),
+    "notifier": gettext_lazy("届出人"),
+    "previous_school": gettext_lazy("前の学校名"),
+    "bank-bank": gettext_lazy("振込先口座：金融機関名"),
+    "bank-branch": gettext_lazy("振込先口座：支店名"),
+    "bank-kind": gettext_lazy("振込先口座：預金種目"),
+    "bank-number": gettext_lazy("振込先口座：口座番号"),
+    "bank-holder_kana": gettext_lazy("振込先口座：口座名義（カナ）"),
+    "funeral_date": gettext_lazy("葬儀を行った日"),
 }
 
 
@@ -152,6 +163,36 @@ def _address(entry: Entry, prefix: str, *, required: bool) -> dict[str, str]:
     return address
 
 
+def _payment_account(entry: Entry) -> dict[str, str]:
+    """振込先口座: all five parts, or nothing at all (an allowance may be claimed later)."""
+    raw = {part: entry.value(f"bank-{part}").strip() for part in ACCOUNT_PARTS}
+    if not any(value for part, value in raw.items() if part != "kind"):
+        return {}
+    account: dict[str, str] = {}
+    for part in ("bank", "branch"):
+        if not raw[part]:
+            entry.errors[f"bank-{part}"] = _("入力してください。")
+        elif len(raw[part]) > 40:
+            entry.errors[f"bank-{part}"] = _("40文字以内で入力してください。")
+        else:
+            account[part] = raw[part]
+    if raw["kind"] in ACCOUNT_KINDS:
+        account["kind"] = raw["kind"]
+    else:
+        entry.errors["bank-kind"] = _("普通か当座かを選んでください。")
+    number = kana.ascii_digits(raw["number"]).replace("-", "").replace(" ", "")
+    if not number:
+        entry.errors["bank-number"] = _("入力してください。")
+    elif not number.isdigit() or len(number) > ACCOUNT_NUMBER_DIGITS:
+        entry.errors["bank-number"] = _("口座番号は7桁までの数字で入力してください。")
+    else:
+        account["number"] = number.zfill(ACCOUNT_NUMBER_DIGITS)
+    holder = _clean(entry, "bank-holder_kana", kana.furigana, required=True)
+    if holder:
+        account["holder_kana"] = holder
+    return account if len(account) == len(ACCOUNT_PARTS) else {}
+
+
 def _fact(kind: Kind, raw: str) -> Any:
     if kind is Kind.BOOL:
         return {"yes": True, "no": False}.get(raw)
@@ -165,6 +206,14 @@ def read_entry(case: Case, data: QueryDict) -> Entry:
     address = _address(entry, "addr", required=True)
     previous = _address(entry, "prev", required=False) if case.event in {"tennyu", "tenkyo"} else {}
     contact_phone = _clean(entry, "contact_phone", phone.normalize)
+    payment_account = _payment_account(entry)
+    funeral_date = _clean(entry, "funeral_date", wareki.parse_date) if case.event == "shibou" else None
+    if funeral_date and event_date and funeral_date < event_date:
+        entry.errors["funeral_date"] = _("葬儀を行った日が亡くなった日より前になっています。")
+    elif funeral_date and funeral_date > timezone.localdate():
+        entry.errors["funeral_date"] = _(
+            "葬儀を行った日が今日より後になっています。葬儀の後に申請してください。"
+        )
     moved_from = entry.value("moved_from") if case.event == "tennyu" else ""
     household = {
         f.key: value
@@ -195,6 +244,11 @@ def read_entry(case: Case, data: QueryDict) -> Entry:
             entry.errors[prefix + "nationality"] = _(
                 "国籍は2文字の国名コード（例：JP、VN）で入力してください。"
             )
+        previous_school = entry.value(prefix + "previous_school").strip()
+        if len(previous_school) > SCHOOL_NAME_MAX:
+            entry.errors[prefix + "previous_school"] = _("%(n)s文字以内で入力してください。") % {
+                "n": SCHOOL_NAME_MAX
+            }
         facts = {
             f.key: value
             for f in PERSON_FACTS
@@ -215,6 +269,7 @@ def read_entry(case: Case, data: QueryDict) -> Entry:
             is_subject=entry.value(prefix + "subject") == "on",
             is_notifier=notifier == str(index),
             health_insurance=insurance,
+            previous_school=previous_school,
             facts=facts,
         )
         if event_date and person.birth_date != date.min and person.birth_date > event_date:
@@ -242,6 +297,8 @@ def read_entry(case: Case, data: QueryDict) -> Entry:
             household_facts=household,
             people=people,
             documents_checked=data.getlist("doc"),
+            payment_account=payment_account,
+            funeral_date=funeral_date or None,
         )
     return entry
 
@@ -252,7 +309,10 @@ def entry_from_case(case: Case) -> Entry:
         "event_date": case.event_date.isoformat(),
         "moved_from": case.moved_from_kind,
         "contact_phone": case.contact_phone,
+        "funeral_date": case.funeral_date.isoformat() if case.funeral_date else "",
     }
+    for part in ACCOUNT_PARTS:
+        values[f"bank-{part}"] = case.payment_account.get(part, "")
     for prefix, address in (("addr", case.address), ("prev", case.previous_address)):
         for part in ADDRESS_PARTS:
             values[f"{prefix}-{part}"] = address.get(part, "")
@@ -278,6 +338,7 @@ def entry_from_case(case: Case) -> Entry:
                 prefix + "nationality": person.nationality,
                 prefix + "subject": "on" if person.is_subject else "",
                 prefix + "health_insurance": person.health_insurance,
+                prefix + "previous_school": person.previous_school,
             }
         )
         if person.is_notifier:

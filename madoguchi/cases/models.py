@@ -44,6 +44,9 @@ class Case(models.Model):
     moved_from_kind = models.CharField(_("転入前の住所の種別"), max_length=20, blank=True)
     contact_phone = models.CharField(_("電話番号"), max_length=20, blank=True)
     household_facts = models.JSONField(_("世帯の事項"), default=dict, blank=True)
+    # 振込先口座 for allowances and grants (児童手当, 葬祭費): bank, branch, kind, number, holder_kana
+    payment_account = models.JSONField(_("振込先口座"), default=dict, blank=True)
+    funeral_date = models.DateField(_("葬儀を行った日"), null=True, blank=True)
     documents_checked = models.JSONField(_("確認した書類"), default=list, blank=True)
     received_on = models.DateField(_("受付日"), null=True, blank=True)
     catalog_version = models.PositiveIntegerField(_("印刷した手続カタログの版"), null=True, blank=True)
@@ -114,6 +117,7 @@ class Person(models.Model):
     health_insurance = models.CharField(
         _("健康保険"), max_length=20, blank=True, choices=list(HEALTH_INSURANCE.items())
     )
+    previous_school = models.CharField(_("前の学校名"), max_length=60, blank=True)
     facts = models.JSONField(_("その他の事項"), default=dict, blank=True)
 
     class Meta:

@@ -42,15 +42,20 @@ from madoguchi.identity import postal, wareki
 from madoguchi.identity.errors import InvalidInput
 from madoguchi.navigator.locations import locate
 from madoguchi.printing.casefile import InvalidCase, read_case
+from madoguchi.printing.forms import load_forms
 from madoguchi.printing.render import render_bundle
 from madoguchi.rules.engine import Plan, make_plan
 from madoguchi.rules.facts import EVENTS, HOUSEHOLD_INPUT_FACTS, Kind, labels
-from madoguchi.rules.household import InvalidFacts
+from madoguchi.rules.household import InvalidFacts, legal_age
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER
 from madoguchi.submissions.actions import latest
 from madoguchi.submissions.models import Submission, source_key
+
+SCHOOL_LEAVING_AGE = (
+    16  # 転入学届: children of compulsory school age (and a little over, for a late birthday)
+)
 
 
 def access_case(staff: Staff, case_id: UUID) -> Case:
@@ -128,7 +133,11 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
     for index in entry.people:
         member_id = entry.value(f"p-{index}-member_id") or f"m{index + 1}"
         stored = people.get(member_id)
-        rows.append({"index": index, "member_id": member_id, "stored": stored})
+        # the previous school is asked of children (a person not saved yet may be one)
+        child = stored is None or legal_age(stored.birth_date, case.event_date) < SCHOOL_LEAVING_AGE
+        rows.append({"index": index, "member_id": member_id, "stored": stored, "child": child})
+    planned = {p.code for p in plan.procedures} if plan else set()
+    forms = load_forms()
     return {
         "case": case,
         "entry": entry,
@@ -145,6 +154,11 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
         "schools": list(labels("school", get_language()).items()),
         "person_facts": [f for f in PERSON_FACTS if f.kind is Kind.BOOL],
         "household_facts": [f for f in HOUSEHOLD_INPUT_FACTS if f.kind is Kind.BOOL],
+        # what only some forms need, asked when the plan prints one of them (or was given before)
+        "asks_account": bool(case.payment_account)
+        or bool(planned & forms.procedures_printing("bank_account.")),
+        "asks_funeral": case.event == "shibou",
+        "account_kinds": [("ordinary", _("普通")), ("current", _("当座"))],
         "can_reveal": has_capability(staff, REVEAL_MY_NUMBER),
         "people_with_numbers": [p for p in people.values() if p.has_my_number],
         "event_date_wareki": wareki.format_date(case.event_date),

@@ -61,7 +61,11 @@ def bereavement_people() -> list[PersonDetails]:
 
 
 def fill_and_submit(
-    clerk: Any, case: Case, people: list[PersonDetails], phone: str = "090-1234-5678"
+    clerk: Any,
+    case: Case,
+    people: list[PersonDetails],
+    phone: str = "090-1234-5678",
+    payment_account: dict[str, str] | None = None,
 ) -> Case:
     """Fill `case` with `people` at the demo address, answer every open question "no" (facts already set
     on a person stay), print, sign and submit it."""
@@ -82,6 +86,7 @@ def fill_and_submit(
         contact_phone=phone,
         household_facts={},
         people=people,
+        payment_account=dict(payment_account or {}),
     )
     case = do_save_case_details(clerk, case, details)
     plan = make_plan(current_catalog(), household_facts(case))
@@ -135,11 +140,14 @@ def details_of(case: Case) -> CaseDetails:
                 is_subject=p.is_subject,
                 is_notifier=p.is_notifier,
                 health_insurance=p.health_insurance,
+                previous_school=p.previous_school,
                 facts=dict(p.facts),
             )
             for p in case.people.all()
         ],
         documents_checked=list(case.documents_checked),
+        payment_account=dict(case.payment_account),
+        funeral_date=case.funeral_date,
     )
 
 

@@ -88,11 +88,34 @@ class Member:
     name_roman: str = ""
     nationality: str = "JP"
     my_number: str = ""
+    previous_school: str = ""  # 前の学校名, for a child who changes schools
     facts: Mapping[str, Any] = field(default_factory=dict)  # the other household-facts keys as given
 
     @property
     def foreign(self) -> bool:
         return self.nationality != "JP"
+
+
+ACCOUNT_KINDS = {"ordinary": "普通", "current": "当座"}
+
+
+@dataclass(frozen=True)
+class BankAccount:
+    """振込先口座: where an allowance is paid (the claimant's own account)."""
+
+    bank: str
+    branch: str
+    kind: str  # ordinary | current
+    number: str
+    holder_kana: str
+
+    @property
+    def bank_branch(self) -> str:
+        return f"{self.bank}　{self.branch}"
+
+    @property
+    def kind_and_number(self) -> str:
+        return f"{ACCOUNT_KINDS[self.kind]}　{self.number}"
 
 
 @dataclass(frozen=True)
@@ -114,6 +137,8 @@ class Case:
     phone: str = ""
     email: str = ""
     procedures: tuple[str, ...] | None = None
+    bank_account: BankAccount | None = None
+    funeral_date: date | None = None  # 葬儀を行った日
 
     def member(self, member_id: str) -> Member:
         for member in self.members:
@@ -215,6 +240,7 @@ def read_case(data: Any) -> Case:
             name_roman=m.get("name_roman", ""),
             nationality=m.get("nationality", "JP"),
             my_number=m.get("my_number", ""),
+            previous_school=m.get("previous_school", ""),
             facts={k: v for k, v in m.items() if k in FACT_MEMBER_KEYS},
         )
         for m in data["members"]
@@ -237,4 +263,6 @@ def read_case(data: Any) -> Case:
         phone=contact.get("phone", ""),
         email=contact.get("email", ""),
         procedures=tuple(data["procedures"]) if "procedures" in data else None,
+        bank_account=BankAccount(**data["bank_account"]) if "bank_account" in data else None,
+        funeral_date=date.fromisoformat(data["funeral_date"]) if "funeral_date" in data else None,
     )

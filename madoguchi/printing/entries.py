@@ -83,23 +83,27 @@ class Entries:
 
     written: int  # everything the resident would have written by hand, the signature included
     blank: int = 0  # of those, the ones the case file has no data for: printed blank
+    blank_labels: tuple[str, ...] = ()  # what the blank entries are, e.g. "振込先（認定請求の方）：口座番号"
 
 
 def handwritten_entries(form: FormDefinition, sheet: Sheet) -> Entries:
     """What the resident would have written by hand on the paper form (the rule is in forms.py)."""
     written = 1 if form.signed else 0
-    blank = 0
+    blanks: list[str] = []
     for section in form.sections:
+        where = f"{section.title}：" if section.title else ""
         for item in section.items:
             if not item.handwritten:
                 continue
             if isinstance(item, Check):
                 written += sum(ticks(item, sheet))
-            elif item.blank:
+                continue
+            value, furigana = ("", "") if item.blank else field_text(item, sheet, wareki=form.wareki)
+            if item.blank or (item.required and not value):
                 written += 1
-                blank += 1
+                blanks.append(where + item.label)
             else:
-                written += sum(map(bool, field_text(item, sheet, wareki=form.wareki)))
+                written += bool(value) + bool(furigana)
         if section.table is None:
             continue
         members = table_members(section.table, sheet)
@@ -109,12 +113,16 @@ def handwritten_entries(form: FormDefinition, sheet: Sheet) -> Entries:
             for member in members:
                 if column.check is not None:
                     written += holds(column.check, sheet, member)
-                elif column.blank:
+                    continue
+                value, furigana = (
+                    ("", "") if column.blank else cell_text(column, sheet, member, wareki=form.wareki)
+                )
+                if column.blank or (column.required and not value):
                     written += 1
-                    blank += 1
+                    blanks.append(f"{where}{column.label}（{member.family_name} {member.given_name}）")
                 else:
-                    written += sum(map(bool, cell_text(column, sheet, member, wareki=form.wareki)))
-    return Entries(written, blank)
+                    written += bool(value) + bool(furigana)
+    return Entries(written, len(blanks), tuple(blanks))
 
 
 def fingerprint(form: FormDefinition, sheet: Sheet) -> str:

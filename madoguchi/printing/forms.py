@@ -41,8 +41,10 @@ of the catalog (docs/rules-language.md). A section may end with a `note`.
 `handwritten: true` marks what a resident wrote by hand on the paper form. `handwritten_entries_before`
 counts, per printed form: one entry per such field that has a value (in a table, per row), one more for its
 furigana, one per ticked check box, one per cell the case file cannot fill (a field or column without
-`value`, e.g. a bank account: printed blank and also counted in `Bundle.blank_entries`), and one for the
-signature when `signed`.
+`value`: printed blank and also counted in `Bundle.blank_entries`), and one for the signature when `signed`.
+`required: true` on a field or column with a `value` says the resident must give that entry (a bank
+account, the previous school): when the case has no value for it, it prints blank and counts as a blank
+entry too, named on the signature sheet, so that "signature only" is never said while a cell waits.
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ class Field:
     text: str = ""
     furigana: Getter | None = field(default=None, repr=False, compare=False)
     handwritten: bool = False
+    required: bool = False  # the resident must give it: printed blank when the case has no value for it
     line: int = 0
 
     @property
@@ -119,6 +122,7 @@ class Column:
     furigana: Getter | None = field(default=None, repr=False, compare=False)
     check: Compiled | None = field(default=None, repr=False, compare=False)
     handwritten: bool = False
+    required: bool = False  # the resident must give it: printed blank when the case has no value for it
 
     @property
     def blank(self) -> bool:
@@ -165,6 +169,17 @@ class FormDefinition:
 class FormLibrary:
     forms: tuple[FormDefinition, ...]
     by_procedure: Mapping[str, FormDefinition]
+
+    def procedures_printing(self, path_prefix: str) -> frozenset[str]:
+        """The procedures whose form prints a value under `path_prefix` (e.g. "bank_account."): the case
+        page asks for it when the plan has one of them."""
+        return frozenset(
+            code
+            for form in self.forms
+            for section in form.sections
+            if any(isinstance(item, Field) and item.path.startswith(path_prefix) for item in section.items)
+            for code in form.procedures
+        )
 
     def for_procedure(self, code: str) -> FormDefinition | None:
         return self.by_procedure.get(code)
@@ -258,10 +273,12 @@ class _Reader:
         spec = self.mapping(
             spec,
             "a field",
-            {"label", "value", "text", "furigana", "width", "handwritten", "mask"},
+            {"label", "value", "text", "furigana", "width", "handwritten", "mask", "required"},
             {"label"},
             parent,
         )
+        if self.flag(spec, "required", False) and "value" not in spec:
+            raise self.fail(spec, "`required` applies to a field with a `value` (a path)")
         if "value" in spec and "text" in spec:
             raise self.fail(spec, "a field has a value (a path) or a text, not both")
         mask = self.flag(spec, "mask", False)
@@ -273,6 +290,7 @@ class _Reader:
             text=self.text(spec, "text", "a field", default="") if "text" in spec else "",
             furigana=self.path(spec, "furigana", in_table=False),
             handwritten=self.flag(spec, "handwritten", False),
+            required=self.flag(spec, "required", False),
             line=spec.line,
         )
 
@@ -336,7 +354,7 @@ class _Reader:
             column = self.mapping(
                 item,
                 "a column",
-                {"label", "value", "furigana", "check", "width", "handwritten", "mask"},
+                {"label", "value", "furigana", "check", "width", "handwritten", "mask", "required"},
                 {"label"},
                 spec,
             )
@@ -356,6 +374,7 @@ class _Reader:
                     furigana=self.path(column, "furigana", in_table=True),
                     check=self.condition(column, "check", member_scope=True) if "check" in column else None,
                     handwritten=self.flag(column, "handwritten", False),
+                    required=self.flag(column, "required", False),
                 )
             )
         return Table(

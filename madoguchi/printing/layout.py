@@ -359,7 +359,7 @@ class SignatureSheetWriter:
         external: Sequence[PlannedProcedure],
         entries_before: int,
         signatures: int,
-        blank: int = 0,
+        blank_labels: Sequence[str] = (),
     ) -> None:
         self.pages = pages
         self.sheet = sheet
@@ -369,7 +369,9 @@ class SignatureSheetWriter:
         self.external = external
         self.entries_before = entries_before
         self.signatures = signatures
-        self.blank = blank  # handwritten entries the case has no data for: printed blank, written by hand
+        # handwritten entries the case has no data for: printed blank, written by hand; named on the sheet
+        self.blank_labels = tuple(blank_labels)
+        self.blank = len(self.blank_labels)
 
     def write(self) -> None:
         pages = self.pages
@@ -522,3 +524,5 @@ class SignatureSheetWriter:
             size=NOTE_SIZE,
             color=GRAY,
         )
+        for label in self.blank_labels:  # what the resident writes, so that nobody looks for it
+            pages.paragraph(f"・ご記入いただく欄：{label}", size=NOTE_SIZE, indent=8)

@@ -27,7 +27,10 @@ class Bundle:
     handwritten_entries_before: int  # what the resident would have written on separate paper forms
     handwritten_entries_now: int  # the signature on the one sheet, plus the entries printed blank
     without_form: tuple[str, ...] = ()  # procedures listed on the signature sheet without a form
-    blank_entries: int = 0  # handwritten entries printed blank: case-file/v1 has no data (bank accounts)
+    blank_entries: int = 0  # handwritten entries printed blank: the case has no data for them
+    blank_labels: tuple[
+        str, ...
+    ] = ()  # which: "児童手当 認定請求書・額改定認定請求書　振込先（認定請求の方）：口座番号"
     missing_glyphs: tuple[str, ...] = ()  # characters no installed font could print (see fonts.py)
     fingerprints: Mapping[str, str] = field(default_factory=dict)  # form name → what it prints (entries.py)
     printed_forms: tuple[str, ...] = ()  # form names printed, in order
@@ -147,9 +150,14 @@ def render_bundle(
         printed.append(item)
     entries = [handwritten_entries(item.form, item.sheet) for item in printed]
     before = sum(e.written for e in entries)
-    blank = sum(e.blank for e in entries)
+    blank_labels = [
+        f"{item.form.title}　{label}"
+        for item, e in zip(printed, entries, strict=True)
+        for label in e.blank_labels
+    ]
+    blank = len(blank_labels)
     SignatureSheetWriter(
-        pages, sheet([]), printed, without_form, external, before, SIGNATURES_NOW, blank
+        pages, sheet([]), printed, without_form, external, before, SIGNATURES_NOW, blank_labels
     ).write()
     return Bundle(
         pdf=pages.finish(),
@@ -161,6 +169,7 @@ def render_bundle(
         handwritten_entries_now=SIGNATURES_NOW + blank,
         without_form=tuple(p.code for p in without_form),
         blank_entries=blank,
+        blank_labels=tuple(blank_labels),
         missing_glyphs=tuple(sorted(pages.missing)),
         fingerprints=fingerprints,
         printed_forms=tuple(item.form.name for item in printed),

@@ -131,6 +131,7 @@ MEMBER_ATTRS: dict[str, MemberAttr] = {
     "health_insurance": lambda m, s: HEALTH_INSURANCE.get(m.facts.get("health_insurance", ""), ""),
     "school": lambda m, s: SCHOOL.get(m.facts.get("school", ""), ""),
     "grade": _grade,
+    "previous_school": lambda m, s: m.previous_school,
 }
 
 
@@ -170,6 +171,10 @@ SCALARS: dict[str, Callable[[Sheet], Value]] = {
     "phone": lambda s: s.case.phone,
     "email": lambda s: s.case.email,
     "moved_from": _moved_from,
+    "funeral_date": lambda s: s.case.funeral_date,
+    "bank_account.bank_branch": lambda s: s.case.bank_account.bank_branch if s.case.bank_account else "",
+    "bank_account.number": lambda s: s.case.bank_account.kind_and_number if s.case.bank_account else "",
+    "bank_account.holder_kana": lambda s: s.case.bank_account.holder_kana if s.case.bank_account else "",
 }
 
 

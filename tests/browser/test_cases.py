@@ -3,9 +3,11 @@ signature; a contractor cannot see a My Number; a permitted reveal is in the aud
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from tests.browser.test_roles import sign_in
 from tests.live import RunningServer
@@ -79,6 +81,21 @@ def test_clerk_enters_a_family_of_five_once_and_prints_the_bundle(
         page.get_by_role("button", name="保存する").click()
     assert "保存しました" in page.locator(".notices").inner_text()
     screenshot("case-interview")
+    # the plan has the child allowance and the children change schools: the counter asks what those forms
+    # need (the account, the previous schools), so that the resident writes nothing but the signature
+    page.get_by_label("金融機関名").fill("みなと銀行")
+    page.get_by_label("支店名").fill("港町支店")
+    page.get_by_label("口座番号").fill("１２３４５")  # full-width and short, as people say it
+    page.get_by_label("口座名義（カナ）").fill("ﾀｶｻｷ ｹﾝｲﾁ")
+    page.locator("#p-2-previous_school").fill("千代田区立神田中学校")
+    page.locator("#p-3-previous_school").fill("千代田区立お茶の水小学校")
+    assert page.locator("#p-0-previous_school").count() == 0  # not asked of the adults
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存する").click()
+    assert "保存しました" in page.locator(".notices").inner_text()
+    assert page.get_by_label("口座番号").input_value() == "0012345"
+    assert page.get_by_label("口座名義（カナ）").input_value() == "タカサキ　ケンイチ"
+    screenshot("case-interview-account")
 
     with page.expect_navigation():
         page.get_by_role("button", name="申請書を作成（署名待ちへ）").click()
@@ -86,9 +103,8 @@ def test_clerk_enters_a_family_of_five_once_and_prints_the_bundle(
     assert notices.count() == 0 or "確認が済んでいない" not in notices.inner_text(), notices.inner_text()
     assert page.locator(".state").inner_text() == "署名待ち"
     written = page.locator(".written").inner_text()
-    # a signature, plus the entries printed blank for the resident to fill in (nobody was asked for them)
-    assert "今回 6か所（署名と、聞き取れなかった項目。帳票の空欄に記入していただきます）" in written
-    assert "署名のみ" not in written
+    # everything the forms need was asked: the signature is all the resident writes
+    assert "今回 1か所（署名のみ）" in written
     screenshot("case-ready-for-signature")
     page.screenshot(path=str(screenshot.directory / "case-ready-for-signature-top.png"))
 
@@ -97,6 +113,12 @@ def test_clerk_enters_a_family_of_five_once_and_prints_the_bundle(
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     (screenshot.directory / "case-bundle.pdf").write_bytes(response.body())
+    printed = "".join(sheet.extract_text() for sheet in PdfReader(io.BytesIO(response.body())).pages)
+    printed = printed.replace("\n", "")
+    assert "みなと銀行　港町支店" in printed
+    assert "普通　0012345" in printed
+    assert "千代田区立神田中学校" in printed
+    assert "ご記入いただく欄" not in printed  # the signature sheet names no blank cell
 
     # the clerk (a city employee) may reveal the stored My Number, with a reason that is audited
     case_url = page.url

@@ -467,3 +467,90 @@ def test_in_english_the_choices_and_life_events_are_english(staff_of: Any, signe
     # in Japanese (the default) the same pages stay Japanese
     client.cookies["django_language"] = "ja"
     assert "世帯主</option>" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+
+ACCOUNT = {
+    "bank": "みなと銀行",
+    "branch": "港町支店",
+    "kind": "ordinary",
+    "number": "0012345",
+    "holder_kana": "ミナト　ハナコ",
+}
+
+
+def test_the_bank_account_asked_at_the_counter_leaves_only_the_signature(
+    staff_of: Any, signed_in: Any
+) -> None:
+    from madoguchi.demo.cases import fill_and_submit, make_submitted_case, person
+
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    # without the account, the child allowance's three account cells are left to the resident's hand
+    unasked = make_submitted_case(clerk)
+    assert unasked.handwritten_entries_now == 4
+    # the case page asks for it because the plan has the child allowance (a form printing an account)
+    page = signed_in(clerk).get(reverse("cases:detail", args=[unasked.pk])).content.decode()
+    assert "振込先口座は請求する方ご本人の名義に限ります" in page
+    assert 'name="p-1-previous_school"' in page  # the child
+    assert 'name="p-0-previous_school"' not in page  # the mother
+    # asked at the counter, they are printed: the resident signs and writes nothing else
+    case = new_case(clerk)
+    people = [
+        person("m1", "head", "花子", date(1990, 1, 1), "female"),
+        person("m2", "child", "太郎", date(2020, 5, 5), "male"),
+    ]
+    case = fill_and_submit(clerk, case, people, payment_account=ACCOUNT)
+    assert case.handwritten_entries_now == 1
+    submission = Submission.objects.get(source_id=str(case.pk))
+    assert submission.data["bank_account"] == ACCOUNT
+    assert unasked.handwritten_entries_before == case.handwritten_entries_before
+
+
+def test_the_case_form_reads_the_account_whole_or_names_what_is_missing(
+    staff_of: Any, signed_in: Any
+) -> None:
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    case = new_case(clerk)
+    client = signed_in(clerk)
+    url = reverse("cases:detail", args=[case.pk])
+    partial = client.post(url, {**FORM, "bank-bank": "みなと銀行", "bank-number": "12-34567-8"})
+    assert partial.status_code == 400
+    page = partial.content.decode()
+    assert "振込先口座：支店名 — 入力してください。" in page
+    assert "振込先口座：口座番号 — 口座番号は7桁までの数字で入力してください。" in page
+    assert "振込先口座：口座名義（カナ） — 入力してください。" in page
+    whole = {
+        **FORM,
+        "bank-bank": "みなと銀行",
+        "bank-branch": "港町支店",
+        "bank-kind": "ordinary",
+        "bank-number": "１２３４５",
+        "bank-holder_kana": "ﾀｶｻｷ ﾀﾛｳ",
+    }
+    assert client.post(url, whole).status_code == 302
+    case.refresh_from_db()
+    assert case.payment_account == {
+        "bank": "みなと銀行",
+        "branch": "港町支店",
+        "kind": "ordinary",
+        "number": "0012345",
+        "holder_kana": "タカサキ　タロウ",
+    }
+    # emptied again: no account (an allowance may be claimed later), not half an account
+    cleared = {**whole, "bank-bank": "", "bank-branch": "", "bank-number": "", "bank-holder_kana": ""}
+    assert client.post(url, cleared).status_code == 302
+    case.refresh_from_db()
+    assert case.payment_account == {}
+
+
+def test_a_funeral_date_before_the_death_is_refused(staff_of: Any, signed_in: Any) -> None:
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    case = new_case(clerk, event="shibou")
+    client = signed_in(clerk)
+    url = reverse("cases:detail", args=[case.pk])
+    assert "葬儀を行った日" in client.get(url).content.decode()
+    before = client.post(url, {**FORM, "funeral_date": "令和8年3月30日"})
+    assert before.status_code == 400
+    assert "葬儀を行った日が亡くなった日より前になっています。" in before.content.decode()
+    assert client.post(url, {**FORM, "funeral_date": "R8.4.3"}).status_code == 302
+    case.refresh_from_db()
+    assert case.funeral_date == date(2026, 4, 3)

@@ -261,3 +261,54 @@ def test_every_form_prints_on_its_own_page_with_its_title(name: str) -> None:
     assert "署名シート" in texts[-1]
     assert bundle.forms == (form.procedures[0],)
     assert bundle.missing_glyphs == ()
+
+
+def test_what_the_counter_asked_is_printed_and_what_it_did_not_is_named_on_the_signature_sheet() -> None:
+    # given the five-person move-in without a bank account or the children's previous school
+    bundle = five_person_bundle()
+    assert bundle.blank_labels == (
+        "児童手当 認定請求書・額改定認定請求書　振込先（認定請求の方）：金融機関・支店",
+        "児童手当 認定請求書・額改定認定請求書　振込先（認定請求の方）：口座番号（普通・当座）",
+        "児童手当 認定請求書・額改定認定請求書　振込先（認定請求の方）：口座名義（カナ）",
+        *(label for label in bundle.blank_labels[3:] if "前の学校名" in label),
+    )
+    assert len(bundle.blank_labels) == 5
+    assert "ご記入いただく欄：児童手当" in page_texts(bundle.pdf)[-1].replace("\n", "")
+    # when the counter asked for them
+    data = copy.deepcopy(EXAMPLES["5-person-tennyu"])
+    data["bank_account"] = {
+        "bank": "みなと銀行",
+        "branch": "港町支店",
+        "kind": "ordinary",
+        "number": "1234567",
+        "holder_kana": "ヤマザキ　タロウ",
+    }
+    for member in data["members"]:
+        if member["relationship"] == "child":
+            member["previous_school"] = "千代田区立千代田小学校"
+    asked = render_bundle(read_case(data), catalog())
+    # then they are printed, and the resident writes nothing but the signature
+    assert asked.blank_entries == 0
+    assert asked.blank_labels == ()
+    assert asked.handwritten_entries_now == 1
+    text = "".join(page_texts(asked.pdf)).replace("\n", "")
+    assert "みなと銀行　港町支店" in text
+    assert "普通　1234567" in text
+    assert "千代田区立千代田小学校" in text
+    # and the paper form would have had them written by hand all the same
+    assert asked.handwritten_entries_before == five_person_bundle().handwritten_entries_before
+
+
+def test_a_bank_account_is_checked_as_the_bank_needs_it() -> None:
+    data = copy.deepcopy(EXAMPLES["5-person-tennyu"])
+    data["bank_account"] = {
+        "bank": "みなと銀行",
+        "branch": "",
+        "kind": "savings",
+        "number": "12-34",
+        "holder_kana": "ア",
+    }
+    with pytest.raises(InvalidCase) as raised:
+        read_case(data)
+    paths = {path for path, _message in raised.value.errors}
+    assert {"bank_account.branch", "bank_account.kind", "bank_account.number"} <= paths
