@@ -10,13 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.audit.chain import record
 from madoguchi.cases.actions import (
@@ -33,6 +33,13 @@ from madoguchi.cases.actions import (
 )
 from madoguchi.cases.casefile import case_file, household_facts
 from madoguchi.cases.entry import PERSON_FACTS, Entry, entry_from_case, read_entry
+from madoguchi.cases.interview import (
+    InterviewNotReady,
+    check_interview,
+    details_from_interview,
+    settle,
+    state_from_case,
+)
 from madoguchi.cases.models import Case, Person
 from madoguchi.cases.signing import SOURCE, Prepared, prepare, reception_date
 from madoguchi.cases.states import CASE
@@ -40,7 +47,9 @@ from madoguchi.catalog.service import current_catalog
 from madoguchi.center.models import WorkItem
 from madoguchi.identity import postal, wareki
 from madoguchi.identity.errors import InvalidInput
+from madoguchi.navigator.interview import facts_from_state, state_from_post
 from madoguchi.navigator.locations import locate
+from madoguchi.navigator.views import interview_context
 from madoguchi.printing.casefile import InvalidCase, read_case
 from madoguchi.printing.forms import load_forms
 from madoguchi.printing.render import render_bundle
@@ -52,6 +61,7 @@ from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER
 from madoguchi.submissions.actions import latest
 from madoguchi.submissions.models import Submission, source_key
+from madoguchi.ui.htmx import HtmxHttpRequest
 
 SCHOOL_LEAVING_AGE = (
     16  # 転入学届: children of compulsory school age (and a little over, for a late birthday)
@@ -428,3 +438,82 @@ def postal_lookup(request: HttpRequest) -> JsonResponse:
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_interview(request: HtmxHttpRequest, case_id: UUID) -> HttpResponse:
+    """The navigator's interview on this case's people and facts. Changes re-plan as in the navigator; "save"
+    stores the answers in the case (nothing is stored before)."""
+    staff = staff_for(request, HANDLE_CASE)
+    case = access_case(staff, case_id)
+    if not case.editable:
+        messages.error(request, _("この受付案件は編集できません。"))
+        return redirect("cases:detail", case_id=case.pk)
+    if request.method == "POST":
+        state = settle(state_from_post(case.event, request.POST), case)
+    else:
+        state = state_from_case(case)
+    status = 200
+    if request.method == "POST" and request.POST.get("save"):
+        try:
+            details = details_from_interview(case, state)
+            make_plan(current_catalog(), facts_from_state(state))
+        except InterviewNotReady as error:
+            messages.error(request, error.message)
+            status = 400
+        except InvalidFacts:
+            messages.error(
+                request, _("聞き取りの内容に確認が必要な箇所があります。赤字の項目を直してください。")
+            )
+            status = 400
+        else:
+            do_save_case_details(staff, case, details)
+            messages.success(request, _("聞き取りの内容を受付案件に保存しました。"))
+            return redirect("cases:detail", case_id=case.pk)
+    context = interview_context(request, state, staff)
+    url = reverse("cases:interview", args=[case.pk])
+    context.update(
+        case=case,
+        interview_url=url,
+        save_url=url,
+        checklist_url=reverse("navigator:checklist", args=[case.event]),
+    )
+    template = "navigator/interview.html#workspace" if request.htmx else "navigator/interview.html"
+    response = render(request, template, context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def case_from_interview(request: HttpRequest, event: str) -> HttpResponse:
+    """A case made from the navigator's interview: its answers and people (relationship, birth date) become
+    the case's; the clerk then enters names and the rest on the case page."""
+    staff = staff_for(request, HANDLE_CASE)
+    if event not in EVENTS or staff.office is None:
+        raise Http404
+    state = state_from_post(event, request.POST)
+    try:
+        event_date = check_interview(state)
+        make_plan(current_catalog(), facts_from_state(state))
+    except (InterviewNotReady, InvalidFacts) as error:
+        # the navigator again, with what was typed (it travels in the form) and what to fix
+        message = (
+            error.message if isinstance(error, InterviewNotReady) else _("聞き取りの内容を確認してください。")
+        )
+        messages.error(request, message)
+        context = interview_context(request, state, staff)
+        context.update(
+            interview_url=reverse("navigator:interview", args=[event]),
+            checklist_url=reverse("navigator:checklist", args=[event]),
+            from_interview_url=reverse("cases:from-interview", args=[event]),
+        )
+        return render(request, "navigator/interview.html", context, status=400)
+    case = do_create_case(staff, office=staff.office, event=event, event_date=event_date)
+    details = details_from_interview(case, state)
+    do_save_case_details(staff, case, details)
+    messages.success(
+        request, _("ナビの聞き取りから受付案件を作りました。氏名・性別と住所を入力してください。")
+    )
+    return redirect("cases:detail", case_id=case.pk)

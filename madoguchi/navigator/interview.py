@@ -36,10 +36,13 @@ class MemberState:
     subject: bool = False
     answers: dict[str, str] = field(default_factory=dict)  # fact key → raw form value
     errors: dict[str, str] = field(default_factory=dict)  # form field → message, after validation
+    id: str = ""  # the member's id in a stored case (kept across the form); new members: m<index + 1>
+    # facts a stored case already settles for this member (a man is not pregnant): never asked
+    settled: dict[str, bool] = field(default_factory=dict)
 
     @property
     def member_id(self) -> str:
-        return f"m{self.index + 1}"
+        return self.id or f"m{self.index + 1}"
 
     @property
     def display(self) -> str:
@@ -90,6 +93,7 @@ def state_from_post(event: str, data: QueryDict) -> InterviewState:
             relationship=data.get(prefix + "relationship", ""),
             birth_date=data.get(prefix + "birth_date", "").strip(),
             subject=data.get(prefix + "subject") == "on",
+            id=_member_id(data.get(prefix + "id", "")),
         )
         for fact in MEMBER_INPUT_FACTS:
             value = data.get(f"{prefix}f-{fact.key}", "").strip()
@@ -104,6 +108,12 @@ def state_from_post(event: str, data: QueryDict) -> InterviewState:
         next_index = max((m.index for m in state.members), default=-1) + 1
         state.members.append(MemberState(index=next_index, subject=state.is_move))
     return state
+
+
+def _member_id(raw: str) -> str:
+    """A stored member's id as the form sends it back (household-facts/v1: letters, digits, - and _)."""
+    raw = raw.strip()
+    return raw if raw and len(raw) <= 8 and raw.replace("-", "").replace("_", "").isalnum() else ""
 
 
 def _typed(kind: Kind, raw: str) -> Any:
@@ -129,6 +139,7 @@ def facts_from_state(state: InterviewState) -> dict[str, Any]:
             value = _typed(FACTS[f"member.{key}"].kind, raw)
             if value is not None:
                 entry[key] = value
+        entry.update(member.settled)
         facts["members"].append(entry)
     subjects = [m.member_id for m in state.members if m.subject]
     if subjects:

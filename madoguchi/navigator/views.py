@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,10 +18,10 @@ from madoguchi.navigator.interview import InterviewState, facts_from_state, init
 from madoguchi.navigator.locations import locate
 from madoguchi.rules.catalog import Catalog
 from madoguchi.rules.engine import ASK, REQUIRED, Plan, make_plan
-from madoguchi.rules.facts import EVENTS, FACTS, Kind, labels
+from madoguchi.rules.facts import EVENTS, FACTS, VOCABULARIES, Kind, labels
 from madoguchi.rules.household import InvalidFacts
 from madoguchi.staff.models import Staff
-from madoguchi.staff.permissions import staff_for
+from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE
 from madoguchi.ui.htmx import HtmxHttpRequest
 
@@ -47,8 +48,23 @@ def _fact_field(fact_name: str, member_id: str | None, state: InterviewState) ->
     else:
         member = next(m for m in state.members if m.member_id == member_id)
         name, value = f"m-{member.index}-f-{fact.key}", member.answers.get(fact.key, "")
-    choices = list(fact.values.items()) if fact.kind is Kind.ENUM else [("yes", "はい"), ("no", "いいえ")]
-    return {"fact": fact, "name": name, "value": value, "choices": choices, "member_id": member_id}
+    english = translation.get_language().startswith("en")
+    if fact.kind is Kind.ENUM:
+        vocabulary = fact.key if fact.key in VOCABULARIES else None
+        choices = list(
+            (labels(vocabulary, translation.get_language()) if vocabulary else fact.values).items()
+        )
+    else:
+        choices = [("yes", str(_("はい"))), ("no", str(_("いいえ")))]
+    label = fact.label_en if english and fact.label_en else fact.label_ja
+    return {
+        "fact": fact,
+        "label": label,
+        "name": name,
+        "value": value,
+        "choices": choices,
+        "member_id": member_id,
+    }
 
 
 def _event_label(catalog: Catalog, event: str) -> str:
@@ -63,7 +79,9 @@ def _grouped(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Questions grouped by fact (one heading, one row per member), most decisive facts first."""
     groups: dict[str, dict[str, Any]] = {}
     for item in items:
-        group = groups.setdefault(item["fact"].name, {"fact": item["fact"], "items": [], "decides": set()})
+        group = groups.setdefault(
+            item["fact"].name, {"fact": item["fact"], "label": item["label"], "items": [], "decides": set()}
+        )
         group["items"].append(item)
         group["decides"].update(item.get("decides", ()))
     return sorted(groups.values(), key=lambda g: -len(g["decides"]))
@@ -90,6 +108,12 @@ def _blank(state: InterviewState) -> bool:
     """Still being filled in: a date, a birth date or a relationship is empty. No plan yet, and no error for
     what nobody has typed so far (the panel says what to enter)."""
     return not state.event_date or any(not m.birth_date or not m.relationship for m in state.members)
+
+
+def interview_context(request: HttpRequest, state: InterviewState, staff: Staff) -> dict[str, Any]:
+    """What the interview screen shows for `state`: the questions that still decide something, the plan,
+    the problems by member. The standalone navigator and a case's interview (cases.views) both use it."""
+    return _context(request, state, staff)
 
 
 def _context(request: HttpRequest, state: InterviewState, staff: Staff) -> dict[str, Any]:
@@ -172,6 +196,14 @@ def interview(request: HtmxHttpRequest, event: str) -> HttpResponse:
     else:
         state = initial_state(event, timezone.localdate())
     context = _context(request, state, staff)
+    context.update(
+        interview_url=reverse("navigator:interview", args=[event]),
+        checklist_url=reverse("navigator:checklist", args=[event]),
+        # a clerk who may open cases turns this interview into one (its answers are the case's facts)
+        from_interview_url=reverse("cases:from-interview", args=[event])
+        if has_capability(staff, HANDLE_CASE)
+        else "",
+    )
     template = "navigator/interview.html#workspace" if request.htmx else "navigator/interview.html"
     return render(request, template, context)
 

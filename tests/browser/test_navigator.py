@@ -66,3 +66,27 @@ def test_five_person_move_in_and_checklist(page: Any, live: RunningServer, scree
     assert checklist.locator("tbody tr").count() >= 8
     checklist.screenshot(path=str(screenshot.directory / "checklist-tennyu.png"), full_page=True)
     checklist.pdf(path=str(screenshot.directory / "checklist-tennyu.pdf"), format="A4", print_background=True)
+
+    # the interview becomes the case: nothing the family said is typed again
+    with page.expect_navigation():
+        page.get_by_role("button", name="この聞き取りで受付案件を作る").click()
+    page.wait_for_url("**/cases/*/")
+    assert "ナビの聞き取りから受付案件を作りました" in page.locator(".notices").inner_text()
+    for index, (_label, relationship, birth, insurance) in enumerate(FAMILY):
+        assert page.locator(f"#p-{index}-relationship").input_value() == relationship
+        assert page.locator(f"#p-{index}-birth_date").input_value() == birth
+        assert page.locator(f"#p-{index}-health_insurance").input_value() == insurance
+    assert page.locator("#p-0-family_name").input_value() == ""  # the names come next, on the case page
+    screenshot("case-from-navigator")
+
+    # back in the navigator from the case, the household is there and an answer is saved into the case
+    page.get_by_role("link", name="ライフイベント・ナビで聞き取る").click()
+    page.wait_for_url("**/interview/")
+    assert page.locator("#m-4-relationship").input_value() == "parent"
+    page.locator("input[name='m-4-f-care_certified'][value='yes']").check()
+    settle(page)
+    screenshot("case-interview-navigator")
+    with page.expect_navigation():
+        page.get_by_role("button", name="聞き取りを受付案件に保存").click()
+    assert "聞き取りの内容を受付案件に保存しました" in page.locator(".notices").inner_text()
+    assert page.locator("#p-4-f-care_certified").input_value() == "yes"
