@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from madoguchi.cases.actions import CaseDetails, PersonDetails
 from madoguchi.cases.models import Case, Person
 from madoguchi.navigator.interview import InterviewState, MemberState, facts_from_state
-from madoguchi.rules.facts import FACTS, HOUSEHOLD_INPUT_FACTS, MEMBER_INPUT_FACTS
+from madoguchi.rules.facts import FACTS, HOUSEHOLD_INPUT_FACTS, MEMBER_INPUT_FACTS, MOVE_EVENTS
 
 # navigator answers that are a person's own fields on the case, not entries of Person.facts
 PERSON_FIELDS = {"health_insurance", "nationality", "relationship"}
@@ -58,6 +58,8 @@ def state_from_case(case: Case) -> InterviewState:
         if person.nationality and person.nationality != "JP":
             member.answers["nationality"] = person.nationality
         state.members.append(member)
+    if not state.members:  # a new case: the first person to ask about, as the navigator starts
+        state.members.append(MemberState(index=0, relationship="head", subject=case.event in MOVE_EVENTS))
     settle(state, case)
     household = {f.key for f in HOUSEHOLD_INPUT_FACTS}
     state.household = {key: _raw(value) for key, value in case.household_facts.items() if key in household}

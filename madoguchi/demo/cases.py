@@ -171,6 +171,8 @@ def bereavement_handed_over(clerk: Any, to_queue: str = "hoken-nenkin") -> tuple
 
     queue = Queue.objects.get(office=clerk.office, code="okuyami")
     counter = Counter.objects.filter(queue=queue).order_by("pk").first()
+    if counter is None:
+        raise ValueError(f"{queue} has no counter")
     do_open_counter(clerk, counter=counter)
     ticket = do_issue_ticket(clerk, queue=queue, channel=Ticket.Channel.COUNTER, purpose="shibou")
     called = do_call_next(clerk, counter=counter)

@@ -41,6 +41,8 @@ class DecisionNotPossible(Exception):
 def handed_cases(staff: Staff) -> Any:
     """The cases handed over to the staff member's department at their office (a ticket of one of the
     department's queues carries the case), newest hand-over first."""
+    if staff.office_id is None or staff.department_id is None:
+        return Case.objects.none()
     return (
         Case.objects.filter(
             tickets__office_id=staff.office_id,

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -29,6 +30,7 @@ from madoguchi.departments.actions import (
 )
 from madoguchi.departments.models import Decision
 from madoguchi.identity import postal, wareki
+from madoguchi.organization.models import Department
 from madoguchi.reception.models import Ticket
 from madoguchi.rules.facts import labels
 from madoguchi.staff.models import Staff
@@ -45,12 +47,13 @@ def handed_list(request: HttpRequest) -> HttpResponse:
     of the department's procedures still wait for a decision."""
     staff = staff_for(request, HANDLE_DEPARTMENT_PROCEDURE)
     rows: list[dict[str, Any]] = []
-    if staff.department_id is not None:
+    department = staff.department
+    if department is not None:
         cases = list(handed_cases(staff).prefetch_related("people").order_by("-created_at")[:LIST_SIZE])
         events = labels("event", get_language())
         for case in cases:
             decisions = {d.procedure: d for d in Decision.objects.filter(case=case)}
-            procedures = department_procedures(signed_submission(case), staff.department.code, decisions)
+            procedures = department_procedures(signed_submission(case), department.code, decisions)
             here = [p for p in procedures if p.decides_here]
             rows.append(
                 {
@@ -65,10 +68,10 @@ def handed_list(request: HttpRequest) -> HttpResponse:
     return render(request, "departments/list.html", {"rows": rows, "staff": staff})
 
 
-def _context(staff: Staff, case: Case) -> dict[str, Any]:
+def _context(staff: Staff, case: Case, department: Department) -> dict[str, Any]:
     submission = signed_submission(case)
     decisions = {d.procedure: d for d in Decision.objects.filter(case=case).select_related("decided_by")}
-    procedures = department_procedures(submission, staff.department.code, decisions)
+    procedures = department_procedures(submission, department.code, decisions)
     members = submission.members() if submission is not None else []
     names = {m["id"]: f"{m.get('family_name', '')}　{m.get('given_name', '')}".strip() for m in members}
     english = get_language().startswith("en")
@@ -108,7 +111,7 @@ def _context(staff: Staff, case: Case) -> dict[str, Any]:
             for m in members
         ],
         "hand_overs": Ticket.objects.filter(
-            case=case, office_id=staff.office_id, queue__department_id=staff.department_id
+            case=case, office=staff.office, queue__department=department
         ).select_related("queue", "transferred_from"),
         "to_decide": [row(p) for p in procedures if p.decides_here],
         "taken_in": [row(p) for p in procedures if not p.decides_here],
@@ -127,7 +130,10 @@ def handed_case_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     POST step=confirm: the decision taken (a second click finds it taken and says so)."""
     staff = staff_for(request, HANDLE_DEPARTMENT_PROCEDURE)
     case = handed_case(staff, case_id)
-    context = _context(staff, case)
+    department = staff.department
+    if department is None:  # handed_case refused it already; for the type checker
+        raise PermissionDenied
+    context = _context(staff, case, department)
     status = 200
     if request.method == "POST":
         procedure = request.POST.get("procedure", "")
@@ -147,21 +153,21 @@ def handed_case_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
                 )
             return redirect("departments:case", case_id=case.pk)
         # review: check what can be checked before showing it back
-        error = ""
+        problem = ""
         field = ""
         if procedure not in rows or rows[procedure]["p"].decision is not None:
-            error, field = (
+            problem, field = (
                 _("決定する手続を選び直してください（決定済みか、この課の手続ではありません）。"),
                 "procedure",
             )
         elif outcome not in Decision.Outcome.values:
-            error, field = _("「決定」で受理か不受理を選んでください。"), "outcome"
+            problem, field = _("「決定」で受理か不受理を選んでください。"), "outcome"
         elif outcome == Decision.Outcome.REJECTED and not reason:
-            error, field = reason_required(), "reason"
-        if error:
+            problem, field = reason_required(), "reason"
+        if problem:
             status = 400
             context.update(
-                error=error,
+                error=problem,
                 error_field=field,
                 error_procedure=procedure,
                 error_outcome=outcome,

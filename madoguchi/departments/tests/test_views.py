@@ -60,6 +60,9 @@ def test_review_then_confirm_and_a_second_click_finds_it_decided(
     missing = client.post(url, {"step": "review", "procedure": PENSION, "outcome": "rejected", "reason": ""})
     assert missing.status_code == 400
     assert "不受理の「理由」を入力してください" in missing.content.decode()
+    other = client.post(url, {"step": "review", "procedure": "tennyu-todoke", "outcome": "accepted"})
+    assert other.status_code == 400
+    assert "決定する手続を選び直してください" in other.content.decode()
     unchosen = client.post(url, {"step": "review", "procedure": PENSION})
     assert unchosen.status_code == 400
     assert "受理か不受理を選んでください" in unchosen.content.decode()
