@@ -134,11 +134,14 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
     plan, plan_problem = _plan(case) if case.people.exists() else (None, "")
     locations = locate(plan, case.office) if plan else {}
     people = {p.member_id: p for p in case.people.all()}
-    documents: list[str] = []
+    # what to see from the resident, under the procedure that first needs it (one box per distinct item)
+    documents: list[tuple[str, list[str], bool]] = []
+    seen: set[str] = set()
     for procedure in plan.procedures if plan else ():
-        for document in procedure.documents:
-            if document not in documents:
-                documents.append(document)
+        fresh = [d for d in dict.fromkeys(procedure.documents) if d not in seen]
+        seen.update(fresh)
+        if fresh:
+            documents.append((procedure.name_ja, fresh, any(d in case.documents_checked for d in fresh)))
     rows = []
     for index in entry.people:
         member_id = entry.value(f"p-{index}-member_id") or f"m{index + 1}"

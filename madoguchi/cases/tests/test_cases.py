@@ -554,3 +554,21 @@ def test_a_funeral_date_before_the_death_is_refused(staff_of: Any, signed_in: An
     assert client.post(url, {**FORM, "funeral_date": "R8.4.3"}).status_code == 302
     case.refresh_from_db()
     assert case.funeral_date == date(2026, 4, 3)
+
+
+def test_documents_to_check_are_grouped_by_procedure_each_once(staff_of: Any, signed_in: Any) -> None:
+    import re
+
+    from madoguchi.cases.casefile import household_facts
+    from madoguchi.catalog.service import current_catalog
+    from madoguchi.demo.cases import make_submitted_case
+    from madoguchi.rules.engine import make_plan
+
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    case = make_submitted_case(clerk)
+    page = signed_in(clerk).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    boxes = re.findall(r'name="doc" value="([^"]*)"', page)
+    plan = make_plan(current_catalog(), household_facts(case))
+    distinct = {d for p in plan.procedures for d in p.documents}
+    assert len(boxes) == len(set(boxes)) == len(distinct)
+    assert re.search(r"<summary>転入届（\d+）</summary>", page)
