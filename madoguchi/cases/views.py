@@ -136,12 +136,14 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
     people = {p.member_id: p for p in case.people.all()}
     # what to see from the resident, under the procedure that first needs it (one box per distinct item)
     documents: list[tuple[str, list[str], bool]] = []
+    english = get_language().startswith("en")
     seen: set[str] = set()
     for procedure in plan.procedures if plan else ():
         fresh = [d for d in dict.fromkeys(procedure.documents) if d not in seen]
         seen.update(fresh)
         if fresh:
-            documents.append((procedure.name_ja, fresh, any(d in case.documents_checked for d in fresh)))
+            name = procedure.name_en if english and procedure.name_en else procedure.name_ja
+            documents.append((name, fresh, any(d in case.documents_checked for d in fresh)))
     rows = []
     for index in entry.people:
         member_id = entry.value(f"p-{index}-member_id") or f"m{index + 1}"

@@ -30,7 +30,7 @@ from madoguchi.center.actions import (
 )
 from madoguchi.center.models import WorkItem, WorkItemEvent, WorkQueue
 from madoguchi.center.states import WORK_ITEM
-from madoguchi.rules.facts import EVENTS, labels
+from madoguchi.rules.facts import labels
 from madoguchi.staff.models import Staff
 from madoguchi.staff.names import with_actor_names
 from madoguchi.staff.permissions import has_capability, staff_for
@@ -145,7 +145,7 @@ def item_detail(request: HttpRequest, item_id: UUID) -> HttpResponse:
         {
             "item": item,
             "submission": submission,
-            "event_label": EVENTS.get(str(submission.data.get("event", "")), ""),
+            "event_label": labels("event", get_language()).get(str(submission.data.get("event", "")), ""),
             "versions": Submission.objects.filter(
                 source=submission.source, source_id=submission.source_id
             ).defer("bundle_pdf"),

@@ -103,7 +103,7 @@ def _context(staff: Staff, case: Case, department: Department) -> dict[str, Any]
                 "name": names[m["id"]],
                 "kana": f"{m.get('family_name_kana', '')}　{m.get('given_name_kana', '')}".strip(),
                 "relationship": relationships.get(m.get("relationship", ""), ""),
-                "birth_date": wareki.format_date(date.fromisoformat(m["birth_date"]))
+                "birth_date": _date(date.fromisoformat(m["birth_date"]), english)
                 if m.get("birth_date")
                 else "",
                 "notifier": submission is not None and submission.data.get("notifier_member_id") == m["id"],

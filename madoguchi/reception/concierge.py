@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pykakasi
+from django.utils.translation import get_language
 
 from madoguchi.organization.models import Office, Queue
 from madoguchi.rules.catalog import Catalog
@@ -53,12 +54,15 @@ def purposes(office: Office, catalog: Catalog) -> list[Purpose]:
     one_stop = next((q for q in queues if q.code == Queue.ONE_STOP_CODE), None)
     bereavement = next((q for q in queues if q.kind == Queue.Kind.BEREAVEMENT), None)
     found: list[Purpose] = []
+    english = get_language().startswith("en")
     for event in catalog.life_events:
         queue = bereavement if event.code in BEREAVEMENT_EVENTS and bereavement else one_stop
         if queue is not None:
             covered = [p.name_ja for p in catalog.procedures if event.code in p.events]
-            keywords = _keywords(event.name_ja, *covered)
-            found.append(Purpose(event.name_ja, queue.name, queue, event.code, keywords))
+            english_names = [p.name_en for p in catalog.procedures if event.code in p.events and p.name_en]
+            keywords = _keywords(event.name_ja, *covered) + " " + " ".join([event.name_en, *english_names])
+            label = event.name_en if english and event.name_en else event.name_ja
+            found.append(Purpose(label, queue.name, queue, event.code, keywords))
     for queue in queues:
         if queue.kind == Queue.Kind.DEPARTMENT:
             department = queue.department

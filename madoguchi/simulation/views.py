@@ -19,7 +19,7 @@ from madoguchi.staff.roles import PLAN_OPERATIONS
 def _offices() -> list[tuple[str, str]]:
     from madoguchi.simulator import OFFICES
 
-    names = dict(Office.objects.filter(code__in=list(OFFICES)).values_list("code", "name_ja"))
+    names = {office.code: office.name for office in Office.objects.filter(code__in=list(OFFICES))}
     return [(code, names.get(code, code)) for code in OFFICES]
 
 

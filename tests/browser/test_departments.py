@@ -78,3 +78,10 @@ def test_the_department_calls_the_hand_over_opens_its_case_and_decides(
     row.get_by_role("link").click()
     assert "Accepted (" in phone.locator(".decision--accepted").inner_text()
     phone.screenshot(path=str(screenshot.directory / "department-case-phone-en.png"), full_page=True)
+
+    # the resident is served: the clerk finishes and closes the counter
+    page.goto(f"{base}/reception/counter/")
+    page.get_by_role("button", name="対応を開始").click()
+    page.get_by_role("button", name="対応を終了").click()
+    page.get_by_role("button", name="窓口を閉じる").click()
+    page.get_by_text("窓口を閉じました。").wait_for()

@@ -15,9 +15,15 @@ from tests.live import MADOGUCHI, RunningServer, get, running_server
 def open_counter(page: Any, base: str, username: str, counter: str) -> None:
     sign_in(page, base, username)
     page.goto(f"{base}/reception/counter/")
-    choice = page.get_by_label("この端末の窓口")
-    choice.select_option(choice.locator("option", has_text=counter).first.get_attribute("value"))
-    page.get_by_role("button", name="この窓口を開く").click()
+    if page.get_by_label("この端末の窓口").count():
+        choice = page.get_by_label("この端末の窓口")
+        choice.select_option(choice.locator("option", has_text=counter).first.get_attribute("value"))
+        page.get_by_role("button", name="この窓口を開く").click()
+    elif page.get_by_role("heading", level=1).inner_text() != counter:
+        # the clerk still holds another counter (an earlier test on the shared server): change to this one
+        choice = page.get_by_label("窓口を変える")
+        choice.select_option(choice.locator("option", has_text=counter).first.get_attribute("value"))
+        page.get_by_role("button", name="変更").click()
     # the counter's own page (an earlier test in the same live server may have left a resident called here,
     # so "call the next" is not always offered)
     page.get_by_role("heading", level=1, name=counter).wait_for()
@@ -101,6 +107,10 @@ def test_kiosk_board_counter_and_department_hand_off(
     # The department calls the hand-off first (priority) and sees the note and the case.
     department = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP").new_page()
     open_counter(department, base, "department", "保険年金課 1番")
+    while department.locator("[data-ticket]").count():  # an earlier test's resident still at the counter
+        finish = department.get_by_role("button", name="対応を終了")
+        (finish if finish.count() else department.get_by_role("button", name="不在")).click()
+        department.wait_for_load_state()
     department.get_by_role("button", name="次の方を呼ぶ").click()
     assert department.locator("[data-ticket]").inner_text() == handed
     assert "国保の加入（世帯4人）" in department.locator(".notice--info").inner_text()

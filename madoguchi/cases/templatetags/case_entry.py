@@ -13,11 +13,13 @@ from typing import Any
 from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from madoguchi.cases.entry import Entry
 from madoguchi.identity import wareki
 from madoguchi.identity.errors import InvalidInput
+from madoguchi.rules.facts import Fact
 
 register = template.Library()
 
@@ -37,7 +39,11 @@ def entry_field(entry: Entry, name: str, label: str, **options: Any) -> SafeStri
         # 和暦 and 西暦 are both accepted; the clerk sees the date in both
         try:
             day = wareki.parse_date(value)
-            shown_as = f"{wareki.format_date(day)}（{day.isoformat()}）"
+            shown_as = (
+                f"{day.isoformat()} ({wareki.format_date(day, style='short')})"
+                if get_language().startswith("en")
+                else f"{wareki.format_date(day)}（{day.isoformat()}）"
+            )
         except InvalidInput:
             shown_as = ""
     required = bool(options.get("required"))
@@ -78,6 +84,12 @@ def options(choices: Iterable[tuple[str, str]], current: str) -> SafeString:
             for value, label in choices
         )
     )
+
+
+@register.filter
+def fact_label(fact: Fact) -> str:
+    """A fact's label in the active language."""
+    return fact.label_en if get_language().startswith("en") and fact.label_en else fact.label_ja
 
 
 @register.simple_tag

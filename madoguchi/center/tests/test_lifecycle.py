@@ -198,7 +198,8 @@ def test_the_batch_screen_groups_by_procedure_and_day_and_claims_the_next(
     detail = client.get(response["Location"]).content.decode()
     assert "決裁に回す" in detail
     center_staff = staff_of(Role.CENTER_STAFF)
-    assert f"処理中・{center_staff.full_name}" in detail  # the history names people, not login IDs
+    # the history names people, not login IDs (their names as written: lang="ja" on an English page)
+    assert f'処理中・<span lang="ja">{center_staff.full_name}' in detail
     documents = client.get(f"/center/items/{item.pk}/documents.pdf", follow=True)
     assert documents["Content-Type"] == "application/pdf", documents.content.decode()[-3000:]
     assert signed_in(staff_of(Role.CONTRACTOR_CLERK)).get("/center/").status_code == 403

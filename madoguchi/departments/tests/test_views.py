@@ -43,9 +43,9 @@ def test_the_case_page_shows_the_signed_data_and_no_my_number(
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     assert "未支給年金・遺族基礎年金の請求" in page
-    assert "引継ぎメモ：未支給年金の請求" in page
+    assert '引継ぎメモ：<span lang="ja">未支給年金の請求</span>' in page
     assert ticket.display in page
-    assert "港　花子（届出人）" in page
+    assert '<span lang="ja">港　花子</span>（届出人）' in page
     assert "個人番号" in page
     assert "my_number" not in page
     assert AuditEntry.objects.filter(action="department.case.view", target_id=str(case.pk)).exists()
