@@ -46,7 +46,8 @@ test: lint typecheck pytest
 # Development only (needs GNU gettext): extract and compile the translation catalogues; commit both.
 messages: setup
 	cd madoguchi && ../$(MADOGUCHI) makemessages --locale en --no-obsolete --no-location
-	cd madoguchi && ../$(MADOGUCHI) compilemessages --locale en
+	cd madoguchi && ../$(MADOGUCHI) makemessages --locale ja_Easy --no-obsolete
+	cd madoguchi && ../$(MADOGUCHI) compilemessages --locale en --locale ja_Easy
 
 # Development only (needs npm): refresh the vendored front-end assets; see madoguchi/ui/static/madoguchi/vendor/README.md
 vendor:

@@ -36,3 +36,39 @@ def test_compiled_catalogue_matches_the_source() -> None:
         for e in polib.mofile(str(LOCALE / "django.mo"))
     }
     assert mo == po, "run `make messages` (or msgfmt) and commit madoguchi/locale/en/LC_MESSAGES/django.mo"
+
+
+EASY = Path(__file__).resolve().parent.parent / "madoguchi" / "locale" / "ja_Easy" / "LC_MESSAGES"
+# The resident's pages (the wait page, the kiosk and its ticket, the reservation steps) and their messages.
+RESIDENT_FILES = (
+    "reception/templates/reception/wait.html",
+    "reception/templates/reception/kiosk.html",
+    "reception/templates/reception/kiosk_ticket.html",
+    "reception/templates/reception/_slip.html",
+    "reception/resident.py",
+    "reservations/templates/reservations/offices.html",
+    "reservations/templates/reservations/reserve.html",
+    "reservations/templates/reservations/_slots.html",
+    "reservations/templates/reservations/manage.html",
+    "reservations/forms.py",
+    "ui/templates/ui/public_base.html",
+)
+
+
+def test_the_residents_pages_are_in_yasashii_nihongo() -> None:
+    po = polib.pofile(str(EASY / "django.po"))
+    assert po.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
+    resident = [e for e in po if any(f in RESIDENT_FILES for f, _line in e.occurrences)]
+    assert len(resident) > 60
+    untranslated = [e.msgid for e in resident if not (e.msgstr or e.msgstr_plural.get(0))]
+    assert untranslated == []
+    for entry in resident:
+        translations = [entry.msgstr_plural[0]] if entry.msgid_plural else [entry.msgstr]
+        for text in translations:
+            assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(entry.msgid)), entry.msgid
+    assert [e.msgid for e in po.fuzzy_entries()] == []
+    compiled = {
+        (e.msgctxt, e.msgid): (e.msgstr, dict(e.msgstr_plural)) for e in polib.mofile(str(EASY / "django.mo"))
+    }
+    source = {(e.msgctxt, e.msgid): (e.msgstr, dict(e.msgstr_plural)) for e in po.translated_entries()}
+    assert compiled == source, "run `make messages` and commit madoguchi/locale/ja_Easy/LC_MESSAGES/django.mo"

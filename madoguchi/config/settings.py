@@ -170,7 +170,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Language and time: Japanese first, English available; store UTC, show Asia/Tokyo.
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", "日本語"), ("en", "English")]
+# やさしい日本語 (plain Japanese, after the 2020 guideline of 出入国在留管理庁・文化庁) for residents: the
+# resident's pages are translated into it; a page without its translation shows the standard Japanese.
+LANGUAGES = [("ja", "日本語"), ("en", "English"), ("ja-easy", "やさしい日本語")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Tokyo"

@@ -354,3 +354,22 @@ def test_the_counter_sees_its_queue_grow_without_reloading(
         timeout=5000,
     )
     page.get_by_role("button", name="窓口を閉じる").click()
+
+
+def test_a_resident_reads_the_wait_page_in_plain_japanese_on_a_phone(
+    browser: Any, live: RunningServer, screenshot: Any
+) -> None:
+    kiosk = live.madoguchi("kiosk-token", "--office", "chuo").stdout.split()[-1]
+    status, ticket = _api(live.url, "/api/v1/tickets", kiosk, {"office": "chuo", "queue": "one-stop"})
+    assert status == 201
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="ja-JP"
+    ).new_page()
+    phone.goto(ticket["status_url"])
+    phone.get_by_role("button", name="やさしい にほんご").click()
+    phone.get_by_text("あなたの ばんごう").wait_for()
+    assert phone.locator("html").get_attribute("lang") == "ja"
+    assert "まえに" in phone.locator("main").inner_text()
+    phone.screenshot(path=str(screenshot.directory / "wait-phone-plain-japanese.png"), full_page=True)
+    phone.get_by_role("button", name="日本語").click()
+    phone.get_by_text("整理番号").wait_for()
