@@ -129,3 +129,38 @@ def do_load_catalog(actor: AuditActor, directory: Path) -> tuple[Catalog, int]:
     if changed:
         bump_version(catalog.version)
     return catalog, changed
+
+
+@atomic_action
+def do_update_procedure(actor: AuditActor, procedure: Procedure, spec: dict[str, Any]) -> Procedure:
+    """A manager's edit of one procedure (names, counter, events, rules, documents, legal basis), already
+    checked against the whole catalog (catalog.editing). Audited with what changed; every server reloads."""
+    require(actor, EDIT_CATALOG)
+    locked = lock(Procedure.objects.filter(pk=procedure.pk)).get()
+    fields = {
+        "name_ja": spec["name"]["ja"],
+        "name_en": spec["name"]["en"],
+        "counter": spec["counter"],
+        "events": list(spec["events"]),
+        "rules": [dict(rule) for rule in spec["rules"]],
+        "documents": list(spec["documents"]),
+        "reference_title": spec["reference"]["title"],
+        "reference_url": spec["reference"]["url"],
+    }
+    before = {name: getattr(locked, name) for name in fields}
+    changed = {name: value for name, value in fields.items() if before[name] != value}
+    if not changed:
+        return locked
+    for name, value in changed.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=[*changed, "updated_at"])
+    record(
+        actor,
+        "catalog.procedure.update",
+        locked,
+        before={name: before[name] for name in changed},
+        after=changed,
+        extra={"via": "editor"},
+    )
+    bump_version()
+    return locked

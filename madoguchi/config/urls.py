@@ -17,6 +17,7 @@ urlpatterns = [
     path("center/", include("madoguchi.center.urls")),
     path("departments/", include("madoguchi.departments.urls")),
     path("screening/", include("madoguchi.screening.urls")),
+    path("catalog/", include("madoguchi.catalog.urls")),
     path("simulations/", include("madoguchi.simulation.urls")),
     path("api/v1/", include("madoguchi.navigator.urls_api")),
     path("api/v1/tickets", reception_api.tickets, name="api-tickets"),

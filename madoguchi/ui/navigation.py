@@ -12,6 +12,7 @@ from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability
 from madoguchi.staff.roles import (
     APPROVE_WORK_ITEM,
+    EDIT_CATALOG,
     HANDLE_CASE,
     HANDLE_DEPARTMENT_PROCEDURE,
     ISSUE_TICKET,
@@ -50,6 +51,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("センター状況"), "center:dashboard", (VIEW_DASHBOARDS, PROCESS_WORK_ITEM)),
     NavItem(_("ライフイベント・ナビ"), "navigator:start", (HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)),
     NavItem(_("庁舎・窓口"), "organization:offices", (VIEW_DASHBOARDS, MANAGE_ORGANIZATION)),
+    NavItem(_("手続カタログ"), "catalog:procedures", (EDIT_CATALOG,)),
     NavItem(_("業務選定"), "screening:page", (PLAN_OPERATIONS,)),
     NavItem(_("効果試算"), "simulation:runs", (PLAN_OPERATIONS,)),
     NavItem(_("職員管理"), "staff:staff-list", (MANAGE_STAFF,)),
