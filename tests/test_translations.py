@@ -52,6 +52,8 @@ RESIDENT_FILES = (
     "reservations/templates/reservations/manage.html",
     "reservations/forms.py",
     "ui/templates/ui/public_base.html",
+    "navigator/templates/navigator/checklist.html",
+    "navigator/locations.py",
 )
 
 

@@ -211,10 +211,11 @@ def interview(request: HtmxHttpRequest, event: str) -> HttpResponse:
 @login_required
 @require_POST
 def checklist(request: HttpRequest, event: str) -> HttpResponse:
-    """The resident's checklist as a printable A4 page, in Japanese or (lang=en) English."""
+    """The resident's checklist as a printable A4 page, in Japanese, English (lang=en) or やさしい日本語
+    (lang=ja-easy); the catalog's own texts stay as the catalog has them."""
     staff = staff_for(request, HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)
     state = state_from_post(_event(event), request.POST)
-    language = "en" if request.POST.get("lang") == "en" else "ja"
+    language = request.POST.get("lang") if request.POST.get("lang") in {"en", "ja-easy"} else "ja"
     with translation.override(language):
         context = _context(request, state, staff)
         context["language"] = language

@@ -121,6 +121,10 @@ def test_checklist_prints_in_japanese_and_english(staff_of: Any, signed_in: Any)
     en = client.post("/navigator/tennyu/checklist/", {**answered, "lang": "en"}).content.decode()
     assert '<html lang="en">' in en
     assert "Moving-in notification" in en
+    easy = client.post("/navigator/tennyu/checklist/", {**answered, "lang": "ja-easy"}).content.decode()
+    assert '<html lang="ja">' in easy
+    assert "うえから じゅんばんに てつづきを してください" in easy
+    assert "転入届" in easy  # the catalog's names stay as the catalog has them
 
 
 def test_unknown_event_is_404(staff_of: Any, signed_in: Any) -> None:
