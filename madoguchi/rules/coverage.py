@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR, Catalog, Procedure, Rule, load_catalog
+from madoguchi.rules.engine import first_rule
 from madoguchi.rules.expressions import Context
 from madoguchi.rules.household import read_facts
 
@@ -31,7 +32,7 @@ DEFAULT_SCENARIO_DIR = Path(__file__).resolve().parent.parent / "catalog" / "tes
 
 @dataclass(frozen=True)
 class Scenario:
-    file: str
+    file: str  # the file's stem, e.g. shussei
     name: str
     data: Mapping[str, Any]
 
@@ -73,7 +74,7 @@ def load_scenarios(directory: Path | str = DEFAULT_SCENARIO_DIR) -> list[Scenari
     scenarios = []
     for path in sorted(Path(directory).glob("*.yaml")):
         for data in yaml.safe_load(path.read_text(encoding="utf-8")) or ():
-            scenarios.append(Scenario(path.name, str(data["name"]), data))
+            scenarios.append(Scenario(path.stem, str(data["name"]), data))
     return scenarios
 
 
@@ -98,10 +99,9 @@ def firing_rules(catalog: Catalog, facts: Any) -> dict[str, set[int]]:
         )
         for member in people:
             ctx.member = member
-            for index, rule in enumerate(procedure.rules):
-                if rule.evaluate(ctx) is True:
-                    fired.setdefault(procedure.code, set()).add(index)
-                    break
+            value, rule = first_rule(procedure, ctx)
+            if value is True and rule is not None:
+                fired.setdefault(procedure.code, set()).add(procedure.rules.index(rule))
         ctx.member = None
     return fired
 

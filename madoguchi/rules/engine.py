@@ -132,7 +132,7 @@ def _why_not(rules: tuple[Rule, ...], ctx: Context) -> str:
     return "条件に当てはまらないため"
 
 
-def _evaluate(procedure: Procedure, ctx: Context) -> tuple[Any, Rule | None]:
+def first_rule(procedure: Procedure, ctx: Context) -> tuple[Any, Rule | None]:
     """The first rule that holds, else UNKNOWN if one might, else False."""
     unknown = False
     for rule in procedure.rules:
@@ -163,7 +163,7 @@ def make_plan(catalog: Catalog, facts: Household | Any, *, explain: bool = False
         if procedure.concerns == "member":
             for member in household.members:
                 ctx.member = member
-                value, rule = _evaluate(procedure, ctx)
+                value, rule = first_rule(procedure, ctx)
                 if value is True and rule is not None:
                     required_ids.append(member["id"])
                     reason = reason or rule.reason
@@ -173,7 +173,7 @@ def make_plan(catalog: Catalog, facts: Household | Any, *, explain: bool = False
             decided = bool(required_ids)
             undecided = bool(ask_ids)
         else:
-            value, rule = _evaluate(procedure, ctx)
+            value, rule = first_rule(procedure, ctx)
             decided = value is True
             undecided = value is UNKNOWN
             if rule is not None:

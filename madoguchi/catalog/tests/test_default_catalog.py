@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR, Catalog, load_catalog
+from madoguchi.rules.coverage import load_scenarios as read_scenarios
 from madoguchi.rules.engine import ASK, REQUIRED, make_plan
 from madoguchi.rules.facts import EVENTS
 
@@ -47,11 +48,10 @@ def test_every_procedure_has_a_reference_and_reasons(catalog: Catalog) -> None:
 
 
 def load_scenarios() -> list[Any]:
-    scenarios = []
-    for path in sorted(SCENARIOS.glob("*.yaml")):
-        for scenario in yaml.safe_load(path.read_text(encoding="utf-8")):
-            scenarios.append(pytest.param(scenario, id=f"{path.stem}: {scenario['name']}"))
-    return scenarios
+    return [
+        pytest.param(scenario.data, id=f"{scenario.file}: {scenario.name}")
+        for scenario in read_scenarios(SCENARIOS)
+    ]
 
 
 def test_there_are_enough_scenarios_for_every_event() -> None:

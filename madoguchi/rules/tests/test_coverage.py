@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR, load_catalog
 from madoguchi.rules.coverage import Scenario, load_scenarios, measure, render_markdown
 
@@ -17,7 +19,7 @@ def test_a_scenario_proves_the_rule_that_fires_and_nothing_else() -> None:
             {"id": "m3", "relationship": "child", "birth_date": "2026-05-18", "health_insurance": "national"},
         ],
     }
-    coverage = measure(catalog, [Scenario("t.yaml", "birth", {"facts": facts, "required": ["kokuho-kanyu"]})])
+    coverage = measure(catalog, [Scenario("t", "birth", {"facts": facts, "required": ["kokuho-kanyu"]})])
     proved = {(c.procedure.code, c.event, c.index) for c in coverage.cells if c.scenarios}
     assert proved == {("kokuho-kanyu", "shussei", 2)}
     # a rule naming another event has no cell for this one
@@ -27,8 +29,6 @@ def test_a_scenario_proves_the_rule_that_fires_and_nothing_else() -> None:
 
 
 def test_the_published_matrix_is_up_to_date() -> None:
-    from pathlib import Path
-
     coverage = measure(load_catalog(DEFAULT_CATALOG_DIR), load_scenarios())
     published = Path(__file__).resolve().parents[3] / "docs" / "rules-coverage.md"
     assert published.read_text(encoding="utf-8") == render_markdown(coverage), (
