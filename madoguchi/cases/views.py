@@ -62,6 +62,7 @@ from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER
 from madoguchi.submissions.actions import latest
 from madoguchi.submissions.models import Submission, source_key
 from madoguchi.ui.htmx import HtmxHttpRequest
+from madoguchi.ui.languages import DOCUMENT_LANGUAGES, document_language, html_lang
 
 SCHOOL_LEAVING_AGE = (
     16  # 転入学届: children of compulsory school age (and a little over, for a late birthday)
@@ -135,15 +136,23 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
     locations = locate(plan, case.office) if plan else {}
     people = {p.member_id: p for p in case.people.all()}
     # what to see from the resident, under the procedure that first needs it (one box per distinct item)
-    documents: list[tuple[str, list[str], bool]] = []
+    # (a box's value is the catalog's Japanese text, which the case keeps; its label is in the page language)
+    documents: list[tuple[str, list[dict[str, str]], bool]] = []
     english = get_language().startswith("en")
     seen: set[str] = set()
     for procedure in plan.procedures if plan else ():
+        translations = dict(zip(procedure.documents, procedure.documents_en, strict=False))
         fresh = [d for d in dict.fromkeys(procedure.documents) if d not in seen]
         seen.update(fresh)
         if fresh:
             name = procedure.name_en if english and procedure.name_en else procedure.name_ja
-            documents.append((name, fresh, any(d in case.documents_checked for d in fresh)))
+            items = [
+                {"value": d, "label": translations[d], "lang": ""}
+                if english and translations.get(d)
+                else {"value": d, "label": d, "lang": "ja" if english else ""}
+                for d in fresh
+            ]
+            documents.append((name, items, any(d in case.documents_checked for d in fresh)))
     rows = []
     for index in entry.people:
         member_id = entry.value(f"p-{index}-member_id") or f"m{index + 1}"
@@ -164,6 +173,7 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
         "ask": [p for p in plan.procedures if p.status == "ask"] if plan else [],
         "locations": locations,
         "documents": documents,
+        "document_languages": DOCUMENT_LANGUAGES,
         "relationships": list(labels("relationship", get_language()).items()),
         "insurances": list(labels("health_insurance", get_language()).items()),
         "schools": list(labels("school", get_language()).items()),
@@ -344,24 +354,31 @@ def case_receipt(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
     def rows(here: bool) -> list[dict[str, Any]]:
         return [
-            {"name": p["name_ja"], "who": "、".join(names.get(m, m) for m in p.get("member_ids", []))}
+            {"p": p, "who": "、".join(names.get(m, m) for m in p.get("member_ids", []))}
             for p in required
             if (p.get("counter", ONE_STOP_COUNTER) == ONE_STOP_COUNTER) == here
         ]
 
-    record(staff, "case.receipt", case, extra={"version": submission.version})
-    with translation.override("ja"):  # the copy is the city's Japanese record, whatever the clerk's screen
+    # in the resident's language (?lang=en|ja-easy), whatever the clerk's screen; Japanese by default
+    language = document_language(request.GET.get("lang"))
+    record(staff, "case.receipt", case, extra={"version": submission.version, "language": language})
+    received = submission.received_on
+    with translation.override(language):
         response = render(
             request,
             "cases/receipt.html",
             {
                 "case": case,
                 "submission": submission,
-                "received_on": wareki.format_date(submission.received_on),
+                "received_on": (
+                    f"{received.day} {received:%B %Y}" if language == "en" else wareki.format_date(received)
+                ),
                 "people": list(names.values()),
                 "taken_in": rows(True),
                 "elsewhere": rows(False),
                 "printed_at": timezone.localtime(),
+                "language": language,
+                "html_lang": html_lang(language),
             },
         )
     response["Cache-Control"] = "no-store"

@@ -11,7 +11,7 @@ from madoguchi.audit.chain import AuditActor, record, snapshot
 from madoguchi.catalog.models import CatalogVersion, LifeEvent, Procedure
 from madoguchi.organization.actions import do_upsert_department
 from madoguchi.organization.models import Department
-from madoguchi.rules.catalog import Catalog, load_catalog
+from madoguchi.rules.catalog import Catalog, load_catalog, text_spec
 from madoguchi.rules.catalog import Procedure as RuleProcedure
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import EDIT_CATALOG
@@ -31,6 +31,7 @@ PROCEDURE_FIELDS = [
     "minutes_per_member",
     "deadline_days",
     "deadline_note",
+    "deadline_note_en",
     "online",
     "contractor_ok",
     "order",
@@ -52,13 +53,19 @@ def _row_values(procedure: RuleProcedure, departments: dict[str, Department], ro
         "counter": procedure.counter,
         "events": list(procedure.events),
         "concerns": procedure.concerns,
-        "rules": [{"when": rule.source, "reason": rule.reason} for rule in procedure.rules],
-        "documents": list(procedure.documents),
+        "rules": [
+            {"when": rule.source, "reason": text_spec(rule.reason, rule.reason_en)}
+            for rule in procedure.rules
+        ],
+        "documents": [
+            text_spec(ja, en) for ja, en in zip(procedure.documents, procedure.documents_en, strict=True)
+        ],
         "fee": procedure.fee,
         "minutes_base": procedure.minutes_base,
         "minutes_per_member": procedure.minutes_per_member,
         "deadline_days": procedure.deadline_days,
         "deadline_note": procedure.deadline_note,
+        "deadline_note_en": procedure.deadline_note_en,
         "online": procedure.online,
         "contractor_ok": procedure.contractor_ok,
         "order": procedure.order,

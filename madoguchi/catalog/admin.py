@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.catalog.actions import PROCEDURE_FIELDS, bump_version
+from madoguchi.catalog.editing import document_lines, documents_from_lines
 from madoguchi.catalog.models import Procedure
 from madoguchi.catalog.service import meta_spec, procedure_spec
 from madoguchi.rules.catalog import CatalogError, catalog_from_data
@@ -34,6 +35,9 @@ class ProcedureForm(forms.ModelForm):
     documents_text = forms.CharField(
         label=_("持ち物（1行に1つ）"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+    documents_en_text = forms.CharField(
+        label=_("英語の持ち物（日本語と同じ行に）"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     reference_url = forms.URLField(
         label=_("根拠のURL"), required=False, assume_scheme="https", max_length=300
     )
@@ -52,7 +56,9 @@ class ProcedureForm(forms.ModelForm):
             self.initial["rules_text"] = yaml.safe_dump(
                 self.instance.rules, allow_unicode=True, sort_keys=False
             )
-            self.initial["documents_text"] = "\n".join(self.instance.documents)
+            self.initial["documents_text"], self.initial["documents_en_text"] = document_lines(
+                self.instance.documents
+            )
             self.initial["after_text"] = " ".join(self.instance.after)
 
     def clean(self) -> dict[str, Any]:
@@ -63,9 +69,11 @@ class ProcedureForm(forms.ModelForm):
             self.add_error("rules_text", _("YAMLとして読めません: %(error)s") % {"error": error})
             return data
         data["rules"] = rules
-        data["documents"] = [
-            line.strip() for line in (data.get("documents_text") or "").splitlines() if line.strip()
-        ]
+        data["documents"], message = documents_from_lines(
+            data.get("documents_text") or "", data.get("documents_en_text") or ""
+        )
+        if message:
+            self.add_error("documents_en_text", message)
         data["after"] = (data.get("after_text") or "").split()
         if self.errors:
             return data

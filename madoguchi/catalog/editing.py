@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from madoguchi.catalog.models import Procedure
 from madoguchi.catalog.service import meta_spec, procedure_spec
-from madoguchi.rules.catalog import Catalog, CatalogError, catalog_from_data
+from madoguchi.rules.catalog import Catalog, CatalogError, catalog_from_data, text_parts, text_spec
 from madoguchi.rules.engine import REQUIRED, make_plan
 from madoguchi.rules.expressions import ConditionError, check, parse
 from madoguchi.rules.facts import EVENTS
@@ -27,6 +27,7 @@ from madoguchi.rules.household import InvalidFacts
 SCENARIOS_DIR = Path(__file__).resolve().parent / "tests" / "scenarios"
 MAX_RULES = 20
 REASON_MAX = 300
+REASON_EN_MAX = 600
 
 
 @dataclass
@@ -39,31 +40,61 @@ class Edit:
     spec: dict[str, Any] | None = None
 
     def rule_rows(self) -> list[dict[str, Any]]:
-        """Each rule with its index and the messages at its two fields."""
+        """Each rule with its index and the messages at its fields."""
         return [
             {
                 "index": index,
                 "when": rule["when"],
                 "reason": rule["reason"],
+                "reason_en": rule["reason_en"],
                 "when_error": self.errors.get(f"rule-{index}-when", ""),
                 "reason_error": self.errors.get(f"rule-{index}-reason", ""),
+                "reason_en_error": self.errors.get(f"rule-{index}-reason_en", ""),
             }
             for index, rule in enumerate(self.rules)
         ]
 
 
+def document_lines(documents: list[Any]) -> tuple[str, str]:
+    """The stored documents as the two text areas: Japanese one per line, English on the same lines."""
+    pairs = [text_parts(document) for document in documents]
+    english = "\n".join(en for _, en in pairs) if any(en for _, en in pairs) else ""
+    return "\n".join(ja for ja, _ in pairs), english
+
+
+def documents_from_lines(japanese: str, english: str) -> tuple[list[Any], str]:
+    """The two text areas → the stored documents, or the message for the English area."""
+    ja_lines = [line.strip() for line in japanese.splitlines() if line.strip()]
+    en_lines = [line.strip() for line in english.splitlines()]
+    while en_lines and not en_lines[-1]:
+        en_lines.pop()
+    if en_lines and len(en_lines) != len(ja_lines):
+        message = _(
+            "英語の持ち物は、日本語と同じ順に同じ行数（%(n)s行）で入力してください（今は%(m)s行）。"
+        ) % {"n": len(ja_lines), "m": len(en_lines)}
+        return [], message
+    en_lines += [""] * (len(ja_lines) - len(en_lines))
+    return [text_spec(ja, en) for ja, en in zip(ja_lines, en_lines, strict=True)], ""
+
+
 def edit_from_procedure(procedure: Procedure) -> Edit:
+    documents, documents_en = document_lines(procedure.documents)
+    rules = []
+    for rule in procedure.rules:
+        reason, reason_en = text_parts(rule.get("reason"))
+        rules.append({"when": str(rule.get("when", "")), "reason": reason, "reason_en": reason_en})
     return Edit(
         values={
             "name_ja": procedure.name_ja,
             "name_en": procedure.name_en,
             "counter": procedure.counter,
             "events": list(procedure.events),
-            "documents": "\n".join(procedure.documents),
+            "documents": documents,
+            "documents_en": documents_en,
             "reference_title": procedure.reference_title,
             "reference_url": procedure.reference_url,
         },
-        rules=[{"when": str(r.get("when", "")), "reason": str(r.get("reason", ""))} for r in procedure.rules],
+        rules=rules,
     )
 
 
@@ -110,6 +141,7 @@ def read_edit(procedure: Procedure, data: QueryDict) -> Edit:
         "counter": data.get("counter", ""),
         "events": [e for e in data.getlist("events") if e in EVENTS],
         "documents": str(data.get("documents", "")),
+        "documents_en": str(data.get("documents_en", "")),
         "reference_title": data.get("reference_title", "").strip(),
         "reference_url": data.get("reference_url", "").strip(),
     }
@@ -120,9 +152,15 @@ def read_edit(procedure: Procedure, data: QueryDict) -> Edit:
             continue
         if data.get(f"rule-{index}-remove"):
             continue
-        rules.append({"when": (when or "").strip(), "reason": (reason or "").strip()})
+        rules.append(
+            {
+                "when": (when or "").strip(),
+                "reason": (reason or "").strip(),
+                "reason_en": data.get(f"rule-{index}-reason_en", "").strip(),
+            }
+        )
     if data.get("add_rule") and len(rules) < MAX_RULES:
-        rules.append({"when": "", "reason": ""})
+        rules.append({"when": "", "reason": "", "reason_en": ""})
     edit = Edit(values=values, rules=rules)
     errors = edit.errors
     if not values["name_ja"]:
@@ -146,6 +184,13 @@ def read_edit(procedure: Procedure, data: QueryDict) -> Edit:
             errors[f"rule-{index}-reason"] = _("住民の方に伝える理由を入力してください。")
         elif len(rule["reason"]) > REASON_MAX:
             errors[f"rule-{index}-reason"] = _("理由は%(n)s字以内で入力してください。") % {"n": REASON_MAX}
+        if len(rule["reason_en"]) > REASON_EN_MAX:
+            errors[f"rule-{index}-reason_en"] = _("英語の理由は%(n)s字以内で入力してください。") % {
+                "n": REASON_EN_MAX
+            }
+    documents, documents_error = documents_from_lines(values["documents"], values["documents_en"])
+    if documents_error:
+        errors["documents_en"] = documents_error
     if data.get("add_rule"):
         edit.errors = {}  # a row added while typing: the mistakes show when checking
         return edit
@@ -156,8 +201,10 @@ def read_edit(procedure: Procedure, data: QueryDict) -> Edit:
         name={"ja": values["name_ja"], "en": values["name_en"]},
         counter=values["counter"],
         events=values["events"],
-        rules=rules,
-        documents=[line.strip() for line in values["documents"].splitlines() if line.strip()],
+        rules=[
+            {"when": rule["when"], "reason": text_spec(rule["reason"], rule["reason_en"])} for rule in rules
+        ],
+        documents=documents,
         reference={"title": values["reference_title"], "url": values["reference_url"]},
     )
     try:

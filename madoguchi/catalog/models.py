@@ -19,7 +19,8 @@ class LifeEvent(Bilingual):
 
 
 class Procedure(Bilingual):
-    """One catalog entry. `rules` holds the conditions as text: [{"when": ..., "reason": ...}]."""
+    """One catalog entry. `rules` holds the conditions as text: [{"when": ..., "reason": ...}]; a reason
+    and each of `documents` is Japanese text or `{"ja": ..., "en": ...}` as in the YAML (text_spec)."""
 
     class Counter(models.TextChoices):
         ONE_STOP = "one_stop", _("総合窓口")
@@ -42,6 +43,7 @@ class Procedure(Bilingual):
     minutes_per_member = models.PositiveSmallIntegerField(_("1人あたりの追加時間（分）"), default=0)
     deadline_days = models.PositiveSmallIntegerField(_("期限（日）"), null=True, blank=True)
     deadline_note = models.CharField(_("期限の説明"), max_length=200, blank=True)
+    deadline_note_en = models.CharField(_("期限の説明（英語）"), max_length=300, blank=True)
     online = models.BooleanField(_("オンライン申請可"), default=False)
     contractor_ok = models.BooleanField(_("委託事業者が受付可"), default=True)
     order = models.PositiveSmallIntegerField(_("手続の順番"), default=50)

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from madoguchi.catalog.models import CatalogVersion, LifeEvent, Procedure
 from madoguchi.organization.models import Department
-from madoguchi.rules.catalog import Catalog, catalog_from_data
+from madoguchi.rules.catalog import Catalog, catalog_from_data, text_spec
 
 _lock = threading.Lock()
 _cached: tuple[int, Catalog] | None = None
@@ -35,7 +35,10 @@ def procedure_spec(row: Procedure) -> dict[str, Any]:
         "reference": {"title": row.reference_title, "url": row.reference_url},
     }
     if row.deadline_days is not None:
-        spec["deadline"] = {"days": row.deadline_days, "note": row.deadline_note}
+        spec["deadline"] = {
+            "days": row.deadline_days,
+            "note": text_spec(row.deadline_note, row.deadline_note_en),
+        }
     if row.effective_from or row.effective_until:
         spec["effective"] = {
             key: value.isoformat()

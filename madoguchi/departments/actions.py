@@ -77,6 +77,8 @@ class DepartmentProcedure:
     member_ids: tuple[str, ...]
     documents: tuple[str, ...]
     decision: Decision | None
+    reason_en: str = ""  # the catalog's English, "" where none (or for plans signed before it had any)
+    documents_en: tuple[str, ...] = ()
 
     @property
     def decides_here(self) -> bool:
@@ -99,6 +101,8 @@ def department_procedures(
             member_ids=tuple(p.get("member_ids", ())),
             documents=tuple(p.get("documents", ())),
             decision=decisions.get(p["code"]),
+            reason_en=p.get("reason_en", ""),
+            documents_en=tuple(p.get("documents_en", ())),
         )
         for p in submission.procedures()
         if p.get("status") == "required" and p.get("department") == department_code

@@ -51,6 +51,7 @@ PROCEDURE = {
         "member_ids": {"type": "array", "items": {"type": "string"}},
         "ask_member_ids": {"type": "array", "items": {"type": "string"}},
         "reason": {"type": "string"},
+        "reason_en": {"type": "string", "description": "The reason in English; empty when not translated."},
         "department": {"type": "string"},
         "counter": {"enum": ["one_stop", "department", "external"]},
         "location": {
@@ -63,9 +64,15 @@ PROCEDURE = {
             },
         },
         "documents": {"type": "array", "items": {"type": "string"}},
+        "documents_en": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "One per document, in English; empty strings where not translated.",
+        },
         "fee": {"type": ["integer", "null"]},
         "deadline": {"type": ["string", "null"], "format": "date"},
         "deadline_note": {"type": "string"},
+        "deadline_note_en": {"type": "string"},
         "minutes": {"type": "integer"},
         "order": {"type": "integer"},
         "online": {"type": "boolean"},

@@ -42,6 +42,7 @@ from madoguchi.rules.facts import EVENTS, labels
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE, ISSUE_TICKET, SERVE_COUNTER
+from madoguchi.ui.languages import DOCUMENT_LANGUAGES, document_language
 
 
 @login_required
@@ -82,7 +83,10 @@ def ticket_slip(request: HttpRequest, ticket_id: UUID) -> HttpResponse:
     ticket = get_object_or_404(
         Ticket.objects.select_related("queue", "office"), pk=ticket_id, office=staff.office
     )
-    return render(request, "reception/ticket.html", slip_context(request, ticket))
+    # printed by staff: in Japanese unless the clerk picks the resident's language (?lang=en)
+    context = slip_context(request, ticket)
+    context["slip_language"] = document_language(request.GET.get("lang"))
+    return render(request, "reception/ticket.html", context)
 
 
 TICKET_FORMATS = ("80mm", "58mm", "a6")
@@ -104,6 +108,9 @@ def slip_context(request: HttpRequest, ticket: Ticket) -> dict[str, object]:
         "status_url": status_url,
         "paper": paper if paper in TICKET_FORMATS else "80mm",
         "formats": TICKET_FORMATS,
+        # the resident's language for the slip (?lang=); the kiosk prints in the language its screen is in
+        "slip_language": document_language(request.GET.get("lang") or get_language()),
+        "slip_languages": DOCUMENT_LANGUAGES,
     }
 
 

@@ -35,6 +35,7 @@ class Rule:
     node: Node = field(repr=False, compare=False)
     evaluate: Compiled = field(repr=False, compare=False)
     line: int = 0
+    reason_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,13 @@ class Procedure:
     concerns: str
     rules: tuple[Rule, ...]
     documents: tuple[str, ...] = ()
+    documents_en: tuple[str, ...] = ()  # one per document, "" where not translated yet
     fee: int | None = 0
     minutes_base: int = 5
     minutes_per_member: int = 0
     deadline_days: int | None = None
     deadline_note: str = ""
+    deadline_note_en: str = ""
     online: bool = False
     contractor_ok: bool = True
     order: int = 50
@@ -105,6 +108,18 @@ class Catalog:
         raise KeyError(code)
 
 
+def text_spec(ja: str, en: str) -> str | dict[str, str]:
+    """A catalog text in its YAML shape (also how the database keeps it): plain Japanese, or `{ja, en}`."""
+    return {"ja": ja, "en": en} if en else ja
+
+
+def text_parts(value: Any) -> tuple[str, str]:
+    """The Japanese and the English of a catalog text in its YAML shape."""
+    if isinstance(value, Mapping):
+        return str(value.get("ja") or ""), str(value.get("en") or "")
+    return str(value or ""), ""
+
+
 # --- Building
 
 
@@ -131,6 +146,37 @@ class _Builder:
         if not isinstance(value, LineMapping) or not isinstance(value.get("ja"), str):
             raise self.fail(mapping, key, f"`{key}` needs `ja` (and `en`)")
         return value["ja"].strip(), str(value.get("en") or "").strip()
+
+    def localized(self, mapping: Any, key: str, *, required: bool = True) -> tuple[str, str]:
+        """A catalog text: plain Japanese, or `{ja: ..., en: ...}` with its English translation."""
+        if not isinstance(mapping, LineMapping):
+            return "", ""
+        value = mapping.get(key)
+        if isinstance(value, LineMapping):
+            ja, en = value.get("ja"), value.get("en") or ""
+            if not isinstance(ja, str) or not ja.strip() or not isinstance(en, str):
+                raise self.fail(mapping, key, f"`{key}` is a text, or `ja` (and `en`) texts")
+            return ja.strip(), en.strip()
+        if value is None and not required:
+            return "", ""
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(mapping, key, f"`{key}` must be a non-empty text")
+        return value.strip(), ""
+
+    def localized_list(self, mapping: LineMapping, key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A list of catalog texts (each plain Japanese or `{ja, en}`): the Japanese and the English."""
+        value = mapping.get(key, [])
+        if not isinstance(value, list):
+            raise self.fail(mapping, key, f"`{key}` must be a list of texts")
+        pairs = []
+        for item in value:
+            if isinstance(item, str) and item.strip():
+                pairs.append((item.strip(), ""))
+            elif isinstance(item, LineMapping) and isinstance(item.get("ja"), str) and item["ja"].strip():
+                pairs.append((item["ja"].strip(), str(item.get("en") or "").strip()))
+            else:
+                raise self.fail(mapping, key, f"each entry of `{key}` is a text, or `ja` (and `en`) texts")
+        return tuple(ja for ja, _ in pairs), tuple(en for _, en in pairs)
 
     def integer(self, mapping: LineMapping, key: str, default: int | None, *, minimum: int = 0) -> int | None:
         value = mapping.get(key, default)
@@ -167,7 +213,7 @@ class _Builder:
         if not isinstance(spec, LineMapping):
             raise CatalogError(self.file, 0, "each rule is a mapping with `when` and `reason`")
         source = self.text(spec, "when")
-        reason = self.text(spec, "reason")
+        reason, reason_en = self.localized(spec, "reason")
         line = spec.key_lines.get("when", spec.line)
         try:
             node = parse(source)
@@ -176,7 +222,14 @@ class _Builder:
             raise CatalogError(
                 self.file, line, f"{error.message} (column {error.column} of `{source}`)"
             ) from error
-        return Rule(source=source, reason=reason, node=node, evaluate=compile_condition(node), line=line)
+        return Rule(
+            source=source,
+            reason=reason,
+            node=node,
+            evaluate=compile_condition(node),
+            line=line,
+            reason_en=reason_en,
+        )
 
     def procedure(self, spec: Any, departments: set[str]) -> Procedure:
         if not isinstance(spec, LineMapping):
@@ -221,6 +274,8 @@ class _Builder:
         fee = spec.get("fee", 0)
         if fee is not None and (not isinstance(fee, int) or isinstance(fee, bool) or fee < 0):
             raise self.fail(spec, "fee", "`fee` must be yen (a whole number) or null")
+        documents, documents_en = self.localized_list(spec, "documents")
+        deadline_note, deadline_note_en = self.localized(deadline, "note", required=False)
         return Procedure(
             code=code,
             name_ja=name_ja,
@@ -230,12 +285,14 @@ class _Builder:
             events=events,
             concerns=concerns,
             rules=tuple(self.rule(rule, concerns) for rule in rules_spec),
-            documents=self.texts(spec, "documents"),
+            documents=documents,
+            documents_en=documents_en,
             fee=fee,
             minutes_base=self.integer(minutes, "base", 5) or 0,
             minutes_per_member=self.integer(minutes, "per_member", 0) or 0,
             deadline_days=self.integer(deadline, "days", None) if deadline else None,
-            deadline_note=self.text(deadline, "note", required=False) if deadline else "",
+            deadline_note=deadline_note,
+            deadline_note_en=deadline_note_en,
             online=self.flag(spec, "online", False),
             contractor_ok=self.flag(spec, "contractor_ok", True),
             order=self.integer(spec, "order", 50) or 0,

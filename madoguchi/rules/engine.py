@@ -51,6 +51,10 @@ class PlannedProcedure:
     reference_url: str
     questions: tuple[Question, ...] = ()
     ask_member_ids: tuple[str, ...] = ()  # members still undecided while others already need it
+    # English of the catalog texts above ("" where the catalog has no translation yet)
+    reason_en: str = ""
+    documents_en: tuple[str, ...] = ()
+    deadline_note_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,14 +163,14 @@ def make_plan(catalog: Catalog, facts: Household | Any, *, explain: bool = False
         ctx.missing = set()
         required_ids: list[str] = []
         ask_ids: list[str] = []
-        reason = ""
+        deciding: Rule | None = None  # the rule that gives the reason
         if procedure.concerns == "member":
             for member in household.members:
                 ctx.member = member
                 value, rule = first_rule(procedure, ctx)
                 if value is True and rule is not None:
                     required_ids.append(member["id"])
-                    reason = reason or rule.reason
+                    deciding = deciding or rule
                 elif value is UNKNOWN:
                     ask_ids.append(member["id"])
             ctx.member = None
@@ -176,8 +180,7 @@ def make_plan(catalog: Catalog, facts: Household | Any, *, explain: bool = False
             value, rule = first_rule(procedure, ctx)
             decided = value is True
             undecided = value is UNKNOWN
-            if rule is not None:
-                reason = rule.reason
+            deciding = rule
             required_ids = list(household.subject_ids) if decided else []
         if not decided and not undecided:
             if explain:
@@ -205,7 +208,7 @@ def make_plan(catalog: Catalog, facts: Household | Any, *, explain: bool = False
                 name_en=procedure.name_en,
                 status=status,
                 member_ids=member_ids,
-                reason=reason if decided else "確認が必要な事項があります",
+                reason=deciding.reason if decided and deciding else "確認が必要な事項があります",
                 department=procedure.department,
                 counter=procedure.counter,
                 documents=procedure.documents,
@@ -224,6 +227,11 @@ def make_plan(catalog: Catalog, facts: Household | Any, *, explain: bool = False
                 reference_url=procedure.reference.url,
                 questions=tuple(questions),
                 ask_member_ids=tuple(ask_ids) if decided else (),
+                reason_en=(
+                    deciding.reason_en if decided and deciding else "Some questions need an answer first"
+                ),
+                documents_en=procedure.documents_en,
+                deadline_note_en=procedure.deadline_note_en,
             )
         )
     plan_questions = tuple(replace(q, decides=tuple(decided_by[key])) for key, q in all_questions.items())

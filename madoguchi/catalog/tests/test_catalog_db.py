@@ -13,9 +13,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from madoguchi.audit.models import AuditEntry
+from madoguchi.catalog.editing import document_lines
 from madoguchi.catalog.models import CatalogVersion, Procedure
 from madoguchi.catalog.service import current_catalog
-from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR, load_catalog
+from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR, Catalog, load_catalog
 from madoguchi.staff.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,23 @@ def test_the_database_catalog_equals_the_yaml_one(demo_city: None) -> None:
     assert [r.source for p in from_db.procedures for r in p.rules] == [
         r.source for p in from_yaml.procedures for r in p.rules
     ]
+
+    def texts(catalog: Catalog) -> list[tuple[object, ...]]:
+        """Every catalog text, Japanese and English, as the engine reads it."""
+        return [
+            (
+                p.name_ja,
+                p.name_en,
+                [(r.reason, r.reason_en) for r in p.rules],
+                p.documents,
+                p.documents_en,
+                p.deadline_note,
+                p.deadline_note_en,
+            )
+            for p in catalog.procedures
+        ]
+
+    assert texts(from_db) == texts(from_yaml)
 
 
 def test_export_and_reload_change_nothing(demo_city: None, tmp_path: Path) -> None:
@@ -66,7 +84,8 @@ def admin_form(procedure: Procedure, **changes: Any) -> dict[str, Any]:
         "events": procedure.events,
         "concerns": procedure.concerns,
         "rules_text": yaml.safe_dump(procedure.rules, allow_unicode=True),
-        "documents_text": "\n".join(procedure.documents),
+        "documents_text": document_lines(procedure.documents)[0],
+        "documents_en_text": document_lines(procedure.documents)[1],
         "after_text": " ".join(procedure.after),
         "fee": procedure.fee if procedure.fee is not None else "",
         "minutes_base": procedure.minutes_base,

@@ -9,8 +9,10 @@ import pytest
 from django.test import Client
 
 from madoguchi.audit.models import AuditEntry
+from madoguchi.catalog.editing import document_lines
 from madoguchi.catalog.models import CatalogVersion, Procedure
 from madoguchi.catalog.service import current_catalog
+from madoguchi.rules.catalog import text_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -18,18 +20,20 @@ URL = "/catalog/kokuho-kanyu/"
 
 
 def form(procedure: Procedure, **changes: str) -> dict[str, Any]:
+    documents, documents_en = document_lines(procedure.documents)
     data: dict[str, Any] = {
         "name_ja": procedure.name_ja,
         "name_en": procedure.name_en,
         "counter": procedure.counter,
         "events": list(procedure.events),
-        "documents": "\n".join(procedure.documents),
+        "documents": documents,
+        "documents_en": documents_en,
         "reference_title": procedure.reference_title,
         "reference_url": procedure.reference_url,
     }
     for index, rule in enumerate(procedure.rules):
         data[f"rule-{index}-when"] = rule["when"]
-        data[f"rule-{index}-reason"] = rule["reason"]
+        data[f"rule-{index}-reason"], data[f"rule-{index}-reason_en"] = text_parts(rule["reason"])
     data.update(changes)
     return data
 
@@ -78,16 +82,48 @@ def test_the_preview_names_the_households_the_change_alters_and_saves_nothing(ma
 def test_a_confirmed_change_is_saved_audited_and_planned_with(manager: Client) -> None:
     procedure = Procedure.objects.get(code="kokuho-kanyu")
     version = CatalogVersion.objects.get(id=1).number
-    changed = form(procedure, step="save", documents="届出人の本人確認書類\n加入する方の個人番号が分かるもの")
+    changed = form(
+        procedure,
+        step="save",
+        documents="届出人の本人確認書類\n加入する方の個人番号が分かるもの",
+        documents_en="\nMy Number of each person joining",  # the first line left untranslated
+    )
     response = manager.post(URL, changed, follow=True)
     assert "を保存しました" in response.content.decode()
     saved = Procedure.objects.get(code="kokuho-kanyu")
-    assert saved.documents == ["届出人の本人確認書類", "加入する方の個人番号が分かるもの"]
+    assert saved.documents == [
+        "届出人の本人確認書類",  # no English yet: plain Japanese, as in the YAML
+        {"ja": "加入する方の個人番号が分かるもの", "en": "My Number of each person joining"},
+    ]
     assert saved.rules == procedure.rules
     assert CatalogVersion.objects.get(id=1).number == version + 1
     entry = AuditEntry.objects.filter(action="catalog.procedure.update").latest("id")
     assert entry.summary["after"] == {"documents": saved.documents}
-    assert current_catalog().procedure("kokuho-kanyu").documents == tuple(saved.documents)
+    planned_with = current_catalog().procedure("kokuho-kanyu")
+    assert planned_with.documents == ("届出人の本人確認書類", "加入する方の個人番号が分かるもの")
+    assert planned_with.documents_en == ("", "My Number of each person joining")
+
+
+def test_english_texts_are_edited_beside_the_japanese(manager: Client) -> None:
+    procedure = Procedure.objects.get(code="kokuho-kanyu")
+    # the English documents must line up with the Japanese ones: a missing line is said at its field
+    uneven = manager.post(
+        URL, form(procedure, step="preview", documents="本人確認書類\n印鑑", documents_en="ID\nSeal\nPen")
+    )
+    assert uneven.status_code == 400
+    assert (
+        "英語の持ち物は、日本語と同じ順に同じ行数（2行）で入力してください（今は3行）。"
+        in uneven.content.decode()
+    )
+    # a reason translated on the form is what the English plan says
+    english = "You are joining National Health Insurance (edited)."
+    response = manager.post(URL, form(procedure, step="save", **{"rule-0-reason_en": english}), follow=True)
+    assert "を保存しました" in response.content.decode()
+    saved = Procedure.objects.get(code="kokuho-kanyu")
+    assert text_parts(saved.rules[0]["reason"])[1] == english
+    assert current_catalog().procedure("kokuho-kanyu").rules[0].reason_en == english
+    page = manager.get(URL).content.decode()
+    assert english in page
 
 
 def test_adding_a_rule_row_keeps_what_was_typed_without_errors(manager: Client) -> None:

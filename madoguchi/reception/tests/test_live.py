@@ -510,6 +510,21 @@ def test_tickets_print_on_58_and_80_mm_receipts_and_a6(
     assert f"ticket--{stylesheet}" in page
 
 
+@pytest.mark.django_db
+def test_a_ticket_printed_by_staff_is_in_the_language_the_resident_reads(concierge: Any, signed_in: Any) -> None:
+    ticket = do_issue_ticket(concierge, queue=queue(), channel="concierge")
+    client = signed_in(concierge)
+    japanese = client.get(f"/reception/tickets/{ticket.pk}/").content.decode()
+    assert "QRコードを読み取ると" in japanese
+    assert "?format=80mm&amp;lang=en" in japanese  # the clerk's choice of the resident's language
+    english = client.get(f"/reception/tickets/{ticket.pk}/?lang=en&format=58mm").content.decode()
+    slip = english.split('<article class="ticket', 1)[1].split("</article>", 1)[0]
+    assert "QRコード" not in slip
+    assert "ticket--58mm" in english
+    assert "Scan the QR code to follow your turn on your phone." in slip
+    assert "整理券の言語" in english  # the clerk's own toolbar stays in the clerk's language
+
+
 @pytest.mark.postgres_only  # the stream reads in its own thread: the rows must be committed (SQLite's flush
 @pytest.mark.django_db(transaction=True)  # between such tests is refused by the append-only audit log)
 def test_the_board_stream_turns_a_burst_of_changes_into_one_event_per_call_with_the_state(

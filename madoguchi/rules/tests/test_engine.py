@@ -308,3 +308,49 @@ def test_events_about_one_person_need_the_subject() -> None:
         read_facts(
             {"event": "shibou", "event_date": "2026-11-24", "members": [member("a", "head", "1950-01-01")]}
         )
+
+
+def test_reasons_documents_and_deadline_notes_carry_their_english(tmp_path: Path) -> None:
+    # given: the moving-in notification with English for its reason, one of its two documents and its deadline
+    procedures = PROCEDURES.replace(
+        "      reason: 市外から転入したため\n",
+        "      reason: {ja: 市外から転入したため, en: You moved in from another municipality}\n"
+        "  documents: [{ja: 本人確認書類, en: Proof of identity}, 転出証明書]\n",
+    ).replace(
+        "deadline: {days: 14, note: 転入日から14日以内}",
+        "deadline: {days: 14, note: {ja: 転入日から14日以内, en: Within 14 days of moving in}}",
+    )
+    catalog = load_catalog(write_catalog(tmp_path, procedures))
+    facts = {"event": "tennyu", "event_date": "2026-11-24", "members": [member("m1", "head", "1990-01-01")]}
+    # when
+    planned = {p.code: p for p in make_plan(catalog, facts).procedures}["tennyu-todoke"]
+    # then: the Japanese stays what it was and the English travels beside it, "" where there is none yet
+    assert (planned.reason, planned.reason_en) == (
+        "市外から転入したため",
+        "You moved in from another municipality",
+    )
+    assert planned.documents == ("本人確認書類", "転出証明書")
+    assert planned.documents_en == ("Proof of identity", "")
+    assert (planned.deadline_note, planned.deadline_note_en) == (
+        "転入日から14日以内",
+        "Within 14 days of moving in",
+    )
+    assert make_plan(catalog, facts).as_json()["procedures"][0]["documents_en"] == ["Proof of identity", ""]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("      reason: {en: only English}\n", "`reason` is a text, or `ja` (and `en`) texts"),
+        ("      reason: {ja: 理由, en: [a, list]}\n", "`reason` is a text, or `ja` (and `en`) texts"),
+        (
+            "      reason: 理由\n  documents: [{en: Proof of identity}]\n",
+            "each entry of `documents` is a text",
+        ),
+    ],
+)
+def test_a_malformed_translation_is_refused(tmp_path: Path, text: str, reason: str) -> None:
+    procedures = PROCEDURES.replace("      reason: 市外から転入したため\n", text)
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(write_catalog(tmp_path, procedures))
+    assert reason in raised.value.reason
