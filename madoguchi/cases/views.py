@@ -373,6 +373,7 @@ def case_receipt(request: HttpRequest, case_id: UUID) -> HttpResponse:
                 "received_on": (
                     f"{received.day} {received:%B %Y}" if language == "en" else wareki.format_date(received)
                 ),
+                "event_label": labels("event", language)[case.event],
                 "people": list(names.values()),
                 "taken_in": rows(True),
                 "elsewhere": rows(False),

@@ -2,7 +2,8 @@
 
 The catalog keeps each text in Japanese and, once translated, in English (`name_en`, `reason_en`, ...). A
 page in English shows the English and falls back to the Japanese, marked `lang="ja"` so that a screen reader
-reads it as Japanese; Japanese and やさしい日本語 pages show the Japanese.
+reads it as Japanese (and `data-untranslated`, which the English-pages test looks for); Japanese and
+やさしい日本語 pages show the Japanese.
 """
 
 from __future__ import annotations
@@ -54,5 +55,5 @@ def catalog_text(item: Any, field: str, language: str | None = None) -> SafeStri
     return format_html_join(
         separator,
         "{}",
-        ((format_html('<span lang="ja">{}</span>', text) if lang else text,) for text, lang in parts),
+        ((format_html('<span lang="ja" data-untranslated>{}</span>', text) if lang else text,) for text, lang in parts),
     )

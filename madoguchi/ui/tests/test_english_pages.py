@@ -1,8 +1,9 @@
 """Every screen in English says nothing in Japanese of its own: its words, choices, labels and the catalog's
 names come in the language chosen. What stays Japanese is marked `lang="ja"` by the page itself: what
-people wrote (names, addresses, notes, the audit log's recorded values) and the catalog's reasons and
-documents, which the catalog has in Japanese only so far. The test reads the text a person sees (and the
-labels a screen reader says), leaving out those marked parts."""
+people wrote (names, addresses, notes, the audit log's recorded values) and the legal references' titles.
+The catalog's reasons, documents and deadline notes come in English; one the catalog has not translated
+would show in Japanese marked `data-untranslated`, and fails the test as any Japanese text does. The test
+reads the text a person sees (and the labels a screen reader says), leaving out the marked parts."""
 
 from __future__ import annotations
 
@@ -60,11 +61,17 @@ def _test_only_labels() -> tuple[str, ...]:
     return (*events, *(str(c.label) for c in categories() if c.code == "test"))
 
 
+UNTRANSLATED = re.compile(r"<span lang=\"ja\" data-untranslated>([^<]*)</span>")
+
+
 def japanese_in(html: str) -> list[str]:
     parser = VisibleText()
     parser.feed(html)
     ignored = _test_only_labels()
-    return [t for t in parser.texts if JAPANESE.search(t) and not any(label in t for label in ignored)]
+    untranslated = [f"untranslated catalog text: {text}" for text in UNTRANSLATED.findall(html)]
+    return untranslated + [
+        t for t in parser.texts if JAPANESE.search(t) and not any(label in t for label in ignored)
+    ]
 
 
 def report(found: dict[str, list[str]]) -> str:
@@ -95,6 +102,8 @@ def test_the_detector_finds_japanese_and_respects_lang_ja() -> None:
     assert japanese_in("<p>Status：送付済み</p>") == ["Status：送付済み"]
     assert japanese_in('<button aria-label="閉じる">x</button>') == ["閉じる"]
     assert japanese_in("<p>One・Two（3）</p>") == []  # punctuation alone is not Japanese text
+    fallback = '<p>Bring: ID; <span lang="ja" data-untranslated>印鑑</span></p>'
+    assert japanese_in(fallback) == ["untranslated catalog text: 印鑑"]
 
 
 def test_staff_screens_in_english_say_nothing_in_japanese(staff_of: Any, signed_in: Any) -> None:
@@ -115,6 +124,8 @@ def test_staff_screens_in_english_say_nothing_in_japanese(staff_of: Any, signed_
             ("get", f"/cases/{case.pk}/", None),
             ("get", "/navigator/", None),
             ("post", "/navigator/tennyu/", FAMILY),
+            ("post", "/navigator/tennyu/checklist/", {**FAMILY, "lang": "en"}),
+            ("get", f"/cases/{case.pk}/receipt/?lang=en", None),
             ("get", "/center/returns/", None),
         ],
         "department_staff": [
