@@ -74,3 +74,20 @@ def test_scenario(catalog: Catalog, scenario: dict[str, Any]) -> None:
         assert by_code[code].status == ASK, f"{code} should be 'ask', is {by_code[code].status}"
     for code, members in scenario.get("required_members", {}).items():
         assert sorted(by_code[code].member_ids) == sorted(members), code
+
+
+def test_every_text_a_resident_reads_has_its_english(catalog: Catalog) -> None:
+    """English pages and printouts show the catalog's English: a reason, document or deadline note added in
+    Japanese only would show in Japanese there (and fail the English-pages test on that page only)."""
+    untranslated = [
+        f"{p.code}: {text}"
+        for p in catalog.procedures
+        for text, english in [
+            (p.name_ja, p.name_en),
+            *((r.reason, r.reason_en) for r in p.rules),
+            *zip(p.documents, p.documents_en, strict=True),
+            (p.deadline_note, p.deadline_note_en if p.deadline_note else "-"),
+        ]
+        if not english
+    ]
+    assert untranslated == []
