@@ -34,3 +34,15 @@ def test_the_published_matrix_is_up_to_date() -> None:
     assert published.read_text(encoding="utf-8") == render_markdown(coverage), (
         "run: python -m madoguchi.rules.coverage --write docs/rules-coverage.md"
     )
+
+
+def test_every_cell_of_the_default_catalog_has_a_scenario() -> None:
+    """Each condition of each procedure, for each life event it can fire for, is proved by a household
+    written from the law (a new rule without its scenario fails here, naming the cell)."""
+    coverage = measure(load_catalog(DEFAULT_CATALOG_DIR), load_scenarios())
+    unproved = [
+        f"{c.procedure.code} × {c.event} × rule {c.index + 1}: {c.rule.source}"
+        for c in coverage.cells
+        if not c.scenarios
+    ]
+    assert unproved == []
