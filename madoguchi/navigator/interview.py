@@ -49,8 +49,15 @@ class MemberState:
         """How the clerk named the member, else the relationship (世帯主, 子 …) and the member's number."""
         if self.label:
             return self.label
-        relationship = labels("relationship", get_language()).get(self.relationship, "")
-        return f"{relationship}（{self.member_id}）" if relationship else self.member_id
+        language = get_language()
+        relationship = labels("relationship", language).get(self.relationship, "")
+        if not relationship:
+            return self.member_id
+        return (
+            f"{relationship} ({self.member_id})"
+            if language.startswith("en")
+            else f"{relationship}（{self.member_id}）"
+        )
 
 
 @dataclass

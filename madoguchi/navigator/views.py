@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -158,12 +159,14 @@ def _context(request: HttpRequest, state: InterviewState, staff: Staff) -> dict[
         member.errors = member_errors.get(member.index, {})
     locations = locate(plan, staff.office) if plan else {}
 
+    separator = ", " if get_language().startswith("en") else "、"
+
     def items(status: str) -> list[dict[str, Any]]:
         return [
             {
                 "procedure": p,
                 "location": locations[p.code],
-                "who": "、".join(names.get(m, m) for m in p.member_ids),
+                "who": separator.join(names.get(m, m) for m in p.member_ids),
             }
             for p in (plan.procedures if plan else ())
             if p.status == status

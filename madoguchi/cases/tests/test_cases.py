@@ -457,19 +457,20 @@ def test_the_resident_copy_is_printed_in_the_residents_language(staff_of: Any, s
     case = make_submitted_case(clerk)
     client = signed_in(clerk)
     detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert f'{reverse("cases:receipt", args=[case.pk])}?lang=en' in detail
+    assert f"{reverse('cases:receipt', args=[case.pk])}?lang=en" in detail
     html = client.get(reverse("cases:receipt", args=[case.pk]), {"lang": "en"}).content.decode()
     assert '<html lang="en">' in html
     assert "National Health Insurance enrolment" in html  # the catalog's English name
     assert "国民健康保険 加入" not in html
-    assert '<td lang="ja">港　花子' in html or 'lang="ja">港　太郎' in html  # names as written, marked Japanese
+    assert '<td lang="ja">港　' in html  # the names as written, marked Japanese
     easy = client.get(reverse("cases:receipt", args=[case.pk]), {"lang": "ja-easy"}).content.decode()
     assert '<html lang="ja">' in easy
     assert "国民健康保険 加入（資格取得）" in easy
     # an unknown language is the city's Japanese record, not an error
-    assert "この窓口でお預かりした手続" in client.get(
-        reverse("cases:receipt", args=[case.pk]), {"lang": "xx"}
-    ).content.decode()
+    assert (
+        "この窓口でお預かりした手続"
+        in client.get(reverse("cases:receipt", args=[case.pk]), {"lang": "xx"}).content.decode()
+    )
 
 
 def test_in_english_the_choices_and_life_events_are_english(staff_of: Any, signed_in: Any) -> None:

@@ -20,6 +20,7 @@ register = template.Library()
 
 FIELDS = ("name", "reason", "documents", "deadline_note")
 SEPARATOR = {"ja": "、", "en": "; "}
+UNTRANSLATED = '<span lang="ja" data-untranslated>{}</span>'  # the Japanese shown for want of English
 
 
 def _get(item: Any, name: str) -> Any:
@@ -55,5 +56,5 @@ def catalog_text(item: Any, field: str, language: str | None = None) -> SafeStri
     return format_html_join(
         separator,
         "{}",
-        ((format_html('<span lang="ja" data-untranslated>{}</span>', text) if lang else text,) for text, lang in parts),
+        ((format_html(UNTRANSLATED, text) if lang else text,) for text, lang in parts),
     )

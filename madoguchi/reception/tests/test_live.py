@@ -511,7 +511,9 @@ def test_tickets_print_on_58_and_80_mm_receipts_and_a6(
 
 
 @pytest.mark.django_db
-def test_a_ticket_printed_by_staff_is_in_the_language_the_resident_reads(concierge: Any, signed_in: Any) -> None:
+def test_a_ticket_printed_by_staff_is_in_the_language_the_resident_reads(
+    concierge: Any, signed_in: Any
+) -> None:
     ticket = do_issue_ticket(concierge, queue=queue(), channel="concierge")
     client = signed_in(concierge)
     japanese = client.get(f"/reception/tickets/{ticket.pk}/").content.decode()
