@@ -84,15 +84,15 @@ def ticket_slip(request: HttpRequest, ticket_id: UUID) -> HttpResponse:
         Ticket.objects.select_related("queue", "office"), pk=ticket_id, office=staff.office
     )
     # printed by staff: in Japanese unless the clerk picks the resident's language (?lang=en)
-    context = slip_context(request, ticket)
-    context["slip_language"] = document_language(request.GET.get("lang"))
-    return render(request, "reception/ticket.html", context)
+    return render(request, "reception/ticket.html", slip_context(request, ticket, default_language="ja"))
 
 
 TICKET_FORMATS = ("80mm", "58mm", "a6")
 
 
-def slip_context(request: HttpRequest, ticket: Ticket) -> dict[str, object]:
+def slip_context(
+    request: HttpRequest, ticket: Ticket, default_language: str | None = None
+) -> dict[str, object]:
     """What every printed ticket shows; `?format=58mm|80mm|a6` picks the paper (80 mm receipt by default)."""
     status_url = request.build_absolute_uri(reverse("reception:wait", args=[ticket.status_token]))
     # segno writes the SVG from our own URL; nothing a user typed goes into it
@@ -108,8 +108,8 @@ def slip_context(request: HttpRequest, ticket: Ticket) -> dict[str, object]:
         "status_url": status_url,
         "paper": paper if paper in TICKET_FORMATS else "80mm",
         "formats": TICKET_FORMATS,
-        # the resident's language for the slip (?lang=); the kiosk prints in the language its screen is in
-        "slip_language": document_language(request.GET.get("lang") or get_language()),
+        # the resident's language (?lang=), else `default_language`, else the screen's (the kiosk)
+        "slip_language": document_language(request.GET.get("lang") or default_language or get_language()),
         "slip_languages": DOCUMENT_LANGUAGES,
     }
 

@@ -114,10 +114,19 @@ def text_spec(ja: str, en: str) -> str | dict[str, str]:
 
 
 def text_parts(value: Any) -> tuple[str, str]:
-    """The Japanese and the English of a catalog text in its YAML shape."""
+    """The Japanese and the English of a catalog text in its YAML shape ("", "" when it is none)."""
+    return _text_pair(value) or ("", "")
+
+
+def _text_pair(value: Any) -> tuple[str, str] | None:
+    """(Japanese, English) of a catalog text as written in the YAML, or None when it is not one."""
+    if isinstance(value, str):
+        return (value.strip(), "") if value.strip() else None
     if isinstance(value, Mapping):
-        return str(value.get("ja") or ""), str(value.get("en") or "")
-    return str(value or ""), ""
+        ja, en = value.get("ja"), value.get("en") or ""
+        if isinstance(ja, str) and ja.strip() and isinstance(en, str):
+            return ja.strip(), en.strip()
+    return None
 
 
 # --- Building
@@ -149,34 +158,23 @@ class _Builder:
 
     def localized(self, mapping: Any, key: str, *, required: bool = True) -> tuple[str, str]:
         """A catalog text: plain Japanese, or `{ja: ..., en: ...}` with its English translation."""
-        if not isinstance(mapping, LineMapping):
+        if not isinstance(mapping, LineMapping) or (mapping.get(key) is None and not required):
             return "", ""
-        value = mapping.get(key)
-        if isinstance(value, LineMapping):
-            ja, en = value.get("ja"), value.get("en") or ""
-            if not isinstance(ja, str) or not ja.strip() or not isinstance(en, str):
-                raise self.fail(mapping, key, f"`{key}` is a text, or `ja` (and `en`) texts")
-            return ja.strip(), en.strip()
-        if value is None and not required:
-            return "", ""
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(mapping, key, f"`{key}` must be a non-empty text")
-        return value.strip(), ""
+        pair = _text_pair(mapping.get(key))
+        if pair is None:
+            raise self.fail(mapping, key, f"`{key}` is a non-empty text, or `ja` (and `en`) texts")
+        return pair
 
     def localized_list(self, mapping: LineMapping, key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """A list of catalog texts (each plain Japanese or `{ja, en}`): the Japanese and the English."""
         value = mapping.get(key, [])
         if not isinstance(value, list):
             raise self.fail(mapping, key, f"`{key}` must be a list of texts")
-        pairs = []
-        for item in value:
-            if isinstance(item, str) and item.strip():
-                pairs.append((item.strip(), ""))
-            elif isinstance(item, LineMapping) and isinstance(item.get("ja"), str) and item["ja"].strip():
-                pairs.append((item["ja"].strip(), str(item.get("en") or "").strip()))
-            else:
-                raise self.fail(mapping, key, f"each entry of `{key}` is a text, or `ja` (and `en`) texts")
-        return tuple(ja for ja, _ in pairs), tuple(en for _, en in pairs)
+        pairs = [_text_pair(item) for item in value]
+        if any(pair is None for pair in pairs):
+            raise self.fail(mapping, key, f"each entry of `{key}` is a text, or `ja` (and `en`) texts")
+        checked = [pair for pair in pairs if pair is not None]
+        return tuple(ja for ja, _ in checked), tuple(en for _, en in checked)
 
     def integer(self, mapping: LineMapping, key: str, default: int | None, *, minimum: int = 0) -> int | None:
         value = mapping.get(key, default)

@@ -341,8 +341,11 @@ def test_reasons_documents_and_deadline_notes_carry_their_english(tmp_path: Path
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("      reason: {en: only English}\n", "`reason` is a text, or `ja` (and `en`) texts"),
-        ("      reason: {ja: 理由, en: [a, list]}\n", "`reason` is a text, or `ja` (and `en`) texts"),
+        ("      reason: {en: only English}\n", "`reason` is a non-empty text, or `ja` (and `en`) texts"),
+        (
+            "      reason: {ja: 理由, en: [a, list]}\n",
+            "`reason` is a non-empty text, or `ja` (and `en`) texts",
+        ),
         (
             "      reason: 理由\n  documents: [{en: Proof of identity}]\n",
             "each entry of `documents` is a text",
