@@ -74,6 +74,10 @@ def test_scenario(catalog: Catalog, scenario: dict[str, Any]) -> None:
         assert by_code[code].status == ASK, f"{code} should be 'ask', is {by_code[code].status}"
     for code, members in scenario.get("required_members", {}).items():
         assert sorted(by_code[code].member_ids) == sorted(members), code
+    # the reason a resident reads comes from the rule that decides: a scenario may name words it must say
+    for code, words in scenario.get("reason_contains", {}).items():
+        reason = by_code[code].reason
+        assert words in reason, f"{code}: the reason should say {words!r}: {reason}"
 
 
 def test_every_text_a_resident_reads_has_its_english(catalog: Catalog) -> None:
