@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -46,7 +47,7 @@ def do_issue_ticket(
     day = timezone.localdate(now)  # the business day in Asia/Tokyo
     number = next_in_sequence(TicketCounter, queue=queue, business_day=day)
     ticket = Ticket.objects.create(
-        office_id=queue.office_id,
+        office=queue.office,  # the boards of this office redraw after commit
         queue=queue,
         business_day=day,
         number=number,
@@ -76,7 +77,9 @@ def do_create_kiosk_token(actor: AuditActor, *, office: Office, label: str = "")
 
 
 def kiosk_for(token: str) -> KioskToken | None:
-    kiosk = KioskToken.objects.select_related("office").filter(token_hash=hash_token(token)).first()
+    kiosk = (
+        KioskToken.objects.select_related("office").filter(token_hash=hash_token(token)).order_by().first()
+    )
     return kiosk if kiosk is not None and kiosk.revoked_at is None else None
 
 
@@ -161,17 +164,22 @@ def do_transfer(actor: AuditActor, ticket: Ticket, *, counter: Counter, to_queue
 
     The resident keeps their turn's record; the new queue gives a new ticket that points back to this one.
     """
+    return _transfer_locked(actor, _locked(ticket), counter=counter, to_queue=to_queue, note=note)
+
+
+def _transfer_locked(
+    actor: AuditActor, locked: Ticket, *, counter: Counter, to_queue: Queue, note: str
+) -> Ticket:
     _at_counter(actor, counter)
     if to_queue.office_id != counter.office_id or to_queue.pk == counter.queue_id:
         raise PermissionDenied(_("同じ庁舎の別の受付区分を選んでください。"))
-    locked = _locked(ticket)
     # The move erases the resident's contact from this ticket: take it for the new one first.
     notify_email, notify_phone = locked.notify_email, locked.notify_phone
     # The move also redraws the office's boards, the new queue's included (same office).
     _change(actor, locked, "transfer", counter)
     day = timezone.localdate()
     handed = Ticket.objects.create(
-        office_id=to_queue.office_id,
+        office=counter.office,  # the same office (checked above), usually read with the counter
         queue=to_queue,
         business_day=day,
         number=next_in_sequence(TicketCounter, queue=to_queue, business_day=day),
@@ -195,6 +203,41 @@ def do_transfer(actor: AuditActor, ticket: Ticket, *, counter: Counter, to_queue
         after={"from": locked.display, "queue": to_queue.code, "note": handed.note},
     )
     return handed
+
+
+class NotAtACounter(Exception):
+    """The counter API was asked to move a ticket that no counter has called."""
+
+    def __init__(self, ticket: Ticket) -> None:
+        super().__init__(f"ticket {ticket.display} has not been called to a counter")
+        self.ticket = ticket
+
+
+@atomic_action
+def do_step_at_its_counter(
+    actor: AuditActor, ticket_id: Any, step: str, *, to_queue: str = "", note: str = ""
+) -> tuple[Ticket, Ticket | None]:
+    """The counter API's step ("serve", "finish", "no_show" or "transfer" to the queue code `to_queue`) at
+    the counter that called the ticket: the ticket is read once, already locked (a counter display sends
+    only the ticket's id). Returns the ticket and, for a transfer, the new ticket of the other queue.
+
+    Raises Ticket.DoesNotExist, NotAtACounter, Queue.DoesNotExist (an unknown queue code), PermissionDenied
+    and TicketStateError.
+    """
+    locked = (
+        lock(Ticket.objects.filter(pk=ticket_id))
+        .select_related("queue", "office", "counter__office", "counter__queue")
+        .get()
+    )
+    counter = locked.counter
+    if counter is None:
+        raise NotAtACounter(locked)
+    if step != "transfer":
+        _at_counter(actor, counter)
+        return _change(actor, locked, step, counter), None
+    target = Queue.objects.select_related("office").get(office_id=counter.office_id, code=to_queue)
+    handed = _transfer_locked(actor, locked, counter=counter, to_queue=target, note=note)
+    return locked, handed
 
 
 @atomic_action

@@ -15,12 +15,10 @@ from django.views.decorators.http import require_POST
 
 from madoguchi.organization.models import Counter, Queue
 from madoguchi.reception.actions import (
+    NotAtACounter,
     do_call_next,
-    do_finish_service,
     do_issue_ticket,
-    do_mark_no_show,
-    do_start_service,
-    do_transfer,
+    do_step_at_its_counter,
     kiosk_for,
 )
 from madoguchi.reception.models import Ticket
@@ -56,9 +54,10 @@ def tickets(request: HttpRequest) -> JsonResponse:
         return _error(400, "(body)", 'send {"office": CODE, "queue": CODE} as JSON')
     if body["office"] != kiosk.office.code:
         return _error(403, "office", f"this kiosk belongs to office {kiosk.office.code!r}")
-    queue = Queue.objects.filter(office=kiosk.office, code=body["queue"]).first()
+    queue = Queue.objects.filter(office=kiosk.office, code=body["queue"]).order_by().first()
     if queue is None:
         return _error(400, "queue", f"unknown queue {body['queue']!r} at office {kiosk.office.code!r}")
+    queue.office = kiosk.office  # the same row, already read with the kiosk
     priority = body.get("priority", False)
     if not isinstance(priority, bool):
         return _error(400, "priority", "priority is true or false")
@@ -104,7 +103,7 @@ def _counter_call(request: HttpRequest, counter_id: int) -> HttpResponse:
     staff = _staff_or_401(request)
     if isinstance(staff, JsonResponse):
         return staff
-    counter = Counter.objects.select_related("office", "queue").filter(pk=counter_id).first()
+    counter = Counter.objects.select_related("office", "queue").filter(pk=counter_id).order_by().first()
     if counter is None:
         return _error(404, "counter", f"no counter {counter_id}")
     try:
@@ -120,39 +119,31 @@ def _ticket_step(request: HttpRequest, ticket_id: UUID, step: str) -> HttpRespon
     staff = _staff_or_401(request)
     if isinstance(staff, JsonResponse):
         return staff
-    ticket = (
-        Ticket.objects.select_related("counter__office", "counter__queue", "queue", "office")
-        .filter(pk=ticket_id)
-        .first()
-    )
-    if ticket is None:
-        return _error(404, "ticket", f"no ticket {ticket_id}")
-    if ticket.counter is None:
-        return _error(409, "ticket", f"ticket {ticket.display} has not been called to a counter")
-    counter = ticket.counter
+    to_queue, note = "", ""
+    if step == "transfer":
+        body = _json_object(request)
+        if body is None or not isinstance(body.get("queue"), str):
+            return _error(400, "queue", 'send {"queue": "<queue code>", "note": "..."} as JSON')
+        to_queue, note = body["queue"], body.get("note", "")
+        if not isinstance(note, str) or len(note) > 200:
+            return _error(400, "note", "note is text of at most 200 characters")
     try:
-        if step == "transfer":
-            body = _json_object(request)
-            if body is None or not isinstance(body.get("queue"), str):
-                return _error(400, "queue", 'send {"queue": "<queue code>", "note": "..."} as JSON')
-            note = body.get("note", "")
-            if not isinstance(note, str) or len(note) > 200:
-                return _error(400, "note", "note is text of at most 200 characters")
-            target = Queue.objects.filter(office_id=counter.office_id, code=body["queue"]).first()
-            if target is None:
-                return _error(
-                    400, "queue", f"unknown queue {body['queue']!r} at office {counter.office.code!r}"
-                )
-            handed = do_transfer(staff, ticket, counter=counter, to_queue=target, note=note)
-            ticket.refresh_from_db()
-            return JsonResponse(ticket_json(ticket) | {"transferred_to": ticket_json(handed)})
-        action = {"serve": do_start_service, "finish": do_finish_service, "no-show": do_mark_no_show}[step]
-        moved = action(staff, ticket, counter=counter)
+        ticket, handed = do_step_at_its_counter(
+            staff, ticket_id, step.replace("-", "_"), to_queue=to_queue, note=note
+        )
+    except Ticket.DoesNotExist:
+        return _error(404, "ticket", f"no ticket {ticket_id}")
+    except NotAtACounter as error:
+        return _error(409, "ticket", str(error))
+    except Queue.DoesNotExist:
+        return _error(400, "queue", f"unknown queue {to_queue!r} at the ticket's office")
     except PermissionDenied as error:
         return _error(403, "ticket", str(error))
     except TicketStateError as error:
         return _error(409, "ticket", error.message)
-    return JsonResponse(ticket_json(moved))
+    if handed is not None:
+        return JsonResponse(ticket_json(ticket) | {"transferred_to": ticket_json(handed)})
+    return JsonResponse(ticket_json(ticket))
 
 
 def _json_object(request: HttpRequest) -> dict[str, Any] | None:

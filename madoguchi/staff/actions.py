@@ -248,7 +248,12 @@ def staff_for_api_token(token: str) -> Staff | None:
     """The active staff member a token acts as, or None (unknown, revoked, or the person is deactivated)."""
     if not token:
         return None
-    found = ApiToken.objects.select_related("staff__office").filter(token_hash=hash_api_token(token)).first()
+    found = (
+        ApiToken.objects.select_related("staff__office")
+        .filter(token_hash=hash_api_token(token))
+        .order_by()  # one row by a unique key: no sort
+        .first()
+    )
     if found is None or found.revoked_at is not None or not found.staff.is_active:
         return None
     now = timezone.now()

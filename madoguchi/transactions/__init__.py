@@ -5,6 +5,6 @@ Plain infrastructure beneath the bounded contexts: it imports none of them (mode
 """
 
 from madoguchi.transactions.actions import Busy, atomic_action, is_retryable
-from madoguchi.transactions.locks import LOCK_ORDER, LockOrderViolation, lock
+from madoguchi.transactions.locks import LOCK_ORDER, LockOrderViolation, claim, lock
 
-__all__ = ["LOCK_ORDER", "Busy", "LockOrderViolation", "atomic_action", "is_retryable", "lock"]
+__all__ = ["LOCK_ORDER", "Busy", "LockOrderViolation", "atomic_action", "claim", "is_retryable", "lock"]

@@ -86,7 +86,17 @@ def leave_action() -> None:
 
 def lock(queryset: QuerySet[M], *, skip_locked: bool = False) -> QuerySet[M]:
     """`queryset` with its rows locked for the rest of the transaction (only the model's own rows)."""
-    label = queryset.model._meta.label_lower
+    claim(queryset.model)
+    options: dict[str, Any] = {"skip_locked": skip_locked}
+    if transaction.get_connection().features.has_select_for_update_of:
+        options["of"] = ("self",)  # a joined row (the queue of a ticket) is read, never locked
+    return queryset.select_for_update(**options)
+
+
+def claim(model: type[models.Model]) -> None:
+    """Check that rows of `model` may be locked now, and remember it: for `lock()`, and for a statement
+    that locks the rows it writes by itself (the one-statement upsert of organization/sequences.py)."""
+    label = model._meta.label_lower
     rank = RANK.get(label)
     if rank is None:
         raise LockOrderViolation(f"{label} has no place in LOCK_ORDER (madoguchi/transactions/locks.py)")
@@ -99,7 +109,3 @@ def lock(queryset: QuerySet[M], *, skip_locked: bool = False) -> QuerySet[M]:
             "(madoguchi/transactions/locks.py)"
         )
     _state.rank, _state.label = rank, label
-    options: dict[str, Any] = {"skip_locked": skip_locked}
-    if transaction.get_connection().features.has_select_for_update_of:
-        options["of"] = ("self",)  # a joined row (the queue of a ticket) is read, never locked
-    return queryset.select_for_update(**options)

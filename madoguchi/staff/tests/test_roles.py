@@ -87,3 +87,23 @@ def test_sync_is_idempotent_and_repairs_drift() -> None:
     assert do_sync_role_groups(SystemActor("test")) == []
     Group.objects.get(name=role_group_name(Role.MANAGER)).permissions.clear()
     assert do_sync_role_groups(SystemActor("test")) == [Role.MANAGER.value]
+
+
+def test_permissions_of_the_staff_member_and_their_groups_are_read_in_one_statement(staff_of: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from madoguchi.staff.models import Staff
+
+    clerk = staff_of(roles.Role.ONESTOP_CLERK)
+    assert "staff.view_dashboards" not in Staff.objects.get(pk=clerk.pk).get_all_permissions()
+    # a direct grant, beside the role's group
+    clerk.user_permissions.add(Permission.objects.get(codename="view_dashboards"))
+    fresh = Staff.objects.get(pk=clerk.pk)
+    with CaptureQueriesContext(connection) as queries:
+        held = fresh.get_all_permissions()
+        assert fresh.has_perm("staff.view_dashboards")
+        assert fresh.has_perm(roles.permission_name(roles.SERVE_COUNTER))
+    assert len(queries.captured_queries) == 1
+    assert "staff.view_dashboards" in held
+    assert roles.permission_name(roles.SERVE_COUNTER) in held
