@@ -310,14 +310,14 @@ async def approver(port: int, results: Results, pace: Pace = CAPACITY) -> None:
 CHIME_ID = re.compile(rb'"chime":\{"id":"([0-9a-f-]+)"')
 
 
-async def event_stream(port: int, results: Results, on_event: Any, *, raw: bool = False) -> None:
+async def event_stream(
+    port: int, results: Results, on_event: Any, *, raw: bool = False, path: str = "/board/chuo/events"
+) -> None:
     """Hold the office's event stream open; call `on_event(data)` for each message (with `raw`, the
     message's bytes: a hundred boards need only the chime, and parsing every state in the one load
     generator process would delay what it measures)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    request = (
-        f"GET /board/chuo/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
-    )
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
     writer.write(request.encode())
     first = True
     try:
@@ -405,7 +405,7 @@ async def phone(port: int, first: WaitingTicket, results: Results) -> None:
             await asyncio.sleep(1.0)  # as madoguchiRefresh: at most one fetch a second
 
     follower = asyncio.create_task(follow())
-    await event_stream(port, results, seen)
+    await event_stream(port, results, seen, path="/board/chuo/events?for=wait")  # as wait.html asks
     follower.cancel()
     http.close()
 

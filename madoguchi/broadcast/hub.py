@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,12 +15,18 @@ BACKLOG = 16
 
 
 class Subscription:
-    """One listener's inbox, owned by the event loop it was created in; fed from any thread."""
+    """One listener's inbox, owned by the event loop it was created in; fed from any thread (through
+    `loop.call_soon_threadsafe`, see Hub.deliver).
+
+    Waiting for a message costs one future and one timer, not a task: a server process holds a few
+    hundred streams, each waiting again after every message.
+    """
 
     def __init__(self, channel: str, loop: asyncio.AbstractEventLoop) -> None:
         self.channel = channel
         self._loop = loop
-        self._inbox: asyncio.Queue[str] = asyncio.Queue(maxsize=BACKLOG)
+        self._inbox: deque[str] = deque(maxlen=BACKLOG)  # full: the oldest message makes room
+        self._waiter: asyncio.Future[None] | None = None
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
@@ -28,23 +34,35 @@ class Subscription:
 
     def put(self, message: str) -> None:
         """On the listener's loop: keep the message (dropping the oldest when the backlog is full)."""
-        if self._inbox.full():
-            self._inbox.get_nowait()
-        self._inbox.put_nowait(message)
+        self._inbox.append(message)
+        _wake(self._waiter)
 
     def drain(self) -> list[str]:
         """The messages already waiting, without waiting for more."""
-        drained = []
-        while not self._inbox.empty():
-            drained.append(self._inbox.get_nowait())
+        drained = list(self._inbox)
+        self._inbox.clear()
         return drained
 
     async def get(self, timeout: float | None = None) -> str | None:
         """The next message, or None when `timeout` seconds pass without one."""
-        try:
-            return await asyncio.wait_for(self._inbox.get(), timeout)
-        except TimeoutError:
-            return None
+        if not self._inbox:
+            waiter: asyncio.Future[None] = self._loop.create_future()
+            self._waiter = waiter
+            timer = self._loop.call_later(timeout, _wake, waiter) if timeout is not None else None
+            try:
+                await waiter
+            finally:
+                self._waiter = None
+                if timer is not None:
+                    timer.cancel()
+            if not self._inbox:
+                return None
+        return self._inbox.popleft()
+
+
+def _wake(waiter: asyncio.Future[None] | None) -> None:
+    if waiter is not None and not waiter.done():
+        waiter.set_result(None)
 
 
 def _put_all(subscriptions: list[Subscription], message: str) -> None:

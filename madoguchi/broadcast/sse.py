@@ -76,7 +76,11 @@ async def _as_published(messages: list[str]) -> list[str]:
 
 
 async def _stream(
-    channel: str, snapshot: Callable[[], Awaitable[str]], keepalive: float, render: Render
+    channel: str,
+    snapshot: Callable[[], Awaitable[str]],
+    keepalive: float,
+    render: Render,
+    coalesce: float,
 ) -> AsyncIterator[str]:
     yield f"retry: {RETRY_MS}\n\n"
     # Subscribe before taking the snapshot: a message published in between is then delivered, not lost.
@@ -88,7 +92,7 @@ async def _stream(
             if message is None:
                 yield ": keep-alive\n\n"
                 continue
-            if (wait := COALESCE_S - (time.monotonic() - sent)) > 0:
+            if (wait := coalesce - (time.monotonic() - sent)) > 0:
                 await asyncio.sleep(wait)
             pending = [message, *subscription.drain()]  # a burst is rendered together
             yield "".join(_event(event) for event in await render(pending))
@@ -101,11 +105,12 @@ def event_stream(
     *,
     keepalive: float = KEEPALIVE_S,
     render: Render = _as_published,
+    coalesce: float = COALESCE_S,
 ) -> StreamingHttpResponse:
     """`render` turns the messages received since the last event into the events sent (by default, each
-    message as published)."""
+    message as published); `coalesce` is the least time in seconds between two writes of the stream."""
     response = StreamingHttpResponse(
-        _stream(channel, snapshot, keepalive, render), content_type="text/event-stream"
+        _stream(channel, snapshot, keepalive, render, coalesce), content_type="text/event-stream"
     )
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass events through at once

@@ -32,6 +32,11 @@ from madoguchi.staff.permissions import require, staff_for
 from madoguchi.staff.roles import VIEW_DASHBOARDS
 
 BOARD_SNAPSHOTS = SnapshotCache(min_interval=0.1)
+# A resident's wait page follows the same stream at its own pace: its place and estimate once a second at
+# most (as it fetches its status part), with every call of that second named, so that its own call (or
+# recall) is never missed. Three hundred phones then cost the server a write a second each, not one per
+# change of a busy office.
+WAIT_PAGE_COALESCE_S = 1.0
 T = TypeVar("T")
 
 
@@ -65,6 +70,14 @@ def _board_event(state: str, chime: str) -> str:
     return f'{{"type":"board","state":{state},"chime":{chime}}}'
 
 
+def _wait_event(state: str, chimes: list[str]) -> str:
+    """One event for a wait page: the state, every call since its last event, the newest as `chime`."""
+    return (
+        f'{{"type":"board","state":{state},"chime":{chimes[-1] if chimes else "null"},'
+        f'"chimes":[{",".join(chimes)}]}}'
+    )
+
+
 def board(request: HttpRequest, office_code: str) -> HttpResponse:
     office = get_object_or_404(Office, code=office_code)
     return render(
@@ -90,14 +103,21 @@ async def board_events(request: HttpRequest, office_code: str) -> StreamingHttpR
     async def snapshot() -> str:
         return _board_event(await BOARD_SNAPSHOTS.get(channel, read), "null")
 
+    wait_page = request.GET.get("for") == "wait"
+
     async def render(changes: list[str]) -> list[str]:
         """Board events for the changes received: one per call (each call chimes), else one in all, each
-        with the office's state read after them (the read and the text are shared by every stream)."""
+        with the office's state read after them (the read and the text are shared by every stream). A
+        wait page gets one event with all the calls."""
         chimes = [chime for change in changes if (chime := _chime(change)) != "null"]
         received = get_broadcaster().hub.version(channel)
         state = await BOARD_SNAPSHOTS.get(channel, read, needed=received)
+        if wait_page:
+            return [_wait_event(state, chimes)]
         return [_board_event(state, chime) for chime in (chimes or ["null"])]
 
+    if wait_page:
+        return event_stream(channel, snapshot, render=render, coalesce=WAIT_PAGE_COALESCE_S)
     return event_stream(channel, snapshot, render=render)
 
 

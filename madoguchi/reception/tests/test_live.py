@@ -328,7 +328,7 @@ def test_the_wait_page_shows_position_estimate_and_a_fragment_for_live_updates(c
     assert "A-005" in page
     assert "前に 4 人" in page
     assert "待ち時間の目安は、呼出しが始まると表示されます。" in page
-    assert 'data-wait-url="/board/chuo/events"' in page
+    assert 'data-wait-url="/board/chuo/events?for=wait"' in page  # the wait page's own pace
     part = client.get(f"/wait/{ticket.status_token}/?part=status").content.decode()
     assert "前に 4 人" in part
     assert "<html" not in part
@@ -572,3 +572,56 @@ def test_the_board_stream_turns_a_burst_of_changes_into_one_event_per_call_with_
     assert snapshot["chime"] is None
     assert [event["chime"]["ticket"] for event in burst] == [first.display, first.display]  # one per call
     assert all(event["state"]["calls"][0]["id"] == str(first.pk) for event in burst)  # read after the call
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_wait_page_stream_gets_one_event_per_second_naming_every_call(concierge: Any, clerk: Any) -> None:
+    import asyncio
+    import time
+
+    from django.test import RequestFactory
+
+    from madoguchi.broadcast.events import publish
+    from madoguchi.reception.board import board_change
+    from madoguchi.reception.live import WAIT_PAGE_COALESCE_S, board_events
+
+    first = do_issue_ticket(concierge, queue=queue(), channel="concierge")
+    second = do_issue_ticket(concierge, queue=queue(), channel="concierge")
+
+    def call_without_announcing() -> Ticket:
+        with mock.patch("madoguchi.reception.board.publish_on_commit"):
+            called = do_call_next(clerk, counter=counter())
+        assert called is not None
+        return called
+
+    async def read() -> tuple[list[dict[str, Any]], list[float]]:
+        response = await board_events(RequestFactory().get("/board/chuo/events?for=wait"), "chuo")
+        stream = response.streaming_content.__aiter__()  # type: ignore[union-attr]
+        events: list[dict[str, Any]] = []
+        arrived: list[float] = []
+        while len(events) < 3:
+            chunk = await asyncio.wait_for(stream.__anext__(), timeout=10)
+            text = chunk.decode() if isinstance(chunk, bytes) else chunk
+            for event in text.split("\n\n"):
+                if event.startswith("data: "):
+                    events.append(json.loads(event.removeprefix("data: ")))
+                    arrived.append(time.monotonic())
+            if len(events) == 1:  # the snapshot is in: one change at once, then a burst with two calls
+                publish("office.chuo", board_change())
+            elif len(events) == 2:
+                one = await asyncio.to_thread(call_without_announcing)
+                publish("office.chuo", board_change(one))
+                other = await asyncio.to_thread(call_without_announcing)
+                publish("office.chuo", board_change(other))
+        return events, arrived
+
+    (snapshot, quiet, burst), arrived = asyncio.run(read())
+    assert snapshot["chime"] is None
+    assert quiet["chimes"] == []
+    assert quiet["chime"] is None
+    # the two calls of the next second arrive together, in one event, both named, the state read after them
+    assert [call["ticket"] for call in burst["chimes"]] == [first.display, second.display]
+    assert burst["chime"]["ticket"] == second.display
+    assert {call["id"] for call in burst["state"]["calls"]} == {str(first.pk), str(second.pk)}
+    assert arrived[2] - arrived[1] >= WAIT_PAGE_COALESCE_S * 0.9

@@ -63,7 +63,9 @@
     if (!panel) return;
     // the ticket followed is the panel's: after a hand-over to another counter, the new one
     var ticket = panel.dataset.ticket;
-    var mine = data.chime && data.chime.id === ticket;
+    // every call since the last message (the wait page's stream sends at most one a second)
+    var calls = data.chimes || (data.chime ? [data.chime] : []);
+    var mine = calls.some(function (call) { return call.id === ticket; });
     var onBoard = data.state.calls.some(function (call) { return call.id === ticket; });
     if (panel.dataset.status === "waiting") {
       var queue = data.state.queues.filter(function (q) { return q.code === panel.dataset.queue; })[0];
