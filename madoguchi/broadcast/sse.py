@@ -38,6 +38,14 @@ class SnapshotCache:
         self._entries: dict[str, tuple[int, float, str]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
+    def latest(self, channel: str, *, needed: int | None = None) -> str | None:
+        """The newest state read of the channel, or None; with `needed`, only a state read at or after
+        that version (one that already includes a change received)."""
+        entry = self._entries.get(channel)
+        if entry is None or (needed is not None and entry[0] < needed):
+            return None
+        return entry[2]
+
     async def get(
         self, channel: str, compute: Callable[[], Awaitable[str]], *, needed: int | None = None
     ) -> str:
@@ -68,11 +76,17 @@ def _event(data: str) -> str:
     return "".join(f"data: {line}\n" for line in data.splitlines() or [""]) + "\n"
 
 
-Render = Callable[[list[str]], Awaitable[list[str]]]
+# What a stream sends for the messages it received: batches of events, each batch written at once (a board
+# sends a call's chime at once, and the office's state read after it as a second batch).
+Render = Callable[[list[str]], AsyncIterator[list[str]]]
 
 
-async def _as_published(messages: list[str]) -> list[str]:
-    return messages
+async def _as_published(messages: list[str]) -> AsyncIterator[list[str]]:
+    yield messages
+
+
+def _never(message: str) -> bool:
+    return False
 
 
 async def _stream(
@@ -81,6 +95,7 @@ async def _stream(
     keepalive: float,
     render: Render,
     coalesce: float,
+    urgent: Callable[[str], bool],
 ) -> AsyncIterator[str]:
     yield f"retry: {RETRY_MS}\n\n"
     # Subscribe before taking the snapshot: a message published in between is then delivered, not lost.
@@ -92,10 +107,11 @@ async def _stream(
             if message is None:
                 yield ": keep-alive\n\n"
                 continue
-            if (wait := coalesce - (time.monotonic() - sent)) > 0:
+            if not urgent(message) and (wait := coalesce - (time.monotonic() - sent)) > 0:
                 await asyncio.sleep(wait)
             pending = [message, *subscription.drain()]  # a burst is rendered together
-            yield "".join(_event(event) for event in await render(pending))
+            async for batch in render(pending):
+                yield "".join(_event(event) for event in batch)
             sent = time.monotonic()
 
 
@@ -106,11 +122,13 @@ def event_stream(
     keepalive: float = KEEPALIVE_S,
     render: Render = _as_published,
     coalesce: float = COALESCE_S,
+    urgent: Callable[[str], bool] = _never,
 ) -> StreamingHttpResponse:
     """`render` turns the messages received since the last event into the events sent (by default, each
-    message as published); `coalesce` is the least time in seconds between two writes of the stream."""
+    message as published); `coalesce` is the least time in seconds between two writes of the stream,
+    except after a message that is `urgent` (a call to chime), which is rendered at once."""
     response = StreamingHttpResponse(
-        _stream(channel, snapshot, keepalive, render, coalesce), content_type="text/event-stream"
+        _stream(channel, snapshot, keepalive, render, coalesce, urgent), content_type="text/event-stream"
     )
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass events through at once

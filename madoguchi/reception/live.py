@@ -7,7 +7,7 @@ counters); the office status is for staff who may see dashboards.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -25,7 +25,13 @@ from django.utils import timezone
 from madoguchi.broadcast.events import get_broadcaster
 from madoguchi.broadcast.sse import SnapshotCache, event_stream
 from madoguchi.organization.models import Counter, Office, Queue
-from madoguchi.reception.board import OFFICES_CHANNEL, board_message, board_state, office_channel
+from madoguchi.reception.board import (
+    BOARD_CALLS,
+    OFFICES_CHANNEL,
+    board_message,
+    board_state,
+    office_channel,
+)
 from madoguchi.reception.models import CounterShift, Ticket
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require, staff_for
@@ -83,7 +89,7 @@ def board(request: HttpRequest, office_code: str) -> HttpResponse:
     return render(
         request,
         "reception/board.html",
-        {"office": office, "initial": board_message(office)},
+        {"office": office, "initial": board_message(office), "board_calls": BOARD_CALLS},
     )
 
 
@@ -105,20 +111,29 @@ async def board_events(request: HttpRequest, office_code: str) -> StreamingHttpR
 
     wait_page = request.GET.get("for") == "wait"
 
-    async def render(changes: list[str]) -> list[str]:
-        """Board events for the changes received: one per call (each call chimes), else one in all, each
-        with the office's state read after them (the read and the text are shared by every stream). A
-        wait page gets one event with all the calls."""
+    async def render(changes: list[str]) -> AsyncIterator[list[str]]:
+        """Board events for the changes received: one per call (each call chimes), else one in all, with
+        the office's state read after them (the read and the text are shared by every stream). A call
+        chimes at once: when the state that includes it is not read yet, its chime goes out with the last
+        state read (the board puts the call in itself) and the new state follows. A wait page gets one
+        event with all the calls."""
         chimes = [chime for change in changes if (chime := _chime(change)) != "null"]
         received = get_broadcaster().hub.version(channel)
-        state = await BOARD_SNAPSHOTS.get(channel, read, needed=received)
         if wait_page:
-            return [_wait_event(state, chimes)]
-        return [_board_event(state, chime) for chime in (chimes or ["null"])]
+            yield [_wait_event(await BOARD_SNAPSHOTS.get(channel, read, needed=received), chimes)]
+            return
+        if chimes and BOARD_SNAPSHOTS.latest(channel, needed=received) is None:
+            known = BOARD_SNAPSHOTS.latest(channel)
+            if known is not None:
+                yield [_board_event(known, chime) for chime in chimes]
+                yield [_board_event(await BOARD_SNAPSHOTS.get(channel, read, needed=received), "null")]
+                return
+        state = await BOARD_SNAPSHOTS.get(channel, read, needed=received)
+        yield [_board_event(state, chime) for chime in (chimes or ["null"])]
 
     if wait_page:
         return event_stream(channel, snapshot, render=render, coalesce=WAIT_PAGE_COALESCE_S)
-    return event_stream(channel, snapshot, render=render)
+    return event_stream(channel, snapshot, render=render, urgent=lambda change: _chime(change) != "null")
 
 
 @dataclass(frozen=True)

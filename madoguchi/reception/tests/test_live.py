@@ -529,7 +529,7 @@ def test_a_ticket_printed_by_staff_is_in_the_language_the_resident_reads(
 
 @pytest.mark.postgres_only  # the stream reads in its own thread: the rows must be committed (SQLite's flush
 @pytest.mark.django_db(transaction=True)  # between such tests is refused by the append-only audit log)
-def test_the_board_stream_turns_a_burst_of_changes_into_one_event_per_call_with_the_state(
+def test_the_board_stream_chimes_each_call_of_a_burst_at_once_and_then_sends_the_state(
     concierge: Any, clerk: Any
 ) -> None:
     import asyncio
@@ -554,7 +554,7 @@ def test_the_board_stream_turns_a_burst_of_changes_into_one_event_per_call_with_
         response = await board_events(RequestFactory().get("/board/chuo/events"), "chuo")
         stream = response.streaming_content.__aiter__()  # type: ignore[union-attr]
         events: list[dict[str, Any]] = []
-        while len(events) < 3:
+        while len(events) < 4:
             chunk = await asyncio.wait_for(stream.__anext__(), timeout=10)
             text = chunk.decode() if isinstance(chunk, bytes) else chunk
             events += [
@@ -568,10 +568,14 @@ def test_the_board_stream_turns_a_burst_of_changes_into_one_event_per_call_with_
                     publish("office.chuo", change)
         return events
 
-    snapshot, *burst = asyncio.run(read())
+    snapshot, *chimes, state = asyncio.run(read())
     assert snapshot["chime"] is None
-    assert [event["chime"]["ticket"] for event in burst] == [first.display, first.display]  # one per call
-    assert all(event["state"]["calls"][0]["id"] == str(first.pk) for event in burst)  # read after the call
+    # one event per call, at once, with the state known before the call (the board puts the call in)
+    assert [event["chime"]["ticket"] for event in chimes] == [first.display, first.display]
+    assert all(event["state"] == snapshot["state"] for event in chimes)
+    # then the state read after the call, which shows it
+    assert state["chime"] is None
+    assert state["state"]["calls"][0]["id"] == str(first.pk)
 
 
 @pytest.mark.postgres_only

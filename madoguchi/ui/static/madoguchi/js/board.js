@@ -79,10 +79,23 @@
   soundButton.addEventListener("click", enableSound);
   enableSound();  // works where the kiosk browser allows autoplay (--autoplay-policy=no-user-gesture-required)
 
+  var newest = null;  // the last call chimed: it stays marked until the next one
+
   function onMessage(message) {
     if (message.type !== "board") return;
     var call = message.chime;
-    draw(message.state, call ? call.id : null);
+    var state = message.state;
+    if (call) {
+      newest = call.id;
+      // A chime comes at once, with the state read before it when the new one is not read yet (the new
+      // state follows): the board puts the call at the top itself.
+      if (!state.calls.some(function (shown) { return shown.id === call.id; })) {
+        state = Object.assign({}, state, {
+          calls: [call].concat(state.calls).slice(0, parseInt(root.dataset.boardCalls || "8", 10))
+        });
+      }
+    }
+    draw(state, newest);
     if (call) {
       chime();
       announce.textContent = root.dataset.announceTemplate
