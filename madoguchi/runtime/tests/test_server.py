@@ -55,3 +55,18 @@ def _state() -> Any:
     from uvicorn.server import ServerState
 
     return ServerState()
+
+
+def test_a_server_process_hides_what_start_up_loaded_from_the_garbage_collector() -> None:
+    import gc
+
+    from madoguchi.runtime.server import GC_THRESHOLDS, tune_garbage_collector
+
+    before = gc.get_threshold()
+    try:
+        tune_garbage_collector()
+        assert gc.get_threshold() == GC_THRESHOLDS
+        assert gc.get_freeze_count() > 0  # Django and the apps, loaded by the test run
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
