@@ -62,7 +62,7 @@ from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER
 from madoguchi.submissions.actions import latest
 from madoguchi.submissions.models import Submission, source_key
 from madoguchi.ui.htmx import HtmxHttpRequest
-from madoguchi.ui.languages import DOCUMENT_LANGUAGES, document_language, html_lang
+from madoguchi.ui.languages import DOCUMENT_LANGUAGES, document_language, html_lang, is_english
 
 SCHOOL_LEAVING_AGE = (
     16  # 転入学届: children of compulsory school age (and a little over, for a late birthday)
@@ -138,7 +138,7 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
     # what to see from the resident, under the procedure that first needs it (one box per distinct item)
     # (a box's value is the catalog's Japanese text, which the case keeps; its label is in the page language)
     documents: list[tuple[str, list[dict[str, str]], bool]] = []
-    english = get_language().startswith("en")
+    english = is_english()
     seen: set[str] = set()
     for procedure in plan.procedures if plan else ():
         translations = dict(zip(procedure.documents, procedure.documents_en, strict=False))

@@ -22,6 +22,7 @@ from madoguchi.rules.facts import (
     Kind,
     labels,
 )
+from madoguchi.ui.languages import is_english
 
 MAX_MEMBERS = 20
 BOOL_VALUES = {"yes": True, "no": False}
@@ -55,7 +56,7 @@ class MemberState:
             return self.member_id
         return (
             f"{relationship} ({self.member_id})"
-            if language.startswith("en")
+            if is_english(language)
             else f"{relationship}（{self.member_id}）"
         )
 

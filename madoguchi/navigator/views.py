@@ -25,6 +25,7 @@ from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE
 from madoguchi.ui.htmx import HtmxHttpRequest
+from madoguchi.ui.languages import is_english
 
 MEMBER_PATH = re.compile(r"^members\[(\d+)\]\.?(\w*)")
 
@@ -49,7 +50,7 @@ def _fact_field(fact_name: str, member_id: str | None, state: InterviewState) ->
     else:
         member = next(m for m in state.members if m.member_id == member_id)
         name, value = f"m-{member.index}-f-{fact.key}", member.answers.get(fact.key, "")
-    english = translation.get_language().startswith("en")
+    english = is_english()
     if fact.kind is Kind.ENUM:
         vocabulary = fact.key if fact.key in VOCABULARIES else None
         choices = list(
@@ -72,7 +73,7 @@ def _event_label(catalog: Catalog, event: str) -> str:
     """The life event's name from the catalog, in the active language."""
     for named in catalog.life_events:
         if named.code == event:
-            return named.name_en if translation.get_language() == "en" and named.name_en else named.name_ja
+            return named.name_en if is_english() and named.name_en else named.name_ja
     return labels("event", translation.get_language())[event]
 
 

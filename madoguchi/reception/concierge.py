@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pykakasi
-from django.utils.translation import get_language
 
 from madoguchi.organization.models import Office, Queue
 from madoguchi.rules.catalog import Catalog
 from madoguchi.rules.facts import EVENTS
+from madoguchi.ui.languages import is_english
 
 # Deaths go to the bereavement counter where the office has one (おくやみ窓口); every other life event to
 # the one-stop counter.
@@ -54,7 +54,7 @@ def purposes(office: Office, catalog: Catalog) -> list[Purpose]:
     one_stop = next((q for q in queues if q.code == Queue.ONE_STOP_CODE), None)
     bereavement = next((q for q in queues if q.kind == Queue.Kind.BEREAVEMENT), None)
     found: list[Purpose] = []
-    english = get_language().startswith("en")
+    english = is_english()
     for event in catalog.life_events:
         queue = bereavement if event.code in BEREAVEMENT_EVENTS and bereavement else one_stop
         if queue is not None:

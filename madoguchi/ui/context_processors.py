@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import translation
 
 from madoguchi.staff.models import Staff
+from madoguchi.ui.languages import is_english
 from madoguchi.ui.navigation import navigation_for
 
 
 def ui(request: HttpRequest) -> dict[str, object]:
     """The city name and the navigation of the signed-in staff member."""
     user = getattr(request, "user", None)
-    english = translation.get_language() == "en"
+    english = is_english()
     return {
         "city_name": settings.CITY_NAME_EN if english else settings.CITY_NAME_JA,
         "navigation": navigation_for(user, request.path) if isinstance(user, Staff) else [],

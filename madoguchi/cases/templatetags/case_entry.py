@@ -13,13 +13,13 @@ from typing import Any
 from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from madoguchi.cases.entry import Entry
 from madoguchi.identity import wareki
 from madoguchi.identity.errors import InvalidInput
 from madoguchi.rules.facts import Fact
+from madoguchi.ui.languages import is_english
 
 register = template.Library()
 
@@ -41,7 +41,7 @@ def entry_field(entry: Entry, name: str, label: str, **options: Any) -> SafeStri
             day = wareki.parse_date(value)
             shown_as = (
                 f"{day.isoformat()} ({wareki.format_date(day, style='short')})"
-                if get_language().startswith("en")
+                if is_english()
                 else f"{wareki.format_date(day)}（{day.isoformat()}）"
             )
         except InvalidInput:
@@ -89,7 +89,7 @@ def options(choices: Iterable[tuple[str, str]], current: str) -> SafeString:
 @register.filter
 def fact_label(fact: Fact) -> str:
     """A fact's label in the active language."""
-    return fact.label_en if get_language().startswith("en") and fact.label_en else fact.label_ja
+    return fact.label_en if is_english() and fact.label_en else fact.label_ja
 
 
 @register.simple_tag

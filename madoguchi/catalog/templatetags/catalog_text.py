@@ -16,6 +16,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from madoguchi.ui.languages import is_english
+
 register = template.Library()
 
 FIELDS = ("name", "reason", "documents", "deadline_note")
@@ -38,10 +40,6 @@ def _texts(item: Any, field: str) -> list[tuple[str, str]]:
         english: Sequence[str] = _get(item, "documents_en") or ()
         return [(ja, english[i] if i < len(english) else "") for i, ja in enumerate(japanese)]
     return [(str(_get(item, field) or ""), str(_get(item, f"{field}_en") or ""))]
-
-
-def is_english(language: str | None) -> bool:
-    return (language or "").split("-")[0] == "en"
 
 
 @register.simple_tag
