@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 import jaconv
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -334,6 +335,19 @@ def bundle_response(request: HttpRequest, staff: Staff, case: Case, *, back: str
     return _pdf(case, bundle.pdf)
 
 
+def receipt_name(member: dict[str, Any], language: str) -> dict[str, str]:
+    """A member's name on the resident's copy: as written in the register, and, on a copy in English or
+    in やさしい日本語, how to read it (the name in Latin letters the resident gave, else the kana)."""
+    name = f"{member.get('family_name', '')}　{member.get('given_name', '')}".strip()
+    if language == settings.LANGUAGE_CODE:
+        return {"name": name}
+    kana = f"{member.get('family_name_kana', '')}　{member.get('given_name_kana', '')}".strip()
+    roman = str(member.get("name_roman", "")).strip()
+    if is_english(language) and roman:
+        return {"name": name, "reading": roman, "reading_lang": "en"}
+    return {"name": name, "reading": kana, "reading_lang": "ja"} if kana else {"name": name}
+
+
 @login_required
 @require_GET
 def case_receipt(request: HttpRequest, case_id: UUID) -> HttpResponse:
@@ -346,21 +360,18 @@ def case_receipt(request: HttpRequest, case_id: UUID) -> HttpResponse:
     if submission is None:
         messages.error(request, _("送付した申請がまだありません。控えは送付の後に印刷できます。"))
         return redirect("cases:detail", case_id=case.pk)
-    names = {
-        m["id"]: f"{m.get('family_name', '')}　{m.get('given_name', '')}".strip()
-        for m in submission.data.get("members", [])
-    }
+    # in the resident's language (?lang=en|ja-easy), whatever the clerk's screen; Japanese by default
+    language = document_language(request.GET.get("lang"))
+    names = {m["id"]: receipt_name(m, language) for m in submission.data.get("members", [])}
     required = [p for p in submission.procedures() if p.get("status") == "required"]
 
     def rows(here: bool) -> list[dict[str, Any]]:
         return [
-            {"p": p, "who": "、".join(names.get(m, m) for m in p.get("member_ids", []))}
+            {"p": p, "who": [names.get(m, {"name": m}) for m in p.get("member_ids", [])]}
             for p in required
             if (p.get("counter", ONE_STOP_COUNTER) == ONE_STOP_COUNTER) == here
         ]
 
-    # in the resident's language (?lang=en|ja-easy), whatever the clerk's screen; Japanese by default
-    language = document_language(request.GET.get("lang"))
     record(staff, "case.receipt", case, extra={"version": submission.version, "language": language})
     received = submission.received_on
     with translation.override(language):
@@ -374,7 +385,7 @@ def case_receipt(request: HttpRequest, case_id: UUID) -> HttpResponse:
                     f"{received.day} {received:%B %Y}" if language == "en" else wareki.format_date(received)
                 ),
                 "event_label": labels("event", language)[case.event],
-                "people": list(names.values()),
+                "people": list(names.values()),  # each {name, reading, reading_lang}
                 "taken_in": rows(True),
                 "elsewhere": rows(False),
                 "printed_at": timezone.localtime(),

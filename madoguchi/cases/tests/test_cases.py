@@ -462,10 +462,21 @@ def test_the_resident_copy_is_printed_in_the_residents_language(staff_of: Any, s
     assert '<html lang="en">' in html
     assert "National Health Insurance enrolment" in html  # the catalog's English name
     assert "国民健康保険 加入" not in html
-    assert '<td lang="ja">港　' in html  # the names as written, marked Japanese
+    # the names as written, marked Japanese, with how to read them
+    assert '<span lang="ja">港　花子</span> (<span lang="ja">ミナト　ハナコ</span>)' in html
     easy = client.get(reverse("cases:receipt", args=[case.pk]), {"lang": "ja-easy"}).content.decode()
     assert '<html lang="ja">' in easy
     assert "国民健康保険 加入（資格取得）" in easy
+    assert '<span lang="ja">港　太郎</span>（<span lang="ja">ミナト　タロウ</span>）' in easy
+    # the name in Latin letters, where the resident gave one, is the English copy's reading
+    from madoguchi.cases.views import receipt_name
+
+    member = {"family_name": "王", "given_name": "芳"}
+    member |= {"family_name_kana": "ワン", "given_name_kana": "ファン"}
+    assert receipt_name(member, "ja") == {"name": "王　芳"}
+    assert receipt_name(member | {"name_roman": "WANG Fang"}, "en")["reading"] == "WANG Fang"
+    assert receipt_name(member | {"name_roman": "WANG Fang"}, "ja-easy")["reading"] == "ワン　ファン"
+    assert receipt_name({"family_name": "港", "given_name": "一郎"}, "en") == {"name": "港　一郎"}
     # an unknown language is the city's Japanese record, not an error
     assert (
         "この窓口でお預かりした手続"
