@@ -45,6 +45,7 @@ from madoguchi.cases.models import Case, Person
 from madoguchi.cases.signing import SOURCE, Prepared, prepare, reception_date
 from madoguchi.cases.states import CASE
 from madoguchi.catalog.service import current_catalog
+from madoguchi.catalog.templatetags.catalog_text import shown
 from madoguchi.center.models import WorkItem
 from madoguchi.identity import postal, wareki
 from madoguchi.identity.errors import InvalidInput
@@ -148,9 +149,8 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
         if fresh:
             name = procedure.name_en if english and procedure.name_en else procedure.name_ja
             items = [
-                {"value": d, "label": translations[d], "lang": ""}
-                if english and translations.get(d)
-                else {"value": d, "label": d, "lang": "ja" if english else ""}
+                dict(zip(("label", "lang"), shown(d, translations.get(d, ""), english=english), strict=True))
+                | {"value": d}
                 for d in fresh
             ]
             documents.append((name, items, any(d in case.documents_checked for d in fresh)))

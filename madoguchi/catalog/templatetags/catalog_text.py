@@ -42,13 +42,21 @@ def _texts(item: Any, field: str) -> list[tuple[str, str]]:
     return [(str(_get(item, field) or ""), str(_get(item, f"{field}_en") or ""))]
 
 
+def shown(japanese: str, english_text: str, *, english: bool) -> tuple[str, str]:
+    """The text a page shows of one catalog text and its `lang` ("" for the page's own): the English on
+    an English page when there is one, else the Japanese, marked "ja" on an English page."""
+    if english and english_text:
+        return english_text, ""
+    return japanese, "ja" if english else ""
+
+
 @register.simple_tag
 def catalog_text(item: Any, field: str, language: str | None = None) -> SafeString:
     """`{% catalog_text p "reason" %}`: the text in the current (or the given) language, HTML-escaped."""
     if field not in FIELDS:
         raise template.TemplateSyntaxError(f"catalog_text: no field {field!r} (one of {', '.join(FIELDS)})")
     english = is_english(language or get_language())
-    parts = [(en, "") if english and en else (ja, "ja" if english else "") for ja, en in _texts(item, field)]
+    parts = [shown(ja, en, english=english) for ja, en in _texts(item, field)]
     parts = [(text, lang) for text, lang in parts if text]
     separator = SEPARATOR["en" if english else "ja"]
     return format_html_join(
