@@ -37,9 +37,11 @@ class Broadcaster(ABC):
         """Make sure this process receives the broker's messages."""
 
     @asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:
+    async def subscribe(self, channel: str, *local: str) -> AsyncIterator[Subscription]:
+        """Listen to `channel` on every app server, and to the `local` channels of this process (which the
+        broker never carries: a process tells its own streams something, see sse.SnapshotCache.follow)."""
         await self.start()
-        async with self.hub.subscribe(channel) as subscription:
+        async with self.hub.subscribe(channel, *local) as subscription:
             yield subscription
 
 

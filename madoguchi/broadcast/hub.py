@@ -102,14 +102,18 @@ class Hub:
             return len(self._subscriptions.get(channel, ()))
 
     @asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:
+    async def subscribe(self, channel: str, *also: str) -> AsyncIterator[Subscription]:
+        """One inbox for the messages of `channel` and of the channels `also` (in this process only)."""
         subscription = Subscription(channel, asyncio.get_running_loop())
+        channels = (channel, *also)
         with self._lock:
-            self._subscriptions[channel].add(subscription)
+            for name in channels:
+                self._subscriptions[name].add(subscription)
         try:
             yield subscription
         finally:
             with self._lock:
-                self._subscriptions[channel].discard(subscription)
-                if not self._subscriptions[channel]:
-                    del self._subscriptions[channel]
+                for name in channels:
+                    self._subscriptions[name].discard(subscription)
+                    if not self._subscriptions[name]:
+                        del self._subscriptions[name]

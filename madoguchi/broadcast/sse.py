@@ -7,6 +7,7 @@ snapshot, so nothing missed while offline stays missing.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -19,6 +20,16 @@ RETRY_MS = 2000
 # A stream writes at most once per this many seconds: what arrives meanwhile goes out together, in one
 # write (a board still gets one event per call, so that each call chimes).
 COALESCE_S = 0.05
+# What a process tells its own streams of a channel when it has read the channel's state anew (see
+# SnapshotCache.follow); it travels on the process's local channel `state_read_channel(channel)`.
+STATE_READ = "\x00state-read"
+
+logger = logging.getLogger("madoguchi.broadcast")
+
+
+def state_read_channel(channel: str) -> str:
+    """The in-process channel on which the streams of `channel` learn of a new state read."""
+    return f"{channel}#state-read"
 
 
 class SnapshotCache:
@@ -37,6 +48,36 @@ class SnapshotCache:
         self.min_interval = min_interval
         self._entries: dict[str, tuple[int, float, str]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._wanted: dict[str, int] = {}
+        self._followers: dict[str, asyncio.Task[None]] = {}
+
+    def latest_version(self, channel: str) -> int | None:
+        """The channel's version at the newest state read, or None before the first."""
+        entry = self._entries.get(channel)
+        return None if entry is None else entry[0]
+
+    def follow(self, channel: str, compute: Callable[[], Awaitable[str]], *, needed: int) -> None:
+        """Read the state at or after version `needed` in the background, and then tell this process's
+        streams (STATE_READ on `state_read_channel`): a stream never waits for the database between two
+        chimes, and one read serves every stream of the process. Changes received during a read are
+        followed by one more read after it."""
+        if needed > self._wanted.get(channel, -1):
+            self._wanted[channel] = needed
+        loop = asyncio.get_running_loop()
+        task = self._followers.get(channel)
+        if task is None or task.done() or task.get_loop() is not loop:
+            task = loop.create_task(self._follow(channel, compute))
+            self._followers[channel] = task
+
+    async def _follow(self, channel: str, compute: Callable[[], Awaitable[str]]) -> None:
+        hub = get_broadcaster().hub
+        while (version := self.latest_version(channel)) is None or version < self._wanted[channel]:
+            try:
+                await self.get(channel, compute, needed=self._wanted[channel])
+            except Exception:  # the database is away: streams keep the last state; the next change retries
+                logger.exception("reading the state of %s failed", channel)
+                return
+            hub.deliver(state_read_channel(channel), STATE_READ)
 
     def latest(self, channel: str, *, needed: int | None = None) -> str | None:
         """The newest state read of the channel, or None; with `needed`, only a state read at or after
@@ -96,10 +137,12 @@ async def _stream(
     render: Render,
     coalesce: float,
     urgent: Callable[[str], bool],
+    follows_reads: bool,
 ) -> AsyncIterator[str]:
     yield f"retry: {RETRY_MS}\n\n"
+    local = (state_read_channel(channel),) if follows_reads else ()
     # Subscribe before taking the snapshot: a message published in between is then delivered, not lost.
-    async with get_broadcaster().subscribe(channel) as subscription:
+    async with get_broadcaster().subscribe(channel, *local) as subscription:
         yield _event(await snapshot())
         sent = time.monotonic()
         while True:
@@ -123,12 +166,15 @@ def event_stream(
     render: Render = _as_published,
     coalesce: float = COALESCE_S,
     urgent: Callable[[str], bool] = _never,
+    follows_reads: bool = False,
 ) -> StreamingHttpResponse:
     """`render` turns the messages received since the last event into the events sent (by default, each
     message as published); `coalesce` is the least time in seconds between two writes of the stream,
-    except after a message that is `urgent` (a call to chime), which is rendered at once."""
+    except after a message that is `urgent` (a call to chime), which is rendered at once. With
+    `follows_reads`, `render` also receives STATE_READ when the process has read the state anew."""
     response = StreamingHttpResponse(
-        _stream(channel, snapshot, keepalive, render, coalesce, urgent), content_type="text/event-stream"
+        _stream(channel, snapshot, keepalive, render, coalesce, urgent, follows_reads),
+        content_type="text/event-stream",
     )
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass events through at once

@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from madoguchi.broadcast.events import get_broadcaster
-from madoguchi.broadcast.sse import SnapshotCache, event_stream
+from madoguchi.broadcast.sse import STATE_READ, SnapshotCache, event_stream
 from madoguchi.organization.models import Counter, Office, Queue
 from madoguchi.reception.board import (
     BOARD_CALLS,
@@ -109,31 +109,54 @@ async def board_events(request: HttpRequest, office_code: str) -> StreamingHttpR
     async def snapshot() -> str:
         return _board_event(await BOARD_SNAPSHOTS.get(channel, read), "null")
 
-    wait_page = request.GET.get("for") == "wait"
+    if request.GET.get("for") == "wait":
+
+        async def render_for_a_wait_page(changes: list[str]) -> AsyncIterator[list[str]]:
+            """One event a second at most: the state after the changes, and every call among them."""
+            chimes = [chime for change in changes if (chime := _chime(change)) != "null"]
+            received = get_broadcaster().hub.version(channel)
+            yield [_wait_event(await BOARD_SNAPSHOTS.get(channel, read, needed=received), chimes)]
+
+        return event_stream(channel, snapshot, render=render_for_a_wait_page, coalesce=WAIT_PAGE_COALESCE_S)
+
+    sent_version = -1  # the version of the state this stream last sent
+
+    async def board_snapshot() -> str:
+        nonlocal sent_version
+        event = await snapshot()
+        sent_version = BOARD_SNAPSHOTS.latest_version(channel) or 0
+        return event
 
     async def render(changes: list[str]) -> AsyncIterator[list[str]]:
-        """Board events for the changes received: one per call (each call chimes), else one in all, with
-        the office's state read after them (the read and the text are shared by every stream). A call
-        chimes at once: when the state that includes it is not read yet, its chime goes out with the last
-        state read (the board puts the call in itself) and the new state follows. A wait page gets one
-        event with all the calls."""
-        chimes = [chime for change in changes if (chime := _chime(change)) != "null"]
+        """Board events for the changes received. A call chimes at once, with the newest state read (if
+        that state does not show the call yet, the board puts the call in itself); the state that includes
+        the changes is read in the background, once for all the streams of this process, and follows
+        (STATE_READ). A stream therefore never waits for the database between two calls."""
+        nonlocal sent_version
+        published = [change for change in changes if change != STATE_READ]
+        chimes = [chime for change in published if (chime := _chime(change)) != "null"]
         received = get_broadcaster().hub.version(channel)
-        if wait_page:
-            yield [_wait_event(await BOARD_SNAPSHOTS.get(channel, read, needed=received), chimes)]
-            return
-        if chimes and BOARD_SNAPSHOTS.latest(channel, needed=received) is None:
-            known = BOARD_SNAPSHOTS.latest(channel)
-            if known is not None:
-                yield [_board_event(known, chime) for chime in chimes]
-                yield [_board_event(await BOARD_SNAPSHOTS.get(channel, read, needed=received), "null")]
-                return
-        state = await BOARD_SNAPSHOTS.get(channel, read, needed=received)
-        yield [_board_event(state, chime) for chime in (chimes or ["null"])]
+        fresh = BOARD_SNAPSHOTS.latest(channel, needed=received)
+        if published and fresh is None:
+            BOARD_SNAPSHOTS.follow(channel, read, needed=received)
+        state = BOARD_SNAPSHOTS.latest(channel)
+        if state is None:  # nothing read yet in this process (the snapshot failed): read it now
+            state = await BOARD_SNAPSHOTS.get(channel, read, needed=received)
+        version = BOARD_SNAPSHOTS.latest_version(channel) or 0
+        if chimes:
+            sent_version = version
+            yield [_board_event(state, chime) for chime in chimes]
+        elif version > sent_version:
+            sent_version = version
+            yield [_board_event(state, "null")]
 
-    if wait_page:
-        return event_stream(channel, snapshot, render=render, coalesce=WAIT_PAGE_COALESCE_S)
-    return event_stream(channel, snapshot, render=render, urgent=lambda change: _chime(change) != "null")
+    return event_stream(
+        channel,
+        board_snapshot,
+        render=render,
+        urgent=lambda change: change == STATE_READ or _chime(change) != "null",
+        follows_reads=True,
+    )
 
 
 @dataclass(frozen=True)

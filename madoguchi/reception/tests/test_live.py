@@ -580,6 +580,63 @@ def test_the_board_stream_chimes_each_call_of_a_burst_at_once_and_then_sends_the
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
+def test_a_board_chimes_the_next_call_while_the_state_of_the_last_is_still_being_read(
+    concierge: Any, clerk: Any
+) -> None:
+    """The state is read in the background: a call that arrives during a slow read chimes at once, not
+    after the read (which a busy database makes the slowest part of a board's latency)."""
+    import asyncio
+    import time
+
+    from django.test import RequestFactory
+
+    from madoguchi.broadcast.events import publish
+    from madoguchi.reception import live
+    from madoguchi.reception.board import board_change
+
+    tickets = [do_issue_ticket(concierge, queue=queue(), channel="concierge") for _ in range(2)]
+    read_s = 0.6
+    slow = {"on": False}
+
+    def slow_board_state(office: Office) -> dict[str, Any]:
+        if slow["on"]:
+            time.sleep(read_s)
+        return board_state(office)
+
+    async def read() -> tuple[list[dict[str, Any]], list[float]]:
+        response = await live.board_events(RequestFactory().get("/board/chuo/events"), "chuo")
+        stream = response.streaming_content.__aiter__()  # type: ignore[union-attr]
+        events: list[dict[str, Any]] = []
+        arrived: list[float] = []
+        while len(events) < 4:
+            chunk = await asyncio.wait_for(stream.__anext__(), timeout=10)
+            text = chunk.decode() if isinstance(chunk, bytes) else chunk
+            for event in text.split("\n\n"):
+                if event.startswith("data: "):
+                    events.append(json.loads(event.removeprefix("data: ")))
+                    arrived.append(time.monotonic())
+            if len(events) == 1:  # the snapshot is in; from now on each read takes read_s
+                slow["on"] = True
+                publish("office.chuo", board_change(tickets[0]))
+            elif len(events) == 2:  # the first chime is in, its state is being read: the next call
+                await asyncio.sleep(0.1)
+                publish("office.chuo", board_change(tickets[1]))
+        return events, arrived
+
+    with mock.patch.object(live, "board_state", slow_board_state):
+        (snapshot, first, second, state), arrived = asyncio.run(read())
+    assert snapshot["chime"] is None
+    assert first["chime"]["ticket"] == tickets[0].display
+    # the second call chimed before the read started for the first one ended
+    assert second["chime"]["ticket"] == tickets[1].display
+    assert arrived[2] - arrived[1] < read_s
+    # and the state read in the background followed, without a chime
+    assert state["chime"] is None
+    assert arrived[3] - arrived[1] >= read_s * 0.9
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
 def test_a_wait_page_stream_gets_one_event_per_second_naming_every_call(concierge: Any, clerk: Any) -> None:
     import asyncio
     import time
