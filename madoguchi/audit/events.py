@@ -80,6 +80,7 @@ FIELD_LABELS: dict[str, Label] = {
     "code": _("コード"),
     "name_ja": _("名称"),
     "name_en": _("名称（英語）"),
+    "name_easy": _("名称（やさしい日本語）"),
     "sort_order": _("表示順"),
     "kind": _("種類"),
     "label": _("名前"),

@@ -45,7 +45,6 @@ from madoguchi.cases.models import Case, Person
 from madoguchi.cases.signing import SOURCE, Prepared, prepare, reception_date
 from madoguchi.cases.states import CASE
 from madoguchi.catalog.service import current_catalog
-from madoguchi.catalog.templatetags.catalog_text import shown
 from madoguchi.center.models import WorkItem
 from madoguchi.identity import postal, wareki
 from madoguchi.identity.errors import InvalidInput
@@ -64,7 +63,7 @@ from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER
 from madoguchi.submissions.actions import latest
 from madoguchi.submissions.models import Submission, source_key
 from madoguchi.ui.htmx import HtmxHttpRequest
-from madoguchi.ui.languages import DOCUMENT_LANGUAGES, document_language, html_lang, is_english
+from madoguchi.ui.languages import DOCUMENT_LANGUAGES, document_language, html_lang, is_english, shown
 
 SCHOOL_LEAVING_AGE = (
     16  # 転入学届: children of compulsory school age (and a little over, for a late birthday)
@@ -140,16 +139,23 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
     # what to see from the resident, under the procedure that first needs it (one box per distinct item)
     # (a box's value is the catalog's Japanese text, which the case keeps; its label is in the page language)
     documents: list[tuple[str, list[dict[str, str]], bool]] = []
-    english = is_english()
+    language = get_language()
     seen: set[str] = set()
     for procedure in plan.procedures if plan else ():
-        translations = dict(zip(procedure.documents, procedure.documents_en, strict=False))
+        english = dict(zip(procedure.documents, procedure.documents_en, strict=False))
+        easy = dict(zip(procedure.documents, procedure.documents_easy, strict=False))
         fresh = [d for d in dict.fromkeys(procedure.documents) if d not in seen]
         seen.update(fresh)
         if fresh:
-            name = procedure.name_en if english and procedure.name_en else procedure.name_ja
+            name = shown(language, procedure.name_ja, procedure.name_en, procedure.name_easy)[0]
             items = [
-                dict(zip(("label", "lang"), shown(d, translations.get(d, ""), english=english), strict=True))
+                dict(
+                    zip(
+                        ("label", "lang"),
+                        shown(language, d, english.get(d, ""), easy.get(d, "")),
+                        strict=True,
+                    )
+                )
                 | {"value": d}
                 for d in fresh
             ]

@@ -20,6 +20,7 @@ from madoguchi.transactions import atomic_action, lock
 PROCEDURE_FIELDS = [
     "name_ja",
     "name_en",
+    "name_easy",
     "department",
     "counter",
     "events",
@@ -32,6 +33,7 @@ PROCEDURE_FIELDS = [
     "deadline_days",
     "deadline_note",
     "deadline_note_en",
+    "deadline_note_easy",
     "online",
     "contractor_ok",
     "order",
@@ -49,16 +51,20 @@ def _row_values(procedure: RuleProcedure, departments: dict[str, Department], ro
     return {
         "name_ja": procedure.name_ja,
         "name_en": procedure.name_en,
+        "name_easy": procedure.name_easy,
         "department": departments[procedure.department],
         "counter": procedure.counter,
         "events": list(procedure.events),
         "concerns": procedure.concerns,
         "rules": [
-            {"when": rule.source, "reason": text_spec(rule.reason, rule.reason_en)}
+            {"when": rule.source, "reason": text_spec(rule.reason, rule.reason_en, rule.reason_easy)}
             for rule in procedure.rules
         ],
         "documents": [
-            text_spec(ja, en) for ja, en in zip(procedure.documents, procedure.documents_en, strict=True)
+            text_spec(ja, en, easy)
+            for ja, en, easy in zip(
+                procedure.documents, procedure.documents_en, procedure.documents_easy, strict=True
+            )
         ],
         "fee": procedure.fee,
         "minutes_base": procedure.minutes_base,
@@ -66,6 +72,7 @@ def _row_values(procedure: RuleProcedure, departments: dict[str, Department], ro
         "deadline_days": procedure.deadline_days,
         "deadline_note": procedure.deadline_note,
         "deadline_note_en": procedure.deadline_note_en,
+        "deadline_note_easy": procedure.deadline_note_easy,
         "online": procedure.online,
         "contractor_ok": procedure.contractor_ok,
         "order": procedure.order,
@@ -108,7 +115,12 @@ def do_load_catalog(actor: AuditActor, directory: Path) -> tuple[Catalog, int]:
     for order, event in enumerate(catalog.life_events):
         LifeEvent.objects.update_or_create(
             code=event.code,
-            defaults={"name_ja": event.name_ja, "name_en": event.name_en, "sort_order": order},
+            defaults={
+                "name_ja": event.name_ja,
+                "name_en": event.name_en,
+                "name_easy": event.name_easy,
+                "sort_order": order,
+            },
         )
     existing = {p.code: p for p in lock(Procedure.objects.order_by("code"))}
     for procedure in catalog.procedures:
@@ -147,6 +159,7 @@ def do_update_procedure(actor: AuditActor, procedure: Procedure, spec: dict[str,
     fields = {
         "name_ja": spec["name"]["ja"],
         "name_en": spec["name"]["en"],
+        "name_easy": spec["name"].get("easy", ""),
         "counter": spec["counter"],
         "events": list(spec["events"]),
         "rules": [dict(rule) for rule in spec["rules"]],

@@ -38,6 +38,11 @@ class ProcedureForm(forms.ModelForm):
     documents_en_text = forms.CharField(
         label=_("英語の持ち物（日本語と同じ行に）"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+    documents_easy_text = forms.CharField(
+        label=_("やさしい日本語の持ち物（日本語と同じ行に）"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
     reference_url = forms.URLField(
         label=_("根拠のURL"), required=False, assume_scheme="https", max_length=300
     )
@@ -56,9 +61,11 @@ class ProcedureForm(forms.ModelForm):
             self.initial["rules_text"] = yaml.safe_dump(
                 self.instance.rules, allow_unicode=True, sort_keys=False
             )
-            self.initial["documents_text"], self.initial["documents_en_text"] = document_lines(
-                self.instance.documents
-            )
+            (
+                self.initial["documents_text"],
+                self.initial["documents_en_text"],
+                self.initial["documents_easy_text"],
+            ) = document_lines(self.instance.documents)
             self.initial["after_text"] = " ".join(self.instance.after)
 
     def clean(self) -> dict[str, Any]:
@@ -69,11 +76,13 @@ class ProcedureForm(forms.ModelForm):
             self.add_error("rules_text", _("YAMLとして読めません: %(error)s") % {"error": error})
             return data
         data["rules"] = rules
-        data["documents"], message = documents_from_lines(
-            data.get("documents_text") or "", data.get("documents_en_text") or ""
+        data["documents"], messages = documents_from_lines(
+            data.get("documents_text") or "",
+            data.get("documents_en_text") or "",
+            data.get("documents_easy_text") or "",
         )
-        if message:
-            self.add_error("documents_en_text", message)
+        for area, message in messages.items():
+            self.add_error(f"{area}_text", message)
         data["after"] = (data.get("after_text") or "").split()
         if self.errors:
             return data

@@ -28,6 +28,7 @@ SCENARIOS_DIR = Path(__file__).resolve().parent / "tests" / "scenarios"
 MAX_RULES = 20
 REASON_MAX = 300
 REASON_EN_MAX = 600
+REASON_EASY_MAX = 600
 
 
 @dataclass
@@ -47,50 +48,79 @@ class Edit:
                 "when": rule["when"],
                 "reason": rule["reason"],
                 "reason_en": rule["reason_en"],
+                "reason_easy": rule["reason_easy"],
                 "when_error": self.errors.get(f"rule-{index}-when", ""),
                 "reason_error": self.errors.get(f"rule-{index}-reason", ""),
                 "reason_en_error": self.errors.get(f"rule-{index}-reason_en", ""),
+                "reason_easy_error": self.errors.get(f"rule-{index}-reason_easy", ""),
             }
             for index, rule in enumerate(self.rules)
         ]
 
 
-def document_lines(documents: list[Any]) -> tuple[str, str]:
-    """The stored documents as the two text areas: Japanese one per line, English on the same lines."""
-    pairs = [text_parts(document) for document in documents]
-    english = "\n".join(en for _, en in pairs) if any(en for _, en in pairs) else ""
-    return "\n".join(ja for ja, _ in pairs), english
+def document_lines(documents: list[Any]) -> tuple[str, str, str]:
+    """The stored documents as the three text areas: Japanese one per line, English and やさしい日本語
+    on the same lines (an area is empty when no document has that text)."""
+    texts = [text_parts(document) for document in documents]
+    english = "\n".join(t.en for t in texts) if any(t.en for t in texts) else ""
+    easy = "\n".join(t.easy for t in texts) if any(t.easy for t in texts) else ""
+    return "\n".join(t.ja for t in texts), english, easy
 
 
-def documents_from_lines(japanese: str, english: str) -> tuple[list[Any], str]:
-    """The two text areas → the stored documents, or the message for the English area."""
+def _same_lines(text: str, count: int) -> list[str] | None:
+    """The lines of a translation area, one per Japanese line ([] when empty, None when they differ)."""
+    lines = [line.strip() for line in text.splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    if lines and len(lines) != count:
+        return None
+    return lines + [""] * (count - len(lines))
+
+
+def documents_from_lines(japanese: str, english: str, easy: str = "") -> tuple[list[Any], dict[str, str]]:
+    """The text areas → the stored documents, or the messages for the English or やさしい日本語 area
+    (keyed `documents_en`, `documents_easy`)."""
     ja_lines = [line.strip() for line in japanese.splitlines() if line.strip()]
-    en_lines = [line.strip() for line in english.splitlines()]
-    while en_lines and not en_lines[-1]:
-        en_lines.pop()
-    if en_lines and len(en_lines) != len(ja_lines):
-        message = _(
+    en_lines, easy_lines = _same_lines(english, len(ja_lines)), _same_lines(easy, len(ja_lines))
+    errors: dict[str, str] = {}
+    if en_lines is None:
+        errors["documents_en"] = _(
             "英語の持ち物は、日本語と同じ順に同じ行数（%(n)s行）で入力してください（今は%(m)s行）。"
-        ) % {"n": len(ja_lines), "m": len(en_lines)}
-        return [], message
-    en_lines += [""] * (len(ja_lines) - len(en_lines))
-    return [text_spec(ja, en) for ja, en in zip(ja_lines, en_lines, strict=True)], ""
+        ) % {"n": len(ja_lines), "m": len(english.rstrip().splitlines())}
+    if easy_lines is None:
+        errors["documents_easy"] = _(
+            "やさしい日本語の持ち物は、日本語と同じ順に同じ行数（%(n)s行）で入力してください（今は%(m)s行）。"
+        ) % {"n": len(ja_lines), "m": len(easy.rstrip().splitlines())}
+    if en_lines is None or easy_lines is None:
+        return [], errors
+    return [
+        text_spec(ja, en, plain) for ja, en, plain in zip(ja_lines, en_lines, easy_lines, strict=True)
+    ], {}
 
 
 def edit_from_procedure(procedure: Procedure) -> Edit:
-    documents, documents_en = document_lines(procedure.documents)
+    documents, documents_en, documents_easy = document_lines(procedure.documents)
     rules = []
     for rule in procedure.rules:
-        reason, reason_en = text_parts(rule.get("reason"))
-        rules.append({"when": str(rule.get("when", "")), "reason": reason, "reason_en": reason_en})
+        reason, reason_en, reason_easy = text_parts(rule.get("reason"))
+        rules.append(
+            {
+                "when": str(rule.get("when", "")),
+                "reason": reason,
+                "reason_en": reason_en,
+                "reason_easy": reason_easy,
+            }
+        )
     return Edit(
         values={
             "name_ja": procedure.name_ja,
             "name_en": procedure.name_en,
+            "name_easy": procedure.name_easy,
             "counter": procedure.counter,
             "events": list(procedure.events),
             "documents": documents,
             "documents_en": documents_en,
+            "documents_easy": documents_easy,
             "reference_title": procedure.reference_title,
             "reference_url": procedure.reference_url,
         },
@@ -138,10 +168,12 @@ def read_edit(procedure: Procedure, data: QueryDict) -> Edit:
     values: dict[str, Any] = {
         "name_ja": data.get("name_ja", "").strip(),
         "name_en": data.get("name_en", "").strip(),
+        "name_easy": data.get("name_easy", "").strip(),
         "counter": data.get("counter", ""),
         "events": [e for e in data.getlist("events") if e in EVENTS],
         "documents": str(data.get("documents", "")),
         "documents_en": str(data.get("documents_en", "")),
+        "documents_easy": str(data.get("documents_easy", "")),
         "reference_title": data.get("reference_title", "").strip(),
         "reference_url": data.get("reference_url", "").strip(),
     }
@@ -157,10 +189,11 @@ def read_edit(procedure: Procedure, data: QueryDict) -> Edit:
                 "when": (when or "").strip(),
                 "reason": (reason or "").strip(),
                 "reason_en": data.get(f"rule-{index}-reason_en", "").strip(),
+                "reason_easy": data.get(f"rule-{index}-reason_easy", "").strip(),
             }
         )
     if data.get("add_rule") and len(rules) < MAX_RULES:
-        rules.append({"when": "", "reason": "", "reason_en": ""})
+        rules.append({"when": "", "reason": "", "reason_en": "", "reason_easy": ""})
     edit = Edit(values=values, rules=rules)
     errors = edit.errors
     if not values["name_ja"]:
@@ -188,9 +221,14 @@ def read_edit(procedure: Procedure, data: QueryDict) -> Edit:
             errors[f"rule-{index}-reason_en"] = _("英語の理由は%(n)s字以内で入力してください。") % {
                 "n": REASON_EN_MAX
             }
-    documents, documents_error = documents_from_lines(values["documents"], values["documents_en"])
-    if documents_error:
-        errors["documents_en"] = documents_error
+        if len(rule["reason_easy"]) > REASON_EASY_MAX:
+            errors[f"rule-{index}-reason_easy"] = _(
+                "やさしい日本語の理由は%(n)s字以内で入力してください。"
+            ) % {"n": REASON_EASY_MAX}
+    documents, documents_errors = documents_from_lines(
+        values["documents"], values["documents_en"], values["documents_easy"]
+    )
+    errors.update(documents_errors)
     if data.get("add_rule"):
         edit.errors = {}  # a row added while typing: the mistakes show when checking
         return edit
@@ -198,11 +236,15 @@ def read_edit(procedure: Procedure, data: QueryDict) -> Edit:
         return edit
     spec = procedure_spec(procedure)
     spec.update(
-        name={"ja": values["name_ja"], "en": values["name_en"]},
+        name={"ja": values["name_ja"], "en": values["name_en"], "easy": values["name_easy"]},
         counter=values["counter"],
         events=values["events"],
         rules=[
-            {"when": rule["when"], "reason": text_spec(rule["reason"], rule["reason_en"])} for rule in rules
+            {
+                "when": rule["when"],
+                "reason": text_spec(rule["reason"], rule["reason_en"], rule["reason_easy"]),
+            }
+            for rule in rules
         ],
         documents=documents,
         reference={"title": values["reference_title"], "url": values["reference_url"]},

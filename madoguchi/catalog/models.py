@@ -10,6 +10,7 @@ from madoguchi.organization.models import Bilingual, Department
 
 class LifeEvent(Bilingual):
     code = models.CharField(_("コード"), max_length=20, unique=True)
+    name_easy = models.CharField(_("名称（やさしい日本語）"), max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
 
     class Meta:
@@ -20,7 +21,8 @@ class LifeEvent(Bilingual):
 
 class Procedure(Bilingual):
     """One catalog entry. `rules` holds the conditions as text: [{"when": ..., "reason": ...}]; a reason
-    and each of `documents` is Japanese text or `{"ja": ..., "en": ...}` as in the YAML (text_spec)."""
+    and each of `documents` is Japanese text or `{"ja": ..., "en": ..., "easy": ...}` as in the YAML
+    (text_spec)."""
 
     class Counter(models.TextChoices):
         ONE_STOP = "one_stop", _("総合窓口")
@@ -32,6 +34,7 @@ class Procedure(Bilingual):
         HOUSEHOLD = "household", _("世帯")
 
     code = models.CharField(_("手続コード"), max_length=63, unique=True)
+    name_easy = models.CharField(_("名称（やさしい日本語）"), max_length=200, blank=True)
     department = models.ForeignKey(Department, verbose_name=_("所管課"), on_delete=models.PROTECT)
     counter = models.CharField(_("窓口"), max_length=12, choices=Counter.choices)
     events = models.JSONField(_("ライフイベント"), default=list)
@@ -44,6 +47,7 @@ class Procedure(Bilingual):
     deadline_days = models.PositiveSmallIntegerField(_("期限（日）"), null=True, blank=True)
     deadline_note = models.CharField(_("期限の説明"), max_length=200, blank=True)
     deadline_note_en = models.CharField(_("期限の説明（英語）"), max_length=300, blank=True)
+    deadline_note_easy = models.CharField(_("期限の説明（やさしい日本語）"), max_length=300, blank=True)
     online = models.BooleanField(_("オンライン申請可"), default=False)
     contractor_ok = models.BooleanField(_("委託事業者が受付可"), default=True)
     order = models.PositiveSmallIntegerField(_("手続の順番"), default=50)

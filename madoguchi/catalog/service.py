@@ -15,11 +15,16 @@ _lock = threading.Lock()
 _cached: tuple[int, Catalog] | None = None
 
 
+def _name(ja: str, en: str, easy: str) -> dict[str, str]:
+    """A name in its YAML shape: `ja` and `en`, and `easy` when it is written."""
+    return {"ja": ja, "en": en, "easy": easy} if easy else {"ja": ja, "en": en}
+
+
 def procedure_spec(row: Procedure) -> dict[str, Any]:
     """A database row in the YAML shape of docs/rules-language.md (also what `catalog export` writes)."""
     spec: dict[str, Any] = {
         "code": row.code,
-        "name": {"ja": row.name_ja, "en": row.name_en},
+        "name": _name(row.name_ja, row.name_en, row.name_easy),
         "department": row.department.code,
         "counter": row.counter,
         "events": list(row.events),
@@ -37,7 +42,7 @@ def procedure_spec(row: Procedure) -> dict[str, Any]:
     if row.deadline_days is not None:
         spec["deadline"] = {
             "days": row.deadline_days,
-            "note": text_spec(row.deadline_note, row.deadline_note_en),
+            "note": text_spec(row.deadline_note, row.deadline_note_en, row.deadline_note_easy),
         }
     if row.effective_from or row.effective_until:
         spec["effective"] = {
@@ -52,7 +57,9 @@ def meta_spec(label: str) -> dict[str, Any]:
     return {
         "version": label,
         "city": {"ja": settings.CITY_NAME_JA, "en": settings.CITY_NAME_EN},
-        "life_events": [{"code": e.code, "ja": e.name_ja, "en": e.name_en} for e in LifeEvent.objects.all()],
+        "life_events": [
+            {"code": e.code, **_name(e.name_ja, e.name_en, e.name_easy)} for e in LifeEvent.objects.all()
+        ],
         "departments": [
             {"code": d.code, "ja": d.name_ja, "en": d.name_en}
             for d in Department.objects.order_by("sort_order")

@@ -25,7 +25,7 @@ from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE
 from madoguchi.ui.htmx import HtmxHttpRequest
-from madoguchi.ui.languages import is_english
+from madoguchi.ui.languages import is_english, shown
 
 MEMBER_PATH = re.compile(r"^members\[(\d+)\]\.?(\w*)")
 
@@ -73,7 +73,7 @@ def _event_label(catalog: Catalog, event: str) -> str:
     """The life event's name from the catalog, in the active language."""
     for named in catalog.life_events:
         if named.code == event:
-            return named.name_en if is_english() and named.name_en else named.name_ja
+            return shown(None, named.name_ja, named.name_en, named.name_easy)[0]
     return labels("event", translation.get_language())[event]
 
 
@@ -216,7 +216,7 @@ def interview(request: HtmxHttpRequest, event: str) -> HttpResponse:
 @require_POST
 def checklist(request: HttpRequest, event: str) -> HttpResponse:
     """The resident's checklist as a printable A4 page, in Japanese, English (lang=en) or やさしい日本語
-    (lang=ja-easy); the catalog's own texts stay as the catalog has them."""
+    (lang=ja-easy); the catalog's texts in that language where the catalog has them (catalog_text)."""
     staff = staff_for(request, HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)
     state = state_from_post(_event(event), request.POST)
     language = request.POST.get("lang") if request.POST.get("lang") in {"en", "ja-easy"} else "ja"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from madoguchi.ui.languages import shown
 
 code_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9_-]{0,39}$", _("コードは半角英小文字・数字・「-」「_」で40文字以内です。")
@@ -13,10 +14,15 @@ code_validator = RegexValidator(
 
 
 class Bilingual(models.Model):
-    """A record named in Japanese and English; `name` follows the active language."""
+    """A record named in Japanese and English; `name` follows the active language (ui.languages.shown).
+
+    Records that residents read as catalog texts (catalog.LifeEvent, catalog.Procedure) add a `name_easy`
+    field in やさしい日本語; the others (offices, departments, queues, counters) are named as their signs are.
+    """
 
     name_ja = models.CharField(_("名称（日本語）"), max_length=100)
     name_en = models.CharField(_("名称（英語）"), max_length=100, blank=True)
+    name_easy: str = ""  # a field where the record has one
 
     class Meta:
         abstract = True
@@ -26,9 +32,7 @@ class Bilingual(models.Model):
 
     @property
     def name(self) -> str:
-        if translation.get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name_ja
+        return shown(None, self.name_ja, self.name_en, self.name_easy)[0]
 
 
 class Office(Bilingual):

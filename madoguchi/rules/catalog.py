@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from madoguchi.rules.expressions import Compiled, ConditionError, Node, check, compile_condition, parse
 from madoguchi.rules.facts import EVENTS
@@ -36,6 +36,7 @@ class Rule:
     evaluate: Compiled = field(repr=False, compare=False)
     line: int = 0
     reason_en: str = ""
+    reason_easy: str = ""  # in やさしい日本語, "" where not written yet
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,10 @@ class Procedure:
     effective_until: date | None = None
     file: str = ""
     line: int = 0
+    # in やさしい日本語 (easy Japanese), "" where not written yet; documents one per document
+    name_easy: str = ""
+    documents_easy: tuple[str, ...] = ()
+    deadline_note_easy: str = ""
 
     def in_effect(self, on: date) -> bool:
         if self.effective_from is not None and on < self.effective_from:
@@ -83,6 +88,7 @@ class NamedCode:
     code: str
     name_ja: str
     name_en: str
+    name_easy: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,24 +114,45 @@ class Catalog:
         raise KeyError(code)
 
 
-def text_spec(ja: str, en: str) -> str | dict[str, str]:
-    """A catalog text in its YAML shape (also how the database keeps it): plain Japanese, or `{ja, en}`."""
-    return {"ja": ja, "en": en} if en else ja
+class Text(NamedTuple):
+    """One catalog text: the Japanese, its English and its やさしい日本語 ("" where not written)."""
+
+    ja: str
+    en: str = ""
+    easy: str = ""
 
 
-def text_parts(value: Any) -> tuple[str, str]:
-    """The Japanese and the English of a catalog text in its YAML shape ("", "" when it is none)."""
-    return _text_pair(value) or ("", "")
+def text_spec(ja: str, en: str = "", easy: str = "") -> str | dict[str, str]:
+    """A catalog text in its YAML shape (also how the database keeps it): plain Japanese, or
+    `{ja, en, easy}` with the translations it has."""
+    if not en and not easy:
+        return ja
+    spec = {"ja": ja, "en": en}
+    if easy:
+        spec["easy"] = easy
+    return spec
 
 
-def _text_pair(value: Any) -> tuple[str, str] | None:
-    """(Japanese, English) of a catalog text as written in the YAML, or None when it is not one."""
+def text_parts(value: Any) -> Text:
+    """The Japanese, English and やさしい日本語 of a catalog text in its YAML shape ("" for what it lacks)."""
+    return _text(value) or Text("")
+
+
+def _text(value: Any) -> Text | None:
+    """A catalog text as written in the YAML, or None when it is not one."""
     if isinstance(value, str):
-        return (value.strip(), "") if value.strip() else None
+        return Text(value.strip()) if value.strip() else None
     if isinstance(value, Mapping):
-        ja, en = value.get("ja"), value.get("en") or ""
-        if isinstance(ja, str) and ja.strip() and isinstance(en, str):
-            return ja.strip(), en.strip()
+        ja, en, easy = value.get("ja"), value.get("en") or "", value.get("easy") or ""
+        if isinstance(ja, str) and ja.strip() and isinstance(en, str) and isinstance(easy, str):
+            return Text(ja.strip(), en.strip(), easy.strip())
+    return None
+
+
+def _easy_error(value: Any, what: str) -> str | None:
+    """The message when a text's `easy` is there but not a text (else None)."""
+    if isinstance(value, Mapping) and value.get("easy") is not None and not isinstance(value["easy"], str):
+        return f"{what}: `easy` must be a text in やさしい日本語 (easy は やさしい日本語の 文です)"
     return None
 
 
@@ -150,31 +177,52 @@ class _Builder:
             raise self.fail(mapping, key, f"`{key}` must be a non-empty text")
         return value.strip()
 
-    def names(self, mapping: LineMapping, key: str = "name") -> tuple[str, str]:
+    def names(self, mapping: LineMapping, key: str = "name") -> Text:
         value = mapping.get(key)
         if not isinstance(value, LineMapping) or not isinstance(value.get("ja"), str):
-            raise self.fail(mapping, key, f"`{key}` needs `ja` (and `en`)")
-        return value["ja"].strip(), str(value.get("en") or "").strip()
+            raise self.fail(mapping, key, f"`{key}` needs `ja` (and `en`, `easy`)")
+        message = _easy_error(value, f"`{key}`")
+        if message:
+            raise self.fail(value, "easy", message)
+        return Text(
+            value["ja"].strip(), str(value.get("en") or "").strip(), str(value.get("easy") or "").strip()
+        )
 
-    def localized(self, mapping: Any, key: str, *, required: bool = True) -> tuple[str, str]:
-        """A catalog text: plain Japanese, or `{ja: ..., en: ...}` with its English translation."""
+    def localized(self, mapping: Any, key: str, *, required: bool = True) -> Text:
+        """A catalog text: plain Japanese, or `{ja: ..., en: ..., easy: ...}` with its English and its
+        やさしい日本語."""
         if not isinstance(mapping, LineMapping) or (mapping.get(key) is None and not required):
-            return "", ""
-        pair = _text_pair(mapping.get(key))
-        if pair is None:
-            raise self.fail(mapping, key, f"`{key}` is a non-empty text, or `ja` (and `en`) texts")
-        return pair
+            return Text("")
+        value = mapping.get(key)
+        message = _easy_error(value, f"`{key}`")
+        if message:
+            raise self.fail(value if isinstance(value, LineMapping) else mapping, "easy", message)
+        text = _text(value)
+        if text is None:
+            raise self.fail(mapping, key, f"`{key}` is a non-empty text, or `ja` (and `en`, `easy`) texts")
+        return text
 
-    def localized_list(self, mapping: LineMapping, key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """A list of catalog texts (each plain Japanese or `{ja, en}`): the Japanese and the English."""
+    def localized_list(self, mapping: LineMapping, key: str) -> tuple[tuple[str, ...], ...]:
+        """A list of catalog texts (each plain Japanese or `{ja, en, easy}`): the Japanese, the English and
+        the やさしい日本語, one per entry each."""
         value = mapping.get(key, [])
         if not isinstance(value, list):
             raise self.fail(mapping, key, f"`{key}` must be a list of texts")
-        pairs = [_text_pair(item) for item in value]
-        if any(pair is None for pair in pairs):
-            raise self.fail(mapping, key, f"each entry of `{key}` is a text, or `ja` (and `en`) texts")
-        checked = [pair for pair in pairs if pair is not None]
-        return tuple(ja for ja, _ in checked), tuple(en for _, en in checked)
+        for index, item in enumerate(value):
+            message = _easy_error(item, f"entry {index + 1} of `{key}`")
+            if message:
+                raise self.fail(item if isinstance(item, LineMapping) else mapping, "easy", message)
+        texts = [_text(item) for item in value]
+        if any(text is None for text in texts):
+            raise self.fail(
+                mapping, key, f"each entry of `{key}` is a text, or `ja` (and `en`, `easy`) texts"
+            )
+        checked = [text for text in texts if text is not None]
+        return (
+            tuple(text.ja for text in checked),
+            tuple(text.en for text in checked),
+            tuple(text.easy for text in checked),
+        )
 
     def integer(self, mapping: LineMapping, key: str, default: int | None, *, minimum: int = 0) -> int | None:
         value = mapping.get(key, default)
@@ -211,7 +259,7 @@ class _Builder:
         if not isinstance(spec, LineMapping):
             raise CatalogError(self.file, 0, "each rule is a mapping with `when` and `reason`")
         source = self.text(spec, "when")
-        reason, reason_en = self.localized(spec, "reason")
+        reason, reason_en, reason_easy = self.localized(spec, "reason")
         line = spec.key_lines.get("when", spec.line)
         try:
             node = parse(source)
@@ -227,6 +275,7 @@ class _Builder:
             evaluate=compile_condition(node),
             line=line,
             reason_en=reason_en,
+            reason_easy=reason_easy,
         )
 
     def procedure(self, spec: Any, departments: set[str]) -> Procedure:
@@ -235,7 +284,7 @@ class _Builder:
         code = self.text(spec, "code")
         if not CODE.match(code):
             raise self.fail(spec, "code", f"code {code!r} must be lower-case letters, digits and '-'")
-        name_ja, name_en = self.names(spec)
+        name_ja, name_en, name_easy = self.names(spec)
         department = self.text(spec, "department")
         if department not in departments:
             raise self.fail(spec, "department", f"unknown department {department!r}")
@@ -272,8 +321,8 @@ class _Builder:
         fee = spec.get("fee", 0)
         if fee is not None and (not isinstance(fee, int) or isinstance(fee, bool) or fee < 0):
             raise self.fail(spec, "fee", "`fee` must be yen (a whole number) or null")
-        documents, documents_en = self.localized_list(spec, "documents")
-        deadline_note, deadline_note_en = self.localized(deadline, "note", required=False)
+        documents, documents_en, documents_easy = self.localized_list(spec, "documents")
+        deadline_note, deadline_note_en, deadline_note_easy = self.localized(deadline, "note", required=False)
         return Procedure(
             code=code,
             name_ja=name_ja,
@@ -300,19 +349,33 @@ class _Builder:
             effective_until=self.day(effective, "until"),
             file=self.file,
             line=spec.line,
+            name_easy=name_easy,
+            documents_easy=documents_easy,
+            deadline_note_easy=deadline_note_easy,
         )
 
 
-def _named(builder: _Builder, items: Any, what: str, mapping: LineMapping) -> tuple[NamedCode, ...]:
+def _named(
+    builder: _Builder, items: Any, what: str, mapping: LineMapping, *, easy: bool = False
+) -> tuple[NamedCode, ...]:
+    """Life events or departments: code, ja, en and, where `easy`, a name in やさしい日本語."""
     if not isinstance(items, list):
         raise builder.fail(mapping, what, f"`{what}` must be a list")
     named = []
     for item in items:
         if not isinstance(item, LineMapping):
             raise builder.fail(mapping, what, f"each entry of `{what}` needs code, ja and en")
+        if item.get("easy") is not None and not easy:
+            # departments are named as their counters' signs are; only the engine's texts are rewritten
+            raise builder.fail(item, "easy", f"`{what}` have no `easy` name (only life events have one)")
+        if item.get("easy") is not None and not isinstance(item["easy"], str):
+            raise builder.fail(item, "easy", _easy_error(item, f"`{what}`") or "")
         named.append(
             NamedCode(
-                builder.text(item, "code"), builder.text(item, "ja"), builder.text(item, "en", required=False)
+                builder.text(item, "code"),
+                builder.text(item, "ja"),
+                builder.text(item, "en", required=False),
+                str(item.get("easy") or "").strip() if easy else "",
             )
         )
     return tuple(named)
@@ -326,7 +389,7 @@ def build_catalog(meta: Any, meta_file: str, procedure_files: Iterable[tuple[str
             meta_file, 1, "catalog.yaml must be a mapping with version, life_events, departments"
         )
     departments = _named(builder, meta.get("departments"), "departments", meta)
-    life_events = _named(builder, meta.get("life_events"), "life_events", meta)
+    life_events = _named(builder, meta.get("life_events"), "life_events", meta, easy=True)
     unknown_events = {e.code for e in life_events} - set(EVENTS)
     if unknown_events:
         raise builder.fail(meta, "life_events", f"unknown life events: {', '.join(sorted(unknown_events))}")

@@ -14,6 +14,12 @@ from madoguchi.rules.household import Household, read_facts
 
 REQUIRED = "required"
 ASK = "ask"
+# the reason of a procedure that waits for answers, in the catalog's three texts
+ASK_REASON = (
+    "確認が必要な事項があります",
+    "Some questions need an answer first",
+    "まだ わからない ことが あります。",
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,11 @@ class PlannedProcedure:
     reason_en: str = ""
     documents_en: tuple[str, ...] = ()
     deadline_note_en: str = ""
+    # やさしい日本語 (easy Japanese) of the same texts ("" where the catalog has none yet)
+    name_easy: str = ""
+    reason_easy: str = ""
+    documents_easy: tuple[str, ...] = ()
+    deadline_note_easy: str = ""
 
 
 @dataclass(frozen=True)
@@ -208,7 +219,7 @@ def make_plan(catalog: Catalog, facts: Household | Any, *, explain: bool = False
                 name_en=procedure.name_en,
                 status=status,
                 member_ids=member_ids,
-                reason=deciding.reason if decided and deciding else "確認が必要な事項があります",
+                reason=deciding.reason if decided and deciding else ASK_REASON[0],
                 department=procedure.department,
                 counter=procedure.counter,
                 documents=procedure.documents,
@@ -227,11 +238,13 @@ def make_plan(catalog: Catalog, facts: Household | Any, *, explain: bool = False
                 reference_url=procedure.reference.url,
                 questions=tuple(questions),
                 ask_member_ids=tuple(ask_ids) if decided else (),
-                reason_en=(
-                    deciding.reason_en if decided and deciding else "Some questions need an answer first"
-                ),
+                reason_en=deciding.reason_en if decided and deciding else ASK_REASON[1],
                 documents_en=procedure.documents_en,
                 deadline_note_en=procedure.deadline_note_en,
+                name_easy=procedure.name_easy,
+                reason_easy=deciding.reason_easy if decided and deciding else ASK_REASON[2],
+                documents_easy=procedure.documents_easy,
+                deadline_note_easy=procedure.deadline_note_easy,
             )
         )
     plan_questions = tuple(replace(q, decides=tuple(decided_by[key])) for key, q in all_questions.items())

@@ -24,3 +24,27 @@ def is_english(language: str | None = None) -> bool:
     """Whether `language` (by default the active one) is English, in any of its regional forms."""
     code = get_language() if language is None else language
     return (code or "").split("-")[0] == "en"
+
+
+EASY_JAPANESE = "ja-easy"
+
+
+def is_easy_japanese(language: str | None = None) -> bool:
+    """Whether `language` (by default the active one) is やさしい日本語."""
+    code = get_language() if language is None else language
+    return (code or "").lower() in {EASY_JAPANESE, "ja_easy"}
+
+
+def shown(language: str | None, japanese: str, english: str = "", easy: str = "") -> tuple[str, str]:
+    """The text a page in `language` shows of one text kept in Japanese, English and やさしい日本語, and its
+    `lang` ("" for the page's own language).
+
+    English pages show the English when there is one, else the Japanese marked "ja"; やさしい日本語 pages
+    the easy text when there is one, else the Japanese (it is Japanese too, so unmarked); Japanese pages
+    the Japanese.
+    """
+    if is_english(language):
+        return (english, "") if english else (japanese, "ja")
+    if is_easy_japanese(language) and easy:
+        return easy, ""
+    return japanese, ""

@@ -31,21 +31,25 @@ def test_the_database_catalog_equals_the_yaml_one(demo_city: None) -> None:
     ]
 
     def texts(catalog: Catalog) -> list[tuple[object, ...]]:
-        """Every catalog text, Japanese and English, as the engine reads it."""
+        """Every catalog text, Japanese, English and やさしい日本語, as the engine reads it."""
         return [
             (
                 p.name_ja,
                 p.name_en,
-                [(r.reason, r.reason_en) for r in p.rules],
+                p.name_easy,
+                [(r.reason, r.reason_en, r.reason_easy) for r in p.rules],
                 p.documents,
                 p.documents_en,
+                p.documents_easy,
                 p.deadline_note,
                 p.deadline_note_en,
+                p.deadline_note_easy,
             )
             for p in catalog.procedures
         ]
 
     assert texts(from_db) == texts(from_yaml)
+    assert from_db.life_events == from_yaml.life_events
 
 
 def test_export_and_reload_change_nothing(demo_city: None, tmp_path: Path) -> None:
@@ -57,6 +61,32 @@ def test_export_and_reload_change_nothing(demo_city: None, tmp_path: Path) -> No
     call_command("catalog", "load", str(tmp_path), stdout=out)
     assert "0 changed" in out.getvalue()
     assert AuditEntry.objects.count() == entries
+
+
+def test_easy_japanese_texts_round_trip_through_export_and_load(demo_city: None, tmp_path: Path) -> None:
+    # given: a procedure's easy texts changed in the database (as the editor or the admin would)
+    row = Procedure.objects.get(code="tennyu-todoke")
+    row.name_easy = "ひっこして きた ことを しらせる とどけ（転入届）【テスト】"
+    row.deadline_note_easy = "14にち いないに だしてください【テスト】"
+    row.rules[0]["reason"] = {"ja": "理由", "en": "Reason", "easy": "りゆう【テスト】"}
+    row.documents = [{"ja": "本人確認書類", "easy": "あなたが だれか わかる もの【テスト】"}]
+    row.save()
+    # when: the catalog is exported to YAML and read back
+    call_command("catalog", "export", str(tmp_path), stdout=io.StringIO())
+    exported = load_catalog(tmp_path)
+    # then: every easy text is in the YAML as it was stored
+    procedure = exported.procedure("tennyu-todoke")
+    assert procedure.name_easy == row.name_easy
+    assert procedure.deadline_note_easy == row.deadline_note_easy
+    assert procedure.rules[0].reason_easy == "りゆう【テスト】"
+    assert procedure.documents_easy == ("あなたが だれか わかる もの【テスト】",)
+    assert [e.name_easy for e in exported.life_events] == [
+        e.name_easy for e in load_catalog(DEFAULT_CATALOG_DIR).life_events
+    ]
+    # and loading the repository's YAML back restores the default easy texts
+    call_command("catalog", "load", str(DEFAULT_CATALOG_DIR), stdout=io.StringIO())
+    restored = Procedure.objects.get(code="tennyu-todoke")
+    assert restored.name_easy == load_catalog(DEFAULT_CATALOG_DIR).procedure("tennyu-todoke").name_easy
 
 
 def test_a_broken_catalog_is_refused_with_file_and_line_and_nothing_changes(

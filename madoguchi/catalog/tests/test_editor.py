@@ -20,20 +20,26 @@ URL = "/catalog/kokuho-kanyu/"
 
 
 def form(procedure: Procedure, **changes: str) -> dict[str, Any]:
-    documents, documents_en = document_lines(procedure.documents)
+    documents, documents_en, documents_easy = document_lines(procedure.documents)
     data: dict[str, Any] = {
         "name_ja": procedure.name_ja,
         "name_en": procedure.name_en,
+        "name_easy": procedure.name_easy,
         "counter": procedure.counter,
         "events": list(procedure.events),
         "documents": documents,
         "documents_en": documents_en,
+        "documents_easy": documents_easy,
         "reference_title": procedure.reference_title,
         "reference_url": procedure.reference_url,
     }
     for index, rule in enumerate(procedure.rules):
         data[f"rule-{index}-when"] = rule["when"]
-        data[f"rule-{index}-reason"], data[f"rule-{index}-reason_en"] = text_parts(rule["reason"])
+        (
+            data[f"rule-{index}-reason"],
+            data[f"rule-{index}-reason_en"],
+            data[f"rule-{index}-reason_easy"],
+        ) = text_parts(rule["reason"])
     data.update(changes)
     return data
 
@@ -124,6 +130,58 @@ def test_english_texts_are_edited_beside_the_japanese(manager: Client) -> None:
     assert current_catalog().procedure("kokuho-kanyu").rules[0].reason_en == english
     page = manager.get(URL).content.decode()
     assert english in page
+
+
+def test_easy_japanese_texts_are_edited_beside_the_japanese(manager: Client) -> None:
+    # given the procedure's form, with a field beside each Japanese one for its やさしい日本語
+    procedure = Procedure.objects.get(code="kokuho-kanyu")
+    page = manager.get(URL).content.decode()
+    assert 'name="name_easy"' in page
+    assert 'name="rule-0-reason_easy"' in page
+    assert 'name="documents_easy"' in page
+    # the easy documents line up with the Japanese ones: a missing line is said at its field
+    uneven = manager.post(
+        URL,
+        form(
+            procedure,
+            step="preview",
+            documents="本人確認書類\n印鑑",
+            documents_easy="あなたが だれか わかる もの",
+        ),
+    )
+    assert uneven.status_code == 400
+    assert (
+        "やさしい日本語の持ち物は、日本語と同じ順に同じ行数（2行）で入力してください（今は1行）。"
+        in uneven.content.decode()
+    )
+    # when the manager rewrites the name, a reason and the documents in やさしい日本語
+    name = "こくみん けんこう ほけんに はいる（国民健康保険 加入）"
+    reason = "こくみん けんこう ほけんに はいります。（へんしゅう しました）"
+    response = manager.post(
+        URL,
+        form(
+            procedure,
+            step="save",
+            name_easy=name,
+            documents="本人確認書類\n印鑑",
+            documents_en="",
+            documents_easy="\nはんこ（印鑑）",  # the first line left as it is
+            **{"rule-0-reason_easy": reason},
+        ),
+        follow=True,
+    )
+    # then they are stored, planned with and shown on the form again
+    assert "を保存しました" in response.content.decode()
+    saved = Procedure.objects.get(code="kokuho-kanyu")
+    assert saved.name_easy == name
+    assert text_parts(saved.rules[0]["reason"]).easy == reason
+    assert saved.documents == ["本人確認書類", {"ja": "印鑑", "en": "", "easy": "はんこ（印鑑）"}]
+    planned_with = current_catalog().procedure("kokuho-kanyu")
+    assert (planned_with.name_easy, planned_with.rules[0].reason_easy) == (name, reason)
+    assert planned_with.documents_easy == ("", "はんこ（印鑑）")
+    page = manager.get(URL).content.decode()
+    assert name in page
+    assert reason in page
 
 
 def test_adding_a_rule_row_keeps_what_was_typed_without_errors(manager: Client) -> None:

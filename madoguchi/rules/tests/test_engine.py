@@ -341,10 +341,13 @@ def test_reasons_documents_and_deadline_notes_carry_their_english(tmp_path: Path
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("      reason: {en: only English}\n", "`reason` is a non-empty text, or `ja` (and `en`) texts"),
+        (
+            "      reason: {en: only English}\n",
+            "`reason` is a non-empty text, or `ja` (and `en`, `easy`) texts",
+        ),
         (
             "      reason: {ja: 理由, en: [a, list]}\n",
-            "`reason` is a non-empty text, or `ja` (and `en`) texts",
+            "`reason` is a non-empty text, or `ja` (and `en`, `easy`) texts",
         ),
         (
             "      reason: 理由\n  documents: [{en: Proof of identity}]\n",
@@ -357,3 +360,85 @@ def test_a_malformed_translation_is_refused(tmp_path: Path, text: str, reason: s
     with pytest.raises(CatalogError) as raised:
         load_catalog(write_catalog(tmp_path, procedures))
     assert reason in raised.value.reason
+
+
+def test_texts_carry_their_easy_japanese(tmp_path: Path) -> None:
+    # given: the moving-in notification in やさしい日本語 too (name, reason, a document, deadline note)
+    procedures = (
+        PROCEDURES.replace(
+            "  name: {ja: 転入届, en: Moving-in notification}\n",
+            "  name: {ja: 転入届, en: Moving-in notification,"
+            " easy: ひっこして きた ことを しらせる とどけ（転入届）}\n",
+        )
+        .replace(
+            "      reason: 市外から転入したため\n",
+            "      reason:\n"
+            "        ja: 市外から転入したため\n"
+            "        easy: ほかの まちから ひっこして きました。\n"
+            "  documents:\n"
+            "    - {ja: 本人確認書類, en: Proof of identity, easy: あなたが だれか わかる もの}\n"
+            "    - 転出証明書\n",
+        )
+        .replace(
+            "deadline: {days: 14, note: 転入日から14日以内}",
+            "deadline: {days: 14, note: {ja: 転入日から14日以内,"
+            " easy: ひっこした ひから 14にち いないに だします。}}",
+        )
+    )
+    meta = META.replace(
+        "{code: tennyu, ja: 転入, en: Moving in}",
+        "{code: tennyu, ja: 転入, en: Moving in, easy: ひっこして きた}",
+    )
+    catalog = load_catalog(write_catalog(tmp_path, procedures, meta))
+    facts = {"event": "tennyu", "event_date": "2026-11-24", "members": [member("m1", "head", "1990-01-01")]}
+    # when
+    plan = make_plan(catalog, facts)
+    planned = {p.code: p for p in plan.procedures}["tennyu-todoke"]
+    # then: each text carries its easy Japanese beside the Japanese and the English, "" where there is none
+    assert catalog.life_events[0].name_easy == "ひっこして きた"
+    assert (planned.name_ja, planned.name_easy) == (
+        "転入届",
+        "ひっこして きた ことを しらせる とどけ（転入届）",
+    )
+    assert (planned.reason, planned.reason_en, planned.reason_easy) == (
+        "市外から転入したため",
+        "",
+        "ほかの まちから ひっこして きました。",
+    )
+    assert planned.documents_easy == ("あなたが だれか わかる もの", "")
+    assert planned.deadline_note_easy == "ひっこした ひから 14にち いないに だします。"
+    data = {p["code"]: p for p in plan.as_json()["procedures"]}["tennyu-todoke"]
+    assert data["name_easy"] == planned.name_easy
+    assert data["reason_easy"] == planned.reason_easy
+    assert data["documents_easy"] == ["あなたが だれか わかる もの", ""]
+    assert data["deadline_note_easy"] == planned.deadline_note_easy
+    # a procedure that waits for answers says so in easy Japanese too
+    assert all(p.reason_easy for p in plan.procedures)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("      reason: {ja: 理由, easy: [a, list]}\n", "`reason`"),
+        ("      reason: 理由\n  documents: [{ja: 本人確認書類, easy: 3}]\n", "entry 1 of `documents`"),
+        ("      reason: 理由\n  name: {ja: 転入届, easy: {ja: x}}\n", "`name`"),
+    ],
+)
+def test_an_easy_text_that_is_not_a_text_is_refused_in_both_languages(
+    tmp_path: Path, text: str, where: str
+) -> None:
+    procedures = PROCEDURES.replace("      reason: 市外から転入したため\n", text)
+    if "  name: {ja: 転入届, easy" in text:
+        procedures = procedures.replace("  name: {ja: 転入届, en: Moving-in notification}\n", "", 1)
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(write_catalog(tmp_path, procedures))
+    assert raised.value.reason == (
+        f"{where}: `easy` must be a text in やさしい日本語 (easy は やさしい日本語の 文です)"
+    )
+    assert raised.value.line > 0
+
+
+def test_departments_have_no_easy_name(tmp_path: Path) -> None:
+    meta = META.replace("{code: shimin, ja: 市民課", "{code: shimin, easy: しみんか, ja: 市民課")
+    with pytest.raises(CatalogError, match="only life events have one"):
+        load_catalog(write_catalog(tmp_path, meta=meta))
