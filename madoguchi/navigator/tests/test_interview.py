@@ -5,7 +5,9 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
+from madoguchi.catalog.service import current_catalog
 from madoguchi.staff.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +126,29 @@ def test_checklist_prints_in_japanese_and_english(staff_of: Any, signed_in: Any)
     easy = client.post("/navigator/tennyu/checklist/", {**answered, "lang": "ja-easy"}).content.decode()
     assert '<html lang="ja">' in easy
     assert "うえから じゅんばんに てつづきを してください" in easy
-    assert "転入届" in easy  # the catalog's names stay as the catalog has them
+    assert "転入届" in easy  # the official name stays, in brackets beside the easy one
+
+
+def test_checklist_in_easy_japanese_shows_the_catalogs_easy_texts(staff_of: Any, signed_in: Any) -> None:
+    # given: a household moving in, and the procedure it needs first as the default catalog writes it
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    answered = {**FAMILY_FORM, "m-0-f-health_insurance": "national"}
+    procedure = current_catalog().procedure("tennyu-todoke")
+    reason = procedure.rules[-1]  # moved in from another municipality in Japan
+    assert procedure.name_easy
+    assert reason.reason_easy
+    # when: the checklist is printed in やさしい日本語
+    easy = client.post("/navigator/tennyu/checklist/", {**answered, "lang": "ja-easy"}).content.decode()
+    # then: the procedure's easy name, reason and documents are on it, not the administrative Japanese
+    assert escape(procedure.name_easy) in easy
+    assert escape(reason.reason_easy) in easy
+    assert escape(reason.reason) not in easy
+    assert escape(procedure.documents_easy[0]) in easy
+    assert "data-untranslated" not in easy
+    # and the Japanese checklist keeps the standard Japanese
+    ja = client.post("/navigator/tennyu/checklist/", {**answered, "lang": "ja"}).content.decode()
+    assert escape(reason.reason) in ja
+    assert escape(reason.reason_easy) not in ja
 
 
 def test_unknown_event_is_404(staff_of: Any, signed_in: Any) -> None:
