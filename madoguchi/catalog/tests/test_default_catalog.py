@@ -95,3 +95,21 @@ def test_every_text_a_resident_reads_has_its_english(catalog: Catalog) -> None:
         if not english
     ]
     assert untranslated == []
+
+
+def test_every_text_a_resident_reads_has_its_easy_japanese(catalog: Catalog) -> None:
+    """やさしい日本語 pages show the catalog's easy text: a name, reason, document or deadline note added
+    without one would show in standard administrative Japanese there."""
+    unwritten = [
+        f"{p.code}: {text}"
+        for p in catalog.procedures
+        for text, easy in [
+            (p.name_ja, p.name_easy),
+            *((r.reason, r.reason_easy) for r in p.rules),
+            *zip(p.documents, p.documents_easy, strict=True),
+            (p.deadline_note, p.deadline_note_easy if p.deadline_note else "-"),
+        ]
+        if not easy
+    ]
+    unwritten += [f"life event {e.code}: {e.name_ja}" for e in catalog.life_events if not e.name_easy]
+    assert unwritten == []
