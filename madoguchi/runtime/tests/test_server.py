@@ -6,7 +6,7 @@ import asyncio
 import socket
 from typing import Any
 
-from madoguchi.runtime.server import NoDelayH11Protocol, ServeOptions, bind, config
+from madoguchi.runtime.server import NoDelayHttpProtocol, ServeOptions, bind, config
 
 
 class Transport:
@@ -34,7 +34,7 @@ def test_every_accepted_connection_gets_tcp_nodelay() -> None:
     settings.load()
     loop = asyncio.new_event_loop()
     try:
-        protocol = NoDelayH11Protocol(settings, server_state=_state(), app_state={}, _loop=loop)
+        protocol = NoDelayHttpProtocol(settings, server_state=_state(), app_state={}, _loop=loop)
         protocol.connection_made(Transport(rebuilt))  # type: ignore[arg-type]
     finally:
         loop.close()
@@ -70,3 +70,9 @@ def test_a_server_process_hides_what_start_up_loaded_from_the_garbage_collector(
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_the_server_parses_http_in_c_on_uvloop() -> None:
+    settings = config(ServeOptions("127.0.0.1", 0, proxy_headers=False))
+    assert settings.http is NoDelayHttpProtocol
+    assert settings.loop == "uvloop"  # installed on every platform the project runs on (not Windows)
