@@ -93,6 +93,7 @@ def test_a_confirmed_change_is_saved_audited_and_planned_with(manager: Client) -
         step="save",
         documents="届出人の本人確認書類\n加入する方の個人番号が分かるもの",
         documents_en="\nMy Number of each person joining",  # the first line left untranslated
+        documents_easy="",  # not written in やさしい日本語 yet
     )
     response = manager.post(URL, changed, follow=True)
     assert "を保存しました" in response.content.decode()
