@@ -144,7 +144,8 @@ class Person(models.Model):
 
         Facts that the person's record already settles are filled in, so that the navigator never asks
         them: a man is not pregnant and holds no maternal handbook; under 15 (on the event date `on`)
-        nobody can register a seal (印鑑登録事務処理要領) or receive the child allowance for others.
+        nobody can register a seal (印鑑登録事務処理要領) or receive the child allowance or the
+        child-rearing allowance for others.
         """
         data: dict[str, Any] = {
             "id": self.member_id,
@@ -164,7 +165,11 @@ class Person(models.Model):
         if self.sex == Person.Sex.MALE:
             settled.update(pregnant=False, has_maternal_handbook=False)
         if on is not None and legal_age(self.birth_date, on) < SEAL_REGISTRATION_MIN_AGE:
-            settled.update(has_seal_registration=False, child_allowance_recipient=False)
+            settled.update(
+                has_seal_registration=False,
+                child_allowance_recipient=False,
+                child_rearing_allowance_recipient=False,
+            )
         return settled
 
 

@@ -33,6 +33,7 @@ FACT_MEMBER_KEYS = (
     "receives_public_pension",
     "owns_real_estate",
     "child_allowance_recipient",
+    "child_rearing_allowance_recipient",
 )
 JAPAN_ADDRESS_KEYS = ("postal_code", "prefecture", "city")
 ADDRESS_KEYS = ("address", "previous_address", "next_address")

@@ -328,6 +328,14 @@ FACTS: dict[str, Fact] = {
             "{member}は現在、児童手当を受け取っていますか",
             "Does {member} receive the child allowance now?",
         ),
+        _bool(
+            "member.child_rearing_allowance_recipient",
+            Scope.MEMBER,
+            "児童扶養手当の受給者",
+            "child-rearing allowance recipient",
+            "{member}は現在、児童扶養手当を受け取っていますか",
+            "Does {member} receive the child-rearing allowance (for single parents) now?",
+        ),
     ]
 }
 

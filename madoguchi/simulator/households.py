@@ -123,6 +123,7 @@ def typical_facts(event: str, size: int, on: date = REFERENCE_DATE) -> dict[str,
                 "receives_public_pension": member.age >= 65,
                 "owns_real_estate": False,
                 "child_allowance_recipient": False,
+                "child_rearing_allowance_recipient": False,
             }
         )
     facts: dict[str, Any] = {
