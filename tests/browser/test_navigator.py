@@ -66,6 +66,24 @@ def test_five_person_move_in_and_checklist(page: Any, live: RunningServer, scree
     assert checklist.locator("tbody tr").count() >= 8
     checklist.screenshot(path=str(screenshot.directory / "checklist-tennyu.png"), full_page=True)
     checklist.pdf(path=str(screenshot.directory / "checklist-tennyu.pdf"), format="A4", print_background=True)
+    checklist.close()
+
+    # the same household's checklist in やさしい日本語 and in English: the catalog's own texts in each
+    for button, language, expected in [
+        ("やさしい日本語のチェックリスト", "ja-easy", ["ひっこして きた ことを しらせる", "（転入届）"]),
+        ("英語のチェックリスト", "en", ["Moving-in notification"]),
+    ]:
+        with page.expect_popup() as popup_info:
+            page.get_by_role("button", name=button).click()
+        other = popup_info.value
+        other.wait_for_load_state()
+        text = other.locator("main").inner_text()
+        for phrase in expected:
+            assert phrase in text, (language, phrase)
+        assert "国民健康保険 加入（資格取得）" not in text, language  # not the standard Japanese name
+        other.set_viewport_size({"width": 390, "height": 844})
+        other.screenshot(path=str(screenshot.directory / f"checklist-tennyu-{language}-phone.png"), full_page=True)
+        other.close()
 
     # the interview becomes the case: nothing the family said is typed again
     with page.expect_navigation():
