@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.identity import postal
+from madoguchi.identity import names, postal
 from madoguchi.organization.models import Office
 from madoguchi.rules.facts import EVENTS, HEALTH_INSURANCE, RELATIONSHIP
 from madoguchi.rules.household import legal_age
@@ -133,11 +133,11 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.family_name}　{self.given_name}"
+        return names.full_name(self.family_name, self.given_name)
 
     @property
     def full_kana(self) -> str:
-        return f"{self.family_name_kana}　{self.given_name_kana}".strip()
+        return names.full_name(self.family_name_kana, self.given_name_kana)
 
     def member_facts(self, on: date | None = None) -> dict[str, Any]:
         """This person in household-facts/v1 (no identity beyond what the rules read).

@@ -48,6 +48,7 @@ from madoguchi.catalog.service import current_catalog
 from madoguchi.center.models import WorkItem
 from madoguchi.identity import postal, wareki
 from madoguchi.identity.errors import InvalidInput
+from madoguchi.identity.names import member_name
 from madoguchi.navigator.interview import facts_from_state, state_from_post
 from madoguchi.navigator.locations import locate
 from madoguchi.navigator.views import interview_context
@@ -344,10 +345,10 @@ def bundle_response(request: HttpRequest, staff: Staff, case: Case, *, back: str
 def receipt_name(member: dict[str, Any], language: str) -> dict[str, str]:
     """A member's name on the resident's copy: as written in the register, and, on a copy in English or
     in やさしい日本語, how to read it (the name in Latin letters the resident gave, else the kana)."""
-    name = f"{member.get('family_name', '')}　{member.get('given_name', '')}".strip()
+    name = member_name(member)
     if language == settings.LANGUAGE_CODE:
         return {"name": name}
-    kana = f"{member.get('family_name_kana', '')}　{member.get('given_name_kana', '')}".strip()
+    kana = member_name(member, kana=True)
     roman = str(member.get("name_roman", "")).strip()
     if is_english(language) and roman:
         return {"name": name, "reading": roman, "reading_lang": "en"}

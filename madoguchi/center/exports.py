@@ -19,6 +19,7 @@ from django.utils import timezone
 from madoguchi.audit.chain import AuditActor, record
 from madoguchi.center.models import DailyExport, WorkItem, WorkQueue
 from madoguchi.center.states import EXPORT
+from madoguchi.identity.names import member_name
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import PROCESS_WORK_ITEM
 
@@ -84,8 +85,8 @@ def rows_for(queue: WorkQueue, day: date) -> list[list[str]]:
                     if item.approved_at
                     else "",
                     queue.procedure,
-                    _joined(person, "family_name", "given_name"),
-                    _joined(person, "family_name_kana", "given_name_kana"),
+                    member_name(person),
+                    member_name(person, kana=True),
                     str(person.get("birth_date", "")),
                     submission.address_line,
                     item.result.replace("\r", " ").replace("\n", " "),
@@ -93,10 +94,6 @@ def rows_for(queue: WorkQueue, day: date) -> list[list[str]]:
                 ]
             )
     return rows
-
-
-def _joined(person: dict[str, object], family: str, given: str) -> str:
-    return f"{person.get(family, '')}　{person.get(given, '')}".strip("　")
 
 
 def encode(text: str, encoding: str) -> tuple[bytes, int]:

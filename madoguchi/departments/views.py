@@ -30,6 +30,7 @@ from madoguchi.departments.actions import (
 )
 from madoguchi.departments.models import Decision
 from madoguchi.identity import postal, wareki
+from madoguchi.identity.names import member_name
 from madoguchi.organization.models import Department
 from madoguchi.reception.models import Ticket
 from madoguchi.rules.facts import labels
@@ -37,6 +38,7 @@ from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import staff_for
 from madoguchi.staff.roles import HANDLE_DEPARTMENT_PROCEDURE
 from madoguchi.submissions.models import source_key
+from madoguchi.ui.languages import is_english
 
 LIST_SIZE = 100
 
@@ -73,8 +75,8 @@ def _context(staff: Staff, case: Case, department: Department) -> dict[str, Any]
     decisions = {d.procedure: d for d in Decision.objects.filter(case=case).select_related("decided_by")}
     procedures = department_procedures(submission, department.code, decisions)
     members = submission.members() if submission is not None else []
-    names = {m["id"]: f"{m.get('family_name', '')}　{m.get('given_name', '')}".strip() for m in members}
-    english = get_language().startswith("en")
+    names = {m["id"]: member_name(m) for m in members}
+    english = is_english()
     relationships = labels("relationship", get_language())
     items = {
         item.queue.procedure: item
@@ -101,7 +103,7 @@ def _context(staff: Staff, case: Case, department: Department) -> dict[str, Any]
         "people": [
             {
                 "name": names[m["id"]],
-                "kana": f"{m.get('family_name_kana', '')}　{m.get('given_name_kana', '')}".strip(),
+                "kana": member_name(m, kana=True),
                 "relationship": relationships.get(m.get("relationship", ""), ""),
                 "birth_date": _date(date.fromisoformat(m["birth_date"]), english)
                 if m.get("birth_date")

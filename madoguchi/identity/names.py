@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from typing import Any
 
 from madoguchi.identity.errors import InvalidInput
 
@@ -54,3 +56,21 @@ def roman(text: str, *, max_length: int = ROMAN_MAX_LENGTH) -> str:
     if len(converted) > max_length:
         raise InvalidInput(f"英字氏名は{max_length}文字以内で入力してください。")
     return converted
+
+
+def full_name(family: str, given: str) -> str:
+    """氏 and 名 as one name, as a resident record prints it: 「山田　太郎」 with a full-width space, "SMITH
+    JOHN" with an ASCII one when both are Latin letters; one of them alone when the other is empty (a name
+    not yet typed, or a foreign resident's single name)."""
+    family, given = family.strip(), given.strip()
+    if not family or not given:
+        return family or given
+    return f"{family} {given}" if family.isascii() and given.isascii() else f"{family}　{given}"
+
+
+def member_name(member: Mapping[str, Any], *, kana: bool = False) -> str:
+    """The name (or, with `kana`, its reading in kana) of a member of a case file or submission."""
+    suffix = "_kana" if kana else ""
+    return full_name(
+        str(member.get(f"family_name{suffix}") or ""), str(member.get(f"given_name{suffix}") or "")
+    )

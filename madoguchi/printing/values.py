@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from madoguchi.identity import mynumber
+from madoguchi.identity.names import full_name
 from madoguchi.identity.wareki import format_date
 from madoguchi.printing.casefile import Address, Case, Member
 from madoguchi.rules.engine import PlannedProcedure
@@ -67,13 +68,6 @@ Getter = Callable[[Sheet, Member | None], Value]
 MemberAttr = Callable[[Member, Sheet], Value]
 
 
-def _name(family: str, given: str) -> str:
-    if not family or not given:
-        return family or given
-    latin = family.isascii() and given.isascii()
-    return f"{family} {given}" if latin else f"{family}　{given}"
-
-
 def _relationship(member: Member, sheet: Sheet) -> str:
     """The 続柄 as the 住民票 writes it (not 長男: the order of birth is not in the case file)."""
     sex = member.sex
@@ -114,8 +108,8 @@ def _group_digits(number: str) -> str:
 
 MEMBER_ATTRS: dict[str, MemberAttr] = {
     "id": lambda m, s: m.id,
-    "name": lambda m, s: _name(m.family_name, m.given_name),
-    "name_kana": lambda m, s: _name(m.family_name_kana, m.given_name_kana),
+    "name": lambda m, s: full_name(m.family_name, m.given_name),
+    "name_kana": lambda m, s: full_name(m.family_name_kana, m.given_name_kana),
     "family_name": lambda m, s: m.family_name,
     "given_name": lambda m, s: m.given_name,
     "family_name_kana": lambda m, s: m.family_name_kana,

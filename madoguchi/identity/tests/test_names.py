@@ -125,3 +125,21 @@ def test_roman_is_at_most_120_characters() -> None:
         roman("A" * 121)
 
     assert error.value.message == "英字氏名は120文字以内で入力してください。"
+
+
+def test_a_full_name_is_written_as_the_resident_record_writes_it() -> None:
+    from madoguchi.identity.names import full_name, member_name
+
+    assert full_name("山田", "太郎") == "山田　太郎"
+    assert full_name("SMITH", "JOHN") == "SMITH JOHN"  # Latin letters: an ASCII space
+    assert full_name("山田", "") == "山田"  # the given name not typed yet: no dangling space
+    assert full_name("", "MARIA") == "MARIA"  # a single name
+    member = {
+        "family_name": "髙橋",
+        "given_name": "花子",
+        "family_name_kana": "タカハシ",
+        "given_name_kana": "",
+    }
+    assert member_name(member) == "髙橋　花子"
+    assert member_name(member, kana=True) == "タカハシ"
+    assert member_name({}) == ""
