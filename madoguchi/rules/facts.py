@@ -213,6 +213,14 @@ FACTS: dict[str, Fact] = {
             "生活保護を受けていますか",
             "Does the household receive public assistance?",
         ),
+        _bool(
+            "household.public_assistance_starts",
+            Scope.HOUSEHOLD,
+            "生活保護の開始",
+            "public assistance begins",
+            "生活保護は今回受け始めますか（これまでは受けていなかった）",
+            "Does the household start receiving public assistance now (it did not before)?",
+        ),
         Fact(
             "member.relationship",
             Kind.ENUM,
