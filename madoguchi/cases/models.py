@@ -90,6 +90,7 @@ class Case(models.Model):
 
 
 SEAL_REGISTRATION_MIN_AGE = 15  # 印鑑登録: not for residents under 15 (印鑑登録事務処理要領)
+DRIVING_LICENCE_MIN_AGE = 16  # 原付・二輪 from 16, the youngest licence (道路交通法第88条第1項第1号)
 
 
 class Person(models.Model):
@@ -145,7 +146,7 @@ class Person(models.Model):
         Facts that the person's record already settles are filled in, so that the navigator never asks
         them: a man is not pregnant and holds no maternal handbook; under 15 (on the event date `on`)
         nobody can register a seal (印鑑登録事務処理要領) or receive the child allowance or the
-        child-rearing allowance for others.
+        child-rearing allowance for others; under 16 nobody holds a driving licence.
         """
         data: dict[str, Any] = {
             "id": self.member_id,
@@ -170,6 +171,8 @@ class Person(models.Model):
                 child_allowance_recipient=False,
                 child_rearing_allowance_recipient=False,
             )
+        if on is not None and legal_age(self.birth_date, on) < DRIVING_LICENCE_MIN_AGE:
+            settled.update(has_driving_licence=False)
         return settled
 
 

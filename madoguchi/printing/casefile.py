@@ -25,6 +25,7 @@ FACT_MEMBER_KEYS = (
     "health_insurance",
     "has_my_number_card",
     "has_seal_registration",
+    "has_driving_licence",
     "care_certified",
     "disability_certificate",
     "pregnant",

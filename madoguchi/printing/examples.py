@@ -59,6 +59,7 @@ FIVE_PERSON_TENNYU: dict[str, Any] = {
             "disability_certificate": False,
             "has_my_number_card": True,
             "has_seal_registration": True,
+            "has_driving_licence": True,
             "receives_public_pension": False,
         },
         {
@@ -77,6 +78,7 @@ FIVE_PERSON_TENNYU: dict[str, Any] = {
             "disability_certificate": False,
             "has_my_number_card": True,
             "has_seal_registration": False,
+            "has_driving_licence": True,
             "pregnant": False,
         },
         {
@@ -122,6 +124,7 @@ FIVE_PERSON_TENNYU: dict[str, Any] = {
             "health_insurance": "late_elderly",
             "has_my_number_card": True,
             "has_seal_registration": False,
+            "has_driving_licence": True,
             "care_certified": True,
             "disability_certificate": False,
             "receives_public_pension": True,

@@ -271,6 +271,14 @@ FACTS: dict[str, Fact] = {
             "Has {member} a registered seal (for moving in: does {member} want one)?",
         ),
         _bool(
+            "member.has_driving_licence",
+            Scope.MEMBER,
+            "運転免許証",
+            "driving licence",
+            "{member}は運転免許証をお持ちですか",
+            "Does {member} hold a driving licence?",
+        ),
+        _bool(
             "member.care_certified",
             Scope.MEMBER,
             "要介護・要支援認定",

@@ -293,6 +293,7 @@ def test_ready_for_signature_prints_the_bundle_and_counts_what_the_resident_no_l
     facts = {
         "has_my_number_card": False,
         "has_seal_registration": False,
+        "has_driving_licence": False,
         "care_certified": False,
         "disability_certificate": False,
         "pregnant": False,

@@ -113,3 +113,24 @@ def test_every_text_a_resident_reads_has_its_easy_japanese(catalog: Catalog) -> 
     ]
     unwritten += [f"life event {e.code}: {e.name_ja}" for e in catalog.life_events if not e.name_easy]
     assert unwritten == []
+
+
+def test_a_driving_licence_is_asked_only_of_members_old_enough_to_hold_one(catalog: Catalog) -> None:
+    # given: a couple moving in with a 15-year-old and a baby; nobody has said yet who holds a licence
+    facts = {
+        "event": "tennyu",
+        "event_date": "2026-04-01",
+        "moved_from": {"kind": "other_municipality"},
+        "members": [
+            {"id": "m1", "relationship": "head", "birth_date": "1990-04-04"},
+            {"id": "m2", "relationship": "spouse", "birth_date": "1992-09-09"},
+            {"id": "m3", "relationship": "child", "birth_date": "2010-04-03"},  # reaches 16 on 2026-04-02
+            {"id": "m4", "relationship": "child", "birth_date": "2026-01-10"},
+        ],
+    }
+    # when
+    plan = make_plan(catalog, facts)
+    # then: the two adults are asked, the children never (no licence before 16: 道路交通法第88条)
+    asked = {q.member_id for q in plan.questions if q.fact == "member.has_driving_licence"}
+    assert asked == {"m1", "m2"}
+    assert "unten-menkyo-jusho" in plan.codes(ASK)
