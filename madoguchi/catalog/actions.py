@@ -11,7 +11,7 @@ from madoguchi.audit.chain import AuditActor, record, snapshot
 from madoguchi.catalog.models import CatalogVersion, LifeEvent, Procedure
 from madoguchi.organization.actions import do_upsert_department
 from madoguchi.organization.models import Department
-from madoguchi.rules.catalog import Catalog, load_catalog, text_spec
+from madoguchi.rules.catalog import Catalog, load_catalog, text_parts, text_spec
 from madoguchi.rules.catalog import Procedure as RuleProcedure
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import EDIT_CATALOG
@@ -39,6 +39,8 @@ PROCEDURE_FIELDS = [
     "order",
     "after",
     "reference_title",
+    "reference_title_en",
+    "reference_title_easy",
     "reference_url",
     "effective_from",
     "effective_until",
@@ -78,6 +80,8 @@ def _row_values(procedure: RuleProcedure, departments: dict[str, Department], ro
         "order": procedure.order,
         "after": list(procedure.after),
         "reference_title": procedure.reference.title,
+        "reference_title_en": procedure.reference.title_en,
+        "reference_title_easy": procedure.reference.title_easy,
         "reference_url": procedure.reference.url,
         "effective_from": procedure.effective_from,
         "effective_until": procedure.effective_until,
@@ -156,6 +160,7 @@ def do_update_procedure(actor: AuditActor, procedure: Procedure, spec: dict[str,
     checked against the whole catalog (catalog.editing). Audited with what changed; every server reloads."""
     require(actor, EDIT_CATALOG)
     locked = lock(Procedure.objects.filter(pk=procedure.pk)).get()
+    reference_title = text_parts(spec["reference"]["title"])
     fields = {
         "name_ja": spec["name"]["ja"],
         "name_en": spec["name"]["en"],
@@ -164,7 +169,9 @@ def do_update_procedure(actor: AuditActor, procedure: Procedure, spec: dict[str,
         "events": list(spec["events"]),
         "rules": [dict(rule) for rule in spec["rules"]],
         "documents": list(spec["documents"]),
-        "reference_title": spec["reference"]["title"],
+        "reference_title": reference_title.ja,
+        "reference_title_en": reference_title.en,
+        "reference_title_easy": reference_title.easy,
         "reference_url": spec["reference"]["url"],
     }
     before = {name: getattr(locked, name) for name in fields}

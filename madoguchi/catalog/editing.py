@@ -29,6 +29,7 @@ MAX_RULES = 20
 REASON_MAX = 300
 REASON_EN_MAX = 600
 REASON_EASY_MAX = 600
+REFERENCE_TITLE_TRANSLATION_MAX = 400  # the columns reference_title_en and reference_title_easy
 
 
 @dataclass
@@ -122,6 +123,8 @@ def edit_from_procedure(procedure: Procedure) -> Edit:
             "documents_en": documents_en,
             "documents_easy": documents_easy,
             "reference_title": procedure.reference_title,
+            "reference_title_en": procedure.reference_title_en,
+            "reference_title_easy": procedure.reference_title_easy,
             "reference_url": procedure.reference_url,
         },
         rules=rules,
@@ -175,6 +178,8 @@ def read_edit(procedure: Procedure, data: QueryDict) -> Edit:
         "documents_en": str(data.get("documents_en", "")),
         "documents_easy": str(data.get("documents_easy", "")),
         "reference_title": data.get("reference_title", "").strip(),
+        "reference_title_en": data.get("reference_title_en", "").strip(),
+        "reference_title_easy": data.get("reference_title_easy", "").strip(),
         "reference_url": data.get("reference_url", "").strip(),
     }
     rules = []
@@ -204,6 +209,14 @@ def read_edit(procedure: Procedure, data: QueryDict) -> Edit:
         errors["events"] = _("ライフイベントを1つ以上選んでください。")
     if not values["reference_title"]:
         errors["reference_title"] = _("根拠（法令・通知）を入力してください。")
+    if len(values["reference_title_en"]) > REFERENCE_TITLE_TRANSLATION_MAX:
+        errors["reference_title_en"] = _("英語の根拠は%(n)s字以内で入力してください。") % {
+            "n": REFERENCE_TITLE_TRANSLATION_MAX
+        }
+    if len(values["reference_title_easy"]) > REFERENCE_TITLE_TRANSLATION_MAX:
+        errors["reference_title_easy"] = _("やさしい日本語の根拠は%(n)s字以内で入力してください。") % {
+            "n": REFERENCE_TITLE_TRANSLATION_MAX
+        }
     if values["reference_url"] and not values["reference_url"].startswith(("https://", "http://")):
         errors["reference_url"] = _("根拠のURLは https:// で始めてください。")
     if not rules:
@@ -247,7 +260,12 @@ def read_edit(procedure: Procedure, data: QueryDict) -> Edit:
             for rule in rules
         ],
         documents=documents,
-        reference={"title": values["reference_title"], "url": values["reference_url"]},
+        reference={
+            "title": text_spec(
+                values["reference_title"], values["reference_title_en"], values["reference_title_easy"]
+            ),
+            "url": values["reference_url"],
+        },
     )
     try:
         catalog_with(procedure, spec)

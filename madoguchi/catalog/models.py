@@ -53,6 +53,8 @@ class Procedure(Bilingual):
     order = models.PositiveSmallIntegerField(_("手続の順番"), default=50)
     after = models.JSONField(_("先に行う手続"), default=list, blank=True)
     reference_title = models.CharField(_("根拠（法令・通知）"), max_length=200)
+    reference_title_en = models.CharField(_("根拠（英語）"), max_length=400, blank=True)
+    reference_title_easy = models.CharField(_("根拠（やさしい日本語）"), max_length=400, blank=True)
     reference_url = models.URLField(_("根拠のURL"), max_length=300, blank=True)
     effective_from = models.DateField(_("適用開始日"), null=True, blank=True)
     effective_until = models.DateField(_("適用終了日"), null=True, blank=True)

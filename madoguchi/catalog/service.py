@@ -37,7 +37,10 @@ def procedure_spec(row: Procedure) -> dict[str, Any]:
         "contractor_ok": row.contractor_ok,
         "order": row.order,
         "after": list(row.after),
-        "reference": {"title": row.reference_title, "url": row.reference_url},
+        "reference": {
+            "title": text_spec(row.reference_title, row.reference_title_en, row.reference_title_easy),
+            "url": row.reference_url,
+        },
     }
     if row.deadline_days is not None:
         spec["deadline"] = {

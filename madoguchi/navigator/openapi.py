@@ -91,7 +91,15 @@ PROCEDURE = {
         "order": {"type": "integer"},
         "online": {"type": "boolean"},
         "contractor_ok": {"type": "boolean"},
-        "reference_title": {"type": "string"},
+        "reference_title": {"type": "string", "description": "The legal or official basis, in Japanese."},
+        "reference_title_en": {
+            "type": "string",
+            "description": "The legal or official basis in English; empty when not translated.",
+        },
+        "reference_title_easy": {
+            "type": "string",
+            "description": "The legal or official basis in やさしい日本語; empty when not written.",
+        },
         "reference_url": {"type": "string"},
         "questions": {"type": "array", "items": {"$ref": "#/components/schemas/Question"}},
     },

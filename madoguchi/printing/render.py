@@ -60,6 +60,8 @@ def _unplanned(catalog: Catalog, code: str, case: Case) -> PlannedProcedure:
         contractor_ok=procedure.contractor_ok,
         reference_title=procedure.reference.title,
         reference_url=procedure.reference.url,
+        reference_title_en=procedure.reference.title_en,
+        reference_title_easy=procedure.reference.title_easy,
     )
 
 

@@ -41,8 +41,12 @@ class Rule:
 
 @dataclass(frozen=True)
 class Reference:
+    """The legal or official basis: its title in Japanese, English and やさしい日本語 ("" if not written)."""
+
     title: str
     url: str = ""
+    title_en: str = ""
+    title_easy: str = ""
 
 
 @dataclass(frozen=True)
@@ -310,10 +314,11 @@ class _Builder:
         if deadline is not None and not isinstance(deadline, LineMapping):
             raise self.fail(spec, "deadline", "`deadline` needs `days` (and a `note`)")
         reference = spec.get("reference")
-        if not isinstance(reference, LineMapping) or not str(reference.get("title") or "").strip():
+        if not isinstance(reference, LineMapping) or reference.get("title") is None:
             raise self.fail(
                 spec, "reference", "every procedure needs a `reference` with a `title` (and `url`)"
             )
+        title = self.localized(reference, "title")
         url = str(reference.get("url") or "")
         if url and not url.startswith(("https://", "http://")):
             raise self.fail(reference, "url", "reference url must start with https://")
@@ -344,7 +349,7 @@ class _Builder:
             contractor_ok=self.flag(spec, "contractor_ok", True),
             order=self.integer(spec, "order", 50) or 0,
             after=self.texts(spec, "after"),
-            reference=Reference(str(reference["title"]).strip(), url),
+            reference=Reference(title.ja, url, title.en, title.easy),
             effective_from=self.day(effective, "from"),
             effective_until=self.day(effective, "until"),
             file=self.file,

@@ -66,6 +66,9 @@ class PlannedProcedure:
     reason_easy: str = ""
     documents_easy: tuple[str, ...] = ()
     deadline_note_easy: str = ""
+    # the legal basis in English and in やさしい日本語 ("" where the catalog has none)
+    reference_title_en: str = ""
+    reference_title_easy: str = ""
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,8 @@ def make_plan(catalog: Catalog, facts: Household | Any, *, explain: bool = False
                 reason_easy=deciding.reason_easy if decided and deciding else ASK_REASON[2],
                 documents_easy=procedure.documents_easy,
                 deadline_note_easy=procedure.deadline_note_easy,
+                reference_title_en=procedure.reference.title_en,
+                reference_title_easy=procedure.reference.title_easy,
             )
         )
     plan_questions = tuple(replace(q, decides=tuple(decided_by[key])) for key, q in all_questions.items())

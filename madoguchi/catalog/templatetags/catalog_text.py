@@ -1,4 +1,4 @@
-"""Catalog texts (a procedure's name, reason, documents, deadline note) in the page's language.
+"""Catalog texts (a procedure's name, reason, documents, deadline note, legal basis) in the page's language.
 
 The catalog keeps each text in Japanese and, once written, in English (`name_en`, `reason_en`, ...) and in
 やさしい日本語 (`name_easy`, `reason_easy`, ...). One rule (ui.languages.shown) picks what a page shows: a
@@ -24,7 +24,7 @@ __all__ = ["catalog_text", "shown"]
 
 register = template.Library()
 
-FIELDS = ("name", "reason", "documents", "deadline_note")
+FIELDS = ("name", "reason", "documents", "deadline_note", "reference_title")
 SEPARATOR = {"ja": "、", "en": "; "}
 UNTRANSLATED = '<span lang="ja" data-untranslated>{}</span>'  # the Japanese shown for want of English
 

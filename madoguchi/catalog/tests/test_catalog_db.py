@@ -126,6 +126,8 @@ def admin_form(procedure: Procedure, **changes: Any) -> dict[str, Any]:
         "contractor_ok": "on" if procedure.contractor_ok else "",
         "order": procedure.order,
         "reference_title": procedure.reference_title,
+        "reference_title_en": procedure.reference_title_en,
+        "reference_title_easy": procedure.reference_title_easy,
         "reference_url": procedure.reference_url,
         "effective_from": procedure.effective_from or "",
         "effective_until": procedure.effective_until or "",

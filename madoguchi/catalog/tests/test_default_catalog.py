@@ -134,3 +134,25 @@ def test_a_driving_licence_is_asked_only_of_members_old_enough_to_hold_one(catal
     asked = {q.member_id for q in plan.questions if q.fact == "member.has_driving_licence"}
     assert asked == {"m1", "m2"}
     assert "unten-menkyo-jusho" in plan.codes(ASK)
+
+
+def test_every_legal_basis_has_its_english_title(catalog: Catalog) -> None:
+    """English pages show the legal basis of each procedure in English (the law's English name and the
+    article), so that a resident reading English sees what the procedure rests on."""
+    untranslated = [f"{p.code}: {p.reference.title}" for p in catalog.procedures if not p.reference.title_en]
+    assert untranslated == []
+    # and the plan carries it, beside the Japanese
+    plan = make_plan(
+        catalog,
+        {
+            "event": "tennyu",
+            "event_date": "2026-04-01",
+            "moved_from": {"kind": "other_municipality"},
+            "members": [{"id": "m1", "relationship": "head", "birth_date": "1990-04-04"}],
+        },
+    )
+    notification = next(p for p in plan.procedures if p.code == "tennyu-todoke")
+    assert notification.reference_title == "住民基本台帳法第22条（転入届）"
+    english = "Basic Resident Registration Act, Article 22 (moving-in notification)"
+    assert notification.reference_title_en == english
+    assert plan.as_json()["procedures"][0]["reference_title_en"]

@@ -31,6 +31,8 @@ def form(procedure: Procedure, **changes: str) -> dict[str, Any]:
         "documents_en": documents_en,
         "documents_easy": documents_easy,
         "reference_title": procedure.reference_title,
+        "reference_title_en": procedure.reference_title_en,
+        "reference_title_easy": procedure.reference_title_easy,
         "reference_url": procedure.reference_url,
     }
     for index, rule in enumerate(procedure.rules):
@@ -193,3 +195,22 @@ def test_adding_a_rule_row_keeps_what_was_typed_without_errors(manager: Client) 
     assert f'name="rule-{len(procedure.rules)}-when"' in page
     assert 'value="国民健康保険 加入（編集中）"' in page
     assert "field__error" not in page
+
+
+def test_the_english_legal_basis_is_edited_beside_the_japanese(manager: Client) -> None:
+    # given: the default catalog's English title of the legal basis is on the form
+    procedure = Procedure.objects.get(code="kokuho-kanyu")
+    assert procedure.reference_title_en
+    assert f'value="{procedure.reference_title_en}"' in manager.get(URL).content.decode()
+    # when: a manager rewrites it
+    english = "National Health Insurance Act, Articles 5 to 7 and 9 (edited)"
+    response = manager.post(URL, form(procedure, step="save", reference_title_en=english), follow=True)
+    # then: it is saved, and the engine's catalog carries it; the Japanese title stays
+    assert "を保存しました" in response.content.decode()
+    saved = Procedure.objects.get(code="kokuho-kanyu")
+    assert (saved.reference_title, saved.reference_title_en) == (procedure.reference_title, english)
+    assert current_catalog().procedure("kokuho-kanyu").reference.title_en == english
+    # and a title longer than its column is said at its field, not saved
+    too_long = manager.post(URL, form(procedure, step="preview", reference_title_en="x" * 401))
+    assert too_long.status_code == 400
+    assert "英語の根拠は400字以内で入力してください。" in too_long.content.decode()
