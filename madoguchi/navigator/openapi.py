@@ -3,12 +3,12 @@ and what other contexts add with `extend()` (the ticket and counter APIs of rece
 
 from __future__ import annotations
 
-import json
+import copy
 from functools import cache
 from typing import Any
 
 from madoguchi import __version__
-from madoguchi.rules.household import SCHEMA_PATH
+from madoguchi.rules.household import household_schema
 
 QUESTION = {
     "type": "object",
@@ -166,7 +166,7 @@ def openapi_document() -> dict[str, Any]:
 
 
 def _plan_document() -> dict[str, Any]:
-    household = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    household = copy.deepcopy(household_schema())
     household.pop("$schema", None)
     household.pop("$id", None)
     return {

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from madoguchi.rules.facts import MOVE_EVENTS
-from madoguchi.rules.schemas import schema_errors
+import jsonschema
 
-SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "household-facts-v1.json"
+from madoguchi.rules.facts import MOVE_EVENTS
+from madoguchi.rules.schemas import compile_schema, schema_errors
+
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+SCHEMA_PATH = SCHEMAS / "household-facts-v1.json"  # the published contract, unchanged
+EXTENSIONS_PATH = SCHEMAS / "household-facts-v1-madoguchi.json"  # madoguchi's own optional facts
 PARENT_ROLES = frozenset({"head", "spouse"})
 CHILD_ROLES = frozenset({"child", "grandchild"})
 HIGH_SCHOOL_AGE_LIMIT = 17  # school_age of the last high-school year (高校生年代)
@@ -29,6 +35,30 @@ class InvalidFacts(Exception):
     def __init__(self, errors: list[FactsError]) -> None:
         super().__init__("; ".join(f"{e.path}: {e.message}" for e in errors))
         self.errors = errors
+
+
+@cache
+def household_schema() -> dict[str, Any]:
+    """The published household-facts/v1 with madoguchi's own optional facts added (each marked
+    `x-madoguchi-extension`): every v1 document is valid, and the rules can read the extra facts too.
+    The published file stays as published (tests/test_contracts.py); the additions are kept apart."""
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    extensions = json.loads(EXTENSIONS_PATH.read_text(encoding="utf-8"))
+    places = {
+        "members": schema["properties"]["members"]["items"]["properties"],
+        "household": schema["properties"]["household"]["properties"],
+    }
+    for part, properties in places.items():
+        for name, definition in extensions.get(part, {}).items():
+            if name in properties:
+                raise ValueError(f"{EXTENSIONS_PATH.name}: {part}.{name} is in the published schema now")
+            properties[name] = {**definition, "x-madoguchi-extension": True}
+    return schema
+
+
+@cache
+def _household_validator() -> jsonschema.protocols.Validator:
+    return compile_schema(household_schema())
 
 
 def legal_age(birth: date, on: date) -> int:
@@ -99,7 +129,7 @@ def _subjects(data: Mapping[str, Any], event_date: date) -> tuple[str, ...]:
 
 def read_facts(data: Any) -> Household:
     """Validate against household-facts/v1 and derive the facts. Raises InvalidFacts listing every error."""
-    problems = schema_errors(SCHEMA_PATH, data)
+    problems = schema_errors(_household_validator(), data)
     if problems:
         raise InvalidFacts([FactsError(path, message) for path, message in problems])
     semantic = _semantic_errors(data)

@@ -82,7 +82,8 @@ def test_five_person_move_in_and_checklist(page: Any, live: RunningServer, scree
             assert phrase in text, (language, phrase)
         assert "国民健康保険 加入（資格取得）" not in text, language  # not the standard Japanese name
         other.set_viewport_size({"width": 390, "height": 844})
-        other.screenshot(path=str(screenshot.directory / f"checklist-tennyu-{language}-phone.png"), full_page=True)
+        phone = screenshot.directory / f"checklist-tennyu-{language}-phone.png"
+        other.screenshot(path=str(phone), full_page=True)
         other.close()
 
     # the interview becomes the case: nothing the family said is typed again

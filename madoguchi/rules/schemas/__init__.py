@@ -12,7 +12,10 @@ import jsonschema
 
 @cache
 def validator(path: Path) -> jsonschema.protocols.Validator:
-    schema = json.loads(path.read_text(encoding="utf-8"))
+    return compile_schema(json.loads(path.read_text(encoding="utf-8")))
+
+
+def compile_schema(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
@@ -25,7 +28,8 @@ def json_path(parts: Any) -> str:
     return text or "(top)"
 
 
-def schema_errors(path: Path, data: Any) -> list[tuple[str, str]]:
-    """Every error of `data` against the schema at `path`, in document order."""
-    errors = sorted(validator(path).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+def schema_errors(schema: Path | jsonschema.protocols.Validator, data: Any) -> list[tuple[str, str]]:
+    """Every error of `data` against the schema (at a path, or compiled), in document order."""
+    checker = validator(schema) if isinstance(schema, Path) else schema
+    errors = sorted(checker.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     return [(json_path(error.absolute_path), error.message) for error in errors]

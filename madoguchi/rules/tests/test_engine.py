@@ -442,3 +442,41 @@ def test_departments_have_no_easy_name(tmp_path: Path) -> None:
     meta = META.replace("{code: shimin, ja: 市民課", "{code: shimin, easy: しみんか, ja: 市民課")
     with pytest.raises(CatalogError, match="only life events have one"):
         load_catalog(write_catalog(tmp_path, meta=meta))
+
+
+def test_madoguchis_own_facts_extend_the_published_schema_without_changing_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from madoguchi.rules import household
+
+    published = json.loads(household.SCHEMA_PATH.read_text(encoding="utf-8"))
+    merged = household.household_schema()
+    members = merged["properties"]["members"]["items"]["properties"]
+    assert members["has_driving_licence"]["x-madoguchi-extension"] is True
+    assert merged["properties"]["household"]["properties"]["public_assistance_starts"]["type"] == "boolean"
+    assert "has_driving_licence" not in published["properties"]["members"]["items"]["properties"]
+    # a document with them is read; one without them too (plain v1); a misspelt one is still refused
+    facts = {
+        "schema": "household-facts/v1",
+        "event": "tennyu",
+        "event_date": "2026-04-01",
+        "members": [member("m1", "head", "1980-01-01", has_driving_licence=True)],
+        "household": {"public_assistance_starts": False},
+    }
+    assert read_facts(facts).members[0]["has_driving_licence"] is True
+    facts["members"] = [member("m1", "head", "1980-01-01")]
+    facts["household"] = {}
+    read_facts(facts)
+    facts["members"] = [member("m1", "head", "1980-01-01", has_driving_license=True)]
+    with pytest.raises(InvalidFacts, match="has_driving_license"):
+        read_facts(facts)
+    # once the published contract takes a fact in, madoguchi's copy of it must go
+    clash = tmp_path / "extensions.json"
+    clash.write_text(json.dumps({"members": {"birth_date": {"type": "string"}}}), encoding="utf-8")
+    monkeypatch.setattr(household, "EXTENSIONS_PATH", clash)
+    household.household_schema.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"members\.birth_date is in the published schema"):
+            household.household_schema()
+    finally:
+        household.household_schema.cache_clear()
