@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from django.template import Context, Template
 from django.utils import translation
 
 from madoguchi.catalog.models import LifeEvent
-from madoguchi.catalog.templatetags.catalog_text import catalog_text
+from madoguchi.catalog.templatetags.catalog_text import catalog_list, catalog_text
 from madoguchi.rules.engine import PlannedProcedure
 from madoguchi.ui.languages import is_easy_japanese, shown
 
@@ -85,6 +87,15 @@ def test_the_catalog_text_tag_follows_the_rule() -> None:
     with translation.override("ja-easy"):
         page = Template('{% load catalog_text %}{% catalog_text p "reason" %}').render(Context({"p": item}))
     assert page == "ひっこして きました。"
+    # the same parts as a list, each in the language or marked where it falls back
+    assert catalog_list(item, "documents", "ja-easy") == (
+        '<ul class="catalog-list"><li>あなたが だれか わかる もの</li><li>転出証明書</li></ul>'
+    )
+    assert catalog_list(item, "documents", "en") == (
+        '<ul class="catalog-list"><li>Proof of identity</li>'
+        '<li><span lang="ja" data-untranslated>転出証明書</span></li></ul>'
+    )
+    assert catalog_list(dataclasses.replace(planned(), documents=()), "documents", "ja") == ""
 
 
 @pytest.mark.django_db
