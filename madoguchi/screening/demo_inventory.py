@@ -31,7 +31,9 @@ from pathlib import Path
 from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR, Catalog, load_catalog
 from madoguchi.screening.inventory import HEADERS_JA
 
-SEED = 20  # the first seed whose default screening keeps 148 operations, as Chiba City did
+# The first seed whose default screening keeps 148 operations, as Chiba City did. The catalog's procedures are
+# rows of the inventory: when the catalog changes, the seed is found again and the file rewritten.
+SEED = 34
 TOTAL_OPERATIONS = 762
 DEMO_INVENTORY = Path(__file__).resolve().parent / "data" / "minato-inventory.csv"
 HEADERS = (*HEADERS_JA, "備考")
