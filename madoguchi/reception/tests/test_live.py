@@ -38,6 +38,16 @@ def counter(code: str = "one-stop-1") -> Counter:
     return Counter.objects.get(office__code="chuo", code=code)
 
 
+async def next_events(stream: Any) -> list[dict[str, Any]]:
+    """The events of an event stream's next write, parsed."""
+    import asyncio
+
+    chunk = await asyncio.wait_for(stream.__anext__(), timeout=10)
+    text = chunk.decode() if isinstance(chunk, bytes) else chunk
+    parts = text.split("\n\n")
+    return [json.loads(part.removeprefix("data: ")) for part in parts if part.startswith("data: ")]
+
+
 @pytest.fixture
 def concierge(staff_of: Any) -> Any:
     return staff_of(Role.CONCIERGE)
@@ -555,13 +565,7 @@ def test_the_board_stream_chimes_each_call_of_a_burst_at_once_and_then_sends_the
         stream = response.streaming_content.__aiter__()  # type: ignore[union-attr]
         events: list[dict[str, Any]] = []
         while len(events) < 4:
-            chunk = await asyncio.wait_for(stream.__anext__(), timeout=10)
-            text = chunk.decode() if isinstance(chunk, bytes) else chunk
-            events += [
-                json.loads(event.removeprefix("data: "))
-                for event in text.split("\n\n")
-                if event.startswith("data: ")
-            ]
+            events += await next_events(stream)
             if len(events) == 1:  # the snapshot is in: a burst of three changes, two of them calls
                 called = await asyncio.to_thread(call_without_announcing)
                 for change in (board_change(), board_change(called), board_change(called)):
@@ -609,12 +613,9 @@ def test_a_board_chimes_the_next_call_while_the_state_of_the_last_is_still_being
         events: list[dict[str, Any]] = []
         arrived: list[float] = []
         while len(events) < 4:
-            chunk = await asyncio.wait_for(stream.__anext__(), timeout=10)
-            text = chunk.decode() if isinstance(chunk, bytes) else chunk
-            for event in text.split("\n\n"):
-                if event.startswith("data: "):
-                    events.append(json.loads(event.removeprefix("data: ")))
-                    arrived.append(time.monotonic())
+            received = await next_events(stream)
+            events += received
+            arrived += [time.monotonic()] * len(received)
             if len(events) == 1:  # the snapshot is in; from now on each read takes read_s
                 slow["on"] = True
                 publish("office.chuo", board_change(tickets[0]))
@@ -662,12 +663,9 @@ def test_a_wait_page_stream_gets_one_event_per_second_naming_every_call(concierg
         events: list[dict[str, Any]] = []
         arrived: list[float] = []
         while len(events) < 3:
-            chunk = await asyncio.wait_for(stream.__anext__(), timeout=10)
-            text = chunk.decode() if isinstance(chunk, bytes) else chunk
-            for event in text.split("\n\n"):
-                if event.startswith("data: "):
-                    events.append(json.loads(event.removeprefix("data: ")))
-                    arrived.append(time.monotonic())
+            received = await next_events(stream)
+            events += received
+            arrived += [time.monotonic()] * len(received)
             if len(events) == 1:  # the snapshot is in: one change at once, then a burst with two calls
                 publish("office.chuo", board_change())
             elif len(events) == 2:
