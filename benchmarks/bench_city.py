@@ -361,13 +361,13 @@ async def event_stream(
         writer.close()
 
 
-async def board(port: int, results: Results) -> None:
+async def board(stream_port: int, results: Results) -> None:
     def seen(data: bytes) -> None:
         chime = CHIME_ID.search(data)
         if chime:
             results.chimes[chime.group(1).decode()].append(time.perf_counter())
 
-    await event_stream(port, results, seen, raw=True)
+    await event_stream(stream_port, results, seen, raw=True)
 
 
 @dataclass
@@ -377,7 +377,7 @@ class WaitingTicket:
     number: int
 
 
-async def phone(port: int, first: WaitingTicket, results: Results) -> None:
+async def phone(port: int, stream_port: int, first: WaitingTicket, results: Results) -> None:
     """A resident's wait page, as wait.js does it: each board event carries the queue's waiting numbers,
     so the page works out its place itself and fetches its status part only when it changes shape (its
     ticket left the waiting list, or the "near" notice appears). When the ticket is no longer waiting,
@@ -423,7 +423,8 @@ async def phone(port: int, first: WaitingTicket, results: Results) -> None:
 
     follower = asyncio.create_task(follow())
     try:
-        await event_stream(port, results, seen, path="/board/chuo/events?for=wait")  # as wait.html asks
+        # as wait.html asks; the page's own requests go to `port`, the stream to `stream_port` (nginx routes)
+        await event_stream(stream_port, results, seen, path="/board/chuo/events?for=wait")
     finally:
         follower.cancel()
         http.close()
@@ -508,15 +509,19 @@ def audit_count(database_url: str) -> int:
 
 async def drive(
     port: int,
+    stream_port: int,
     args: argparse.Namespace,
     setup: dict[str, Any],
     results: Results,
     seconds: float,
     pace: Pace = CAPACITY,
 ) -> None:
-    streams = [asyncio.create_task(board(port, results)) for _ in range(args.boards)]
+    streams = [asyncio.create_task(board(stream_port, results)) for _ in range(args.boards)]
     waits = setup["wait_paths"]
-    streams += [asyncio.create_task(phone(port, waits[i % len(waits)], results)) for i in range(args.phones)]
+    streams += [
+        asyncio.create_task(phone(port, stream_port, waits[i % len(waits)], results))
+        for i in range(args.phones)
+    ]
     tasks: list[asyncio.Task[None]] = []
     # The office opens before the peak: boards and phones are connected (and the phones' pages loaded)
     # before the first ticket, as in the morning; 700 connections at once are not the peak hour.
@@ -568,6 +573,8 @@ def one_run(processes: int, args: argparse.Namespace) -> Run:
     database_url = args.database_url.rsplit("/", 1)[0] + f"/{name}"
     var = tempfile.mkdtemp(prefix="bench-city-")
     port = free_port()
+    # the event streams' own server (docs/deployment.md: nginx routes the stream paths to it), or the app's
+    stream_port = free_port() if args.stream_processes else port
     env = {
         **os.environ,
         "MADOGUCHI_VAR_DIR": var,
@@ -624,6 +631,25 @@ def one_run(processes: int, args: argparse.Namespace) -> Run:
                 cwd=ROOT,
             )
         )
+        if args.stream_processes:
+            servers.append(
+                subprocess.Popen(
+                    [
+                        str(BIN / "madoguchi"),
+                        "serve",
+                        "--port",
+                        str(stream_port),
+                        "--workers",
+                        str(args.stream_processes),
+                        "--streams",
+                    ],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=open(Path(var) / "serve-streams.log", "w"),  # noqa: SIM115
+                    start_new_session=True,
+                    cwd=ROOT,
+                )
+            )
         servers.append(
             subprocess.Popen(
                 [str(BIN / "madoguchi"), "worker"],
@@ -635,6 +661,8 @@ def one_run(processes: int, args: argparse.Namespace) -> Run:
             )
         )
         wait_for(port)
+        if stream_port != port:
+            wait_for(stream_port)
         # the baseline: as many closed-loop clients as the writers below, on /healthz
         writers = args.kiosks + 1 + args.counters + args.center + 1
         base = Results()
@@ -652,7 +680,7 @@ def one_run(processes: int, args: argparse.Namespace) -> Run:
             results = Results()
             before = audit_count(database_url)
             began = time.perf_counter()
-            run_loop(drive(port, args, setup, results, args.seconds, pace))
+            run_loop(drive(port, stream_port, args, setup, results, args.seconds, pace))
             elapsed = time.perf_counter() - began
             return Phase(
                 name=name,
@@ -758,6 +786,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--baseline-seconds", type=float, default=10)
     parser.add_argument("--processes", default="1,2")
+    parser.add_argument(
+        "--stream-processes",
+        type=int,
+        default=1,
+        help="processes of a second `madoguchi serve` that holds the boards' and phones' event streams, as "
+        "nginx routes them in production (docs/deployment.md); 0: the streams share the app processes",
+    )
     parser.add_argument("--boards", type=int, default=100)
     parser.add_argument("--phones", type=int, default=300)
     parser.add_argument("--counters", type=int, default=20)
@@ -793,8 +828,8 @@ def main(argv: list[str] | None = None) -> int:
             "--processes ≥ 1, --seconds > 0, --peak-tickets > 0, "
             "and at least one counter, kiosk and center client"
         )
-    if args.boards < 0 or args.phones < 0:
-        parser.error("--boards and --phones are 0 or more")
+    if args.boards < 0 or args.phones < 0 or args.stream_processes < 0:
+        parser.error("--boards, --phones and --stream-processes are 0 or more")
     runs = [one_run(count, args) for count in processes]
     return report(runs)
 

@@ -14,7 +14,11 @@ from django.urls import reverse
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 NGINX = DEPLOY / "nginx-madoguchi.conf"
-UNITS = {"madoguchi.service": "serve", "madoguchi-worker.service": "worker"}
+UNITS = {
+    "madoguchi.service": "serve",
+    "madoguchi-streams.service": "serve",
+    "madoguchi-worker.service": "worker",
+}
 
 
 def exec_start(unit: str) -> list[str]:
@@ -37,10 +41,29 @@ def test_each_unit_runs_a_madoguchi_command_with_options_it_accepts(unit: str, c
     assert "RestartPreventExitStatus=2" in text  # a configuration error is not retried in a loop
 
 
+def upstream(name: str) -> str:
+    match = re.search(rf"upstream {name} \{{(.*?)\n\}}", NGINX.read_text(), re.DOTALL)
+    assert match is not None, f"no upstream {name}"
+    return match.group(1)
+
+
+def listens_on(unit: str) -> str:
+    serve = exec_start(unit)
+    return f"{serve[serve.index('--host') + 1]}:{serve[serve.index('--port') + 1]}"
+
+
 def test_nginx_proxies_to_the_port_the_app_server_listens_on() -> None:
-    serve = exec_start("madoguchi.service")
-    host, port = serve[serve.index("--host") + 1], serve[serve.index("--port") + 1]
-    assert f"server {host}:{port}" in NGINX.read_text()
+    assert f"server {listens_on('madoguchi.service')} " in upstream("madoguchi")
+
+
+def test_the_event_streams_go_to_their_own_server() -> None:
+    # given the stream server's unit: a server of its own, on another port, that runs no tasks
+    assert "--streams" in exec_start("madoguchi-streams.service")
+    assert listens_on("madoguchi-streams.service") != listens_on("madoguchi.service")
+    # then nginx sends the event streams there, and nothing else
+    assert f"server {listens_on('madoguchi-streams.service')} " in upstream("madoguchi_streams")
+    assert "proxy_pass http://madoguchi_streams;" in event_stream_block()
+    assert NGINX.read_text().count("proxy_pass http://madoguchi_streams;") == 1
 
 
 def event_stream_block() -> str:

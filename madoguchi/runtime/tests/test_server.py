@@ -6,6 +6,8 @@ import asyncio
 import socket
 from typing import Any
 
+import pytest
+
 from madoguchi.runtime.server import NoDelayHttpProtocol, ServeOptions, bind, config
 
 
@@ -76,3 +78,42 @@ def test_the_server_parses_http_in_c_on_uvloop() -> None:
     settings = config(ServeOptions("127.0.0.1", 0, proxy_headers=False))
     assert settings.http is NoDelayHttpProtocol
     assert settings.loop == "uvloop"  # installed on every platform the project runs on (not Windows)
+
+
+def test_a_stream_server_without_a_shared_broker_refuses_to_start(settings: Any) -> None:
+    from django.core.management import CommandError, call_command
+
+    # given the in-process broadcast, which no other process's events reach
+    settings.MADOGUCHI_BROADCAST_URL = "memory://"
+    # when a stream server beside an app server is started
+    # then it says what to set instead of holding boards that never change
+    with pytest.raises(CommandError, match="--streams needs a shared broadcast broker"):
+        call_command("serve", "--streams", "--port", "0")
+
+
+def test_a_stream_server_runs_no_background_tasks(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.management import call_command
+
+    from madoguchi.runtime.management.commands import serve
+
+    settings.MADOGUCHI_BROADCAST_URL = "redis://127.0.0.1:6379/3"
+    settings.MADOGUCHI_TASK_WORKERS = 2
+    pools: list[int] = []
+
+    class Pool:
+        def __init__(self, count: int, label: str) -> None:
+            pools.append(count)
+
+        def start(self) -> Pool:
+            return self
+
+        def stop(self, timeout: float) -> None:
+            pass
+
+    monkeypatch.setattr(serve, "WorkerPool", Pool)
+    monkeypatch.setattr(serve, "serve_in_process", lambda options: None)
+    # when the app server and then the stream server start
+    call_command("serve", "--port", "0")
+    call_command("serve", "--port", "0", "--streams")
+    # then only the app server runs the task workers
+    assert pools == [2, 0]

@@ -31,21 +31,36 @@ class Command(BaseCommand):
             help="HTTP worker processes, each with its own SO_REUSEPORT socket (more than one: PostgreSQL "
             "and a shared broadcast broker)",
         )
+        parser.add_argument(
+            "--streams",
+            action="store_true",
+            help="the event-stream server beside an app server (deploy/madoguchi-streams.service): nginx "
+            "sends it the boards' and wait pages' streams; it runs no background tasks and needs the "
+            "shared broadcast broker",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["workers"] < 1:
             raise CommandError("--workers must be 1 or more")
-        if options["workers"] > 1 and settings.MADOGUCHI_BROADCAST_URL.startswith("memory"):
+        shared = not settings.MADOGUCHI_BROADCAST_URL.startswith("memory")
+        if options["workers"] > 1 and not shared:
             raise CommandError(
                 "--workers above 1 needs a shared broadcast broker: set MADOGUCHI_BROADCAST_URL to "
                 "redis://HOST:6379/0 or postgres:// so every process sees the display-board events"
+            )
+        if options["streams"] and not shared:
+            raise CommandError(
+                "--streams needs a shared broadcast broker: set MADOGUCHI_BROADCAST_URL to "
+                "redis://HOST:6379/0 or postgres:// so this server sees the app server's events"
             )
         self.stdout.write(
             f"madoguchi: serving on http://{options['host']}:{options['port']}/ (Ctrl+C to stop)"
         )
         # Task workers run as threads of this (the main) process; MADOGUCHI_TASK_WORKERS=0 leaves the
         # tasks to `madoguchi worker` processes.
-        tasks = WorkerPool(max(settings.MADOGUCHI_TASK_WORKERS, 0), label="serve").start()
+        # The stream server runs none: the app server beside it (or `madoguchi worker`) does.
+        task_workers = 0 if options["streams"] else max(settings.MADOGUCHI_TASK_WORKERS, 0)
+        tasks = WorkerPool(task_workers, label="serve").start()
 
         def stop_tasks(signum: int, frame: FrameType | None) -> None:
             tasks.stop_event.set()
