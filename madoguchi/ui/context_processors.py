@@ -16,4 +16,7 @@ def ui(request: HttpRequest) -> dict[str, object]:
         "city_name": settings.CITY_NAME_EN if english else settings.CITY_NAME_JA,
         "navigation": navigation_for(user, request.path) if isinstance(user, Staff) else [],
         "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        # settings.LANGUAGES as written there: Django's {% get_available_languages %} would translate the
+        # names into the page's language (English became 「英語(米国)」 on Japanese pages).
+        "language_choices": settings.LANGUAGES,
     }

@@ -274,3 +274,16 @@ def test_password_change_needs_a_signed_in_staff_member(demo_city: None) -> None
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("staff:login"))
     assert Staff.objects.get(username="clerk").check_password(DEMO_PASSWORD)
+
+
+def test_the_language_switch_names_each_language_in_its_own_words(staff_of: Any) -> None:
+    # on a Japanese page and on an English one, the choices read the same
+    for language in ("ja", "en"):
+        client = Client()
+        client.cookies["django_language"] = language
+        page = client.get(reverse("staff:login")).content.decode()
+        switch = page[page.index('id="language-select"') : page.index("</select>")]
+        assert ">日本語</option>" in switch
+        assert ">English</option>" in switch
+        assert ">やさしい日本語</option>" in switch
+        assert "米国" not in switch
