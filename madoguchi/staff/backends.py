@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 
 from madoguchi.staff.roles import CONTRACTOR_ROLES, DECISION_CODENAMES
 
@@ -24,13 +28,11 @@ class StaffBackend(ModelBackend):
             return set()
         if not hasattr(user_obj, "_perm_cache"):
             if user_obj.is_superuser:
-                rows = Permission.objects.values_list("content_type__app_label", "codename")
+                rows = list(Permission.objects.values_list("content_type__app_label", "codename"))
             else:
-                own = Permission.objects.filter(user=user_obj).order_by()
-                of_groups = Permission.objects.filter(group__user=user_obj).order_by()
-                rows = own.values_list("content_type__app_label", "codename").union(
-                    of_groups.values_list("content_type__app_label", "codename")
-                )
+                with connection.cursor() as cursor:
+                    cursor.execute(permissions_sql(), [user_obj.pk, user_obj.pk])
+                    rows = cursor.fetchall()
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
         return user_obj._perm_cache
 
@@ -43,3 +45,28 @@ class StaffBackend(ModelBackend):
                 # Superuser status would grant everything; a contractor only gets what the groups grant.
                 return perm in self.get_all_permissions(user_obj, obj)
         return super().has_perm(user_obj, perm, obj)
+
+
+@functools.cache
+def permissions_sql() -> str:
+    """A staff member's own and their groups' permissions as (app label, codename): one statement, its text
+    built once per process from the models' tables. Every staff request checks permissions; the ORM took
+    longer to build this statement (a union of two joins) than PostgreSQL took to run it."""
+    staff = get_user_model()
+    own = staff.user_permissions.through._meta
+    groups = staff.groups.through._meta
+    granted = Group.permissions.through._meta
+    q = connection.ops.quote_name
+    # Only the models' own table and column names go into the text (quoted); the staff id is a parameter.
+    return (
+        f"SELECT ct.{q('app_label')}, p.{q('codename')} "  # noqa: S608
+        f"FROM {q(Permission._meta.db_table)} p "
+        f"JOIN {q(ContentType._meta.db_table)} ct ON ct.{q('id')} = p.{q('content_type_id')} "
+        f"WHERE p.{q('id')} IN ("
+        f"SELECT {q(own.get_field('permission').column)} FROM {q(own.db_table)} "
+        f"WHERE {q(own.get_field(staff._meta.model_name).column)} = %s "
+        f"UNION SELECT g.{q(granted.get_field('permission').column)} FROM {q(granted.db_table)} g "
+        f"JOIN {q(groups.db_table)} m ON m.{q(groups.get_field('group').column)} = "
+        f"g.{q(granted.get_field('group').column)} "
+        f"WHERE m.{q(groups.get_field(staff._meta.model_name).column)} = %s)"
+    )

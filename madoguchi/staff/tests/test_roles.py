@@ -107,3 +107,23 @@ def test_permissions_of_the_staff_member_and_their_groups_are_read_in_one_statem
     assert len(queries.captured_queries) == 1
     assert "staff.view_dashboards" in held
     assert roles.permission_name(roles.SERVE_COUNTER) in held
+
+
+def test_the_one_statement_reads_what_djangos_model_backend_reads(staff_of: Any) -> None:
+    from django.contrib.auth.backends import ModelBackend
+
+    from madoguchi.staff.models import Staff
+
+    clerk = staff_of(roles.Role.ONESTOP_CLERK)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_dashboards"))
+    clerk.groups.add(Group.objects.get(name=role_group_name(Role.MANAGER)))
+    other = staff_of(roles.Role.CENTER_STAFF)  # someone else's grants never leak in
+    other.user_permissions.add(Permission.objects.get(codename="decide_application"))
+    for staff in (clerk, other):
+        expected = ModelBackend().get_all_permissions(Staff.objects.get(pk=staff.pk))
+        assert Staff.objects.get(pk=staff.pk).get_all_permissions() == expected
+    # a group taken away is gone at the next request
+    clerk.groups.remove(Group.objects.get(name=role_group_name(Role.MANAGER)))
+    assert Staff.objects.get(pk=clerk.pk).get_all_permissions() == ModelBackend().get_all_permissions(
+        Staff.objects.get(pk=clerk.pk)
+    )
