@@ -86,7 +86,11 @@ class Ticket(models.Model):
     @property
     def display(self) -> str:
         """What the resident and the board see, e.g. A-017."""
-        return f"{self.queue.ticket_prefix}-{self.number:03d}"
+        return self.display_of(self.queue.ticket_prefix, self.number)
+
+    @staticmethod
+    def display_of(prefix: str, number: int) -> str:
+        return f"{prefix}-{number:03d}"
 
 
 class TicketEvent(models.Model):

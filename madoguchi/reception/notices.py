@@ -21,15 +21,15 @@ TOPIC_CALLED = "reception.called"
 logger = logging.getLogger("madoguchi.reception")
 
 
-def _send(ticket: Ticket, topic: str, subject: str, body: str) -> None:
-    for channel, to in (("email", ticket.notify_email), ("sms", ticket.notify_phone)):
+def _send(ticket_id: object, email: str, phone: str, topic: str, subject: str, body: str) -> None:
+    for channel, to in (("email", email), ("sms", phone)):
         if not to:
             continue
         try:
-            notify(channel=channel, to=to, subject=subject, body=body, topic=topic, ref=str(ticket.pk))
+            notify(channel=channel, to=to, subject=subject, body=body, topic=topic, ref=str(ticket_id))
         except InvalidRecipient:
             # Checked when the resident gave it; a contact that no longer passes must not stop the call.
-            logger.warning("turn notice not queued: unusable contact", extra={"ticket": str(ticket.pk)})
+            logger.warning("turn notice not queued: unusable contact", extra={"ticket": str(ticket_id)})
 
 
 def queue_turn_notices(called: Ticket) -> None:
@@ -38,26 +38,32 @@ def queue_turn_notices(called: Ticket) -> None:
         if called.notify_email or called.notify_phone:
             counter = called.counter.name_ja if called.counter else ""
             _send(
-                called,
+                called.pk,
+                called.notify_email,
+                called.notify_phone,
                 TOPIC_CALLED,
                 _("%(ticket)s 番の方をお呼びしています") % {"ticket": called.display},
                 _("%(ticket)s 番の方、%(counter)s へお越しください。")
                 % {"ticket": called.display, "counter": counter},
             )
         # The next few in call order (priority first, then by number): the index is the people ahead.
+        # Only the columns a notice needs, on every call: they are of the called ticket's own queue.
         next_up = (
             Ticket.objects.filter(
                 queue_id=called.queue_id, business_day=called.business_day, status=Ticket.Status.WAITING
             )
-            .select_related("queue")
-            .order_by(*Ticket.CALL_ORDER)[: NEAR_AHEAD + 1]
+            .order_by(*Ticket.CALL_ORDER)
+            .values_list("pk", "number", "notify_email", "notify_phone")[: NEAR_AHEAD + 1]
         )
-        for ahead, ticket in enumerate(next_up):
-            if ticket.notify_email or ticket.notify_phone:
+        for ahead, (pk, number, email, phone) in enumerate(next_up):
+            if email or phone:
+                display = Ticket.display_of(called.queue.ticket_prefix, number)
                 _send(
-                    ticket,
+                    pk,
+                    email,
+                    phone,
                     TOPIC_NEAR,
-                    _("%(ticket)s 番：まもなく順番です") % {"ticket": ticket.display},
+                    _("%(ticket)s 番：まもなく順番です") % {"ticket": display},
                     _("%(ticket)s 番の方、あと %(ahead)s 人でお呼びします。窓口の近くでお待ちください。")
-                    % {"ticket": ticket.display, "ahead": ahead},
+                    % {"ticket": display, "ahead": ahead},
                 )
