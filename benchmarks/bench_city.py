@@ -679,6 +679,8 @@ def one_run(processes: int, args: argparse.Namespace) -> Run:
         def phase(name: str, pace: Pace) -> Phase:
             results = Results()
             before = audit_count(database_url)
+            # progress on stderr, e.g. for a profiler to attach to the servers during a phase
+            print(f"bench_city: {processes} process(es), {name}", file=sys.stderr, flush=True)
             began = time.perf_counter()
             run_loop(drive(port, stream_port, args, setup, results, args.seconds, pace))
             elapsed = time.perf_counter() - began
