@@ -160,7 +160,15 @@ def _context(request: HttpRequest, state: InterviewState, staff: Staff) -> dict[
         member.errors = member_errors.get(member.index, {})
     locations = locate(plan, staff.office) if plan else {}
 
-    separator = ", " if get_language().startswith("en") else "、"
+    separator, colon = (", ", ": ") if get_language().startswith("en") else ("、", "：")
+
+    def waits_for(code: str) -> list[str]:
+        """The open questions an undecided procedure waits for, each with the person it is about."""
+        return [
+            f"{item['who']}{colon}{item['label']}" if item["who"] else item["label"]
+            for item in open_questions
+            if code in item["decides"]
+        ]
 
     def items(status: str) -> list[dict[str, Any]]:
         return [
@@ -168,6 +176,7 @@ def _context(request: HttpRequest, state: InterviewState, staff: Staff) -> dict[
                 "procedure": p,
                 "location": locations[p.code],
                 "who": separator.join(names.get(m, m) for m in p.member_ids),
+                "waits_for": waits_for(p.code) if status == ASK else [],
             }
             for p in (plan.procedures if plan else ())
             if p.status == status

@@ -63,6 +63,25 @@ def test_questions_appear_only_when_they_decide_something(staff_of: Any, signed_
     assert "国民健康保険 加入" in html
 
 
+def test_a_procedure_that_waits_names_the_person_and_the_question(staff_of: Any, signed_in: Any) -> None:
+    from madoguchi.rules.facts import FACTS
+
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    # given a family whose insurance is not known yet
+    html = client.post("/navigator/tennyu/", FAMILY_FORM).content.decode()
+    # then the undecided 国民健康保険 says whose answer it waits for, and which question
+    ask = html[html.index("plan-item--ask") :]
+    label = FACTS["member.health_insurance"].label_ja
+    for person in ("父", "母", "長女"):
+        assert escape(f"{person}：{label}") in ask
+    # and in English, with the English question
+    client.post("/i18n/setlang/", {"language": "en", "next": "/navigator/"})
+    html = client.post("/navigator/tennyu/", FAMILY_FORM).content.decode()
+    ask = html[html.index("plan-item--ask") :]
+    assert "Decided by these answers" in ask
+    assert escape(f"父: {FACTS['member.health_insurance'].label_en}") in ask
+
+
 def test_htmx_updates_only_the_workspace(staff_of: Any, signed_in: Any) -> None:
     client = signed_in(staff_of(Role.ONESTOP_CLERK))
     response = client.post("/navigator/tennyu/", FAMILY_FORM, headers={"hx-request": "true"})
