@@ -42,6 +42,7 @@ BAD_ARGUMENTS = [
     ("bench_serve", ["--workers", "1"]),
     ("bench_city", ["--processes", "one"]),
     ("bench_city", ["--counters", "0"]),
+    ("bench_city", ["--stream-processes", "-1"]),
     ("bench_case_page", ["--pages", "1"]),
     ("bench_engine", ["--batch", "0"]),
     ("bench_engine", ["--goal-api-ms", "-1"]),
