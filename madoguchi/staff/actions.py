@@ -9,11 +9,14 @@ from datetime import timedelta
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madoguchi.audit.chain import AuditActor, SystemActor, record, snapshot
 from madoguchi.organization.models import Department, Office
+from madoguchi.staff.backends import permission_names_sql, remember_permissions
 from madoguchi.staff.models import ApiToken, Staff
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import (
@@ -248,14 +251,22 @@ def staff_for_api_token(token: str) -> Staff | None:
     """The active staff member a token acts as, or None (unknown, revoked, or the person is deactivated)."""
     if not token:
         return None
+    q = connection.ops.quote_name
     found = (
         ApiToken.objects.select_related("staff__office")
         .filter(token_hash=hash_api_token(token))
+        # the staff member's permissions in the same statement: every API call checks them next
+        .annotate(
+            permission_names=RawSQL(  # noqa: S611 (model table and column names only, no input)
+                permission_names_sql(f"{q(ApiToken._meta.db_table)}.{q('staff_id')}"), ()
+            )
+        )
         .order_by()  # one row by a unique key: no sort
         .first()
     )
     if found is None or found.revoked_at is not None or not found.staff.is_active:
         return None
+    remember_permissions(found.staff, found.permission_names)
     now = timezone.now()
     if found.last_used_at is None or now - found.last_used_at >= TOKEN_USE_RECORDED_EVERY:
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)

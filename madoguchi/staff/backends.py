@@ -48,10 +48,13 @@ class StaffBackend(ModelBackend):
 
 
 @functools.cache
-def permissions_sql() -> str:
+def permissions_sql(staff_ref: str = "%s") -> str:
     """A staff member's own and their groups' permissions as (app label, codename): one statement, its text
     built once per process from the models' tables. Every staff request checks permissions; the ORM took
-    longer to build this statement (a union of two joins) than PostgreSQL took to run it."""
+    longer to build this statement (a union of two joins) than PostgreSQL took to run it.
+
+    `staff_ref` is where the staff member's id comes from: a parameter, or a column of an outer query.
+    """
     staff = get_user_model()
     own = staff.user_permissions.through._meta
     groups = staff.groups.through._meta
@@ -64,9 +67,26 @@ def permissions_sql() -> str:
         f"JOIN {q(ContentType._meta.db_table)} ct ON ct.{q('id')} = p.{q('content_type_id')} "
         f"WHERE p.{q('id')} IN ("
         f"SELECT {q(own.get_field('permission').column)} FROM {q(own.db_table)} "
-        f"WHERE {q(own.get_field(staff._meta.model_name).column)} = %s "
+        f"WHERE {q(own.get_field(staff._meta.model_name).column)} = {staff_ref} "
         f"UNION SELECT g.{q(granted.get_field('permission').column)} FROM {q(granted.db_table)} g "
         f"JOIN {q(groups.db_table)} m ON m.{q(groups.get_field('group').column)} = "
         f"g.{q(granted.get_field('group').column)} "
-        f"WHERE m.{q(groups.get_field(staff._meta.model_name).column)} = %s)"
+        f"WHERE m.{q(groups.get_field(staff._meta.model_name).column)} = {staff_ref})"
     )
+
+
+@functools.cache
+def permission_names_sql(staff_column: str) -> str:
+    """The same permissions as one text ("app.codename app.codename ..."), for a subquery of a statement that
+    reads the staff member anyway (the API token's look-up): `staff_column` is its quoted column."""
+    rows = permissions_sql(staff_column)
+    concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    q = connection.ops.quote_name
+    return f"(SELECT {concat}(x.{q('app_label')} || '.' || x.{q('codename')}, ' ') FROM ({rows}) x)"  # noqa: S608
+
+
+def remember_permissions(staff: Any, names: str | None) -> None:
+    """Keep permissions read with the staff member (`permission_names_sql`) for the rest of the request, as
+    `get_all_permissions` would have read them. A superuser's are all permissions: left to that method."""
+    if staff.is_active and not staff.is_superuser:
+        staff._perm_cache = set((names or "").split())

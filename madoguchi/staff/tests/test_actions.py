@@ -121,3 +121,33 @@ def test_password_reset_and_change(staff_of: Any) -> None:
     assert (
         AuditEntry.objects.filter(action__startswith="staff.password", target_id=str(clerk.pk)).count() == 2
     )
+
+
+def test_an_api_token_brings_its_staff_members_permissions_in_the_same_statement(staff_of: Any) -> None:
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Group, Permission
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from madoguchi.audit.chain import SystemActor
+    from madoguchi.staff.actions import do_create_api_token, staff_for_api_token
+    from madoguchi.staff.roles import SERVE_COUNTER, permission_name
+
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_dashboards"))
+    _, token = do_create_api_token(SystemActor("test"), clerk)
+    staff_for_api_token(token)  # the first use is recorded (an UPDATE); the next ones within a minute are not
+    with CaptureQueriesContext(connection) as queries:
+        staff = staff_for_api_token(token)
+        assert staff is not None
+        assert staff.has_perm(permission_name(SERVE_COUNTER))
+        assert staff.has_perm("staff.view_dashboards")
+        held = staff.get_all_permissions()
+    assert len(queries.captured_queries) == 1
+    assert held == ModelBackend().get_all_permissions(Staff.objects.get(pk=clerk.pk))
+    # a group taken away is gone at the token's next request
+    clerk.groups.remove(Group.objects.get(name=role_group_name(Role.ONESTOP_CLERK)))
+    again = staff_for_api_token(token)
+    assert again is not None
+    assert not again.has_perm(permission_name(SERVE_COUNTER))
+    assert again.get_all_permissions() == {"staff.view_dashboards"}
