@@ -10,6 +10,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import ManyToManyField
 
 from madoguchi.staff.roles import CONTRACTOR_ROLES, DECISION_CODENAMES
 
@@ -55,10 +56,9 @@ def permissions_sql(staff_ref: str = "%s") -> str:
 
     `staff_ref` is where the staff member's id comes from: a parameter, or a column of an outer query.
     """
-    staff = get_user_model()
-    own = staff.user_permissions.through._meta
-    groups = staff.groups.through._meta
-    granted = Group.permissions.through._meta
+    own = _many_to_many(get_user_model(), "user_permissions")  # staff → permission
+    groups = _many_to_many(get_user_model(), "groups")  # staff → group
+    granted = _many_to_many(Group, "permissions")  # group → permission
     q = connection.ops.quote_name
     # Only the models' own table and column names go into the text (quoted); the staff id is a parameter.
     return (
@@ -66,13 +66,20 @@ def permissions_sql(staff_ref: str = "%s") -> str:
         f"FROM {q(Permission._meta.db_table)} p "
         f"JOIN {q(ContentType._meta.db_table)} ct ON ct.{q('id')} = p.{q('content_type_id')} "
         f"WHERE p.{q('id')} IN ("
-        f"SELECT {q(own.get_field('permission').column)} FROM {q(own.db_table)} "
-        f"WHERE {q(own.get_field(staff._meta.model_name).column)} = {staff_ref} "
-        f"UNION SELECT g.{q(granted.get_field('permission').column)} FROM {q(granted.db_table)} g "
-        f"JOIN {q(groups.db_table)} m ON m.{q(groups.get_field('group').column)} = "
-        f"g.{q(granted.get_field('group').column)} "
-        f"WHERE m.{q(groups.get_field(staff._meta.model_name).column)} = {staff_ref})"
+        f"SELECT {q(own.m2m_reverse_name())} FROM {q(own.m2m_db_table())} "
+        f"WHERE {q(own.m2m_column_name())} = {staff_ref} "
+        f"UNION SELECT g.{q(granted.m2m_reverse_name())} FROM {q(granted.m2m_db_table())} g "
+        f"JOIN {q(groups.m2m_db_table())} m "
+        f"ON m.{q(groups.m2m_reverse_name())} = g.{q(granted.m2m_column_name())} "
+        f"WHERE m.{q(groups.m2m_column_name())} = {staff_ref})"
     )
+
+
+def _many_to_many(model: Any, name: str) -> ManyToManyField[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, ManyToManyField):
+        raise TypeError(f"{model.__name__}.{name} is not a many-to-many field")
+    return field
 
 
 @functools.cache
