@@ -35,6 +35,7 @@ FACT_MEMBER_KEYS = (
     "owns_real_estate",
     "child_allowance_recipient",
     "child_rearing_allowance_recipient",
+    "was_employee_dependent",
 )
 JAPAN_ADDRESS_KEYS = ("postal_code", "prefecture", "city")
 ADDRESS_KEYS = ("address", "previous_address", "next_address")

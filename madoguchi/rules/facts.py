@@ -352,6 +352,15 @@ FACTS: dict[str, Fact] = {
             "{member}は現在、児童扶養手当を受け取っていますか",
             "Does {member} receive the child-rearing allowance (for single parents) now?",
         ),
+        _bool(
+            "member.was_employee_dependent",
+            Scope.MEMBER,
+            "離婚した相手の健康保険の扶養だった",
+            "was a dependant on the divorced spouse's health insurance",
+            "{member}は離婚まで、離婚した相手の勤務先の健康保険の扶養に入っていましたか",
+            "Was {member} covered as a dependant by the divorced spouse's workplace health insurance "
+            "until the divorce?",
+        ),
     ]
 }
 

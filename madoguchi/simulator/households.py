@@ -125,6 +125,7 @@ def typical_facts(event: str, size: int, on: date = REFERENCE_DATE) -> dict[str,
                 "owns_real_estate": False,
                 "child_allowance_recipient": False,
                 "child_rearing_allowance_recipient": False,
+                "was_employee_dependent": False,
             }
         )
     facts: dict[str, Any] = {
