@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from madoguchi.cases.actions import CaseDetails, PersonDetails
 from madoguchi.cases.models import Case, Person
-from madoguchi.navigator.interview import InterviewState, MemberState, facts_from_state
+from madoguchi.navigator.interview import SEXES, InterviewState, MemberState, facts_from_state
 from madoguchi.rules.facts import FACTS, HOUSEHOLD_INPUT_FACTS, MEMBER_INPUT_FACTS, MOVE_EVENTS
+from madoguchi.rules.household import settled_facts
 
 # navigator answers that are a person's own fields on the case, not entries of Person.facts
 PERSON_FIELDS = {"health_insurance", "nationality", "relationship"}
@@ -48,6 +49,7 @@ def state_from_case(case: Case) -> InterviewState:
             label=f"{person.family_name} {person.given_name}".strip(),
             relationship=person.relationship,
             birth_date=person.birth_date.isoformat() if person.birth_date != date.min else "",
+            sex=person.sex if person.sex in SEXES else "",
             subject=person.is_subject,
         )
         for key, value in person.facts.items():
@@ -74,7 +76,8 @@ def settle(state: InterviewState, case: Case) -> InterviewState:
         person = stored.get(member.member_id)
         if person is not None:
             member.label = member.label or f"{person.family_name} {person.given_name}".strip()
-            member.settled = person.settled_facts(case.event_date)
+            # the sex the interview shows (a clerk may have corrected it there), else the stored one
+            member.settled = settled_facts(member.sex or person.sex, person.birth_date, case.event_date)
             for key in member.settled:
                 member.answers.pop(key, None)
     return state
@@ -127,6 +130,7 @@ def details_from_interview(case: Case, state: InterviewState) -> CaseDetails:
                 base,
                 relationship=member.relationship,
                 birth_date=birth_date,
+                sex=member.sex or base.sex,
                 is_subject=member.subject,
                 health_insurance=str(answers.get("health_insurance", base.health_insurance)),
                 nationality=str(answers.get("nationality", base.nationality or "JP")),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from madoguchi.identity import names, postal
 from madoguchi.organization.models import Office
 from madoguchi.rules.facts import EVENTS, HEALTH_INSURANCE, RELATIONSHIP
-from madoguchi.rules.household import legal_age
+from madoguchi.rules.household import settled_facts
 
 
 class Case(models.Model):
@@ -89,10 +89,6 @@ class Case(models.Model):
         return self.state in {self.State.DRAFT, self.State.INTERVIEWING, self.State.CORRECTING}
 
 
-SEAL_REGISTRATION_MIN_AGE = 15  # 印鑑登録: not for residents under 15 (印鑑登録事務処理要領)
-DRIVING_LICENCE_MIN_AGE = 16  # 原付・二輪 from 16, the youngest licence (道路交通法第88条第1項第1号)
-
-
 class Person(models.Model):
     class Sex(models.TextChoices):
         MALE = "male", _("男")
@@ -162,18 +158,7 @@ class Person(models.Model):
 
     def settled_facts(self, on: date | None = None) -> dict[str, bool]:
         """The facts this person's sex and age decide, whatever was answered before they were known."""
-        settled: dict[str, bool] = {}
-        if self.sex == Person.Sex.MALE:
-            settled.update(pregnant=False, has_maternal_handbook=False)
-        if on is not None and legal_age(self.birth_date, on) < SEAL_REGISTRATION_MIN_AGE:
-            settled.update(
-                has_seal_registration=False,
-                child_allowance_recipient=False,
-                child_rearing_allowance_recipient=False,
-            )
-        if on is not None and legal_age(self.birth_date, on) < DRIVING_LICENCE_MIN_AGE:
-            settled.update(has_driving_licence=False)
-        return settled
+        return settled_facts(self.sex, self.birth_date, on)
 
 
 class CaseTransition(models.Model):

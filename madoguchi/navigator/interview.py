@@ -22,10 +22,12 @@ from madoguchi.rules.facts import (
     Kind,
     labels,
 )
+from madoguchi.rules.household import settled_facts
 from madoguchi.ui.languages import is_english
 
 MAX_MEMBERS = 20
 BOOL_VALUES = {"yes": True, "no": False}
+SEXES = ("male", "female")
 
 
 @dataclass
@@ -34,6 +36,7 @@ class MemberState:
     label: str = ""
     relationship: str = ""
     birth_date: str = ""
+    sex: str = ""  # "male", "female" or "" (not asked yet): settles facts (a man is not pregnant)
     subject: bool = False
     answers: dict[str, str] = field(default_factory=dict)  # fact key → raw form value
     errors: dict[str, str] = field(default_factory=dict)  # form field → message, after validation
@@ -100,6 +103,7 @@ def state_from_post(event: str, data: QueryDict) -> InterviewState:
             label=data.get(prefix + "label", "").strip()[:40],
             relationship=data.get(prefix + "relationship", ""),
             birth_date=data.get(prefix + "birth_date", "").strip(),
+            sex=data.get(prefix + "sex", "") if data.get(prefix + "sex", "") in SEXES else "",
             subject=data.get(prefix + "subject") == "on",
             id=_member_id(data.get(prefix + "id", "")),
         )
@@ -112,6 +116,10 @@ def state_from_post(event: str, data: QueryDict) -> InterviewState:
         value = data.get(f"h-{fact.key}", "").strip()
         if value:
             state.household[fact.key] = value
+    on = _date(state.event_date)
+    for member in state.members:  # an answer that the person's sex or age settles is not kept
+        for key in settled_facts(member.sex, _date(member.birth_date), on):
+            member.answers.pop(key, None)
     if data.get("add_member") and len(state.members) < MAX_MEMBERS:
         next_index = max((m.index for m in state.members), default=-1) + 1
         state.members.append(MemberState(index=next_index, subject=state.is_move))
@@ -122,6 +130,13 @@ def _member_id(raw: str) -> str:
     """A stored member's id as the form sends it back (household-facts/v1: letters, digits, - and _)."""
     raw = raw.strip()
     return raw if raw and len(raw) <= 8 and raw.replace("-", "").replace("_", "").isalnum() else ""
+
+
+def _date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
 
 
 def _typed(kind: Kind, raw: str) -> Any:
@@ -148,6 +163,8 @@ def facts_from_state(state: InterviewState) -> dict[str, Any]:
             if value is not None:
                 entry[key] = value
         entry.update(member.settled)
+        # what the person's sex and age settle is never asked, here as on a stored case
+        entry.update(settled_facts(member.sex, _date(member.birth_date), _date(state.event_date)))
         facts["members"].append(entry)
     subjects = [m.member_id for m in state.members if m.subject]
     if subjects:

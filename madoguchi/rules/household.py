@@ -70,6 +70,28 @@ def legal_age(birth: date, on: date) -> int:
     return years
 
 
+SEAL_REGISTRATION_MIN_AGE = 15  # 印鑑登録: not for residents under 15 (印鑑登録事務処理要領)
+DRIVING_LICENCE_MIN_AGE = 16  # 原付・二輪 from 16, the youngest licence (道路交通法第88条第1項第1号)
+
+
+def settled_facts(sex: str, birth: date | None, on: date | None) -> dict[str, bool]:
+    """The facts a person's sex ("male", "female", or unknown) and age settle, whatever was answered: they
+    are never asked (a man is not pregnant, an infant holds no seal registration or driving licence)."""
+    settled: dict[str, bool] = {}
+    if sex == "male":
+        settled.update(pregnant=False, has_maternal_handbook=False)
+    age = legal_age(birth, on) if birth is not None and on is not None else None
+    if age is not None and age < SEAL_REGISTRATION_MIN_AGE:
+        settled.update(
+            has_seal_registration=False,
+            child_allowance_recipient=False,
+            child_rearing_allowance_recipient=False,
+        )
+    if age is not None and age < DRIVING_LICENCE_MIN_AGE:
+        settled.update(has_driving_licence=False)
+    return settled
+
+
 def school_year_start(on: date) -> date:
     """April 1 of the school year (and fiscal year) that `on` falls in."""
     return date(on.year if on.month >= 4 else on.year - 1, 4, 1)

@@ -50,6 +50,11 @@ def test_five_person_move_in_and_checklist(page: Any, live: RunningServer, scree
     # the plan already lists the move-in notification; insurance is asked for each member
     plan = page.locator("#plan-panel")
     assert "転入届" in plan.inner_text(), page.locator("#form-problems").inner_text()
+    # what is not decided yet says whose answer, to which question, it waits for
+    waiting = plan.locator(".plan-item--ask").first.inner_text()
+    assert "次の答えで決まります" in waiting
+    assert f"{FAMILY[0][0]}：" in waiting
+    screenshot("navigator-5-person-waits-for-answers")
     for index, (_label, _rel, _birth, insurance) in enumerate(FAMILY):
         page.locator(f"#m-{index}-f-health_insurance").select_option(insurance)
         settle(page)

@@ -82,6 +82,24 @@ def test_a_procedure_that_waits_names_the_person_and_the_question(staff_of: Any,
     assert escape(f"父: {FACTS['member.health_insurance'].label_en}") in ask
 
 
+def test_sex_and_age_decide_which_questions_appear(staff_of: Any, signed_in: Any) -> None:
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    # given a family moving in, the father entered as a man, and an 8-year-old daughter
+    form = {**FAMILY_FORM, "m-0-sex": "male", "m-1-sex": "female"}
+    html = client.post("/navigator/tennyu/", form).content.decode()
+    # then nobody asks whether the father is pregnant, nor about an 8-year-old's seal or driving licence
+    assert 'name="m-0-f-pregnant"' not in html
+    assert 'name="m-1-f-pregnant"' in html
+    assert 'name="m-2-f-has_seal_registration"' not in html
+    assert 'name="m-2-f-has_driving_licence"' not in html
+    assert 'name="m-0-f-has_seal_registration"' in html
+    # an answer that the age settles is not kept either (sent before the birth date was corrected)
+    html = client.post("/navigator/tennyu/", {**form, "m-2-f-has_seal_registration": "yes"}).content.decode()
+    assert 'name="m-2-f-has_seal_registration"' not in html
+    # and the sex chosen stays selected
+    assert '<option value="male" selected>' in html
+
+
 def test_htmx_updates_only_the_workspace(staff_of: Any, signed_in: Any) -> None:
     client = signed_in(staff_of(Role.ONESTOP_CLERK))
     response = client.post("/navigator/tennyu/", FAMILY_FORM, headers={"hx-request": "true"})
