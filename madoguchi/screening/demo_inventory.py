@@ -33,7 +33,7 @@ from madoguchi.screening.inventory import HEADERS_JA
 
 # The first seed whose default screening keeps 148 operations, as Chiba City did. The catalog's procedures are
 # rows of the inventory: when the catalog changes, the seed is found again and the file rewritten.
-SEED = 34
+SEED = 67
 TOTAL_OPERATIONS = 762
 DEMO_INVENTORY = Path(__file__).resolve().parent / "data" / "minato-inventory.csv"
 HEADERS = (*HEADERS_JA, "備考")
