@@ -1,11 +1,13 @@
 """A ward office's peak, against the production topology on this machine, with 1 and then 2 app processes.
 
-    .venv/bin/python benchmarks/bench_city.py [--seconds 30] [--processes 1,2] [--boards 100] [--phones 300]
-        [--counters 20] [--kiosks 4] [--center 3] [--peak-tickets 10]
+    .venv/bin/python benchmarks/bench_city.py [--seconds 30] [--processes 1,2] [--stream-processes 1]
+        [--boards 100] [--phones 300] [--counters 20] [--kiosks 4] [--center 3] [--peak-tickets 10]
         [--database-url postgres://postgres@127.0.0.1:5432/postgres]
 
 For each number of app processes: a fresh PostgreSQL database with the demo city and 40 submitted cases,
-`madoguchi serve --workers N` with Redis for broadcast and a separate `madoguchi worker`, then:
+`madoguchi serve --workers N` with Redis for broadcast, `madoguchi serve --streams` for the event streams
+(as nginx routes them in production; `--stream-processes 0` leaves them in the app processes) and a
+separate `madoguchi worker`, then:
 
 1. the baseline: as many clients as the load below makes requests, GET /healthz in a closed loop;
 2. the office at capacity: kiosks and the concierge desk issue tickets (POST /api/v1/tickets), `--counters`
