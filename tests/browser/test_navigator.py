@@ -50,6 +50,12 @@ def test_five_person_move_in_and_checklist(page: Any, live: RunningServer, scree
     # the plan already lists the move-in notification; insurance is asked for each member
     plan = page.locator("#plan-panel")
     assert "転入届" in plan.inner_text(), page.locator("#form-problems").inner_text()
+    # the father's sex settles that he is not asked about a pregnancy; the 7-year-old is never asked about a seal
+    assert page.locator('[name="m-0-f-pregnant"]').count() > 0  # はい・いいえ・未確認
+    page.locator("#m-0-sex").select_option("male")
+    settle(page)
+    assert page.locator('[name="m-0-f-pregnant"]').count() == 0
+    assert page.locator('[name="m-3-f-has_seal_registration"]').count() == 0
     # what is not decided yet says whose answer, to which question, it waits for
     waiting = plan.locator(".plan-item--ask").first.inner_text()
     assert "次の答えで決まります" in waiting
