@@ -50,7 +50,7 @@ def test_five_person_move_in_and_checklist(page: Any, live: RunningServer, scree
     # the plan already lists the move-in notification; insurance is asked for each member
     plan = page.locator("#plan-panel")
     assert "転入届" in plan.inner_text(), page.locator("#form-problems").inner_text()
-    # the father's sex settles that he is not asked about a pregnancy; the 7-year-old is never asked about a seal
+    # the father's sex settles that he is not asked about pregnancy; an 8-year-old is never asked about a seal
     assert page.locator('[name="m-0-f-pregnant"]').count() > 0  # はい・いいえ・未確認
     page.locator("#m-0-sex").select_option("male")
     settle(page)
