@@ -484,6 +484,7 @@ class Phase:
     board_delays: list[float]
     errors: list[str]
     lags: list[float] = field(default_factory=list)
+    cpu: dict[str, float] = field(default_factory=dict)  # cores used during the phase, by process group
 
 
 @dataclass
@@ -564,10 +565,76 @@ async def drive(
     await asyncio.gather(*tasks, *streams, return_exceptions=True)
 
 
+# --- where the CPU goes: each process group's CPU time during a phase (Linux /proc) ---------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _processes() -> dict[int, tuple[int, float, str]]:
+    """pid → (parent pid, CPU seconds used so far, command line), for every process of the machine."""
+    found: dict[int, tuple[int, float, str]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            command = (
+                Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            )
+        except OSError:  # ended meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (name) ": state, ppid, ..., utime, stime
+        found[int(entry)] = (
+            int(fields[1]),
+            (int(fields[11]) + int(fields[12])) / CLOCK_TICKS,
+            command.strip(),
+        )
+    return found
+
+
+def _machine_busy_seconds() -> float:
+    """CPU seconds the whole machine spent not idle (all cores), from /proc/stat."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (
+        int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
+def cpu_seconds(roots: dict[str, int], database: str) -> dict[str, float]:
+    """CPU seconds used so far by each group: the process trees under `roots` (group → pid), PostgreSQL's
+    backends of `database` and its other processes, Redis, this load generator, and the whole machine."""
+    if not Path("/proc/stat").exists():
+        return {}
+    processes = _processes()
+    children: dict[int, list[int]] = defaultdict(list)
+    for pid, (parent, _cpu, _command) in processes.items():
+        children[parent].append(pid)
+    used: dict[str, float] = defaultdict(float)
+    for group, root in roots.items():
+        stack = [root]
+        while stack:
+            pid = stack.pop()
+            if pid in processes:
+                used[group] += processes[pid][1]
+            stack += children.get(pid, [])
+    for pid, (_parent, cpu, command) in processes.items():
+        if command.startswith("postgres: ") and f" {database} " in command:
+            used["PostgreSQL, this database's connections"] += cpu
+        elif command.startswith(("postgres", "/usr/lib/postgresql")):
+            used["PostgreSQL, its own processes"] += cpu
+        elif "redis-server" in command:
+            used["Redis"] += cpu
+        elif pid == os.getpid():
+            used["load generator"] += cpu
+    used["whole machine"] = _machine_busy_seconds()
+    return dict(used)
+
+
 def one_run(processes: int, args: argparse.Namespace) -> Run:
     import psycopg
 
     name = f"bench_city_{os.getpid()}_{processes}"
+    name_of_database = name  # (each phase below has a `name` of its own)
     admin_url = args.database_url.replace("postgres://", "postgresql://", 1)
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -623,6 +690,7 @@ def one_run(processes: int, args: argparse.Namespace) -> Run:
                 for token, code, number in re.findall(r"^WAIT (\S+) (\S+) (\d+)$", waits, re.M)
             ],
         }
+        roots: dict[str, int] = {}
         servers.append(
             subprocess.Popen(
                 [str(BIN / "madoguchi"), "serve", "--port", str(port), "--workers", str(processes)],
@@ -633,6 +701,7 @@ def one_run(processes: int, args: argparse.Namespace) -> Run:
                 cwd=ROOT,
             )
         )
+        roots["app processes"] = servers[-1].pid
         if args.stream_processes:
             servers.append(
                 subprocess.Popen(
@@ -652,6 +721,8 @@ def one_run(processes: int, args: argparse.Namespace) -> Run:
                     cwd=ROOT,
                 )
             )
+        if args.stream_processes:
+            roots["stream server"] = servers[-1].pid
         servers.append(
             subprocess.Popen(
                 [str(BIN / "madoguchi"), "worker"],
@@ -662,6 +733,7 @@ def one_run(processes: int, args: argparse.Namespace) -> Run:
                 cwd=ROOT,
             )
         )
+        roots["madoguchi worker"] = servers[-1].pid
         wait_for(port)
         if stream_port != port:
             wait_for(stream_port)
@@ -683,9 +755,11 @@ def one_run(processes: int, args: argparse.Namespace) -> Run:
             before = audit_count(database_url)
             # progress on stderr, e.g. for a profiler to attach to the servers during a phase
             print(f"bench_city: {processes} process(es), {name}", file=sys.stderr, flush=True)
+            cpu_before = cpu_seconds(roots, name_of_database)
             began = time.perf_counter()
             run_loop(drive(port, stream_port, args, setup, results, args.seconds, pace))
             elapsed = time.perf_counter() - began
+            cpu_after = cpu_seconds(roots, name_of_database)
             return Phase(
                 name=name,
                 seconds=elapsed,
@@ -694,6 +768,7 @@ def one_run(processes: int, args: argparse.Namespace) -> Run:
                 board_delays=results.board_delays,
                 errors=results.errors,
                 lags=results.lags,
+                cpu={group: (cpu_after[group] - cpu_before.get(group, 0.0)) / elapsed for group in cpu_after},
             )
 
         capacity = phase("capacity: every client as fast as it is answered", CAPACITY)
@@ -749,6 +824,14 @@ def report_phase(phase: Phase) -> None:
     lag = {q: percentile(phase.lags, q) * 1000 for q in (0.5, 0.95, 0.99)}
     print(f"load generator's loop lag (included in the above): p50 {lag[0.5]:.1f} ms, "
           f"p95 {lag[0.95]:.1f} ms, p99 {lag[0.99]:.1f} ms")  # fmt: skip
+    if phase.cpu:
+        cores = os.cpu_count() or 1
+        used = ", ".join(
+            f"{group} {value:.2f}" for group, value in phase.cpu.items() if group != "whole machine"
+        )
+        print(
+            f"CPU, in cores used: {used}; whole machine {phase.cpu.get('whole machine', 0.0):.2f} of {cores}"
+        )
     print(f"errors: {len(phase.errors)}")
     for error in sorted(set(phase.errors))[:10]:
         print(f"  {error}")
