@@ -135,9 +135,16 @@ def _locked(ticket: Ticket) -> Ticket:
 Status = Ticket.Status
 
 
+def _of_this_office(locked: Ticket, counter: Counter) -> Ticket:
+    """A counter moves only its own office's residents, whatever screen or API sent the ticket."""
+    if locked.office_id != counter.office_id:
+        raise PermissionDenied(_("他の庁舎の整理券は扱えません。"))
+    return locked
+
+
 def _move(actor: AuditActor, ticket: Ticket, counter: Counter, step: str) -> Ticket:
     """Lock the ticket and take the step. Call inside a transaction."""
-    return _change(actor, _locked(ticket), step, counter)
+    return _change(actor, _of_this_office(_locked(ticket), counter), step, counter)
 
 
 @atomic_action
@@ -171,6 +178,7 @@ def _transfer_locked(
     actor: AuditActor, locked: Ticket, *, counter: Counter, to_queue: Queue, note: str
 ) -> Ticket:
     _at_counter(actor, counter)
+    _of_this_office(locked, counter)
     if to_queue.office_id != counter.office_id or to_queue.pk == counter.queue_id:
         raise PermissionDenied(_("同じ庁舎の別の受付区分を選んでください。"))
     # The move erases the resident's contact from this ticket: take it for the new one first.
@@ -244,7 +252,7 @@ def do_step_at_its_counter(
 def do_recall(actor: AuditActor, ticket: Ticket, *, counter: Counter) -> Ticket:
     """Call the same resident again (they did not come yet): the board shows and chimes it once more."""
     _at_counter(actor, counter)
-    locked = _locked(ticket)
+    locked = _of_this_office(_locked(ticket), counter)
     if locked.counter_id != counter.pk:
         raise TicketStateError(locked)
     now = timezone.now()

@@ -313,3 +313,32 @@ def test_the_counter_screen_is_refused_without_the_capability(
     assert client.get("/reception/counter/").status_code == 403
     assert client.post("/reception/counter/call/").status_code == 403
     assert Ticket.objects.get().status == Ticket.Status.WAITING
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("step", ["recall", "serve", "finish", "no_show", "transfer"])
+def test_a_counter_never_moves_another_offices_resident(staff_of: Any, step: str) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from madoguchi.organization.models import Counter
+    from madoguchi.reception import actions
+
+    # given a resident waiting at another office, and a clerk at a counter of the main office
+    elsewhere = Queue.objects.exclude(office__code="chuo").order_by("pk").first()
+    assert elsewhere is not None
+    ticket = do_issue_ticket(SystemActor("test"), queue=elsewhere, channel="kiosk")
+    counter = Counter.objects.get(office__code="chuo", code="one-stop-1")
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    shomei = Queue.objects.get(office__code="chuo", code="shomei")
+    take = {
+        "recall": lambda: actions.do_recall(clerk, ticket, counter=counter),
+        "serve": lambda: actions.do_start_service(clerk, ticket, counter=counter),
+        "finish": lambda: actions.do_finish_service(clerk, ticket, counter=counter),
+        "no_show": lambda: actions.do_mark_no_show(clerk, ticket, counter=counter),
+        "transfer": lambda: actions.do_transfer(clerk, ticket, counter=counter, to_queue=shomei, note=""),
+    }[step]
+    # when any step is asked of this counter for that ticket (a tampered form, another vendor's display)
+    with pytest.raises(PermissionDenied):
+        take()
+    # then the resident's ticket is untouched
+    assert Ticket.objects.get(pk=ticket.pk).status == Ticket.Status.WAITING
