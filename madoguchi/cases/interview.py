@@ -16,9 +16,14 @@ from django.utils.translation import gettext as _
 
 from madoguchi.cases.actions import CaseDetails, PersonDetails
 from madoguchi.cases.models import Case, Person
-from madoguchi.navigator.interview import SEXES, InterviewState, MemberState, facts_from_state
+from madoguchi.navigator.interview import (
+    SEXES,
+    InterviewState,
+    MemberState,
+    drop_settled_answers,
+    facts_from_state,
+)
 from madoguchi.rules.facts import FACTS, HOUSEHOLD_INPUT_FACTS, MEMBER_INPUT_FACTS, MOVE_EVENTS
-from madoguchi.rules.household import settled_facts
 
 # navigator answers that are a person's own fields on the case, not entries of Person.facts
 PERSON_FIELDS = {"health_insurance", "nationality", "relationship"}
@@ -69,17 +74,16 @@ def state_from_case(case: Case) -> InterviewState:
 
 
 def settle(state: InterviewState, case: Case) -> InterviewState:
-    """Give each member that is a stored person their name (when the form has none) and the facts their sex
-    and age settle (never asked)."""
+    """Give each member that is a stored person their name (when the form has none) and sex (when the form has
+    none), and drop the answers their sex and age settle (never asked)."""
     stored = {p.member_id: p for p in case.people.all()}
     for member in state.members:
         person = stored.get(member.member_id)
         if person is not None:
             member.label = member.label or f"{person.family_name} {person.given_name}".strip()
             # the sex the interview shows (a clerk may have corrected it there), else the stored one
-            member.settled = settled_facts(member.sex or person.sex, person.birth_date, case.event_date)
-            for key in member.settled:
-                member.answers.pop(key, None)
+            member.sex = member.sex or (person.sex if person.sex in SEXES else "")
+    drop_settled_answers(state)
     return state
 
 

@@ -41,8 +41,6 @@ class MemberState:
     answers: dict[str, str] = field(default_factory=dict)  # fact key → raw form value
     errors: dict[str, str] = field(default_factory=dict)  # form field → message, after validation
     id: str = ""  # the member's id in a stored case (kept across the form); new members: m<index + 1>
-    # facts a stored case already settles for this member (a man is not pregnant): never asked
-    settled: dict[str, bool] = field(default_factory=dict)
 
     @property
     def member_id(self) -> str:
@@ -116,14 +114,23 @@ def state_from_post(event: str, data: QueryDict) -> InterviewState:
         value = data.get(f"h-{fact.key}", "").strip()
         if value:
             state.household[fact.key] = value
-    on = _date(state.event_date)
-    for member in state.members:  # an answer that the person's sex or age settles is not kept
-        for key in settled_facts(member.sex, _date(member.birth_date), on):
-            member.answers.pop(key, None)
+    drop_settled_answers(state)
     if data.get("add_member") and len(state.members) < MAX_MEMBERS:
         next_index = max((m.index for m in state.members), default=-1) + 1
         state.members.append(MemberState(index=next_index, subject=state.is_move))
     return state
+
+
+def settled(member: MemberState, state: InterviewState) -> dict[str, bool]:
+    """The facts the member's sex and age settle on the event's date: never asked (rules.household)."""
+    return settled_facts(member.sex, _date(member.birth_date), _date(state.event_date))
+
+
+def drop_settled_answers(state: InterviewState) -> None:
+    """An answer that the person's sex or age settles is not kept (sent before the sex or date was known)."""
+    for member in state.members:
+        for key in settled(member, state):
+            member.answers.pop(key, None)
 
 
 def _member_id(raw: str) -> str:
@@ -162,9 +169,7 @@ def facts_from_state(state: InterviewState) -> dict[str, Any]:
             value = _typed(FACTS[f"member.{key}"].kind, raw)
             if value is not None:
                 entry[key] = value
-        entry.update(member.settled)
-        # what the person's sex and age settle is never asked, here as on a stored case
-        entry.update(settled_facts(member.sex, _date(member.birth_date), _date(state.event_date)))
+        entry.update(settled(member, state))  # what the person's sex and age settle is never asked
         facts["members"].append(entry)
     subjects = [m.member_id for m in state.members if m.subject]
     if subjects:
