@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -24,7 +24,7 @@ from madoguchi.staff.actions import hash_api_token
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import HANDLE_CASE, ISSUE_TICKET, MANAGE_ORGANIZATION, SERVE_COUNTER
-from madoguchi.transactions import atomic_action, lock
+from madoguchi.transactions import CompiledQuery, atomic_action, lock
 
 
 def _check_issuer(actor: AuditActor, queue: Queue) -> None:
@@ -76,10 +76,32 @@ def do_create_kiosk_token(actor: AuditActor, *, office: Office, label: str = "")
     return kiosk, token
 
 
-def kiosk_for(token: str) -> KioskToken | None:
-    kiosk = (
-        KioskToken.objects.select_related("office").filter(token_hash=hash_token(token)).order_by().first()
+# The reads every counter API call and kiosk ticket makes, their SQL compiled once per process.
+_KIOSK = CompiledQuery(
+    lambda token_hash: (
+        KioskToken.objects.select_related("office").filter(token_hash=token_hash).order_by()[:1]
     )
+)
+_NEXT_WAITING = CompiledQuery(
+    lambda queue_id, day: (
+        lock(
+            Ticket.objects.filter(queue_id=queue_id, business_day=day, status=Ticket.Status.WAITING),
+            skip_locked=True,
+        )
+        .select_related("queue", "office")
+        .order_by(*Ticket.CALL_ORDER)[:1]
+    )
+)
+_AT_ITS_COUNTER = CompiledQuery(
+    lambda pk: lock(Ticket.objects.filter(pk=pk)).select_related(
+        "queue", "office", "counter__office", "counter__queue"
+    )
+)
+_LOCKED = CompiledQuery(lambda pk: lock(Ticket.objects.filter(pk=pk)).select_related("queue", "office"))
+
+
+def kiosk_for(token: str) -> KioskToken | None:
+    kiosk = _KIOSK.first(token_hash=hash_token(token))
     return kiosk if kiosk is not None and kiosk.revoked_at is None else None
 
 
@@ -117,19 +139,14 @@ def do_call_next(actor: AuditActor, *, counter: Counter) -> Ticket | None:
     SKIP LOCKED lets two clerks call at the same moment without ever getting the same resident.
     """
     _at_counter(actor, counter)
-    waiting = Ticket.objects.filter(
-        queue_id=counter.queue_id, business_day=timezone.localdate(), status=Ticket.Status.WAITING
-    )
-    ticket = (
-        lock(waiting, skip_locked=True).select_related("queue", "office").order_by(*Ticket.CALL_ORDER).first()
-    )
+    ticket = _NEXT_WAITING.first(queue_id=counter.queue_id, day=timezone.localdate())
     if ticket is None:
         return None
     return _change(actor, ticket, "call", counter)
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return lock(Ticket.objects.filter(pk=ticket.pk)).select_related("queue", "office").get()
+    return _LOCKED.get(pk=ticket.pk)
 
 
 Status = Ticket.Status
@@ -223,7 +240,7 @@ class NotAtACounter(Exception):
 
 @atomic_action
 def do_step_at_its_counter(
-    actor: AuditActor, ticket_id: Any, step: str, *, to_queue: str = "", note: str = ""
+    actor: AuditActor, ticket_id: UUID, step: str, *, to_queue: str = "", note: str = ""
 ) -> tuple[Ticket, Ticket | None]:
     """The counter API's step ("serve", "finish", "no_show" or "transfer" to the queue code `to_queue`) at
     the counter that called the ticket: the ticket is read once, already locked (a counter display sends
@@ -232,11 +249,7 @@ def do_step_at_its_counter(
     Raises Ticket.DoesNotExist, NotAtACounter, Queue.DoesNotExist (an unknown queue code), PermissionDenied
     and TicketStateError.
     """
-    locked = (
-        lock(Ticket.objects.filter(pk=ticket_id))
-        .select_related("queue", "office", "counter__office", "counter__queue")
-        .get()
-    )
+    locked = _AT_ITS_COUNTER.get(pk=ticket_id)
     counter = locked.counter
     if counter is None:
         raise NotAtACounter(locked)

@@ -25,6 +25,15 @@ from madoguchi.reception.models import Ticket
 from madoguchi.reception.states import TicketStateError
 from madoguchi.staff.actions import staff_for_api_token
 from madoguchi.staff.models import Staff
+from madoguchi.transactions import CompiledQuery
+
+# Every kiosk ticket and counter call reads these; their SQL is compiled once per process.
+_QUEUE = CompiledQuery(
+    lambda office_id, code: Queue.objects.filter(office_id=office_id, code=code).order_by()[:1]
+)
+_COUNTER = CompiledQuery(
+    lambda pk: Counter.objects.select_related("office", "queue").filter(pk=pk).order_by()[:1]
+)
 
 
 def _error(status: int, path: str, message: str) -> JsonResponse:
@@ -54,7 +63,7 @@ def tickets(request: HttpRequest) -> JsonResponse:
         return _error(400, "(body)", 'send {"office": CODE, "queue": CODE} as JSON')
     if body["office"] != kiosk.office.code:
         return _error(403, "office", f"this kiosk belongs to office {kiosk.office.code!r}")
-    queue = Queue.objects.filter(office=kiosk.office, code=body["queue"]).order_by().first()
+    queue = _QUEUE.first(office_id=kiosk.office_id, code=body["queue"])
     if queue is None:
         return _error(400, "queue", f"unknown queue {body['queue']!r} at office {kiosk.office.code!r}")
     queue.office = kiosk.office  # the same row, already read with the kiosk
@@ -103,7 +112,7 @@ def _counter_call(request: HttpRequest, counter_id: int) -> HttpResponse:
     staff = _staff_or_401(request)
     if isinstance(staff, JsonResponse):
         return staff
-    counter = Counter.objects.select_related("office", "queue").filter(pk=counter_id).order_by().first()
+    counter = _COUNTER.first(pk=counter_id)
     if counter is None:
         return _error(404, "counter", f"no counter {counter_id}")
     try:

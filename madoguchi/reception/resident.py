@@ -6,8 +6,8 @@ No sign-in and no personal data: the page is found by the ticket's unguessable s
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -16,10 +16,19 @@ from madoguchi.notifications.service import InvalidRecipient, clean_recipient
 from madoguchi.reception.actions import TicketStateError, do_set_notification
 from madoguchi.reception.models import Ticket
 from madoguchi.reception.waiting import NEAR_AHEAD, estimate
+from madoguchi.transactions import CompiledQuery
+
+# Every wait page and each of its live refreshes reads the ticket first: SQL compiled once per process.
+_BY_STATUS_TOKEN = CompiledQuery(
+    lambda token: Ticket.objects.select_related("queue", "office", "counter").filter(status_token=token)
+)
 
 
 def _ticket(token: str) -> Ticket:
-    return get_object_or_404(Ticket.objects.select_related("queue", "office", "counter"), status_token=token)
+    ticket = _BY_STATUS_TOKEN.first(token=token)
+    if ticket is None:
+        raise Http404("no such ticket")
+    return ticket
 
 
 def current_turn(ticket: Ticket) -> Ticket:

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from madoguchi.staff.roles import (
     Role,
     role_group_name,
 )
-from madoguchi.transactions import atomic_action, lock
+from madoguchi.transactions import CompiledQuery, atomic_action, lock
 
 # Roles that open the admin site: administrators (organisation) and managers (the catalog).
 ADMIN_SITE_ROLES = frozenset({Role.ADMINISTRATOR, Role.MANAGER})
@@ -247,26 +248,32 @@ def do_revoke_api_token(actor: AuditActor, api_token: ApiToken) -> ApiToken:
     return locked
 
 
-def staff_for_api_token(token: str) -> Staff | None:
-    """The active staff member a token acts as, or None (unknown, revoked, or the person is deactivated)."""
-    if not token:
-        return None
+def _token(token_hash: str) -> QuerySet[ApiToken]:
     q = connection.ops.quote_name
-    found = (
+    return (
         ApiToken.objects.select_related("staff__office")
-        .filter(token_hash=hash_api_token(token))
+        .filter(token_hash=token_hash)
         # the staff member's permissions in the same statement: every API call checks them next
         .annotate(
             permission_names=RawSQL(  # noqa: S611 (model table and column names only, no input)
                 permission_names_sql(f"{q(ApiToken._meta.db_table)}.{q('staff_id')}"), ()
             )
         )
-        .order_by()  # one row by a unique key: no sort
-        .first()
+        .order_by()[:1]  # one row by a unique key: no sort
     )
+
+
+_TOKEN = CompiledQuery(_token)  # every counter API call starts with it
+
+
+def staff_for_api_token(token: str) -> Staff | None:
+    """The active staff member a token acts as, or None (unknown, revoked, or the person is deactivated)."""
+    if not token:
+        return None
+    found = _TOKEN.first(token_hash=hash_api_token(token))
     if found is None or found.revoked_at is not None or not found.staff.is_active:
         return None
-    remember_permissions(found.staff, found.permission_names)
+    remember_permissions(found.staff, getattr(found, "permission_names", None))  # annotated by _token
     now = timezone.now()
     if found.last_used_at is None or now - found.last_used_at >= TOKEN_USE_RECORDED_EVERY:
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
