@@ -61,6 +61,16 @@ def test_five_person_move_in_and_checklist(page: Any, live: RunningServer, scree
     assert "次の答えで決まります" in waiting
     assert f"{FAMILY[0][0]}：" in waiting
     screenshot("navigator-5-person-waits-for-answers")
+    # on a phone (or a tablet held upright at the counter) the open questions wrap inside the page
+    desk = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    plan.locator(".plan-item__waits").first.scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    waits = plan.locator(".plan-item__waits").first.bounding_box()
+    assert waits is not None
+    assert 0 <= waits["x"] <= waits["x"] + waits["width"] <= 390
+    screenshot("navigator-5-person-waits-for-answers-phone")
+    page.set_viewport_size(desk)
     for index, (_label, _rel, _birth, insurance) in enumerate(FAMILY):
         page.locator(f"#m-{index}-f-health_insurance").select_option(insurance)
         settle(page)
