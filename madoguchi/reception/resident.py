@@ -18,9 +18,17 @@ from madoguchi.reception.models import Ticket
 from madoguchi.reception.waiting import NEAR_AHEAD, estimate
 from madoguchi.transactions import CompiledQuery
 
-# Every wait page and each of its live refreshes reads the ticket first: SQL compiled once per process.
+# Every wait page and each of its live refreshes reads the ticket first, and after a hand-over the tickets
+# handed on from it: their SQL compiled once per process.
 _BY_STATUS_TOKEN = CompiledQuery(
     lambda token: Ticket.objects.select_related("queue", "office", "counter").filter(status_token=token)
+)
+_HANDED_ON = CompiledQuery(
+    lambda pk: (
+        Ticket.objects.select_related("queue", "office", "counter")
+        .filter(transferred_from_id=pk)
+        .order_by("-issued_at")[:1]
+    )
 )
 
 
@@ -36,12 +44,7 @@ def current_turn(ticket: Ticket) -> Ticket:
     handed on from it (the wait page from the first QR code follows the resident to the department)."""
     current = ticket
     for _hop in range(10):  # a hand-over chain is short; this bounds a corrupt one
-        handed = (
-            Ticket.objects.select_related("queue", "office", "counter")
-            .filter(transferred_from=current)
-            .order_by("-issued_at")
-            .first()
-        )
+        handed = _HANDED_ON.first(pk=current.pk)
         if handed is None:
             break
         current = handed
