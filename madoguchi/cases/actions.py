@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from madoguchi.audit.chain import AuditActor, record
@@ -309,7 +309,10 @@ def case_completed(actor: AuditActor, submission: Submission, summary: str) -> N
     case = _transition(actor, _case_of(submission), "complete")
     if not case.contact_phone:
         return
-    body = completion_message(submission, case.number, summary)
+    # The resident's message is Japanese, whatever language the center's clerk reads their pages in (the
+    # approving request's own language would otherwise write it).
+    with translation.override(settings.LANGUAGE_CODE):
+        body = completion_message(submission, case.number, summary)
     try:
         notify(
             channel="sms", to=case.contact_phone, body=body, topic="center.case_completed", ref=str(case.pk)

@@ -6,6 +6,7 @@ import secrets
 from datetime import date
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
@@ -76,6 +77,8 @@ def do_create_kiosk_token(actor: AuditActor, *, office: Office, label: str = "")
     return kiosk, token
 
 
+NOTICE_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
+
 # The reads every counter API call and kiosk ticket makes, their SQL compiled once per process.
 _KIOSK = CompiledQuery(
     lambda token_hash: (
@@ -121,8 +124,8 @@ def _change(actor: AuditActor, ticket: Ticket, step: str, counter: Counter | Non
         fields.append("counter")
     if status in {Ticket.Status.DONE, Ticket.Status.NO_SHOW, Ticket.Status.TRANSFERRED}:
         # The resident's contact serves this visit's notices only (a transfer passes it on first).
-        ticket.notify_email = ticket.notify_phone = ""
-        fields += ["notify_email", "notify_phone"]
+        ticket.notify_email = ticket.notify_phone = ticket.notify_language = ""
+        fields += ["notify_email", "notify_phone", "notify_language"]
     ticket.save(update_fields=fields)
     TicketEvent.objects.create(ticket=ticket, status=status, at=now, counter=counter, actor=actor.audit_name)
     record(actor, TICKET.event(step), ticket, before={"status": before}, after={"status": status})
@@ -199,7 +202,11 @@ def _transfer_locked(
     if to_queue.office_id != counter.office_id or to_queue.pk == counter.queue_id:
         raise PermissionDenied(_("同じ庁舎の別の受付区分を選んでください。"))
     # The move erases the resident's contact from this ticket: take it for the new one first.
-    notify_email, notify_phone = locked.notify_email, locked.notify_phone
+    contact = {
+        "notify_email": locked.notify_email,
+        "notify_phone": locked.notify_phone,
+        "notify_language": locked.notify_language,
+    }
     # The move also redraws the office's boards, the new queue's included (same office).
     _change(actor, locked, "transfer", counter)
     day = timezone.localdate()
@@ -215,8 +222,7 @@ def _transfer_locked(
         note=note.strip()[:200],
         purpose=locked.purpose,
         case_id=locked.case_id,
-        notify_email=notify_email,
-        notify_phone=notify_phone,
+        **contact,
     )
     TicketEvent.objects.create(
         ticket=handed, status=Ticket.Status.WAITING, at=handed.issued_at, actor=actor.audit_name
@@ -340,14 +346,16 @@ def do_open_case(actor: AuditActor, ticket: Ticket, *, event: str, event_date: d
 
 
 @atomic_action
-def do_set_notification(ticket: Ticket, *, email: str = "", phone: str = "") -> Ticket:
-    """The resident's own choice on the wait page: tell me when my turn is near (e-mail or SMS)."""
+def do_set_notification(ticket: Ticket, *, email: str = "", phone: str = "", language: str = "") -> Ticket:
+    """The resident's own choice on the wait page: tell me when my turn is near (e-mail or SMS), in the
+    page's language (Japanese when it is not one of the site's languages)."""
     locked = _locked(ticket)
     if locked.status != Status.WAITING:
         raise TicketStateError(locked)
     locked.notify_email = email
     locked.notify_phone = phone
-    locked.save(update_fields=["notify_email", "notify_phone"])
+    locked.notify_language = language if language in NOTICE_LANGUAGES else settings.LANGUAGE_CODE
+    locked.save(update_fields=["notify_email", "notify_phone", "notify_language"])
     record(
         SystemActor("resident"),
         "reception.ticket.notify",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -33,10 +34,11 @@ def _send(ticket_id: object, email: str, phone: str, topic: str, subject: str, b
 
 
 def queue_turn_notices(called: Ticket) -> None:
-    """Inside the call's transaction: tell the called resident, and the next few that their turn is near."""
-    with override("ja"):  # residents' messages are Japanese (the page itself offers English)
-        if called.notify_email or called.notify_phone:
-            counter = called.counter.name_ja if called.counter else ""
+    """Inside the call's transaction: tell the called resident, and the next few that their turn is near,
+    each in the language of the wait page where they asked (Japanese when it is not known)."""
+    if called.notify_email or called.notify_phone:
+        with override(called.notify_language or settings.LANGUAGE_CODE):
+            counter = called.counter.name if called.counter else ""
             _send(
                 called.pk,
                 called.notify_email,
@@ -46,18 +48,19 @@ def queue_turn_notices(called: Ticket) -> None:
                 _("%(ticket)s 番の方、%(counter)s へお越しください。")
                 % {"ticket": called.display, "counter": counter},
             )
-        # The next few in call order (priority first, then by number): the index is the people ahead.
-        # Only the columns a notice needs, on every call: they are of the called ticket's own queue.
-        next_up = (
-            Ticket.objects.filter(
-                queue_id=called.queue_id, business_day=called.business_day, status=Ticket.Status.WAITING
-            )
-            .order_by(*Ticket.CALL_ORDER)
-            .values_list("pk", "number", "notify_email", "notify_phone")[: NEAR_AHEAD + 1]
+    # The next few in call order (priority first, then by number): the index is the people ahead.
+    # Only the columns a notice needs, on every call: they are of the called ticket's own queue.
+    next_up = (
+        Ticket.objects.filter(
+            queue_id=called.queue_id, business_day=called.business_day, status=Ticket.Status.WAITING
         )
-        for ahead, (pk, number, email, phone) in enumerate(next_up):
-            if email or phone:
-                display = Ticket.display_of(called.queue.ticket_prefix, number)
+        .order_by(*Ticket.CALL_ORDER)
+        .values_list("pk", "number", "notify_email", "notify_phone", "notify_language")[: NEAR_AHEAD + 1]
+    )
+    for ahead, (pk, number, email, phone, language) in enumerate(next_up):
+        if email or phone:
+            display = Ticket.display_of(called.queue.ticket_prefix, number)
+            with override(language or settings.LANGUAGE_CODE):
                 _send(
                     pk,
                     email,

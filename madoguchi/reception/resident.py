@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from madoguchi.notifications.service import InvalidRecipient, clean_recipient
@@ -97,7 +97,7 @@ def wait_notify(request: HttpRequest, token: str) -> HttpResponse:
                 email, phone = (cleaned, phone) if field == "email" else (email, cleaned)
     if not errors:
         try:
-            do_set_notification(ticket, email=email, phone=phone)
+            do_set_notification(ticket, email=email, phone=phone, language=get_language())
         except TicketStateError as error:
             errors["email"] = error.message
     if errors:

@@ -317,3 +317,25 @@ def test_the_completion_notice_says_all_done_only_when_nothing_is_left_to_anothe
     at_the_counter = [p for p in required if p["counter"] == "one_stop"]
     with mock.patch.object(Submission, "procedures", return_value=at_the_counter):
         assert "の手続はすべて完了しました。" in completion_message(submission, case.number, "")
+
+
+@pytest.mark.django_db
+def test_the_residents_completion_sms_is_japanese_whatever_language_the_center_clerk_reads(
+    submit_case: Any,
+) -> None:
+    from django.conf import settings
+    from django.utils import translation
+
+    from madoguchi.audit.chain import SystemActor
+    from madoguchi.cases.actions import case_completed
+    from madoguchi.notifications.models import Notification
+    from madoguchi.submissions.models import Submission
+
+    case = submit_case()
+    case.contact_phone = "090-2222-3333"
+    case.save(update_fields=["contact_phone"])
+    submission = Submission.objects.get(source_id=str(case.pk))
+    with translation.override("en"):  # the approving clerk's pages are in English
+        case_completed(SystemActor("center"), submission, "")
+    message = Notification.objects.get(topic="center.case_completed")
+    assert message.body.startswith(f"{settings.CITY_NAME_JA}です。受付番号 {case.number} ")

@@ -406,6 +406,45 @@ def test_bad_notification_contacts_are_refused_at_their_field(
 
 
 @pytest.mark.django_db
+def test_each_resident_is_told_in_the_language_of_the_wait_page_where_they_asked(
+    concierge: Any, clerk: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from madoguchi.notifications.models import Notification
+
+    tickets = [do_issue_ticket(concierge, queue=queue(), channel="concierge") for _ in range(3)]
+    # given: an English page, a やさしい日本語 page and a Japanese page, each asking for an SMS
+    for ticket, language, phone in zip(
+        tickets, ("en", "ja-easy", "ja"), ("090-1111-0001", "090-1111-0002", "090-1111-0003"), strict=True
+    ):
+        client = Client()
+        client.cookies["django_language"] = language
+        assert client.post(f"/wait/{ticket.status_token}/notify/", {"phone": phone}).status_code == 302
+    # when: the first is called
+    with django_capture_on_commit_callbacks(execute=True):
+        do_call_next(clerk, counter=counter())
+    called = Notification.objects.get(topic="reception.called")
+    near = {n.recipient: n.body for n in Notification.objects.filter(topic="reception.turn_near")}
+    # then: each message in its resident's language, the counter named as its sign is in that language
+    assert called.recipient == "090-1111-0001"
+    assert (
+        called.body
+        == f"Ticket {tickets[0].display}, please come to {counter().name_en or counter().name_ja}."
+    )
+    assert near["090-1111-0002"].startswith(f"{tickets[1].display} ばんの ひと、あと 0 にんで よびます。")
+    assert near["090-1111-0003"].startswith(f"{tickets[2].display} 番の方、あと 1 人でお呼びします。")
+    # and the language follows the resident to the department's queue with the contact
+    do_start_service(clerk, tickets[0], counter=counter())
+    do_finish_service(clerk, tickets[0], counter=counter())
+    with django_capture_on_commit_callbacks(execute=True):
+        second = do_call_next(clerk, counter=counter())
+    assert second == tickets[1]
+    handed = do_transfer(clerk, second, counter=counter(), to_queue=queue("hoken-nenkin"), note="")
+    assert (handed.notify_phone, handed.notify_language) == ("090-1111-0002", "ja-easy")
+    second.refresh_from_db()
+    assert (second.notify_phone, second.notify_language) == ("", "")
+
+
+@pytest.mark.django_db
 def test_residents_who_asked_are_told_when_their_turn_is_near_and_when_called(
     concierge: Any, clerk: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
