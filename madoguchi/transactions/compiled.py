@@ -27,7 +27,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -57,9 +57,9 @@ def _stand_in(value: Any, index: int, second: bool) -> Any:
     if isinstance(value, UUID):
         return UUID(int=(0x5EED << 112) + seed)
     if isinstance(value, datetime):
-        return datetime(1901, 1, 1 + seed, 3, 4, 5, tzinfo=UTC)
+        return datetime(1901, 1, 1, 3, 4, 5, tzinfo=UTC) + timedelta(days=seed)
     if isinstance(value, date):
-        return date(1901, 1, 1 + seed)
+        return date(1901, 1, 1) + timedelta(days=seed)
     raise CompiledQueryError(
         f"a compiled query's value must be an int, text, a UUID or a date, not {value!r}"
     )

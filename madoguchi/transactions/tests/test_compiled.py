@@ -148,3 +148,20 @@ def test_an_int_no_column_can_hold_finds_nothing_instead_of_failing(tickets: lis
     assert [t.pk for t in by_number.all(q=first.queue_id, number=first.number)] == [first.pk]
     assert by_number.all(q=first.queue_id, number=10**5000) == []
     assert by_number.all(q=-(2**63) - 1, number=first.number) == []
+
+
+def test_many_values_of_one_type_each_find_their_own_place(tickets: list[Ticket]) -> None:
+    from datetime import timedelta
+    from functools import reduce
+    from operator import or_
+
+    from django.db.models import Q
+
+    def any_day(**days: Any) -> QuerySet[Ticket]:
+        return Ticket.objects.filter(reduce(or_, (Q(business_day=days[name]) for name in sorted(days))))
+
+    today = timezone.localdate()
+    days = {f"d{i:02}": today - timedelta(days=i + 1) for i in range(40)}
+    compiled = CompiledQuery(any_day)
+    assert compiled.all(**days) == []
+    assert {t.pk for t in compiled.all(**days | {"d37": today})} == {t.pk for t in tickets}
