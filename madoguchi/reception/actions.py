@@ -6,7 +6,6 @@ import secrets
 from datetime import date
 from uuid import UUID
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +25,7 @@ from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import HANDLE_CASE, ISSUE_TICKET, MANAGE_ORGANIZATION, SERVE_COUNTER
 from madoguchi.transactions import CompiledQuery, atomic_action, lock
+from madoguchi.ui.languages import document_language
 
 
 def _check_issuer(actor: AuditActor, queue: Queue) -> None:
@@ -77,8 +77,6 @@ def do_create_kiosk_token(actor: AuditActor, *, office: Office, label: str = "")
     return kiosk, token
 
 
-NOTICE_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
-
 # The reads every counter API call and kiosk ticket makes, their SQL compiled once per process.
 _KIOSK = CompiledQuery(
     lambda token_hash: (
@@ -124,8 +122,9 @@ def _change(actor: AuditActor, ticket: Ticket, step: str, counter: Counter | Non
         fields.append("counter")
     if status in {Ticket.Status.DONE, Ticket.Status.NO_SHOW, Ticket.Status.TRANSFERRED}:
         # The resident's contact serves this visit's notices only (a transfer passes it on first).
-        ticket.notify_email = ticket.notify_phone = ticket.notify_language = ""
-        fields += ["notify_email", "notify_phone", "notify_language"]
+        for name in Ticket.CONTACT_FIELDS:
+            setattr(ticket, name, "")
+        fields += Ticket.CONTACT_FIELDS
     ticket.save(update_fields=fields)
     TicketEvent.objects.create(ticket=ticket, status=status, at=now, counter=counter, actor=actor.audit_name)
     record(actor, TICKET.event(step), ticket, before={"status": before}, after={"status": status})
@@ -202,11 +201,7 @@ def _transfer_locked(
     if to_queue.office_id != counter.office_id or to_queue.pk == counter.queue_id:
         raise PermissionDenied(_("同じ庁舎の別の受付区分を選んでください。"))
     # The move erases the resident's contact from this ticket: take it for the new one first.
-    contact = {
-        "notify_email": locked.notify_email,
-        "notify_phone": locked.notify_phone,
-        "notify_language": locked.notify_language,
-    }
+    contact = {name: getattr(locked, name) for name in Ticket.CONTACT_FIELDS}
     # The move also redraws the office's boards, the new queue's included (same office).
     _change(actor, locked, "transfer", counter)
     day = timezone.localdate()
@@ -354,8 +349,8 @@ def do_set_notification(ticket: Ticket, *, email: str = "", phone: str = "", lan
         raise TicketStateError(locked)
     locked.notify_email = email
     locked.notify_phone = phone
-    locked.notify_language = language if language in NOTICE_LANGUAGES else settings.LANGUAGE_CODE
-    locked.save(update_fields=["notify_email", "notify_phone", "notify_language"])
+    locked.notify_language = document_language(language)
+    locked.save(update_fields=list(Ticket.CONTACT_FIELDS))
     record(
         SystemActor("resident"),
         "reception.ticket.notify",

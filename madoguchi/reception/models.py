@@ -72,6 +72,8 @@ class Ticket(models.Model):
     notify_phone = models.CharField(_("通知先電話番号"), max_length=20, blank=True)
     # the language of the wait page where the resident asked: their notices are written in it
     notify_language = models.CharField(_("通知の言語"), max_length=10, blank=True, default="")
+    # the resident's contact for this visit's notices: set together, erased together, passed on together
+    CONTACT_FIELDS = ("notify_email", "notify_phone", "notify_language")
 
     class Meta:
         ordering = ["business_day", "queue", "number"]

@@ -96,6 +96,24 @@ class CompiledQuery(Generic[M]):
         self._compiling = threading.Lock()
 
     def all(self, **values: Any) -> list[M]:
+        return self._instances(values)[1]
+
+    def first(self, **values: Any) -> M | None:
+        """The first row, or None (the build function limits and orders the statement itself)."""
+        found = self.all(**values)
+        return found[0] if found else None
+
+    def get(self, **values: Any) -> M:
+        """Exactly one row, else the model's DoesNotExist or MultipleObjectsReturned, as `QuerySet.get`."""
+        statement, found = self._instances(values)
+        model: Any = statement.model
+        if not found:
+            raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
+        if len(found) > 1:
+            raise model.MultipleObjectsReturned(f"get() returned more than one {model._meta.object_name}")
+        return found[0]
+
+    def _instances(self, values: dict[str, Any]) -> tuple[_Statement, list[M]]:
         statement, alias, rows = self._run(values)
         compiler = statement.compiler
         if compiler.has_extra_select:
@@ -108,28 +126,7 @@ class CompiledQuery(Generic[M]):
             for name, place in statement.annotations:
                 setattr(instance, name, row[place])
             found.append(instance)  # type: ignore[arg-type]
-        return found
-
-    def first(self, **values: Any) -> M | None:
-        """The first row, or None (the build function limits and orders the statement itself)."""
-        found = self.all(**values)
-        return found[0] if found else None
-
-    def get(self, **values: Any) -> M:
-        """Exactly one row, else the model's DoesNotExist or MultipleObjectsReturned, as `QuerySet.get`."""
-        found = self.all(**values)
-        if not found:
-            model = self._model()
-            raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")  # type: ignore[attr-defined]
-        if len(found) > 1:
-            model = self._model()
-            raise model.MultipleObjectsReturned(  # type: ignore[attr-defined]
-                f"get() returned more than one {model._meta.object_name}"
-            )
-        return found[0]
-
-    def _model(self) -> type[models.Model]:
-        return next(iter(self._statements.values())).model
+        return statement, found
 
     def _run(self, values: dict[str, Any]) -> tuple[_Statement, str, list[Sequence[Any]]]:
         alias = "default"

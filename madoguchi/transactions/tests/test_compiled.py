@@ -83,10 +83,18 @@ def test_the_rows_and_their_related_rows_and_annotations_are_those_the_orm_reads
 
 
 def test_each_call_is_one_statement_with_no_sql_built(tickets: list[Ticket]) -> None:
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLCompiler
+
     BY_ID.get(pk=tickets[0].pk)  # compiled on first use
-    with CaptureQueriesContext(connection) as queries:
+    with (
+        CaptureQueriesContext(connection) as queries,
+        mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as built,
+    ):
         for ticket in tickets:
             assert BY_ID.get(pk=ticket.pk).pk == ticket.pk
+    assert built.call_count == 0  # the ORM would build the text again for every call
     assert len(queries) == len(tickets)
     assert len({query["sql"].split("WHERE")[0] for query in queries}) == 1
 
