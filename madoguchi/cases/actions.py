@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from madoguchi.audit.chain import AuditActor, record
@@ -25,6 +26,7 @@ from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER, SUBMIT_CASE
 from madoguchi.submissions.actions import create_submission
 from madoguchi.submissions.models import Submission, source_key
 from madoguchi.transactions import atomic_action, lock
+from madoguchi.ui.languages import document_language, is_english, shown
 
 State = Case.State
 logger = logging.getLogger("madoguchi.cases")
@@ -72,6 +74,7 @@ class CaseDetails:
     documents_checked: list[str] = field(default_factory=list)
     payment_account: dict[str, str] = field(default_factory=dict)  # all five parts, or none
     funeral_date: date | None = None
+    language: str = settings.LANGUAGE_CODE  # what the resident reads: messages and their copy (控え)
 
 
 def _transition(actor: AuditActor, case: Case, step: str) -> Case:
@@ -95,13 +98,16 @@ def _next_number(office: Office) -> str:
 
 
 @atomic_action
-def do_create_case(actor: AuditActor, *, office: Office, event: str, event_date: date) -> Case:
+def do_create_case(
+    actor: AuditActor, *, office: Office, event: str, event_date: date, language: str = settings.LANGUAGE_CODE
+) -> Case:
     require(actor, HANDLE_CASE)
     case = Case.objects.create(
         number=_next_number(office),
         office=office,
         event=event,
         event_date=event_date,
+        language=document_language(language),
         created_by=actor if isinstance(actor, Staff) else None,
     )
     record(actor, "case.create", case, after={"event": event, "office": office.code})
@@ -126,8 +132,10 @@ def do_save_case_details(actor: AuditActor, case: Case, details: CaseDetails) ->
     locked.documents_checked = details.documents_checked
     locked.payment_account = details.payment_account
     locked.funeral_date = details.funeral_date
+    locked.language = document_language(details.language)
     locked.save(
         update_fields=[
+            "language",
             "payment_account",
             "funeral_date",
             "event_date",
@@ -284,7 +292,7 @@ def completion_message(submission: Submission, number: str, summary: str) -> str
 
     required = [p for p in submission.procedures() if p.get("status") == REQUIRED]
     elsewhere = [p for p in required if p.get("counter", ONE_STOP_COUNTER) != ONE_STOP_COUNTER]
-    city = {"city": settings.CITY_NAME_JA, "number": number}
+    city = {"city": settings.CITY_NAME_EN if is_english() else settings.CITY_NAME_JA, "number": number}
     if not elsewhere:
         body = _("%(city)sです。受付番号 %(number)s の手続はすべて完了しました。") % city
     else:
@@ -295,7 +303,10 @@ def completion_message(submission: Submission, number: str, summary: str) -> str
             **city,
             "done": len(required) - len(elsewhere),
             "left": len(elsewhere),
-            "where": "、".join(p["name_ja"] for p in elsewhere),
+            "where": ("; " if is_english() else "、").join(
+                shown(get_language(), p["name_ja"], p.get("name_en", ""), p.get("name_easy", ""))[0]
+                for p in elsewhere
+            ),
         }
     if summary:
         body += _("%(things)s を郵送します。") % {"things": summary}
@@ -309,9 +320,9 @@ def case_completed(actor: AuditActor, submission: Submission, summary: str) -> N
     case = _transition(actor, _case_of(submission), "complete")
     if not case.contact_phone:
         return
-    # The resident's message is Japanese, whatever language the center's clerk reads their pages in (the
-    # approving request's own language would otherwise write it).
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the resident's language (the case's), whatever language the center's clerk reads their pages in
+    # (the approving request's own language would otherwise write it).
+    with translation.override(case.language or settings.LANGUAGE_CODE):
         body = completion_message(submission, case.number, summary)
     try:
         notify(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,6 +83,7 @@ class Entry:
 FIELD_LABELS: dict[str, Any] = {
     "event_date": gettext_lazy("届出の事由が生じた日"),
     "contact_phone": gettext_lazy("電話番号"),
+    "language": gettext_lazy("お知らせ・控えの言語"),
     "people": gettext_lazy("世帯の方"),
     "addr-postal_code": gettext_lazy("住所：郵便番号"),
     "addr-prefecture": gettext_lazy("住所：都道府県"),
@@ -206,6 +208,9 @@ def read_entry(case: Case, data: QueryDict) -> Entry:
     address = _address(entry, "addr", required=True)
     previous = _address(entry, "prev", required=False) if case.event in {"tennyu", "tenkyo"} else {}
     contact_phone = _clean(entry, "contact_phone", phone.normalize)
+    language = entry.value("language") or settings.LANGUAGE_CODE
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        entry.errors["language"] = _("お知らせ・控えの言語を選んでください。")
     payment_account = _payment_account(entry)
     funeral_date = _clean(entry, "funeral_date", wareki.parse_date) if case.event == "shibou" else None
     if funeral_date and event_date and funeral_date < event_date:
@@ -299,6 +304,7 @@ def read_entry(case: Case, data: QueryDict) -> Entry:
             documents_checked=data.getlist("doc"),
             payment_account=payment_account,
             funeral_date=funeral_date or None,
+            language=language,
         )
     return entry
 
@@ -309,6 +315,7 @@ def entry_from_case(case: Case) -> Entry:
         "event_date": case.event_date.isoformat(),
         "moved_from": case.moved_from_kind,
         "contact_phone": case.contact_phone,
+        "language": case.language,
         "funeral_date": case.funeral_date.isoformat() if case.funeral_date else "",
     }
     for part in ACCOUNT_PARTS:

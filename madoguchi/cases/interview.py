@@ -153,6 +153,7 @@ def details_from_interview(case: Case, state: InterviewState) -> CaseDetails:
         documents_checked=list(case.documents_checked),
         payment_account=dict(case.payment_account),
         funeral_date=case.funeral_date,
+        language=case.language,
     )
 
 

@@ -43,6 +43,11 @@ class Case(models.Model):
     previous_address = models.JSONField(_("従前の住所"), default=dict, blank=True)
     moved_from_kind = models.CharField(_("転入前の住所の種別"), max_length=20, blank=True)
     contact_phone = models.CharField(_("電話番号"), max_length=20, blank=True)
+    # The language the resident reads: their messages (the completion SMS) and the default of their copy
+    # (控え). From the wait page they used, or chosen on the case page.
+    language = models.CharField(
+        _("お知らせ・控えの言語"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     household_facts = models.JSONField(_("世帯の事項"), default=dict, blank=True)
     # 振込先口座 for allowances and grants (児童手当, 葬祭費): bank, branch, kind, number, holder_kana
     payment_account = models.JSONField(_("振込先口座"), default=dict, blank=True)

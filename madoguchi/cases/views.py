@@ -367,8 +367,8 @@ def case_receipt(request: HttpRequest, case_id: UUID) -> HttpResponse:
     if submission is None:
         messages.error(request, _("送付した申請がまだありません。控えは送付の後に印刷できます。"))
         return redirect("cases:detail", case_id=case.pk)
-    # in the resident's language (?lang=en|ja-easy), whatever the clerk's screen; Japanese by default
-    language = document_language(request.GET.get("lang"))
+    # in the resident's language (?lang=ja|en|ja-easy), whatever the clerk's screen; the case's by default
+    language = document_language(request.GET.get("lang") or case.language)
     names = {m["id"]: receipt_name(m, language) for m in submission.data.get("members", [])}
     required = [p for p in submission.procedures() if p.get("status") == "required"]
 

@@ -148,6 +148,7 @@ def details_of(case: Case) -> CaseDetails:
         documents_checked=list(case.documents_checked),
         payment_account=dict(case.payment_account),
         funeral_date=case.funeral_date,
+        language=case.language,
     )
 
 

@@ -6,6 +6,7 @@ import secrets
 from datetime import date
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
@@ -333,7 +334,14 @@ def do_open_case(actor: AuditActor, ticket: Ticket, *, event: str, event_date: d
         return Case.objects.get(pk=locked.case_id)
     if locked.status not in {Status.CALLED, Status.SERVING}:
         raise TicketStateError(locked)
-    case = do_create_case(actor, office=locked.office, event=event, event_date=event_date)
+    # The resident's language, when they chose one on their wait page; the clerk can change it on the case.
+    case = do_create_case(
+        actor,
+        office=locked.office,
+        event=event,
+        event_date=event_date,
+        language=locked.notify_language or settings.LANGUAGE_CODE,
+    )
     locked.case = case
     locked.save(update_fields=["case"])
     record(actor, "reception.ticket.case", locked, after={"case": case.number})

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -43,6 +44,7 @@ from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import ISSUE_TICKET, MANAGE_ORGANIZATION
 from madoguchi.transactions import atomic_action, lock
+from madoguchi.ui.languages import document_language, is_english
 
 # A resident who checks in later than this after the slot's start is still served, but without priority.
 LATE_MINUTES = 30
@@ -336,9 +338,11 @@ def do_book(
     email: str = "",
     purpose: str = "",
     channel: str,
+    language: str = settings.LANGUAGE_CODE,
 ) -> Reservation:
     """Book a place in the slot `day` `start` of `queue`. Staff book for their own office (e.g. on the
-    phone); a Resident books on the public pages. Raises BookingError (SlotFull when no place is left)."""
+    phone); a Resident books on the public pages. The confirmation is written in `language` (the page's).
+    Raises BookingError (SlotFull when no place is left)."""
     if isinstance(actor, Resident):
         if channel != Reservation.Channel.RESIDENT or actor.office_code != queue.office.code:
             raise PermissionDenied(_("この予約はできません。"))
@@ -377,25 +381,26 @@ def do_book(
             "code": reservation.code,
         },
     )
-    _confirm(reservation)
+    _confirm(reservation, document_language(language))
     return reservation
 
 
 TOPIC_BOOKED = "reservations.booked"
 
 
-def _confirm(reservation: Reservation) -> None:
-    """The booking confirmation, queued in the booking's transaction: by e-mail if given, else by SMS to a
-    mobile number; a landline gets none (the code is on the screen, or said on the phone)."""
+def _confirm(reservation: Reservation, language: str) -> None:
+    """The booking confirmation in `language`, queued in the booking's transaction: by e-mail if given,
+    else by SMS to a mobile number; a landline gets none (the code is on the screen, or said on the phone)."""
     queue = reservation.queue
-    with override("ja"):
+    day = reservation.day
+    with override(language):
         body = _(
             "%(office)s %(queue)s のご予約を承りました。%(day)s %(start)s〜%(end)s、予約番号 %(code)s。"
             "当日は受付でこの番号をお伝えください。"
         ) % {
-            "office": queue.office.name_ja,
-            "queue": queue.name_ja,
-            "day": f"{reservation.day.year}年{reservation.day.month}月{reservation.day.day}日",
+            "office": queue.office.name,  # in the language of the override
+            "queue": queue.name,
+            "day": f"{day.day} {day:%B %Y}" if is_english() else f"{day.year}年{day.month}月{day.day}日",
             "start": reservation.start.strftime("%H:%M"),
             "end": reservation.end.strftime("%H:%M"),
             "code": reservation.display_code,

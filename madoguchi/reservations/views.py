@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -66,6 +68,7 @@ def _book(form: BookingForm, actor: Staff | Resident, channel: str) -> tuple[Res
             email=data["email"],
             purpose=data["purpose"],
             channel=channel,
+            language=get_language() if channel == Reservation.Channel.RESIDENT else settings.LANGUAGE_CODE,
         )
     except BookingError as error:
         form.add_booking_error(error)

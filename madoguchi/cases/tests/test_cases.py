@@ -487,6 +487,40 @@ def test_the_resident_copy_is_printed_in_the_residents_language(staff_of: Any, s
     )
 
 
+def test_the_case_keeps_the_residents_language_for_their_copy_and_messages(
+    staff_of: Any, signed_in: Any
+) -> None:
+    from madoguchi.demo.cases import make_submitted_case
+
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    case = new_case(clerk)
+    client = signed_in(clerk)
+    url = reverse("cases:detail", args=[case.pk])
+    assert 'name="language" value="ja" checked' in client.get(url).content.decode()  # Japanese unless chosen
+    # a value that is not one of the site's languages is named, and nothing is saved
+    refused = client.post(url, {**FORM, "language": "xx"})
+    assert refused.status_code == 400
+    assert '<a href="#language">お知らせ・控えの言語 — お知らせ・控えの言語を選んでください。</a>' in (
+        refused.content.decode()
+    )
+    assert not Person.objects.filter(case=case).exists()
+    # chosen: stored, and shown chosen again
+    assert client.post(url, {**FORM, "language": "ja-easy"}).status_code == 302
+    case.refresh_from_db()
+    assert case.language == "ja-easy"
+    assert 'name="language" value="ja-easy" checked' in client.get(url).content.decode()
+    # the resident's copy is printed in the case's language unless another is asked for
+    submitted = make_submitted_case(clerk)
+    submitted.language = "en"
+    submitted.save(update_fields=["language"])
+    receipt = reverse("cases:receipt", args=[submitted.pk])
+    assert '<html lang="en">' in client.get(receipt).content.decode()
+    assert '<html lang="ja">' in client.get(receipt, {"lang": "ja"}).content.decode()
+    detail = client.get(reverse("cases:detail", args=[submitted.pk])).content.decode()
+    assert f'href="{receipt}?lang=ja"' in detail  # the other languages are one click away
+    assert f'href="{receipt}?lang=en"' not in detail
+
+
 def test_in_english_the_choices_and_life_events_are_english(staff_of: Any, signed_in: Any) -> None:
     clerk = staff_of(Role.ONESTOP_CLERK)
     case = new_case(clerk)

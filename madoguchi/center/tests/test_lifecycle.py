@@ -320,8 +320,16 @@ def test_the_completion_notice_says_all_done_only_when_nothing_is_left_to_anothe
 
 
 @pytest.mark.django_db
-def test_the_residents_completion_sms_is_japanese_whatever_language_the_center_clerk_reads(
-    submit_case: Any,
+@pytest.mark.parametrize(
+    ("case_language", "clerk_language", "start", "elsewhere"),
+    [
+        ("ja", "en", "{city_ja}です。受付番号 {number} ", "ほかの 1 件（水道の使用開始の申込み）"),
+        ("en", "ja", "This is {city_en}. ", "(Start of water service)"),
+        ("ja-easy", "en", "{city_ja}です。", "（すいどうを つかいはじめる もうしこみ）"),
+    ],
+)
+def test_the_residents_completion_sms_is_in_the_cases_language_whatever_the_center_clerk_reads(
+    submit_case: Any, case_language: str, clerk_language: str, start: str, elsewhere: str
 ) -> None:
     from django.conf import settings
     from django.utils import translation
@@ -333,9 +341,13 @@ def test_the_residents_completion_sms_is_japanese_whatever_language_the_center_c
 
     case = submit_case()
     case.contact_phone = "090-2222-3333"
-    case.save(update_fields=["contact_phone"])
+    case.language = case_language
+    case.save(update_fields=["contact_phone", "language"])
     submission = Submission.objects.get(source_id=str(case.pk))
-    with translation.override("en"):  # the approving clerk's pages are in English
+    with translation.override(clerk_language):  # the approving clerk's pages
         case_completed(SystemActor("center"), submission, "")
-    message = Notification.objects.get(topic="center.case_completed")
-    assert message.body.startswith(f"{settings.CITY_NAME_JA}です。受付番号 {case.number} ")
+    body = Notification.objects.get(topic="center.case_completed").body
+    assert body.startswith(
+        start.format(city_ja=settings.CITY_NAME_JA, city_en=settings.CITY_NAME_EN, number=case.number)
+    )
+    assert elsewhere in body  # the procedure left to another counter, by its name in that language

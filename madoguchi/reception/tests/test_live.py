@@ -432,6 +432,9 @@ def test_each_resident_is_told_in_the_language_of_the_wait_page_where_they_asked
     )
     assert near["090-1111-0002"].startswith(f"{tickets[1].display} ばんの ひと、あと 0 にんで よびます。")
     assert near["090-1111-0003"].startswith(f"{tickets[2].display} 番の方、あと 1 人でお呼びします。")
+    # the case opened for the first keeps their language, for their copy and the completion SMS
+    case = do_open_case(clerk, tickets[0], event="tennyu", event_date=timezone.localdate())
+    assert case.language == "en"
     # and the language follows the resident to the department's queue with the contact
     do_start_service(clerk, tickets[0], counter=counter())
     do_finish_service(clerk, tickets[0], counter=counter())

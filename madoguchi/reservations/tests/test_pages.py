@@ -69,6 +69,30 @@ def test_a_resident_chooses_office_counter_day_and_time_then_sees_the_confirmati
     assert f"http://testserver/reserve/manage/{reservation.manage_token}/" in html
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ja", "中央区役所 総合窓口 のご予約を承りました。2026年11月25日 09:15〜09:45、予約番号 "),
+        (
+            "en",
+            "Your reservation at Chuo Ward Office, One-stop counter is booked: 25 November 2026 09:15–09:45",
+        ),
+        ("ja-easy", "2026年11月25日 09:15〜09:45、よやくばんごう "),
+    ],
+)
+def test_the_booking_confirmation_is_in_the_language_of_the_page_where_it_was_booked(
+    demo_city: None, clock: Any, language: str, expected: str
+) -> None:
+    from madoguchi.notifications.models import Notification
+
+    client = Client()
+    client.cookies["django_language"] = language
+    assert client.post("/reserve/chuo/", FORM).status_code == 302
+    sent = Notification.objects.get(topic="reservations.booked")
+    assert expected in sent.body
+    assert Reservation.objects.get().display_code in sent.body
+
+
 def test_bad_input_comes_back_with_a_message_at_each_field(demo_city: None, clock: Any) -> None:
     response = Client().post("/reserve/chuo/", {**FORM, "name_kana": "Hanako", "phone": "", "email": ""})
     assert response.status_code == 400
