@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import lru_cache
 
 from django.http import StreamingHttpResponse
 
@@ -117,6 +118,14 @@ def _event(data: str) -> str:
     return "".join(f"data: {line}\n" for line in data.splitlines() or [""]) + "\n"
 
 
+@lru_cache(maxsize=64)
+def _encoded(batch: tuple[str, ...]) -> bytes:
+    """A batch of events as the bytes written: the same batch (a call's chime with the office's state, a
+    few kilobytes) goes to every board and phone of the process, and is formatted and encoded once, not
+    once per stream."""
+    return "".join(_event(event) for event in batch).encode()
+
+
 # What a stream sends for the messages it received: batches of events, each batch written at once (a board
 # sends a call's chime at once, and the office's state read after it as a second batch).
 Render = Callable[[list[str]], AsyncIterator[list[str]]]
@@ -138,7 +147,7 @@ async def _stream(
     coalesce: float,
     urgent: Callable[[str], bool],
     follows_reads: bool,
-) -> AsyncIterator[str]:
+) -> AsyncIterator[str | bytes]:
     yield f"retry: {RETRY_MS}\n\n"
     local = (state_read_channel(channel),) if follows_reads else ()
     # Subscribe before taking the snapshot: a message published in between is then delivered, not lost.
@@ -154,7 +163,7 @@ async def _stream(
                 await asyncio.sleep(wait)
             pending = [message, *subscription.drain()]  # a burst is rendered together
             async for batch in render(pending):
-                yield "".join(_event(event) for event in batch)
+                yield _encoded(tuple(batch))
             sent = time.monotonic()
 
 

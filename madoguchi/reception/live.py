@@ -72,7 +72,9 @@ def _chime(change: str) -> str:
     return json.dumps(chime, ensure_ascii=False, separators=(",", ":")) if chime else "null"
 
 
+@lru_cache(maxsize=64)
 def _board_event(state: str, chime: str) -> str:
+    """One board event; the same state and chime go to every board of the process: one string for all."""
     return f'{{"type":"board","state":{state},"chime":{chime}}}'
 
 

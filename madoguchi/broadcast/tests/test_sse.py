@@ -72,3 +72,14 @@ def test_a_failed_read_is_logged_and_the_next_change_reads_again(caplog: pytest.
     assert during_outage is None
     assert after == STATE_READ
     assert "reading the state of test.follow-failing failed" in caplog.text
+
+
+def test_a_batch_of_events_is_formatted_and_encoded_once_for_every_stream_of_the_process() -> None:
+    from madoguchi.broadcast.sse import _encoded
+
+    state = '{"office":"chuo","calls":["A-001"],"note":"窓口"}'
+    first = _encoded((state, "two\nlines"))
+    # what a browser's EventSource reads: each line of an event after "data: ", a blank line after each
+    assert first == (f"data: {state}\n\ndata: two\ndata: lines\n\n").encode()
+    # the next stream that sends the same batch writes the very same bytes, not a copy made anew
+    assert _encoded((state, "two\nlines")) is first
