@@ -7,6 +7,7 @@ the call is, and a crash between the two cannot lose it.
 from __future__ import annotations
 
 import logging
+from uuid import UUID
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ TOPIC_CALLED = "reception.called"
 logger = logging.getLogger("madoguchi.reception")
 
 
-def _send(ticket_id: object, email: str, phone: str, topic: str, subject: str, body: str) -> None:
+def _send(ticket_id: UUID, email: str, phone: str, topic: str, subject: str, body: str) -> None:
     for channel, to in (("email", email), ("sms", phone)):
         if not to:
             continue

@@ -42,17 +42,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["workers"] < 1:
             raise CommandError("--workers must be 1 or more")
+        # Processes see each other's display-board events only through a shared broker.
         shared = not settings.MADOGUCHI_BROADCAST_URL.startswith("memory")
-        if options["workers"] > 1 and not shared:
-            raise CommandError(
-                "--workers above 1 needs a shared broadcast broker: set MADOGUCHI_BROADCAST_URL to "
-                "redis://HOST:6379/0 or postgres:// so every process sees the display-board events"
-            )
-        if options["streams"] and not shared:
-            raise CommandError(
-                "--streams needs a shared broadcast broker: set MADOGUCHI_BROADCAST_URL to "
-                "redis://HOST:6379/0 or postgres:// so this server sees the app server's events"
-            )
+        for asked, option in (
+            (options["workers"] > 1, "--workers above 1"),
+            (options["streams"], "--streams"),
+        ):
+            if asked and not shared:
+                raise CommandError(
+                    f"{option} needs a shared broadcast broker: set MADOGUCHI_BROADCAST_URL to "
+                    "redis://HOST:6379/0 or postgres:// so that every process sees the display-board events"
+                )
         self.stdout.write(
             f"madoguchi: serving on http://{options['host']}:{options['port']}/ (Ctrl+C to stop)"
         )
