@@ -106,26 +106,33 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
+# Values that are JSON as they are, by exact type: most of a plan's values, taken without a call each.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _json_ready(value: Any) -> Any:
     """Plain JSON data of a plan's parts: field by field, without `asdict`'s deep copy of every value.
 
     The plan is immutable and built of str, int, bool, None, dates, tuples and the dataclasses above, so
     nothing needs copying; dates become ISO strings, tuples lists, a question's choices value/label objects.
     """
-    if value is None or isinstance(value, str | int | float):
+    if type(value) in _PLAIN or isinstance(value, str | int | float):  # (and str or int subclasses)
         return value
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple | list):
-        return [_json_ready(v) for v in value]
+        return [v if type(v) in _PLAIN else _json_ready(v) for v in value]
     if isinstance(value, Question):
         data = {name: _json_ready(getattr(value, name)) for name in _field_names(Question)}
         data["choices"] = [{"value": v, "label": label} for v, label in value.choices]
         return data
     if is_dataclass(value) and not isinstance(value, type):
-        return {name: _json_ready(getattr(value, name)) for name in _field_names(type(value))}
+        return {
+            name: v if type(v := getattr(value, name)) in _PLAIN else _json_ready(v)
+            for name in _field_names(type(value))
+        }
     if isinstance(value, dict):
-        return {k: _json_ready(v) for k, v in value.items()}
+        return {k: v if type(v) in _PLAIN else _json_ready(v) for k, v in value.items()}
     raise TypeError(f"a plan holds no {type(value).__name__}")
 
 

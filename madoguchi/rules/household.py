@@ -10,10 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from madoguchi.rules.facts import MOVE_EVENTS
-from madoguchi.rules.schemas import compile_schema, schema_errors
+from madoguchi.rules.schemas import CompiledSchema, compile_schema, schema_errors
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 SCHEMA_PATH = SCHEMAS / "household-facts-v1.json"  # the published contract, unchanged
@@ -57,7 +55,7 @@ def household_schema() -> dict[str, Any]:
 
 
 @cache
-def _household_validator() -> jsonschema.protocols.Validator:
+def _household_validator() -> CompiledSchema:
     return compile_schema(household_schema())
 
 

@@ -81,7 +81,7 @@ def catalog_list(item: Any, field: str, language: str | None = None) -> SafeStri
     language = language or get_language()
     parts = [(text, lang) for text, lang in (shown(language, *t) for t in _texts(item, field)) if text]
     if not parts:
-        return format_html("")
+        return SafeString("")
     items = format_html_join(
         "", "<li>{}</li>", ((format_html(UNTRANSLATED, text) if lang else text,) for text, lang in parts)
     )
