@@ -52,6 +52,8 @@ def _load_queues(office: Office, queues: list[dict[str, Any]], departments: dict
             department=departments[spec["department"]] if "department" in spec else None,
             ticket_prefix=spec["prefix"],
             sort_order=order,
+            place_ja=spec.get("place", {}).get("ja", ""),
+            place_en=spec.get("place", {}).get("en", ""),
         )
         count = spec["counters"][office.code] if isinstance(spec["counters"], dict) else spec["counters"]
         for number in range(1, count + 1):

@@ -83,11 +83,15 @@ def do_upsert_queue(
     department: Department | None = None,
     ticket_prefix: str,
     sort_order: int = 0,
+    place_ja: str = "",
+    place_en: str = "",
 ) -> Queue:
     values = {
         "kind": kind,
         "name_ja": name_ja,
         "name_en": name_en,
+        "place_ja": place_ja,
+        "place_en": place_en,
         "department": department,
         "ticket_prefix": ticket_prefix,
         "sort_order": sort_order,

@@ -26,7 +26,7 @@ class DepartmentAdmin(OrganizationAdmin):
 
 @admin.register(Queue)
 class QueueAdmin(OrganizationAdmin):
-    list_display = ["office", "code", "name_ja", "kind", "department", "ticket_prefix"]
+    list_display = ["office", "code", "name_ja", "kind", "department", "ticket_prefix", "place_ja"]
     list_filter = ["office", "kind"]
     search_fields = ["code", "name_ja"]
 

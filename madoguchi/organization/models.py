@@ -102,18 +102,27 @@ class Queue(Bilingual):
         max_length=2,
         validators=[RegexValidator(r"^[A-Z]{1,2}$", _("記号は半角英大文字1〜2文字です。"))],
     )
+    # Where its counters are in the building, as the signs say: "2階 西側" / "2F, west side". A resident
+    # handed over to this queue reads it on the wait page and the new ticket.
+    place_ja = models.CharField(_("場所（日本語）"), max_length=60, blank=True)
+    place_en = models.CharField(_("場所（英語）"), max_length=60, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
 
     class Meta:
         ordering = ["office", "sort_order", "code"]
         verbose_name = _("受付区分")
         verbose_name_plural = _("受付区分")
-        constraints = [
+        constraints = [  # (the place is not unique: several queues share a floor)
             models.UniqueConstraint(fields=["office", "code"], name="queue_code_unique_per_office"),
             models.UniqueConstraint(
                 fields=["office", "ticket_prefix"], name="queue_prefix_unique_per_office"
             ),
         ]
+
+    @property
+    def place(self) -> str:
+        """Where the queue's counters are, in the page's language ("" when not set)."""
+        return shown(None, self.place_ja, self.place_en)[0]
 
 
 class Counter(Bilingual):

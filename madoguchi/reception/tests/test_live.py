@@ -364,12 +364,16 @@ def test_the_first_tickets_wait_page_follows_the_resident_to_the_department(
     assert response["Location"] == f"/reception/counter/?handed={handed.pk}"
     page = client.get(response["Location"]).content.decode()
     assert f"{handed.display}（保険年金課）として引き継ぎました" in page
+    assert '<span class="handed__place">場所：2階 西側</span>' in page  # what the clerk tells them
     assert f'href="/reception/tickets/{handed.pk}/"' in page
-    assert client.get(f"/reception/tickets/{handed.pk}/").status_code == 200  # the clerk may print it
-    # the resident's page from the first QR code: the new number, the department, the place in its queue
+    slip = client.get(f"/reception/tickets/{handed.pk}/")  # the clerk may print it: where to go is on it
+    assert '<p class="ticket__place">2階 西側</p>' in slip.content.decode()
+    # the resident's page from the first QR code: the new number, the department and where it is, the
+    # place in its queue
     for url in (f"/wait/{first.status_token}/", f"/wait/{first.status_token}/?part=status"):
         html = Client().get(url).content.decode()
         assert f'<span class="wait__number">{handed.display}</span>' in html
+        assert '保険年金課<span class="wait__place">2階 西側</span>' in html
         assert f"保険年金課へご案内しました。新しい番号は <strong>{handed.display}</strong> です。" in html
         assert f'data-ticket="{handed.pk}" data-queue="hoken-nenkin" data-number="{handed.number}"' in html
         assert "前に 0 人" in html  # handed-over residents go first (priority)
