@@ -7,9 +7,7 @@ rows to complete by hand. The SHA-256 of the bytes lets the receiving system che
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from datetime import date
 
 from django.db import transaction
@@ -20,6 +18,7 @@ from madoguchi.audit.chain import AuditActor, record
 from madoguchi.center.models import DailyExport, WorkItem, WorkQueue
 from madoguchi.center.states import EXPORT
 from madoguchi.identity.names import member_name
+from madoguchi.printing.spreadsheets import csv_text
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import PROCESS_WORK_ITEM
 
@@ -124,11 +123,8 @@ def write_export(export_id: int, *, last_attempt: bool) -> dict[str, object]:
                 this_export, "fail", timezone.now(), error=f"{type(error).__name__}: {error}"[:1000]
             )
         raise
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(rows)
-    content, replaced = encode(buffer.getvalue(), export.encoding)
+    # names, addresses and results as typed: a text that would run as a formula is written as text
+    content, replaced = encode(csv_text([COLUMNS, *rows]), export.encoding)
     sha256 = hashlib.sha256(content).hexdigest()
     written = EXPORT.update(
         this_export,

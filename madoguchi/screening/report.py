@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
+from madoguchi.printing.spreadsheets import csv_text, safe_row
 from madoguchi.screening.inventory import HEADERS_JA, Inventory
 from madoguchi.screening.select import Screened, Screening
 
@@ -63,19 +63,8 @@ def _export_rows(screening: Screening, extra_headers: tuple[str, ...]) -> list[l
     return rows
 
 
-def _safe_cell(value: Any) -> Any:
-    # A cell starting with = + - @ would run as a formula when the city opens the file in Excel.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def selection_csv(screening: Screening, extra_headers: tuple[str, ...] = ()) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in _export_rows(screening, extra_headers):
-        writer.writerow([_safe_cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_text(_export_rows(screening, extra_headers)).encode("utf-8-sig")
 
 
 def selection_xlsx(screening: Screening, extra_headers: tuple[str, ...] = ()) -> bytes:
@@ -86,7 +75,7 @@ def selection_xlsx(screening: Screening, extra_headers: tuple[str, ...] = ()) ->
     sheet = workbook.worksheets[0]
     sheet.title = "選定結果"
     for row in _export_rows(screening, extra_headers):
-        sheet.append([_safe_cell(v) for v in row])
+        sheet.append(safe_row(row))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

@@ -156,3 +156,26 @@ def test_an_export_whose_worker_died_reads_failed_not_pending_for_ever(staff_of:
     lost.refresh_from_db()
     assert lost.status == DailyExport.Status.FAILED
     assert fail_lost_exports() == 0
+
+
+def test_text_that_a_spreadsheet_would_run_as_a_formula_is_exported_as_text(
+    submit_case: Any, staff_of: Any
+) -> None:
+    from madoguchi.center.exports import do_request_export
+
+    # given: a name, a result and an issued document that Excel would read as formulas
+    submit_case(head_family_name='=HYPERLINK("http://evil.example/","田")')
+    queue = WorkQueue.objects.get(procedure="kokuho-kanyu")
+    center, approver = staff_of(Role.CENTER_STAFF), staff_of(Role.CENTER_APPROVER)
+    while (item := claim_next(center, queue)) is not None:
+        do_send_for_approval(center, item, result="@SUM(1+1)", issued="+cmd|' /C calc'!A0")
+        do_approve(approver, item)
+    # when
+    do_request_export(center, queue=queue, day=timezone.localdate(), encoding="utf-8")
+    drain("test")
+    rows = list(csv.reader(io.StringIO(bytes(DailyExport.objects.get().content).decode("utf-8-sig"))))
+    # then: each is written after a ' (shown as text, not run); the other cells are as they were
+    assert rows[1][5] == """'=HYPERLINK("http://evil.example/","田")　花子"""
+    assert (rows[1][9], rows[1][10]) == ("'@SUM(1+1)", "'+cmd|' /C calc'!A0")
+    assert rows[2][5] == "港　太郎"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
