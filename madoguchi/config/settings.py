@@ -6,6 +6,7 @@ database or the catalog, never settings.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "madoguchi.ui.middleware.BusyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked sign-in (staff/throttling.py)
 ]
 
 ROOT_URLCONF = "madoguchi.config.urls"
@@ -136,7 +139,18 @@ MADOGUCHI_SIMULATION_WORKERS = env.int("MADOGUCHI_SIMULATION_WORKERS", default=1
 
 # --- Staff accounts and sessions.
 AUTH_USER_MODEL = "staff.Staff"
-AUTHENTICATION_BACKENDS = ["madoguchi.staff.backends.StaffBackend"]
+# django-axes first: a locked account or address is refused before its password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "madoguchi.staff.backends.StaffBackend"]
+# Sign-in throttling (staff/throttling.py): after this many failures an account, and separately a source
+# address, is refused for this many minutes; a success clears the account's count.
+AXES_FAILURE_LIMIT = env.int("MADOGUCHI_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("MADOGUCHI_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit log already
+AXES_CLIENT_IP_CALLABLE = "madoguchi.staff.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "madoguchi.staff.throttling.locked_out"
+AXES_VERBOSE = False
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "staff:login"

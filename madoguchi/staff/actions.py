@@ -212,6 +212,15 @@ def do_record_login_failed(username: str) -> None:
     record(SystemActor("login"), "staff.login.failed", extra={"username": username[:150]})
 
 
+def do_record_lockout(username: str, ip_address: str) -> None:
+    """Sign-in locked after repeated failures: the account (when it exists) and the source address."""
+    record(
+        SystemActor("login"),
+        "staff.login.locked",
+        extra={"username": username[:150], "address": ip_address[:64]},
+    )
+
+
 # --- API tokens ------------------------------------------------------------------------------------------
 
 TOKEN_USE_RECORDED_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often

@@ -25,6 +25,12 @@ register(
     EventType(
         "staff.login.failed", _("ログインの失敗"), "staff", fields={"username": _("入力されたログインID")}
     ),
+    EventType(
+        "staff.login.locked",
+        _("ログインの一時停止（続けて失敗）"),
+        "staff",
+        fields={"username": _("ログインID"), "address": _("端末のアドレス")},
+    ),
     EventType("staff.role.sync", _("役割の権限の更新"), "staff", fields={"permissions": _("権限")}),
     EventType(
         "staff.api_token.create",

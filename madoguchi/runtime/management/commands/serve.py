@@ -68,7 +68,10 @@ class Command(BaseCommand):
         # uvicorn handles SIGINT/SIGTERM while it runs, then restores these handlers and raises the signal
         # again: here that only stops the task workers, so the process ends cleanly below.
         previous = {sig: signal.signal(sig, stop_tasks) for sig in (signal.SIGINT, signal.SIGTERM)}
-        served = ServeOptions(host=options["host"], port=options["port"], proxy_headers=settings.HTTPS)
+        # The client's address and scheme from the reverse proxy's X-Forwarded-* headers, trusted only from
+        # the proxy's own address (uvicorn's FORWARDED_ALLOW_IPS, 127.0.0.1 by default): sign-in throttling
+        # counts each terminal by its address (staff/throttling.py), not the proxy's.
+        served = ServeOptions(host=options["host"], port=options["port"], proxy_headers=True)
         try:
             if options["workers"] > 1:
                 supervise(served, options["workers"])  # one SO_REUSEPORT socket per process (server.py)
