@@ -118,3 +118,21 @@ def test_household_facts_drop_identity_data_and_give_the_plan() -> None:
     assert {"tennyu-todoke", "kokuho-kanyu", "koki-koreisha-kanyu", "jido-teate-nintei"} <= set(
         plan.codes(REQUIRED)
     )
+
+
+def test_no_error_message_repeats_a_wrong_value_so_no_my_number_reaches_the_terminal() -> None:
+    # given: more members than case-file/v1 allows (each with a My Number), and a malformed My Number
+    data = example()
+    template = next(m for m in data["members"] if m.get("my_number"))
+    data["members"] = [
+        {**template, "id": f"m{n}", "my_number": f"{n:02d}3456789018"[:12]} for n in range(1, 40)
+    ]
+    data["members"][0]["my_number"] = "98765432101"  # 11 digits
+    # when
+    with pytest.raises(InvalidCase) as raised:
+        read_case(data)
+    # then: the paths say where, and no message carries a number given
+    text = "\n".join(f"{path}: {message}" for path, message in raised.value.errors)
+    assert "members" in text
+    assert "98765432101" not in text
+    assert not any(member["my_number"] in text for member in data["members"])

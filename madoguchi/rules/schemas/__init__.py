@@ -28,7 +28,15 @@ class CompiledSchema:
         if self.fast.is_valid(data):
             return []
         errors = sorted(self.checker.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-        return [(json_path(error.absolute_path), error.message) for error in errors]
+        return [(json_path(error.absolute_path), _without_the_value(error)) for error in errors]
+
+
+def _without_the_value(error: jsonschema.ValidationError) -> str:
+    """The error's message without the value that was wrong: jsonschema writes it in ("[{...}, ...] is too
+    long"), and a household's value may be a My Number, a list of members with theirs, or an address, which
+    must not reach a log, a terminal or an API answer. The path already says where it is."""
+    shown = repr(error.instance)
+    return error.message.replace(shown, "the value") if shown in error.message else error.message
 
 
 @cache
