@@ -26,7 +26,7 @@ from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER, SUBMIT_CASE
 from madoguchi.submissions.actions import create_submission
 from madoguchi.submissions.models import Submission, source_key
 from madoguchi.transactions import atomic_action, lock
-from madoguchi.ui.languages import document_language, is_english, shown
+from madoguchi.ui.languages import city_name, document_language, is_english, shown
 
 State = Case.State
 logger = logging.getLogger("madoguchi.cases")
@@ -292,7 +292,7 @@ def completion_message(submission: Submission, number: str, summary: str) -> str
 
     required = [p for p in submission.procedures() if p.get("status") == REQUIRED]
     elsewhere = [p for p in required if p.get("counter", ONE_STOP_COUNTER) != ONE_STOP_COUNTER]
-    city = {"city": settings.CITY_NAME_EN if is_english() else settings.CITY_NAME_JA, "number": number}
+    city = {"city": city_name(), "number": number}
     if not elsewhere:
         body = _("%(city)sです。受付番号 %(number)s の手続はすべて完了しました。") % city
     else:

@@ -64,7 +64,14 @@ from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER
 from madoguchi.submissions.actions import latest
 from madoguchi.submissions.models import Submission, source_key
 from madoguchi.ui.htmx import HtmxHttpRequest
-from madoguchi.ui.languages import DOCUMENT_LANGUAGES, document_language, html_lang, is_english, shown
+from madoguchi.ui.languages import (
+    DOCUMENT_LANGUAGES,
+    document_language,
+    english_date,
+    html_lang,
+    is_english,
+    shown,
+)
 
 SCHOOL_LEAVING_AGE = (
     16  # 転入学届: children of compulsory school age (and a little over, for a late birthday)
@@ -388,9 +395,7 @@ def case_receipt(request: HttpRequest, case_id: UUID) -> HttpResponse:
             {
                 "case": case,
                 "submission": submission,
-                "received_on": (
-                    f"{received.day} {received:%B %Y}" if language == "en" else wareki.format_date(received)
-                ),
+                "received_on": (english_date(received) if language == "en" else wareki.format_date(received)),
                 "event_label": labels("event", language)[case.event],
                 "people": list(names.values()),  # each {name, reading, reading_lang}
                 "taken_in": rows(True),

@@ -44,7 +44,7 @@ from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import ISSUE_TICKET, MANAGE_ORGANIZATION
 from madoguchi.transactions import atomic_action, lock
-from madoguchi.ui.languages import document_language, is_english
+from madoguchi.ui.languages import document_language, english_date, is_english
 
 # A resident who checks in later than this after the slot's start is still served, but without priority.
 LATE_MINUTES = 30
@@ -400,7 +400,7 @@ def _confirm(reservation: Reservation, language: str) -> None:
         ) % {
             "office": queue.office.name,  # in the language of the override
             "queue": queue.name,
-            "day": f"{day.day} {day:%B %Y}" if is_english() else f"{day.year}年{day.month}月{day.day}日",
+            "day": english_date(day) if is_english() else f"{day.year}年{day.month}月{day.day}日",
             "start": reservation.start.strftime("%H:%M"),
             "end": reservation.end.strftime("%H:%M"),
             "code": reservation.display_code,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.utils.translation import get_language
 
@@ -48,3 +50,19 @@ def shown(language: str | None, japanese: str, english: str = "", easy: str = ""
     if is_easy_japanese(language) and easy:
         return easy, ""
     return japanese, ""
+
+
+def city_name() -> str:
+    """The city's name in the active language (English on an English page, else Japanese)."""
+    return settings.CITY_NAME_EN if is_english() else settings.CITY_NAME_JA
+
+
+ENGLISH_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def english_date(day: date) -> str:
+    """ "25 November 2026", whatever the server's locale (strftime's %B follows it)."""
+    return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"

@@ -112,3 +112,18 @@ def test_a_named_records_name_follows_the_same_rule() -> None:
     event.name_easy = ""
     with translation.override("ja-easy"):
         assert event.name == "転入"
+
+
+def test_an_english_date_does_not_follow_the_servers_locale() -> None:
+    from datetime import date
+
+    from django.utils import translation
+
+    from madoguchi.ui.languages import city_name, english_date
+
+    assert english_date(date(2026, 11, 25)) == "25 November 2026"
+    assert english_date(date(2027, 1, 3)) == "3 January 2027"
+    with translation.override("en"):
+        assert city_name() == "Minato City"
+    with translation.override("ja-easy"):
+        assert city_name() == "みなと市"
