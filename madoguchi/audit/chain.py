@@ -28,6 +28,12 @@ from madoguchi.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry
 # Keys whose values never enter the log, whatever the caller passes.
 SECRET_KEY_PATTERN = re.compile(r"password|secret|token|my_?number|kojin_?bango|key", re.IGNORECASE)
 REDACTED = "[redacted]"
+# Twelve digits in a row (half- or full-width, optionally grouped 4-4-4 by a space or hyphen) that no letter
+# or digit touches: how a 個人番号 is typed. A person's free text (a reason, a note) can carry one; the log
+# keeps the words and never the number. Hex digests and longer numbers (a phone number has 10 or 11 digits)
+# are left alone.
+MY_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{4}[ \-‐－　]?\d{4}[ \-‐－　]?\d{4}(?![0-9A-Za-z])")
+MY_NUMBER_HIDDEN = "[個人番号]"
 
 
 class AuditActor(Protocol):
@@ -62,8 +68,14 @@ class SystemActor:
         return ""
 
 
+def scrub(text: str) -> str:
+    """`text` with anything typed like a 個人番号 replaced."""
+    return MY_NUMBER_IN_TEXT.sub(MY_NUMBER_HIDDEN, text)
+
+
 def redact(value: Any) -> Any:
-    """A copy of `value` with secret-looking keys replaced, at any depth."""
+    """A copy of `value` with secret-looking keys replaced, and anything typed like a 個人番号 hidden in its
+    text, at any depth."""
     if isinstance(value, Mapping):
         return {
             str(key): REDACTED if SECRET_KEY_PATTERN.search(str(key)) else redact(item)
@@ -73,9 +85,11 @@ def redact(value: Any) -> Any:
         return [redact(item) for item in value]
     if isinstance(value, datetime):
         return value.isoformat()
-    if value is None or isinstance(value, str | int | float | bool):
+    if isinstance(value, str):
+        return scrub(value)
+    if value is None or isinstance(value, int | float | bool):
         return value
-    return str(value)
+    return scrub(str(value))
 
 
 def entry_hash(
@@ -150,7 +164,7 @@ def record(
     if after is not None:
         summary["after"] = redact(after)
     if reason:
-        summary["reason"] = reason
+        summary["reason"] = scrub(reason)
     if extra:
         summary.update(redact(extra))
     # Round-trip through JSON so that the hash is computed over exactly what the database returns.

@@ -364,6 +364,29 @@ def do_reveal_my_number(actor: AuditActor, person: Person, *, reason: str) -> st
     return crypto.decrypt(person.my_number_encrypted)
 
 
+def check_disclosure(actor: Staff, *, reason: str) -> str:
+    """The reason, stripped, for showing or printing full My Numbers; refused without the role or a reason.
+    Checked before anything is decrypted."""
+    require(actor, REVEAL_MY_NUMBER)
+    if not reason.strip():
+        raise CaseNotReady(_("個人番号を記載する理由を入力してください。"))
+    return reason.strip()[:200]
+
+
+@atomic_action
+def do_record_my_number_print(
+    actor: Staff, case: Case, *, reason: str, people: list[Person], pages: int
+) -> None:
+    """One audit entry for a print that carries full My Numbers: who printed whose numbers, and why."""
+    record(
+        actor,
+        "case.my_number.print",
+        case,
+        reason=check_disclosure(actor, reason=reason),
+        extra={"people": [str(person.pk) for person in people], "count": len(people), "pages": pages},
+    )
+
+
 @atomic_action
 def do_rotate_my_number_keys(actor: AuditActor) -> int:
     """Re-encrypt every stored My Number with the first key of MADOGUCHI_MY_NUMBER_KEYS; how many."""

@@ -34,6 +34,17 @@ register(
     EventType("case.my_number.store", _("個人番号の保存"), "cases"),
     EventType("case.my_number.reveal", pgettext_lazy("audit event", "個人番号の表示"), "cases"),
     EventType("case.my_number.rotate", _("個人番号の暗号鍵の更新"), "cases", fields={"rotated": _("件数")}),
-    EventType("case.print", _("申請書の印刷"), "cases", fields={"pages": _("ページ数")}),
+    EventType(
+        "case.print",
+        _("申請書の印刷"),
+        "cases",
+        fields={"pages": _("ページ数"), "full_numbers": _("個人番号の記載"), "signed": _("署名済み")},
+    ),
+    EventType(
+        "case.my_number.print",
+        _("個人番号を記載した申請書の印刷"),
+        "cases",
+        fields={"pages": _("ページ数"), "count": _("記載した人数"), "people": _("記載した人")},
+    ),
     EventType("case.receipt", _("受付の控えの印刷"), "cases", fields={"version": _("版")}),
 )

@@ -24,9 +24,11 @@ from madoguchi.cases.actions import (
     ONE_STOP_COUNTER,
     CaseNotReady,
     CaseStateError,
+    check_disclosure,
     do_cancel_case,
     do_create_case,
     do_mark_ready_for_signature,
+    do_record_my_number_print,
     do_reopen_interview,
     do_reveal_my_number,
     do_save_case_details,
@@ -54,7 +56,7 @@ from madoguchi.navigator.locations import locate
 from madoguchi.navigator.views import interview_context
 from madoguchi.printing.casefile import InvalidCase, read_case
 from madoguchi.printing.forms import load_forms
-from madoguchi.printing.render import render_bundle
+from madoguchi.printing.render import Bundle, render_bundle
 from madoguchi.rules.engine import Plan, make_plan
 from madoguchi.rules.facts import EVENTS, HOUSEHOLD_INPUT_FACTS, Kind, labels
 from madoguchi.rules.household import InvalidFacts, legal_age
@@ -317,7 +319,7 @@ def case_bundle(request: HttpRequest, case_id: UUID) -> HttpResponse:
 def pdf_response(
     staff: Staff, case: Case, pdf: bytes, *, pages: int, signed: bool, version: int | None = None
 ) -> HttpResponse:
-    extra: dict[str, Any] = {"pages": pages, "with_my_numbers": False, "signed": signed}
+    extra: dict[str, Any] = {"pages": pages, "full_numbers": False, "signed": signed}
     if version is not None:
         extra["version"] = version
     record(staff, "case.print", case, extra=extra)
@@ -332,20 +334,47 @@ def _pdf(case: Case, pdf: bytes) -> HttpResponse:
 
 
 def bundle_response(request: HttpRequest, staff: Staff, case: Case, *, back: str) -> HttpResponse:
-    """A preview of the case's bundle as an inline PDF, audited; with My Numbers only for roles that may
-    see them. A case that cannot be printed sends the reader `back` with the reasons."""
-    with_my_numbers = has_capability(staff, REVEAL_MY_NUMBER)
+    """A preview of the case's bundle as an inline PDF, audited. My Numbers are never on it, whatever the
+    role: printing them takes a reason (`case_bundle_with_my_numbers`). A case that cannot be printed sends
+    the reader `back` with the reasons."""
+    bundle = _render(request, case, with_my_numbers=False)
+    if bundle is None:
+        return redirect(back)
+    record(staff, "case.print", case, extra={"pages": bundle.pages, "full_numbers": False})
+    return _pdf(case, bundle.pdf)
+
+
+def _render(request: HttpRequest, case: Case, *, with_my_numbers: bool) -> Bundle | None:
     data = case_file(case, with_my_numbers=with_my_numbers) | {
         "received_on": reception_date(case).isoformat()
     }
     try:
-        bundle = render_bundle(read_case(data), current_catalog())
+        return render_bundle(read_case(data), current_catalog())
     except InvalidCase as error:
         messages.error(
             request, _("申請書を作成できません：") + "；".join(f"{e.path} {e.message}" for e in error.errors)
         )
-        return redirect(back)
-    record(staff, "case.print", case, extra={"pages": bundle.pages, "with_my_numbers": with_my_numbers})
+        return None
+
+
+@login_required
+@require_POST
+def case_bundle_with_my_numbers(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """The case's forms with every stored My Number in full, for a procedure that needs them on paper. Only
+    roles that may reveal a number, only with a reason, and one audit entry naming whose numbers were
+    printed, by whom and why."""
+    staff = staff_for(request, HANDLE_CASE)
+    case = access_case(staff, case_id)
+    reason = request.POST.get("reason", "")
+    try:
+        check_disclosure(staff, reason=reason)
+    except CaseNotReady as error:
+        return render(request, "cases/print_refused.html", {"case": case, "error": error.message}, status=400)
+    bundle = _render(request, case, with_my_numbers=True)
+    if bundle is None:
+        return redirect("cases:detail", case_id=case.pk)
+    people = [person for person in case.people.all() if person.has_my_number]
+    do_record_my_number_print(staff, case, reason=reason, people=people, pages=bundle.pages)
     return _pdf(case, bundle.pdf)
 
 
@@ -443,9 +472,9 @@ def case_transition(request: HttpRequest, case_id: UUID, action: str) -> HttpRes
 @login_required
 @require_POST
 def reveal_my_number(request: HttpRequest, case_id: UUID, person_id: UUID) -> HttpResponse:
-    staff = request.user
-    if not isinstance(staff, Staff):
-        raise PermissionDenied
+    """A person's My Number in full, on a case this staff member may open (a department's staff do not
+    open the counter's cases: they see what was handed over to them, without numbers)."""
+    staff = staff_for(request, HANDLE_CASE)
     case = access_case(staff, case_id)
     person = get_object_or_404(Person, pk=person_id, case=case)
     try:
