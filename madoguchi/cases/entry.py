@@ -6,10 +6,13 @@ phone numbers), so every form printed later carries the same, checked value.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import jaconv
+import phonenumbers
 from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
@@ -22,6 +25,7 @@ from madoguchi.identity import kana, mynumber, names, phone, wareki
 from madoguchi.identity.errors import InvalidInput
 from madoguchi.identity.municipality import search as search_municipalities
 from madoguchi.identity.municipality import validate as validate_municipality
+from madoguchi.printing.casefile import SCHEMA_PATH
 from madoguchi.rules.facts import (
     HEALTH_INSURANCE,
     HOUSEHOLD_INPUT_FACTS,
@@ -44,6 +48,16 @@ ACCOUNT_PARTS = ("bank", "branch", "kind", "number", "holder_kana")
 ACCOUNT_KINDS = {"ordinary", "current"}
 ACCOUNT_NUMBER_DIGITS = 7  # 口座番号: 7 digits, shorter numbers are written with leading zeros
 SCHOOL_NAME_MAX = 60
+# The longest each part of an address may be: what case-file/v1 (and so the printed forms) accepts.
+ADDRESS_MAX_LENGTHS: dict[str, int] = {
+    part: spec["maxLength"]
+    for part, spec in json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))["$defs"]["address"][
+        "properties"
+    ].items()
+    if "maxLength" in spec
+}
+# ISO 3166-1 alpha-2 codes of the world's countries and regions (phonenumbers keeps the list current).
+COUNTRY_CODES: frozenset[str] = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 
 @dataclass
@@ -134,6 +148,9 @@ def _clean(entry: Entry, name: str, function: Any, *, required: bool = False) ->
 
 def _address(entry: Entry, prefix: str, *, required: bool) -> dict[str, str]:
     address = {part: entry.value(f"{prefix}-{part}").strip() for part in ADDRESS_PARTS}
+    for part, longest in ADDRESS_MAX_LENGTHS.items():
+        if len(address.get(part, "")) > longest:  # the forms print no more (case-file/v1 refuses it)
+            entry.errors[f"{prefix}-{part}"] = _("%(n)s文字以内で入力してください。") % {"n": longest}
     address["postal_code"] = _clean(entry, f"{prefix}-postal_code", lambda v: kana.digits(v).replace("-", ""))
     if address["postal_code"] and (len(address["postal_code"]) != 7 or not address["postal_code"].isdigit()):
         entry.errors[f"{prefix}-postal_code"] = _("郵便番号は7桁の数字で入力してください。")
@@ -244,8 +261,8 @@ def read_entry(case: Case, data: QueryDict) -> Entry:
         insurance = entry.value(prefix + "health_insurance")
         if insurance and insurance not in HEALTH_INSURANCE:
             entry.errors[prefix + "health_insurance"] = _("健康保険を選んでください。")
-        nationality = entry.value(prefix + "nationality").strip().upper() or "JP"
-        if len(nationality) != 2 or not nationality.isalpha():
+        nationality = jaconv.z2h(entry.value(prefix + "nationality"), ascii=True).strip().upper() or "JP"
+        if nationality not in COUNTRY_CODES:
             entry.errors[prefix + "nationality"] = _(
                 "国籍は2文字の国名コード（例：JP、VN）で入力してください。"
             )

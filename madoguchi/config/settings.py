@@ -167,6 +167,9 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Flash messages can name a resident, a field's value or an address: kept in the server-side session,
+# never in a cookie the browser stores (Django's default puts them in a `messages` cookie first).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- HTTPS: behind the city's reverse proxy in production.
 HTTPS = env.bool("MADOGUCHI_HTTPS", default=False)
