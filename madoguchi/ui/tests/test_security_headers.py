@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
@@ -188,3 +188,21 @@ def test_no_template_has_inline_script_or_style(template: Path) -> None:
     text = template.read_text()
     for pattern in (INLINE_SCRIPT, INLINE_HANDLER, INLINE_STYLE, EVAL_IN_HTMX):
         assert not pattern.search(text), f"{template.relative_to(PACKAGE_DIR)}: {pattern.search(text)}"
+
+
+def _fails(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("fails/", _fails)]
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.django_db
+def test_the_server_error_page_is_styled_from_a_file_under_the_policy() -> None:
+    response = Client(raise_request_exception=False).get("/fails/")
+    assert response.status_code == 500
+    assert_private_page(response)
+    page = response.content.decode()
+    assert "/static/madoguchi/css/error.css" in page  # its inline <style> would be refused
+    assert not INLINE_STYLE.search(page)
