@@ -56,7 +56,10 @@ class Watched:
     def __init__(self, browser: Any, **context: Any) -> None:
         self.context = browser.new_context(locale="ja-JP", **context)
         self.context.add_init_script(RECORD_VIOLATIONS)
-        self.context.add_init_script("window.print = function () {};")  # the kiosk ticket prints itself
+        # printing is counted, not done (the kiosk's ticket prints itself, the slip has a print button)
+        self.context.add_init_script(
+            "window.printed = 0; window.print = function () { window.printed += 1; };"
+        )
         self.page = self.context.new_page()
         self.messages: list[str] = []
         self.page.on("console", self._console)
@@ -134,6 +137,7 @@ def test_every_roles_main_pages_run_under_the_policy(
     page.wait_for_url("**/reception/tickets/**")
     staff.settle()
     page.get_by_role("button", name="印刷").click()  # js/print.js, not an onclick attribute
+    page.wait_for_function("window.printed === 1")
     assert page.evaluate("window.__violations.length") == 0
     page.screenshot(path=str(screenshot.directory / "csp-ticket.png"), full_page=True)
     staff.open(f"{base}/reception/reservations/")
@@ -185,6 +189,7 @@ def test_every_roles_main_pages_run_under_the_policy(
     public.open(f"{base}/kiosk/?token={kiosk_token}")
     public.page.get_by_role("button", name="転入").click()
     public.page.locator("#ticket-number").wait_for()
+    public.page.wait_for_function("window.printed === 1")  # printed once loaded, by js/print.js
     public.settle()
     public.page.screenshot(path=str(screenshot.directory / "csp-kiosk-ticket.png"), full_page=True)
     status_url = public.page.locator(".ticket__qr").get_attribute("data-status-url")
