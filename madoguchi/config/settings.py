@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "madoguchi.config.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
+    "madoguchi.ui.middleware.SecurityHeadersMiddleware",  # CSP, no-store (ui/headers.py)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "madoguchi.staff.middleware.SessionRenewalMiddleware",
     "madoguchi.ui.middleware.LanguageMiddleware",
@@ -183,7 +184,42 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Browser policies of every page (ui/headers.py). No inline script or style anywhere: only the app's
+# own vendored files. A view that needs more relaxes them for itself (ui.headers.extend_csp,
+# relax_permissions; a video consultation page: camera and microphone).
+MADOGUCHI_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "font-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Device features no page uses, off (an empty allowlist).
+MADOGUCHI_PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+}
 
 # --- Language and time: Japanese first, English available; store UTC, show Asia/Tokyo.
 LANGUAGE_CODE = "ja"

@@ -48,3 +48,21 @@ class BusyMiddleware:
             response.headers["Retry-After"] = "2"
             return response
         return None
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy, Permissions-Policy and `Cache-Control: no-store` on every response.
+
+    It sits outside everything but the static files, so the answers of later middleware (a refused CSRF
+    token, a locked sign-in, an error page) carry the policies too. See ui/headers.py.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from madoguchi.ui import headers
+
+        response = self.get_response(request)
+        headers.apply(response)
+        return response

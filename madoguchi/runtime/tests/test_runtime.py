@@ -88,6 +88,9 @@ def test_check_fails_on_development_settings(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "security.W018" in result.stderr  # DEBUG on
     assert "security.W008" in result.stderr  # no HTTPS redirect
+    assert "runtime.E001" in result.stderr  # the secret key generated under var/
+    assert "runtime.E003" in result.stderr  # MADOGUCHI_HTTPS off
+    assert "runtime.W001" in result.stderr  # the embedded SQLite database
 
 
 def test_check_passes_on_production_settings(tmp_path: Path) -> None:
@@ -98,6 +101,7 @@ def test_check_passes_on_production_settings(tmp_path: Path) -> None:
         MADOGUCHI_SECRET_KEY="x9!" + "k3Qz7LmN0pRt5VwYb2Dh8Fj4Gs6Ha1Kc" * 2,
         MADOGUCHI_ALLOWED_HOSTS="madoguchi.city.lg.jp",
         MADOGUCHI_MY_NUMBER_KEYS=Fernet.generate_key().decode(),
+        DATABASE_URL="postgres://madoguchi:secret@db.city.lg.jp:5432/madoguchi",  # not connected to
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
@@ -108,7 +112,27 @@ PRODUCTION = {
     "MADOGUCHI_HTTPS": "1",
     "MADOGUCHI_SECRET_KEY": "x9!" + "k3Qz7LmN0pRt5VwYb2Dh8Fj4Gs6Ha1Kc" * 2,
     "MADOGUCHI_ALLOWED_HOSTS": "madoguchi.city.lg.jp",
+    "DATABASE_URL": "postgres://madoguchi:secret@db.city.lg.jp:5432/madoguchi",
 }
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "code"),
+    [
+        ("MADOGUCHI_ALLOWED_HOSTS", "*", "runtime.E002"),
+        ("MADOGUCHI_SESSION_IDLE_MINUTES", "480", "runtime.E004"),
+        ("MADOGUCHI_LOGIN_FAILURE_LIMIT", "1000", "runtime.E005"),
+        ("DATABASE_URL", "", "runtime.W001"),
+    ],
+)
+def test_check_fails_on_one_unsafe_production_variable(
+    tmp_path: Path, variable: str, value: str, code: str
+) -> None:
+    keys = Fernet.generate_key().decode()
+    result = run_check(tmp_path, **(PRODUCTION | {variable: value}), MADOGUCHI_MY_NUMBER_KEYS=keys)
+    assert result.returncode != 0
+    assert code in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize(
