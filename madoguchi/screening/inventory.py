@@ -384,7 +384,7 @@ def detect_format(data: bytes, filename: str = "", limits: Limits | None = None)
     if not data.strip():
         raise InventoryError("ファイルが空です。1行目に見出し、2行目から業務を1行ずつ入れてください。")
     if len(data) > limits.max_bytes:
-        raise InventoryError(f"ファイルが大きすぎます（{_megabytes(limits.max_bytes)} まで）。")
+        raise InventoryError(f"ファイルが大きすぎます（{size_text(limits.max_bytes)} まで）。")
     if data.startswith(b"PK\x03\x04"):
         check_xlsx(data)
         return "xlsx"
@@ -398,7 +398,8 @@ def detect_format(data: bytes, filename: str = "", limits: Limits | None = None)
     return "csv"
 
 
-def _megabytes(size: int) -> str:
+def size_text(size: int) -> str:
+    """A byte limit as people read it: "10 MB", or "1,000 バイト" when it is not a whole number of MB."""
     return f"{size // 2**20} MB" if size % 2**20 == 0 else f"{size:,} バイト"
 
 
