@@ -381,10 +381,10 @@ def detect_format(data: bytes, filename: str = "", limits: Limits | None = None)
     queues the reading of the rows.
     """
     limits = limits or Limits()
-    if not data.strip():
-        raise InventoryError("ファイルが空です。1行目に見出し、2行目から業務を1行ずつ入れてください。")
     if len(data) > limits.max_bytes:
         raise InventoryError(f"ファイルが大きすぎます（{size_text(limits.max_bytes)} まで）。")
+    if not data.strip():
+        raise InventoryError("ファイルが空です。1行目に見出し、2行目から業務を1行ずつ入れてください。")
     if data.startswith(b"PK\x03\x04"):
         check_xlsx(data)
         return "xlsx"

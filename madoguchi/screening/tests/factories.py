@@ -59,13 +59,14 @@ def xlsx_rewritten(data: bytes, member: str, rewrite: Callable[[bytes], bytes]) 
 SHEET = "xl/worksheets/sheet1.xml"
 
 
-def huge_dimension_xlsx() -> bytes:
-    """A small .xlsx whose first sheet declares every cell of Excel and has a cell in its last row."""
+def huge_dimension_xlsx(last_cell: bool = True) -> bytes:
+    """A small .xlsx whose first sheet declares every cell of Excel (and has a cell in its last row)."""
 
     def rewrite(xml: bytes) -> bytes:
-        xml = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', xml)
+        xml, count = re.subn(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:XFD1048576"/>', xml)
+        assert count == 1
         last = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
-        return xml.replace(b"</sheetData>", last + b"</sheetData>")
+        return xml.replace(b"</sheetData>", last + b"</sheetData>") if last_cell else xml
 
     return xlsx_rewritten(xlsx_bytes(SMALL), SHEET, rewrite)
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from openpyxl import Workbook
 
 from madoguchi.screening import inventory
 from madoguchi.screening.inventory import (
     XLSX_MAX_EXPANDED_BYTES,
+    XLSX_MAX_SHEETS,
     InventoryError,
     Limits,
     read_inventory,
@@ -176,6 +180,21 @@ def test_an_xlsx_declaring_every_cell_of_excel_is_refused_without_reading_them()
     # openpyxl pads every row to the declared dimension: 1,048,576 rows of 16,384 cells
     with pytest.raises(InventoryError, match="行数が上限"):
         read_inventory(huge_dimension_xlsx(), "dimension.xlsx")
+
+
+def test_an_xlsx_declaring_more_cells_than_it_has_is_read_as_written() -> None:
+    inventory = read_inventory(huge_dimension_xlsx(last_cell=False), "dimension.xlsx")
+    assert (inventory.rows_read, inventory.kept) == (5, 5)
+
+
+def test_an_xlsx_with_too_many_sheets_is_refused() -> None:
+    workbook = Workbook()
+    for number in range(XLSX_MAX_SHEETS):
+        workbook.create_sheet(f"s{number}")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(InventoryError, match="シートが多すぎます"):
+        read_inventory(buffer.getvalue(), "sheets.xlsx")
 
 
 def test_an_xlsx_expanding_past_the_limit_is_refused_before_parsing() -> None:
