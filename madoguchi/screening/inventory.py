@@ -356,8 +356,9 @@ def _xlsx_rows(data: bytes, limits: Limits, progress: Progress | None) -> Iterat
             raise InventoryError("Excel ファイルにシートがありません。")
         declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
         expected = declared if 0 < declared <= limits.max_rows + 1 else limits.max_rows
-        # The declared dimension is not trusted: openpyxl would pad every row (and add empty rows) up to
-        # it. Rows are read as written, at most one column past the limit.
+        # The declared dimension is not trusted (openpyxl pads every row to its width, 16,384 cells for
+        # A1:XFD1048576): rows are read as written, at most one column past the limit, and the rows it
+        # adds for a gap (a cell in row 1,048,576) count towards the row limit.
         sheet.reset_dimensions()
         number = 0
         try:
