@@ -13,6 +13,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -28,7 +29,7 @@ from madoguchi.screening.actions import (
 )
 from madoguchi.screening.demo_inventory import DEMO_INVENTORY
 from madoguchi.screening.forms import CRITERIA_FIELDS, DEFAULT_CRITERIA, CriteriaForm, UploadForm
-from madoguchi.screening.inventory import Inventory, InventoryError, read_inventory, size_text
+from madoguchi.screening.inventory import Inventory, InventoryError, read_inventory
 from madoguchi.screening.models import InventoryRead, InventoryUpload
 from madoguchi.screening.report import selection_csv, selection_xlsx
 from madoguchi.screening.select import Screening, screen
@@ -121,7 +122,7 @@ def _too_large(request: HttpRequest, staff: Staff) -> HttpResponse:
     limit = settings.MADOGUCHI_INVENTORY_MAX_BYTES
     error = _(
         "ファイルが大きすぎます（%(limit)s まで）。不要な列や行を削除するか、CSV で保存してください。"
-    ) % {"limit": size_text(limit)}
+    ) % {"limit": filesizeformat(limit)}
     return _page(request, staff, error=error, status=413)
 
 

@@ -167,7 +167,7 @@ def test_a_file_over_the_size_limit_is_a_413_in_japanese(manager: Any, settings:
     # a request that says it is larger is refused before its body is read
     response = upload(manager, csv_bytes(SMALL) + b"x" * (MULTIPART_ALLOWANCE + 1000), "big.csv")
     assert response.status_code == 413
-    assert "ファイルが大きすぎます（1,000 バイト まで）" in response.content.decode()
+    assert "ファイルが大きすぎます（1000\xa0バイト まで）" in response.content.decode()
     # a file just over the limit is dropped while it is received
     response = upload(manager, csv_bytes(SMALL) + b"x" * 1000, "big.csv")
     assert response.status_code == 413
@@ -181,7 +181,7 @@ def test_the_size_limit_names_its_megabytes(manager: Any, settings: Any) -> None
     settings.MADOGUCHI_INVENTORY_MAX_BYTES = 2 * 2**20
     response = upload(manager, b"x" * (2 * 2**20 + 1), "big.csv")
     assert response.status_code == 413
-    assert "ファイルが大きすぎます（2 MB まで）" in response.content.decode()
+    assert "ファイルが大きすぎます（2.0\xa0MB まで）" in response.content.decode()
 
 
 def test_a_body_django_finds_too_big_is_a_413_not_a_bare_400(manager: Any, settings: Any) -> None:
@@ -319,3 +319,23 @@ def test_demo_inventory_and_catalog_marking(manager: Any, staff_of: Any) -> None
     before = AuditEntry.objects.count()
     manager.post(reverse("screening:catalog"), {"relevance": "高", "max_minutes": "10", "confirm": "1"})
     assert AuditEntry.objects.count() == before
+
+
+def test_the_read_page_and_the_413_say_nothing_in_japanese_in_english(manager: Any, settings: Any) -> None:
+    from madoguchi.ui.tests.test_english_pages import english, japanese_in, report
+
+    client = english(manager)
+    upload(client, csv_bytes(SMALL), "inventory.csv")
+    read = InventoryRead.objects.get()
+    found: dict[str, list[str]] = {}
+    for status in ("queued", "running", "interrupted", "failed"):
+        InventoryRead.objects.filter(pk=read.pk).update(status=status)
+        page = client.get(reverse("screening:read", args=[read.pk]))
+        if left := japanese_in(page.content.decode()):
+            found[status] = left
+    settings.MADOGUCHI_INVENTORY_MAX_BYTES = 10
+    too_large = upload(client, csv_bytes(SMALL))
+    assert too_large.status_code == 413
+    if left := japanese_in(too_large.content.decode()):
+        found["413"] = left
+    assert not found, report(found)
