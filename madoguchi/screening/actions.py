@@ -76,6 +76,7 @@ def read_queued_inventory(
         inventory = read_inventory(
             bytes(read.content), read.source_name, limits=inventory_limits(), progress=progress
         )
+        do_store_inventory(read.staff, inventory)
     except InventoryError as error:
         READ.update(this_read, "fail", timezone.now(), error=error.message, content=b"")
         return {"read": read_id, "failed": True}
@@ -83,7 +84,6 @@ def read_queued_inventory(
         # the page says the file could not be read; the task keeps the traceback for the administrators
         READ.update(this_read, "fail", timezone.now(), error="", content=b"")
         raise
-    do_store_inventory(read.staff, inventory)
     READ.update(
         this_read,
         "finish",
