@@ -278,6 +278,12 @@ MADOGUCHI_AUDIT_SEAL_SECONDS = env.float("MADOGUCHI_AUDIT_SEAL_SECONDS", default
 MADOGUCHI_TASK_WORKERS = env.int("MADOGUCHI_TASK_WORKERS", default=1)
 MADOGUCHI_TASK_STALE_SECONDS = env.int("MADOGUCHI_TASK_STALE_SECONDS", default=300)
 
+# --- Operations inventories uploaded on /screening/: the largest file (bytes; nginx's
+# client_max_body_size in deploy/ allows a little more, so that the page itself answers 413) and the most
+# rows after the header (a city has a few thousand operations; Chiba screened 762).
+MADOGUCHI_INVENTORY_MAX_BYTES = env.int("MADOGUCHI_INVENTORY_MAX_BYTES", default=10 * 1024 * 1024)
+MADOGUCHI_INVENTORY_MAX_ROWS = env.int("MADOGUCHI_INVENTORY_MAX_ROWS", default=20_000)
+
 # --- Notifications (madoguchi/notifications): one backend class per channel. The console backend
 # (the default) prints each message; production names EmailBackend and WebhookSmsBackend.
 _CONSOLE_BACKEND = "madoguchi.notifications.backends.ConsoleBackend"

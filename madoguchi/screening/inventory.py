@@ -17,7 +17,8 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +47,26 @@ _YES_NO: dict[str, bool] = {
 }
 _LIST_SEPARATORS = re.compile(r"[,、，;；/／]")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
-MAX_BYTES = 20 * 1024 * 1024
+# Limits of a file: a city's inventory has a few thousand operations (Chiba screened 762). The web page
+# takes its byte and row limits from the settings MADOGUCHI_INVENTORY_MAX_BYTES and _MAX_ROWS.
+MAX_BYTES = 10 * 2**20
+MAX_ROWS = 20_000
+MAX_COLUMNS = 100
+# An .xlsx is a zip: its parts are checked before openpyxl reads them (a 234 KB file can expand to GB).
+XLSX_MAX_EXPANDED_BYTES = 100 * 2**20
+XLSX_MAX_MEMBERS = 500
+XLSX_MAX_SHEETS = 50
+PROGRESS_EVERY_ROWS = 500
+
+# Called every PROGRESS_EVERY_ROWS rows with the rows read so far and the fraction of the file (0..1).
+Progress = Callable[[int, float], None]
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = MAX_BYTES
+    max_rows: int = MAX_ROWS
+    max_columns: int = MAX_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -216,13 +236,41 @@ def decode_text(data: bytes) -> str:
     )
 
 
-def _csv_rows(text: str) -> list[list[str]]:
+def _csv_rows(text: str, limits: Limits, progress: Progress | None) -> Iterator[list[str]]:
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as error:
-        raise InventoryError(f"CSV として読めません（{error}）。") from error
+    buffer = io.StringIO(text, newline="")
+    reader = csv.reader(buffer, delimiter=delimiter)
+    total = max(len(text), 1)
+    number = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise InventoryError(f"CSV として読めません（{number + 1}行目: {error}）。") from error
+        number += 1
+        yield _within_limits(row, number, limits)
+        if progress is not None and number % PROGRESS_EVERY_ROWS == 0:
+            progress(number, buffer.tell() / total)
+
+
+def _within_limits(row: list[str], number: int, limits: Limits) -> list[str]:
+    """The row, or InventoryError once the file has more rows or columns than `limits` allow."""
+    if number > limits.max_rows + 1:  # the header row and max_rows rows after it
+        raise InventoryError(
+            f"行数が上限（{limits.max_rows:,}行）を超えています。"
+            f"1つのファイルは見出しの行のほか {limits.max_rows:,} 行までにしてください。"
+        )
+    if len(row) > limits.max_columns:
+        if any(c.strip() for c in row[limits.max_columns :]):
+            raise InventoryError(
+                f"列数が上限（{limits.max_columns}列）を超えています（{number}行目）。"
+                "業務棚卸表に必要な列だけを残してください。"
+            )
+        del row[limits.max_columns :]
+    return row
 
 
 def _cell_text(value: Any) -> str:
@@ -235,38 +283,135 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _xlsx_rows(data: bytes) -> list[list[str]]:
+_NOT_XLSX = "Excel ファイル（.xlsx）として読めません。壊れているか、別の形式です。"
+_DTD = (
+    "Excel ファイルに文書型定義（DTD）が含まれているため読み込めません。"
+    "Excel で開いて保存し直すか、CSV で保存してください。"
+)
+_DTD_MARKERS = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
+_SCANNED_SUFFIXES = (".xml", ".rels", ".vml")
+
+
+def check_xlsx(data: bytes) -> None:
+    """Refuse, before any XML is parsed, an .xlsx whose parts would expand beyond the limits (a zip bomb,
+    a sheet declaring a million rows of styles) or that carries a DTD (entity expansion, external files)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
+        raise InventoryError(_NOT_XLSX) from error
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise InventoryError(f"Excel ファイルの部品が多すぎます（{XLSX_MAX_MEMBERS}個まで）。")
+    sheets = sum(
+        1 for m in members if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
+    )
+    if sheets > XLSX_MAX_SHEETS:
+        raise InventoryError(f"Excel ファイルのシートが多すぎます（{XLSX_MAX_SHEETS}枚まで）。")
+    expanded = sum(m.file_size for m in members)
+    if expanded > XLSX_MAX_EXPANDED_BYTES:
+        raise InventoryError(
+            f"Excel ファイルを展開すると大きすぎます（展開後 {XLSX_MAX_EXPANDED_BYTES // 2**20} MB まで）。"
+            "不要なシートや書式を削除するか、CSV で保存してください。"
+        )
+    overlap = max(len(marker) for marker in _DTD_MARKERS) - 1
+    try:
+        for member in members:
+            if not member.filename.lower().endswith(_SCANNED_SUFFIXES):
+                continue
+            with archive.open(member) as part:
+                tail = b""
+                while chunk := part.read(2**20):
+                    window = tail + chunk
+                    if any(marker in window for marker in _DTD_MARKERS):
+                        raise InventoryError(_DTD)
+                    tail = window[-overlap:]
+    except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError, zlib.error) as error:
+        raise InventoryError(_NOT_XLSX) from error
+
+
+def _defused(error: BaseException | None) -> bool:
+    """Whether defusedxml (which openpyxl parses with) refused a DTD somewhere in the error's causes."""
+    from defusedxml import DefusedXmlException
+
+    while error is not None:
+        if isinstance(error, DefusedXmlException):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _xlsx_rows(data: bytes, limits: Limits, progress: Progress | None) -> Iterator[list[str]]:
     from openpyxl import load_workbook  # imported here: CSV users do not pay for it
 
+    check_xlsx(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise InventoryError(
-            "Excel ファイル（.xlsx）として読めません。壊れているか、別の形式です。"
-        ) from error
+    except InventoryError:
+        raise
+    except Exception as error:  # openpyxl raises whatever its parsers meet in a broken file
+        raise InventoryError(_DTD if _defused(error) else _NOT_XLSX) from error
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise InventoryError("Excel ファイルにシートがありません。")
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
+        expected = declared if 0 < declared <= limits.max_rows + 1 else limits.max_rows
+        # The declared dimension is not trusted (openpyxl pads every row to its width, 16,384 cells for
+        # A1:XFD1048576): rows are read as written, at most one column past the limit, and the rows it
+        # adds for a gap (a cell in row 1,048,576) count towards the row limit.
+        sheet.reset_dimensions()
+        number = 0
+        try:
+            for values in sheet.iter_rows(max_col=limits.max_columns + 1, values_only=True):
+                number += 1
+                yield _within_limits([_cell_text(v) for v in values], number, limits)
+                if progress is not None and number % PROGRESS_EVERY_ROWS == 0:
+                    progress(number, min(number / max(expected, 1), 1.0))
+        except InventoryError:
+            raise
+        except Exception as error:
+            raise InventoryError(_DTD if _defused(error) else f"{_NOT_XLSX}（{number + 1}行目）") from error
     finally:
         workbook.close()
 
 
-def table_rows(data: bytes, filename: str = "") -> list[list[str]]:
-    """The cells of the file as text, whatever its format."""
-    if len(data) > MAX_BYTES:
-        raise InventoryError("ファイルが大きすぎます（20 MB まで）。")
-    lowered = filename.lower()
+def detect_format(data: bytes, filename: str = "", limits: Limits | None = None) -> str:
+    """ "csv" or "xlsx" for a file that may be an inventory, or InventoryError saying why it cannot be.
+
+    Cheap checks only (size, type, the .xlsx's parts, the CSV's encoding): the upload runs them before it
+    queues the reading of the rows.
+    """
+    limits = limits or Limits()
+    if len(data) > limits.max_bytes:
+        raise InventoryError(f"ファイルが大きすぎます（{size_text(limits.max_bytes)} まで）。")
+    if not data.strip():
+        raise InventoryError("ファイルが空です。1行目に見出し、2行目から業務を1行ずつ入れてください。")
     if data.startswith(b"PK\x03\x04"):
-        return _xlsx_rows(data)
+        check_xlsx(data)
+        return "xlsx"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InventoryError(
             "旧形式の Excel ファイル（.xls）は読めません。.xlsx または CSV で保存し直してください。"
         )
-    if lowered.endswith((".xlsx", ".xlsm")):
-        raise InventoryError("Excel ファイル（.xlsx）として読めません。壊れているか、別の形式です。")
-    return _csv_rows(decode_text(data))
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        raise InventoryError(_NOT_XLSX)
+    decode_text(data)
+    return "csv"
+
+
+def size_text(size: int) -> str:
+    """A byte limit as people read it: "10 MB", or "1,000 バイト" when it is not a whole number of MB."""
+    return f"{size // 2**20} MB" if size % 2**20 == 0 else f"{size:,} バイト"
+
+
+def table_rows(
+    data: bytes, filename: str = "", limits: Limits | None = None, progress: Progress | None = None
+) -> Iterator[list[str]]:
+    """The cells of the file as text, whatever its format, row by row (InventoryError past the limits)."""
+    limits = limits or Limits()
+    if detect_format(data, filename, limits) == "xlsx":
+        return _xlsx_rows(data, limits, progress)
+    return _csv_rows(decode_text(data), limits, progress)
 
 
 # --- validating rows
@@ -455,8 +600,8 @@ def parse_rows(rows: Iterable[Sequence[str]], source: str = "") -> Inventory:
     )
 
 
-def read_inventory(data: bytes, filename: str = "") -> Inventory:
-    """Read an inventory file's bytes (CSV in UTF-8/Shift_JIS, or .xlsx)."""
-    if not data.strip():
-        raise InventoryError("ファイルが空です。1行目に見出し、2行目から業務を1行ずつ入れてください。")
-    return parse_rows(table_rows(data, filename), source=filename)
+def read_inventory(
+    data: bytes, filename: str = "", *, limits: Limits | None = None, progress: Progress | None = None
+) -> Inventory:
+    """Read an inventory file's bytes (CSV in UTF-8/Shift_JIS, or .xlsx) within `limits`."""
+    return parse_rows(table_rows(data, filename, limits, progress), source=filename)

@@ -4,23 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from madoguchi.screening import charts
-from madoguchi.screening.actions import do_mark_one_stop, do_store_inventory, preview_one_stop
+from madoguchi.screening.actions import (
+    do_mark_one_stop,
+    do_queue_inventory_read,
+    do_store_inventory,
+    preview_one_stop,
+)
 from madoguchi.screening.demo_inventory import DEMO_INVENTORY
 from madoguchi.screening.forms import CRITERIA_FIELDS, DEFAULT_CRITERIA, CriteriaForm, UploadForm
 from madoguchi.screening.inventory import Inventory, InventoryError, read_inventory
-from madoguchi.screening.models import InventoryUpload
+from madoguchi.screening.models import InventoryRead, InventoryUpload
 from madoguchi.screening.report import selection_csv, selection_xlsx
 from madoguchi.screening.select import Screening, screen
+from madoguchi.screening.uploads import MULTIPART_ALLOWANCE, CappedUploadHandler, declared_length
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import EDIT_CATALOG, PLAN_OPERATIONS
@@ -105,30 +118,77 @@ def screening_page(request: HttpRequest) -> HttpResponse:
     return _page(request, staff_for(request, PLAN_OPERATIONS))
 
 
+def _too_large(request: HttpRequest, staff: Staff) -> HttpResponse:
+    limit = settings.MADOGUCHI_INVENTORY_MAX_BYTES
+    error = _(
+        "ファイルが大きすぎます（%(limit)s まで）。不要な列や行を削除するか、CSV で保存してください。"
+    ) % {"limit": filesizeformat(limit)}
+    return _page(request, staff, error=error, status=413)
+
+
+@csrf_exempt  # checked in _upload, once the body has been read by the size-capped handler
 @login_required
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
     staff = staff_for(request, PLAN_OPERATIONS)
+    limit = settings.MADOGUCHI_INVENTORY_MAX_BYTES
+    if declared_length(request) > limit + MULTIPART_ALLOWANCE:
+        return _too_large(request, staff)
+    handler = CappedUploadHandler(request, limit)
+    request.upload_handlers = [handler]
+    try:
+        request.POST  # noqa: B018 (parses the body with the handler above)
+    except RequestDataTooBig:
+        return _too_large(request, staff)
+    except (MultiPartParserError, TooManyFieldsSent, TooManyFilesSent):
+        return _page(
+            request, staff, error=_("送信された内容を読み取れません。もう一度お試しください。"), status=400
+        )
+    if handler.too_large:
+        return _too_large(request, staff)
+    return _upload(request, staff=staff)
+
+
+@csrf_protect
+def _upload(request: HttpRequest, *, staff: Staff) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, staff, upload_form=form, status=400)
     file = form.cleaned_data["file"]
     try:
-        inventory = read_inventory(file.read(), file.name or "")
+        read = do_queue_inventory_read(staff, data=file.read(), filename=file.name or "")
     except InventoryError as error:
         return _page(request, staff, upload_form=form, error=error.message, status=400)
-    do_store_inventory(staff, inventory)
+    return redirect("screening:read", read_id=read.pk)
+
+
+def _read_done(request: HttpRequest, read: InventoryRead) -> None:
     messages.success(
         request,
         _("%(name)s を読み込みました（%(read)s 行、有効 %(kept)s 行、不備 %(rejected)s 行）。")
         % {
-            "name": inventory.source,
-            "read": inventory.rows_read,
-            "kept": inventory.kept,
-            "rejected": inventory.rejected_row_count,
+            "name": read.source_name,
+            "read": read.rows_read,
+            "kept": read.kept,
+            "rejected": read.rejected_rows,
         },
     )
-    return redirect("screening:page")
+
+
+@login_required
+@require_GET
+def read_status(request: HttpRequest, read_id: UUID) -> HttpResponse:
+    """How far the reading of an uploaded file is; once done, the screening page with its result."""
+    staff = staff_for(request, PLAN_OPERATIONS)
+    read = get_object_or_404(InventoryRead.objects.defer("content"), pk=read_id, staff=staff)
+    part = request.GET.get("part") == "status"
+    if read.status == InventoryRead.Status.DONE:
+        _read_done(request, read)
+        if part:
+            return HttpResponseClientRedirect(reverse("screening:page"))
+        return redirect("screening:page")
+    context = {"read": read, "percent": round(read.progress * 100)}
+    return render(request, "screening/read.html#status" if part else "screening/read.html", context)
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,17 +14,18 @@ from tests.live import RunningServer
 pytestmark = pytest.mark.browser
 
 
-def test_upload_screen_and_export(page: Any, live: RunningServer, screenshot: Any) -> None:
+def test_upload_screen_and_export(page: Any, live: RunningServer, screenshot: Any, tmp_path: Path) -> None:
     # given
     sign_in(page, live.url, "manager")
     page.wait_for_url("**/home/manager/")
     page.get_by_role("link", name="業務選定").click()
     page.wait_for_url("**/screening/")
     screenshot("screening-empty")
-    # when the manager uploads the demo inventory file
+    # when the manager uploads the demo inventory file (read by a background task; its page follows it)
     page.get_by_label("業務棚卸表のファイル").set_input_files(str(DEMO_INVENTORY))
     page.get_by_role("button", name="読み込む").click()
-    page.wait_for_url("**/screening/")
+    page.wait_for_url("**/screening/upload/*/")
+    page.wait_for_url("**/screening/", timeout=60_000)
     # then Chiba's criteria keep 148 of 762
     assert page.locator("#selected-count").inner_text() == "148"
     assert "762 行" in page.locator(".notice--success").inner_text()
@@ -53,3 +55,14 @@ def test_upload_screen_and_export(page: Any, live: RunningServer, screenshot: An
     page.get_by_role("link", name="選定に戻る").click()
     page.wait_for_url("**/screening/?*")
     assert int(page.locator("#selected-count").inner_text()) == widened
+    # a file that is not an inventory: the task's page says why
+    page.goto(f"{live.url}/screening/")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("memo\nhello\n", encoding="utf-8")
+    page.get_by_label("業務棚卸表のファイル").set_input_files(str(notes))
+    page.get_by_role("button", name="読み込む").click()
+    page.wait_for_url("**/screening/upload/*/")
+    alert = page.locator("#read-status [role=alert]")
+    alert.wait_for(timeout=60_000)
+    assert "必須の列がありません" in alert.inner_text()
+    screenshot("screening-read-failed")

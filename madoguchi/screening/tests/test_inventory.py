@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
-import pytest
+import io
 
-from madoguchi.screening.inventory import InventoryError, read_inventory
-from madoguchi.screening.tests.factories import HEADER, SMALL, csv_bytes, xlsx_bytes
+import pytest
+from openpyxl import Workbook
+
+from madoguchi.screening import inventory
+from madoguchi.screening.inventory import (
+    XLSX_MAX_EXPANDED_BYTES,
+    XLSX_MAX_SHEETS,
+    InventoryError,
+    Limits,
+    read_inventory,
+)
+from madoguchi.screening.tests.factories import (
+    HEADER,
+    SMALL,
+    csv_bytes,
+    dtd_xlsx,
+    expanding_xlsx,
+    huge_dimension_xlsx,
+    xlsx_bytes,
+)
 
 
 def test_utf8_csv_reads_every_row_with_file_row_numbers() -> None:
@@ -127,3 +145,87 @@ def test_a_file_that_is_not_a_table_is_a_clear_error(data: bytes, filename: str,
 def test_a_wrong_encoding_is_refused_with_a_reason(encoding: str, expected: str) -> None:
     with pytest.raises(InventoryError, match=expected):
         read_inventory(csv_bytes(SMALL, encoding=encoding), "wrong.csv")
+
+
+# --- limits: no file makes the reader run for long or hold much memory
+
+
+def test_a_csv_past_the_row_limit_is_refused_naming_the_limit() -> None:
+    rows = [[f"c{i}", "業務", "市民課", 1, 5, "高"] for i in range(11)]
+    assert read_inventory(csv_bytes(rows[:10]), limits=Limits(max_rows=10)).rows_read == 10
+    with pytest.raises(InventoryError, match="行数が上限（10行）を超えています"):
+        read_inventory(csv_bytes(rows), limits=Limits(max_rows=10))
+
+
+def test_the_default_row_limit_stops_a_million_row_csv() -> None:
+    data = csv_bytes([["x", "業務", "市民課", 1, 5, "高"]] * 1_000) + b"a\r\n" * 1_000_000
+    with pytest.raises(InventoryError, match="行数が上限（20,000行）"):
+        read_inventory(data, "million.csv")
+
+
+def test_an_xlsx_past_the_row_limit_is_refused() -> None:
+    rows = [[f"c{i}", "業務", "市民課", 1, 5, "高"] for i in range(11)]
+    with pytest.raises(InventoryError, match="行数が上限（10行）"):
+        read_inventory(xlsx_bytes(rows), "big.xlsx", limits=Limits(max_rows=10))
+
+
+def test_too_many_filled_columns_are_refused_but_trailing_blanks_are_not() -> None:
+    wide = HEADER + [f"列{i}" for i in range(200)]
+    with pytest.raises(InventoryError, match="列数が上限（100列）を超えています（1行目）"):
+        read_inventory(csv_bytes(SMALL, header=wide))
+    assert read_inventory(csv_bytes([[*SMALL[0], *[""] * 300]])).kept == 1
+
+
+def test_an_xlsx_declaring_every_cell_of_excel_is_refused_without_reading_them() -> None:
+    # openpyxl pads every row to the declared dimension: 1,048,576 rows of 16,384 cells
+    with pytest.raises(InventoryError, match="行数が上限"):
+        read_inventory(huge_dimension_xlsx(), "dimension.xlsx")
+
+
+def test_an_xlsx_declaring_more_cells_than_it_has_is_read_as_written() -> None:
+    inventory = read_inventory(huge_dimension_xlsx(last_cell=False), "dimension.xlsx")
+    assert (inventory.rows_read, inventory.kept) == (5, 5)
+
+
+def test_an_xlsx_with_too_many_sheets_is_refused() -> None:
+    workbook = Workbook()
+    for number in range(XLSX_MAX_SHEETS):
+        workbook.create_sheet(f"s{number}")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(InventoryError, match="シートが多すぎます"):
+        read_inventory(buffer.getvalue(), "sheets.xlsx")
+
+
+def test_an_xlsx_expanding_past_the_limit_is_refused_before_parsing() -> None:
+    data = expanding_xlsx(XLSX_MAX_EXPANDED_BYTES + 1)
+    assert len(data) < 2**20  # the file itself is small
+    with pytest.raises(InventoryError, match="展開すると大きすぎます"):
+        read_inventory(data, "bomb.xlsx")
+
+
+@pytest.mark.parametrize("member", ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/styles.xml"])
+def test_an_xlsx_with_a_dtd_is_refused(member: str) -> None:
+    with pytest.raises(InventoryError, match="文書型定義（DTD）"):
+        read_inventory(dtd_xlsx(member), "dtd.xlsx")
+
+
+def test_a_dtd_that_slips_past_the_scan_is_still_refused_by_defusedxml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(inventory, "check_xlsx", lambda data: None)
+    with pytest.raises(InventoryError, match="文書型定義（DTD）"):
+        read_inventory(dtd_xlsx(), "dtd.xlsx")
+
+
+def test_a_file_over_the_byte_limit_is_refused() -> None:
+    with pytest.raises(InventoryError, match="ファイルが大きすぎます（1,000 バイト まで）"):
+        read_inventory(csv_bytes(SMALL * 20), limits=Limits(max_bytes=1000))
+
+
+def test_progress_is_reported_while_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(inventory, "PROGRESS_EVERY_ROWS", 2)
+    seen: list[tuple[int, float]] = []
+    read_inventory(csv_bytes(SMALL), progress=lambda rows, fraction: seen.append((rows, fraction)))
+    assert [rows for rows, _fraction in seen] == [2, 4, 6]
+    assert 0 < seen[0][1] < seen[1][1] < seen[2][1] <= 1
