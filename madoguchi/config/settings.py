@@ -283,6 +283,11 @@ MADOGUCHI_TASK_STALE_SECONDS = env.int("MADOGUCHI_TASK_STALE_SECONDS", default=3
 # rows after the header (a city has a few thousand operations; Chiba screened 762).
 MADOGUCHI_INVENTORY_MAX_BYTES = env.int("MADOGUCHI_INVENTORY_MAX_BYTES", default=10 * 1024 * 1024)
 MADOGUCHI_INVENTORY_MAX_ROWS = env.int("MADOGUCHI_INVENTORY_MAX_ROWS", default=20_000)
+# The largest request body `madoguchi serve` reads at all (the inventory and its form, as nginx's
+# client_max_body_size): a longer one is answered 413 before it reaches a disk or a view.
+MADOGUCHI_MAX_REQUEST_BYTES = env.int(
+    "MADOGUCHI_MAX_REQUEST_BYTES", default=MADOGUCHI_INVENTORY_MAX_BYTES + 1024 * 1024
+)
 
 # --- Notifications (madoguchi/notifications): one backend class per channel. The console backend
 # (the default) prints each message; production names EmailBackend and WebhookSmsBackend.

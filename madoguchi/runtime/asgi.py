@@ -15,6 +15,7 @@ take Django's async path, as before.
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -68,6 +69,40 @@ class PooledASGIHandler(ASGIHandler):
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        if _declared_length(scope) > settings.MADOGUCHI_MAX_REQUEST_BYTES:
+            await _too_large(send)
+            return
+        try:
+            await self._serve(scope, receive, send)
+        except BodyTooLarge:
+            await _too_large(send)
+
+    async def read_body(self, receive: Any) -> Any:
+        """The request body in a temporary file, as Django reads it, but never more than
+        MADOGUCHI_MAX_REQUEST_BYTES (a client may send a body longer than it declared, or none declared)."""
+        limit = settings.MADOGUCHI_MAX_REQUEST_BYTES
+        # closed by the caller once the request is answered, as Django's own read_body
+        body_file = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+            max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, mode="w+b"
+        )
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                body_file.close()
+                raise RequestAborted
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                body_file.close()
+                raise BodyTooLarge
+            body_file.write(chunk)
+            if not message.get("more_body", False):
+                break
+        body_file.seek(0)
+        return body_file
+
+    async def _serve(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if self._async_view(scope):
             async with ThreadSensitiveContext():
                 await self.handle(scope, receive, send)
@@ -112,6 +147,44 @@ class PooledASGIHandler(ASGIHandler):
         finally:
             response.close()
         return response, body
+
+
+class BodyTooLarge(Exception):
+    """The client sent more than MADOGUCHI_MAX_REQUEST_BYTES."""
+
+
+def _declared_length(scope: dict[str, Any]) -> int:
+    for name, value in scope.get("headers", ()):
+        if name.lower() == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0  # not a length: Django reads what comes, within the limit
+    return 0
+
+
+TOO_LARGE_PAGE = (
+    '<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>413</title></head><body>'
+    "<h1>送信された内容が大きすぎます</h1><p>ファイルを小さくして、もう一度お試しください。</p>"
+    '<p lang="en">The request is too large. Make the file smaller and try again.</p></body></html>'
+).encode()
+
+
+async def _too_large(send: Any) -> None:
+    """413, in Japanese first: the body was refused unread (nothing of it reached a view or a disk)."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(TOO_LARGE_PAGE)).encode()),
+                (b"cache-control", b"no-store"),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": TOO_LARGE_PAGE})
 
 
 def _headers(response: HttpResponseBase) -> list[tuple[bytes, bytes]]:

@@ -179,3 +179,24 @@ def test_event_streams_take_the_async_path_and_everything_else_the_pool(
     assert not any(handler._async_view(_scope(path)) for path in pages)
     # static files: the static files middleware, which is async-only, on the async path
     assert handler._async_view(_scope("/static/madoguchi/js/wait.js"))
+
+
+def test_a_body_over_the_limit_is_refused_unread_whether_declared_or_not(
+    handler: PooledASGIHandler, demo_city: None, settings: Any
+) -> None:
+    settings.MADOGUCHI_MAX_REQUEST_BYTES = 1000
+    form = [(b"content-type", b"application/x-www-form-urlencoded")]
+    # declared too long: answered before a byte is read
+    start, body, _ = _call(
+        handler,
+        _scope("/accounts/login/", "POST", headers=[*form, (b"content-length", b"5000")]),
+        b"x" * 5000,
+    )
+    assert start["status"] == 413
+    assert "大きすぎます" in body.decode()
+    # not declared (or declared short): refused as soon as the body passes the limit
+    start, _, _ = _call(handler, _scope("/accounts/login/", "POST", headers=form), b"x" * 1001)
+    assert start["status"] == 413
+    # within the limit: the view answers (here Django's CSRF refusal)
+    start, _, _ = _call(handler, _scope("/accounts/login/", "POST", headers=form), b"x" * 1000)
+    assert start["status"] == 403
