@@ -16,6 +16,14 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # The per-address limits count in the cache (config/ratelimit.py): each test starts with no count.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _audit_witness(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     # Each test's database starts empty, so each test has a witness of its own.
     settings.MADOGUCHI_AUDIT_WITNESS = str(tmp_path_factory.mktemp("witness") / "audit-witness.log")
