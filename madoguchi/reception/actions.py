@@ -151,6 +151,24 @@ def do_revoke_kiosk_token(actor: AuditActor, kiosk: KioskToken) -> KioskToken:
 
 
 @atomic_action
+def do_set_kiosk_priority(actor: AuditActor, kiosk: KioskToken, *, allowed: bool) -> KioskToken:
+    """Whether the kiosk may issue priority tickets (the city's choice, per kiosk)."""
+    if not isinstance(actor, SystemActor):
+        require(actor, MANAGE_ORGANIZATION)
+    changed = KioskToken.objects.filter(pk=kiosk.pk).exclude(may_issue_priority=allowed)
+    if changed.update(may_issue_priority=allowed):
+        record(
+            actor,
+            "reception.kiosk.priority",
+            kiosk,
+            before={"may_issue_priority": not allowed},
+            after={"may_issue_priority": allowed},
+        )
+    kiosk.may_issue_priority = allowed
+    return kiosk
+
+
+@atomic_action
 def do_start_kiosk_session(kiosk: KioskToken) -> str:
     """A kiosk screen signs in with its token: a new session, whose random key (returned once, for the
     screen's cookie) is stored only as a SHA-256."""

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.reception.actions import do_revoke_kiosk_token
+from madoguchi.reception.actions import do_revoke_kiosk_token, do_set_kiosk_priority
 from madoguchi.reception.models import KioskToken
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability
@@ -27,7 +27,7 @@ class KioskTokenAdmin(admin.ModelAdmin):
     search_fields = ["label", "office__code"]
     readonly_fields = ["office", "label", "created_at", "last_used_at", "revoked_at", "may_issue_priority"]
     exclude = ["token_hash"]
-    actions = ["revoke"]
+    actions = ["revoke", "allow_priority", "deny_priority"]
 
     def _allowed(self, request: HttpRequest) -> bool:
         return isinstance(request.user, Staff) and has_capability(request.user, MANAGE_ORGANIZATION)
@@ -55,3 +55,21 @@ class KioskTokenAdmin(admin.ModelAdmin):
         for kiosk in kiosks:
             do_revoke_kiosk_token(request.user, kiosk)
         self.message_user(request, _("%(n)s 件の発券機トークンを取り消しました。") % {"n": len(kiosks)})
+
+    def _set_priority(self, request: HttpRequest, queryset: QuerySet[KioskToken], allowed: bool) -> int:
+        if not self._allowed(request) or not isinstance(request.user, Staff):
+            raise PermissionDenied
+        kiosks = list(queryset)
+        for kiosk in kiosks:
+            do_set_kiosk_priority(request.user, kiosk, allowed=allowed)
+        return len(kiosks)
+
+    @admin.action(description=_("選んだ発券機に優先券の発行を許可する"))
+    def allow_priority(self, request: HttpRequest, queryset: QuerySet[KioskToken]) -> None:
+        n = self._set_priority(request, queryset, True)
+        self.message_user(request, _("%(n)s 台の発券機で優先券を発行できるようにしました。") % {"n": n})
+
+    @admin.action(description=_("選んだ発券機の優先券の発行をやめる"))
+    def deny_priority(self, request: HttpRequest, queryset: QuerySet[KioskToken]) -> None:
+        n = self._set_priority(request, queryset, False)
+        self.message_user(request, _("%(n)s 台の発券機で優先券を発行できないようにしました。") % {"n": n})

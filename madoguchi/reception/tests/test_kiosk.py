@@ -201,3 +201,30 @@ def test_the_board_never_shows_a_ticket_id(staff_of: Any) -> None:
     assert ticket.pk.hex not in text
     assert ticket.status_token not in text
     assert state["calls"][0]["id"] == ticket.call_id
+
+
+@pytest.mark.django_db
+def test_managers_allow_priority_tickets_per_kiosk_in_the_admin(staff_of: Any, signed_in: Any) -> None:
+    # given
+    kiosk, token = _kiosk()
+    admin = signed_in(staff_of(Role.ADMINISTRATOR))
+    body = {"office": "chuo", "queue": "one-stop", "priority": True}
+    headers = {"authorization": f"Bearer {token}"}
+
+    def issue() -> int:
+        return (
+            Client()
+            .post("/api/v1/tickets", body, content_type="application/json", headers=headers)
+            .status_code
+        )
+
+    assert issue() == 403
+    # when
+    url = "/admin/reception/kiosktoken/"
+    admin.post(url, {"action": "allow_priority", "_selected_action": [kiosk.pk]})
+    allowed = issue()
+    admin.post(url, {"action": "deny_priority", "_selected_action": [kiosk.pk]})
+    # then
+    assert allowed == 201
+    assert issue() == 403
+    assert AuditEntry.objects.filter(action="reception.kiosk.priority").count() == 2
