@@ -82,3 +82,16 @@ def test_the_window_ends_and_the_count_starts_again() -> None:
     start = 1_000_000 * WINDOW_SECONDS + 10.0
     assert [over_limit("198.51.100.1", 2, now=start) for _ in range(3)] == [0, 0, WINDOW_SECONDS - 10 + 1]
     assert over_limit("198.51.100.1", 2, now=start + WINDOW_SECONDS) == 0
+
+
+@pytest.mark.django_db
+def test_the_429_page_is_in_english_when_english_was_chosen(demo_city: None, limit: int) -> None:
+    from madoguchi.ui.tests.test_english_pages import english, japanese_in
+
+    client = english(Client(REMOTE_ADDR="203.0.113.12"))
+    for _ in range(limit):
+        client.get("/board/chuo/")
+    refused = client.get("/reserve/")
+    assert refused.status_code == 429
+    assert "Too many requests" in refused.content.decode()
+    assert japanese_in(refused.content.decode()) == []
