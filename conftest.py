@@ -16,6 +16,17 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache(settings: Any) -> None:
+    # The per-address limit counts in the cache (config/ratelimit.py): each test starts with no count, and
+    # with the limit off, as every test client comes from 127.0.0.1 (fuzz tests send hundreds of requests);
+    # its own tests (config/tests/test_ratelimit.py) turn it on.
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.MADOGUCHI_PUBLIC_REQUESTS_PER_MINUTE = 0
+
+
+@pytest.fixture(autouse=True)
 def _audit_witness(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     # Each test's database starts empty, so each test has a witness of its own.
     settings.MADOGUCHI_AUDIT_WITNESS = str(tmp_path_factory.mktemp("witness") / "audit-witness.log")

@@ -5,7 +5,7 @@ madoguchi worker         run background tasks in a separate process (--concurren
 madoguchi demo           load the demo city みなと市 (idempotent)
 madoguchi check          Django's deployment checks against the current (production) settings
 madoguchi audit verify   verify the hash chain of the audit log
-madoguchi kiosk-token --office CODE   create a token for a self-service ticket machine
+madoguchi kiosk-token --office CODE   create a token for a self-service ticket machine (--list, --revoke ID)
 madoguchi staff-token LOGIN [--name N]  create a staff API token (--list, --revoke ID)
 madoguchi screen FILE    screen an operations inventory (CSV/.xlsx): --max-minutes 10 --relevance 高 --json
 madoguchi center-export [--day D]     queue the center's daily CSV per procedure (UTF-8 and Shift_JIS)

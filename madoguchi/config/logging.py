@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -11,6 +12,26 @@ from django.http import HttpRequest, HttpResponse
 from pythonjsonlogger.json import JsonFormatter as _BaseJsonFormatter
 
 request_logger = logging.getLogger("madoguchi.request")
+
+# URL arguments that are secrets: whoever holds the path holds the resident's wait page or reservation.
+SECRET_URL_ARGUMENTS = frozenset({"token"})
+MASK = "…"
+# A path that resolved to no view is logged without its token-like segments (a token with a typo in the
+# rest of the path is still a token).
+_TOKEN_LIKE = re.compile(r"(?<=/)[A-Za-z0-9_-]{16,}(?=/|$)")
+
+
+def loggable_path(request: HttpRequest) -> str:
+    """The request's path with every secret URL argument replaced by …, as the request log shows it."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return _TOKEN_LIKE.sub(MASK, path)
+    for name in SECRET_URL_ARGUMENTS & match.kwargs.keys():
+        value = str(match.kwargs[name])
+        if value:
+            path = path.replace(f"/{value}", f"/{MASK}")
+    return path
 
 
 class JsonFormatter(_BaseJsonFormatter):
@@ -47,7 +68,7 @@ class RequestLogMiddleware:
     """Logs method, path, status, duration and the staff member for every request.
 
     Query strings are left out: personal data must never travel in URLs, and if it did, it must not
-    reach the logs either.
+    reach the logs either. The tokens in the residents' links (wait pages, reservations) are masked.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -63,7 +84,7 @@ class RequestLogMiddleware:
             extra={
                 "request_id": request_id,
                 "method": request.method,
-                "path": request.path,
+                "path": loggable_path(request),
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 "staff": user.get_username() if user is not None and user.is_authenticated else None,

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "madoguchi.ui.middleware.BusyMiddleware",
+    "madoguchi.config.ratelimit.PublicRateLimitMiddleware",  # pages without sign-in: per address
     "axes.middleware.AxesMiddleware",  # last: answers a locked sign-in (staff/throttling.py)
 ]
 
@@ -130,6 +131,19 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Abuse of the public pages (config/ratelimit.py, reservations/limits.py). The count of the per-address
+# limit lives in this cache: redis://… shares it between app servers; without it each process counts alone.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("MADOGUCHI_CACHE_URL")}
+        if env.str("MADOGUCHI_CACHE_URL", default="")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+MADOGUCHI_PUBLIC_REQUESTS_PER_MINUTE = env.int("MADOGUCHI_PUBLIC_REQUESTS_PER_MINUTE", default=600)  # 0: off
+MADOGUCHI_BOOKINGS_PER_PHONE = env.int("MADOGUCHI_BOOKINGS_PER_PHONE", default=2)
+MADOGUCHI_BOOKINGS_PER_ADDRESS_PER_HOUR = env.int("MADOGUCHI_BOOKINGS_PER_ADDRESS_PER_HOUR", default=5)
 
 # --- Real time (display boards, wait status): memory:// in one process; redis://… or postgres:// for several.
 MADOGUCHI_BROADCAST_URL = env.str("MADOGUCHI_BROADCAST_URL", default="memory://")

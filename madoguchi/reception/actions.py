@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 from django.conf import settings
@@ -18,7 +18,14 @@ from madoguchi.cases.models import Case
 from madoguchi.organization.models import Counter, Office, Queue
 from madoguchi.organization.sequences import next_in_sequence
 from madoguchi.reception.board import announce_office_on_commit, announce_on_commit
-from madoguchi.reception.models import CounterShift, KioskToken, Ticket, TicketCounter, TicketEvent
+from madoguchi.reception.models import (
+    CounterShift,
+    KioskSession,
+    KioskToken,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+)
 from madoguchi.reception.notices import queue_turn_notices
 from madoguchi.reception.states import TICKET, TicketStateError
 from madoguchi.staff.actions import hash_api_token
@@ -29,10 +36,20 @@ from madoguchi.transactions import CompiledQuery, atomic_action, lock
 from madoguchi.ui.languages import document_language
 
 
-def _check_issuer(actor: AuditActor, queue: Queue) -> None:
+class PriorityNotAllowed(PermissionDenied):
+    """A kiosk without `may_issue_priority` asked for a priority ticket."""
+
+
+def _check_issuer(actor: AuditActor, queue: Queue, *, priority: bool = False) -> None:
     if isinstance(actor, KioskToken):
         if actor.revoked_at is not None or actor.office_id != queue.office_id:
             raise PermissionDenied(_("この発券機はこの受付区分の整理券を発行できません。"))
+        if priority and not actor.may_issue_priority:
+            raise PriorityNotAllowed(
+                _(
+                    "優先（priority）：この発券機は優先の整理券を発行できません。窓口の職員にお申し出ください。"
+                )
+            )
         return
     require(actor, ISSUE_TICKET)
     if isinstance(actor, Staff) and actor.office_id != queue.office_id:
@@ -44,7 +61,7 @@ def do_issue_ticket(
     actor: AuditActor, *, queue: Queue, channel: str, priority: bool = False, purpose: str = ""
 ) -> Ticket:
     """A new ticket; `purpose` is the life event the concierge chose (it opens the case with it)."""
-    _check_issuer(actor, queue)
+    _check_issuer(actor, queue, priority=priority)
     now = timezone.now()
     day = timezone.localdate(now)  # the business day in Asia/Tokyo
     number = next_in_sequence(TicketCounter, queue=queue, business_day=day)
@@ -60,9 +77,16 @@ def do_issue_ticket(
     )
     TicketEvent.objects.create(ticket=ticket, status=Ticket.Status.WAITING, at=now, actor=actor.audit_name)
     record(actor, "reception.ticket.issue", ticket, after={"queue": queue.code, "number": number})
+    if isinstance(actor, KioskToken) and (
+        actor.last_used_at is None or now - actor.last_used_at >= KIOSK_USE_RECORDED_EVERY
+    ):
+        KioskToken.objects.filter(pk=actor.pk).update(last_used_at=now)
+        actor.last_used_at = now
     announce_on_commit(ticket)
     return ticket
 
+
+KIOSK_USE_RECORDED_EVERY = timedelta(minutes=1)  # a kiosk's last_used_at is written at most this often
 
 hash_token = hash_api_token  # kiosk and staff tokens: one SHA-256 of the token (staff/actions.py)
 
@@ -105,6 +129,76 @@ _LOCKED = CompiledQuery(lambda pk: lock(Ticket.objects.filter(pk=pk)).select_rel
 def kiosk_for(token: str) -> KioskToken | None:
     kiosk = _KIOSK.first(token_hash=hash_token(token))
     return kiosk if kiosk is not None and kiosk.revoked_at is None else None
+
+
+@atomic_action
+def do_revoke_kiosk_token(actor: AuditActor, kiosk: KioskToken) -> KioskToken:
+    """Revoke a kiosk token and end every kiosk screen signed in with it (at its next tap)."""
+    if not isinstance(actor, SystemActor):
+        require(actor, MANAGE_ORGANIZATION)
+    now = timezone.now()
+    # A conditional update, not a lock: revoking twice records once.
+    if KioskToken.objects.filter(pk=kiosk.pk, revoked_at__isnull=True).update(revoked_at=now):
+        ended, _by_model = KioskSession.objects.filter(kiosk_id=kiosk.pk).delete()
+        record(
+            actor,
+            "reception.kiosk.revoke",
+            kiosk,
+            after={"office": kiosk.office.code, "label": kiosk.label, "sessions": ended},
+        )
+    kiosk.refresh_from_db(fields=["revoked_at"])
+    return kiosk
+
+
+@atomic_action
+def do_set_kiosk_priority(actor: AuditActor, kiosk: KioskToken, *, allowed: bool) -> KioskToken:
+    """Whether the kiosk may issue priority tickets (the city's choice, per kiosk)."""
+    if not isinstance(actor, SystemActor):
+        require(actor, MANAGE_ORGANIZATION)
+    changed = KioskToken.objects.filter(pk=kiosk.pk).exclude(may_issue_priority=allowed)
+    if changed.update(may_issue_priority=allowed):
+        record(
+            actor,
+            "reception.kiosk.priority",
+            kiosk,
+            before={"may_issue_priority": not allowed},
+            after={"may_issue_priority": allowed},
+        )
+    kiosk.may_issue_priority = allowed
+    return kiosk
+
+
+@atomic_action
+def do_start_kiosk_session(kiosk: KioskToken) -> str:
+    """A kiosk screen signs in with its token: a new session, whose random key (returned once, for the
+    screen's cookie) is stored only as a SHA-256."""
+    key = secrets.token_urlsafe(32)
+    KioskSession.objects.create(kiosk=kiosk, key_hash=hash_token(key))
+    record(kiosk, "reception.kiosk.session", kiosk)
+    return key
+
+
+_KIOSK_SESSION = CompiledQuery(
+    lambda key_hash: (
+        KioskSession.objects.select_related("kiosk__office").filter(key_hash=key_hash).order_by()[:1]
+    )
+)
+
+
+def kiosk_session_for(key: str) -> KioskSession | None:
+    """The kiosk session of a screen's cookie, or None when it ended or its token was revoked."""
+    if not key:
+        return None
+    session = _KIOSK_SESSION.first(key_hash=hash_token(key))
+    return session if session is not None and session.kiosk.revoked_at is None else None
+
+
+def do_remember_kiosk_ticket(session: KioskSession, ticket: Ticket) -> None:
+    """The slip a kiosk session may show: the tickets it issued last (one small write, no audit entry:
+    the ticket's issue is recorded)."""
+    recent = [*session.recent_tickets, str(ticket.pk)][-KioskSession.RECENT_TICKETS :]
+    KioskSession.objects.filter(pk=session.pk).update(recent_tickets=recent)
+    session.recent_tickets = recent
 
 
 def _at_counter(actor: AuditActor, counter: Counter) -> None:

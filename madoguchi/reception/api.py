@@ -10,6 +10,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -70,6 +71,10 @@ def tickets(request: HttpRequest) -> JsonResponse:
     priority = body.get("priority", False)
     if not isinstance(priority, bool):
         return _error(400, "priority", "priority is true or false")
+    if priority and not kiosk.may_issue_priority:
+        return _error(
+            403, "priority", gettext("優先（priority）：この発券機は優先の整理券を発行できません。")
+        )
     try:
         ticket = do_issue_ticket(kiosk, queue=queue, channel=Ticket.Channel.KIOSK, priority=priority)
     except PermissionDenied as error:

@@ -39,6 +39,19 @@ register(
         fields={"email": _("メール"), "sms": _("SMS")},
     ),
     EventType("reception.kiosk.create", _("発券機の登録"), "reception"),
+    EventType(
+        "reception.kiosk.revoke",
+        _("発券機トークンの取消し"),
+        "reception",
+        fields={"sessions": _("終了した発券機の画面")},
+    ),
+    EventType("reception.kiosk.session", _("発券機の画面の開始"), "reception"),
+    EventType(
+        "reception.kiosk.priority",
+        _("発券機の優先券の設定"),
+        "reception",
+        fields={"may_issue_priority": _("優先券の発行")},
+    ),
     EventType("reception.counter.open", _("窓口の開始"), "reception"),
     EventType("reception.counter.close", _("窓口の終了"), "reception"),
 )

@@ -33,7 +33,7 @@ def office_channel(office_code: str) -> str:
 def _call(ticket: Ticket) -> dict[str, Any]:
     counter = ticket.counter
     return {
-        "id": str(ticket.pk),
+        "id": ticket.call_id,  # never the ticket's own id: that opens its slip and wait page
         "ticket": ticket.display,
         "queue": ticket.queue.code,
         "counter_ja": counter.name_ja if counter else "",

@@ -6,6 +6,7 @@ import secrets
 import uuid
 
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.organization.models import Counter, Office, Queue
@@ -88,6 +89,12 @@ class Ticket(models.Model):
         return self.display
 
     @property
+    def call_id(self) -> str:
+        """The ticket's name on the public board and its event stream: a keyed hash of its id, so that
+        what anyone can read off a board never leads back to the ticket (its slip or its wait page)."""
+        return salted_hmac("madoguchi.board-call", str(self.pk)).hexdigest()[:20]
+
+    @property
     def display(self) -> str:
         """What the resident and the board see, e.g. A-017."""
         return self.display_of(self.queue.ticket_prefix, self.number)
@@ -148,11 +155,16 @@ class TicketCounter(models.Model):
 class KioskToken(models.Model):
     """A self-service ticket machine of one office. Only the SHA-256 of the token is stored."""
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="kiosk_tokens")
-    label = models.CharField(max_length=60, blank=True)
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="kiosk_tokens", verbose_name=_("庁舎")
+    )
+    label = models.CharField(_("設置場所"), max_length=60, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("失効日時"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最終利用日時"), null=True, blank=True)
+    # Priority tickets (優先) are a clerk's judgement; a kiosk issues them only where the city allows it.
+    may_issue_priority = models.BooleanField(_("優先券の発行"), default=False)
 
     def __str__(self) -> str:
         return f"{self.office_id} {self.label}"
@@ -168,3 +180,19 @@ class KioskToken(models.Model):
     @property
     def audit_office(self) -> str:
         return self.office.code
+
+
+class KioskSession(models.Model):
+    """A kiosk screen signed in with a kiosk token: its cookie holds a random key, stored here only as a
+    SHA-256, never the token. Revoking the token ends its sessions; the slips a session may show again are
+    the few it issued last."""
+
+    RECENT_TICKETS = 5
+
+    kiosk = models.ForeignKey(KioskToken, on_delete=models.CASCADE, related_name="sessions")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    recent_tickets = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kiosk_id} {self.created_at:%Y-%m-%d %H:%M}"

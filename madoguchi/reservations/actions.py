@@ -20,6 +20,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -111,6 +112,47 @@ class BookingError(Exception):
 
 class SlotFull(BookingError):
     """Every place of the slot is taken (perhaps a moment ago, by someone else)."""
+
+
+class BookingLimitReached(BookingError):
+    """A resident's contact or source address already holds as many bookings as the city allows
+    (MADOGUCHI_BOOKINGS_PER_PHONE, MADOGUCHI_BOOKINGS_PER_ADDRESS_PER_HOUR)."""
+
+
+def source_hash(address: str) -> str:
+    """The keyed hash under which a public booking remembers its source address."""
+    return salted_hmac("madoguchi.reservation-source", address).hexdigest() if address else ""
+
+
+def request_key_hash(key: str) -> str | None:
+    return salted_hmac("madoguchi.reservation-request", key).hexdigest() if key else None
+
+
+def _check_resident_limits(contact: Contact, source: str) -> None:
+    """Refuse a public booking over the limits: one anonymous client must not take a whole day."""
+    today = timezone.localdate()
+    active = Reservation.objects.filter(status=Reservation.Status.BOOKED, day__gte=today)
+    per_contact = settings.MADOGUCHI_BOOKINGS_PER_PHONE
+    errors: dict[str, str] = {}
+    if contact.phone and active.filter(phone=contact.phone).count() >= per_contact:
+        errors["phone"] = _(
+            "この電話番号で予約できるのは%(n)d件までです。予約を取り消すか、ご来庁の後にもう一度お申し込みください。"
+        ) % {"n": per_contact}
+    if contact.email and active.filter(email__iexact=contact.email).count() >= per_contact:
+        errors["email"] = _(
+            "このメールアドレスで予約できるのは%(n)d件までです。予約を取り消すか、ご来庁の後にもう一度お申し込みください。"
+        ) % {"n": per_contact}
+    per_address = settings.MADOGUCHI_BOOKINGS_PER_ADDRESS_PER_HOUR
+    since = timezone.now() - timedelta(hours=1)
+    if (
+        source
+        and Reservation.objects.filter(source_hash=source, created_at__gte=since).count() >= per_address
+    ):
+        errors["source"] = _(
+            "この端末からの予約が多すぎます。しばらく（1時間ほど）待ってから、もう一度お試しください。"
+        )
+    if errors:
+        raise BookingLimitReached(errors)
 
 
 # --- Reading: the schedule, open days and free slots ------------------------------------------------
@@ -295,6 +337,12 @@ def check_contact(*, name_kana: str, phone: str, email: str, purpose: str) -> Co
     return Contact(**cleaned)
 
 
+def check_bookable(queue: Queue, day: date, start: time) -> None:
+    """BookingError naming the wrong field unless `day` `start` is a slot of the queue's schedule now
+    (the confirmation page asks before showing what would be booked; do_book checks again under its lock)."""
+    _check_slot(schedule_of(queue), day, start)
+
+
 def _check_slot(schedule: ReservationSchedule | None, day: date, start: time) -> ReservationSchedule:
     """The schedule if `day` `start` is a bookable slot of it, else BookingError naming the wrong field."""
     if schedule is None or not schedule.active:
@@ -339,10 +387,14 @@ def do_book(
     purpose: str = "",
     channel: str,
     language: str = settings.LANGUAGE_CODE,
+    source_address: str = "",
+    request_key: str = "",
 ) -> Reservation:
     """Book a place in the slot `day` `start` of `queue`. Staff book for their own office (e.g. on the
-    phone); a Resident books on the public pages. The confirmation is written in `language` (the page's).
-    Raises BookingError (SlotFull when no place is left)."""
+    phone); a Resident books on the public pages, from `source_address`, with the one-time `request_key`
+    of the confirmation page: the same key again returns the booking it made. The confirmation is written
+    in `language` (the page's). Raises BookingError (SlotFull when no place is left, BookingLimitReached
+    when the resident's contact or address holds too many)."""
     if isinstance(actor, Resident):
         if channel != Reservation.Channel.RESIDENT or actor.office_code != queue.office.code:
             raise PermissionDenied(_("この予約はできません。"))
@@ -351,6 +403,14 @@ def do_book(
     contact = check_contact(name_kana=name_kana, phone=phone, email=email, purpose=purpose)
     # The lock that keeps a slot within its capacity: every booking of the queue waits here.
     schedule = _check_slot(lock(ReservationSchedule.objects.filter(queue=queue)).first(), day, start)
+    key_hash = request_key_hash(request_key) if isinstance(actor, Resident) else None
+    source = source_hash(source_address) if isinstance(actor, Resident) else ""
+    if key_hash is not None:
+        made = Reservation.objects.filter(request_key_hash=key_hash).select_related("queue").first()
+        if made is not None:
+            return made  # the same confirmation sent again (a double click, Back and send)
+    if isinstance(actor, Resident):
+        _check_resident_limits(contact, source)
     held = Reservation.objects.filter(
         queue=queue, day=day, start=start, status__in=Reservation.HOLDING
     ).count()
@@ -367,6 +427,8 @@ def do_book(
         purpose=contact.purpose,
         channel=channel,
         created_at=timezone.now(),
+        source_hash=source,
+        request_key_hash=key_hash,
     )
     # No name or contact in the append-only log: the reservation row holds them.
     record(

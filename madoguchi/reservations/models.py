@@ -132,6 +132,11 @@ class Reservation(models.Model):
     code = models.CharField(_("予約番号"), max_length=CODE_LENGTH, unique=True, default=new_code)
     manage_token = models.CharField(max_length=64, unique=True, default=_manage_token, editable=False)
     channel = models.CharField(_("予約方法"), max_length=10, choices=Channel.choices)
+    # Bookings on the public pages: a keyed hash of the source address (the per-address limit counts
+    # them; the address itself is not kept) and of the confirmation's one-time key (a double click or a
+    # resubmitted confirmation finds the booking it made instead of making another).
+    source_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    request_key_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("予約日時"))
     checked_in_at = models.DateTimeField(_("来庁受付日時"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
@@ -154,7 +159,11 @@ class Reservation(models.Model):
                 condition=~Q(phone="", email=""), name="reservation_phone_or_email_required"
             ),
         ]
-        indexes = [models.Index(fields=["queue", "day", "start", "status"])]
+        indexes = [
+            models.Index(fields=["queue", "day", "start", "status"]),
+            models.Index(fields=["phone", "day"], name="reservation_phone_day"),
+            models.Index(fields=["source_hash", "created_at"], name="reservation_source_created"),
+        ]
 
     def __str__(self) -> str:
         return self.display_code

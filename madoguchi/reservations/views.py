@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,10 +26,13 @@ from madoguchi.organization.models import Office, Queue
 from madoguchi.reservations.actions import (
     LATE_MINUTES,
     BookingError,
+    BookingLimitReached,
     ReservationStateError,
     Resident,
     SlotFull,
     available_slots,
+    check_bookable,
+    check_contact,
     do_book,
     do_cancel,
     do_check_in,
@@ -42,6 +47,7 @@ from madoguchi.rules.calendar import add_business_days
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import staff_for
 from madoguchi.staff.roles import ISSUE_TICKET
+from madoguchi.staff.throttling import client_ip
 
 
 def _day(text: str) -> date | None:
@@ -51,9 +57,12 @@ def _day(text: str) -> date | None:
         return None
 
 
-def _book(form: BookingForm, actor: Staff | Resident, channel: str) -> tuple[Reservation | None, int]:
+def _book(
+    form: BookingForm, actor: Staff | Resident, channel: str, **public: str
+) -> tuple[Reservation | None, int]:
     """Book what the form holds. Refused: no reservation, the messages at the form's fields and the status
-    to answer with (409 when the slot filled up meanwhile, else 400)."""
+    to answer with (409 when the slot filled up meanwhile, 429 over a resident's limits, else 400).
+    `public`: the source address and the confirmation's key of a booking on the public pages."""
     if not form.is_valid():
         return None, 400
     data = form.cleaned_data
@@ -69,9 +78,12 @@ def _book(form: BookingForm, actor: Staff | Resident, channel: str) -> tuple[Res
             purpose=data["purpose"],
             channel=channel,
             language=get_language() if channel == Reservation.Channel.RESIDENT else settings.LANGUAGE_CODE,
+            **public,
         )
     except BookingError as error:
         form.add_booking_error(error)
+        if isinstance(error, BookingLimitReached):
+            return None, 429
         return None, 409 if isinstance(error, SlotFull) else 400
     return reservation, 200
 
@@ -105,10 +117,15 @@ def reserve(request: HttpRequest, office_code: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         form = BookingForm(request.POST, office=office)
-        reservation, status = _book(form, Resident(office.code), Reservation.Channel.RESIDENT)
-        if reservation is not None:
-            messages.success(request, _("予約を受け付けました。"))
-            return redirect("reservations:manage", token=reservation.manage_token)
+        if request.POST.get("confirm") == "1" and "edit" not in request.POST:
+            reservation, status = _confirm(request, office, form)
+            if reservation is not None:
+                messages.success(request, _("予約を受け付けました。"))
+                return redirect("reservations:manage", token=reservation.manage_token)
+        elif "edit" not in request.POST and form.is_valid():
+            return _confirmation_page(request, office, form)
+        else:
+            status = 200 if "edit" in request.POST else 400
         context = _resident_steps(office, form.cleaned_data.get("queue"), form.cleaned_data.get("day"))
         return render(request, "reservations/reserve.html", {**context, "form": form}, status=status)
 
@@ -126,6 +143,56 @@ def reserve(request: HttpRequest, office_code: str) -> HttpResponse:
     form = BookingForm(office=office, initial={"queue": queue.code if queue else "", "day": day})
     context = {**steps, "form": form, "problem": problem}
     return render(request, "reservations/reserve.html", context, status=400 if problem else 200)
+
+
+REQUEST_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+def _confirmation_page(request: HttpRequest, office: Office, form: BookingForm) -> HttpResponse:
+    """What will be booked, before anything is held: only "予約を確定する" on this page books, once."""
+    data = form.cleaned_data
+    try:
+        check_bookable(data["queue"], data["day"], data["start"])
+    except BookingError as error:
+        context = _resident_steps(office, data["queue"], None)  # choose the day again
+        form.add_booking_error(error)
+        return render(request, "reservations/reserve.html", {**context, "form": form}, status=400)
+    slots = available_slots(data["queue"], data["day"], include_full=True)
+    slot = next((s for s in slots if s.start == data["start"]), None)
+    if slot is None or slot.full:
+        form.add_error("start", _("この時間は満員になりました。別の時間を選んでください。"))
+        context = _resident_steps(office, data["queue"], data["day"])
+        return render(request, "reservations/reserve.html", {**context, "form": form}, status=409)
+    contact = check_contact(
+        name_kana=data["name_kana"], phone=data["phone"], email=data["email"], purpose=data["purpose"]
+    )
+    context = {
+        "office": office,
+        "form": form,
+        "queue": data["queue"],
+        "slot": slot,
+        "day": data["day"],
+        "contact": contact,
+        "request_key": secrets.token_urlsafe(24),
+    }
+    response = render(request, "reservations/confirm.html", context)
+    response["Cache-Control"] = "no-store"  # the page shows the resident's name and contact
+    return response
+
+
+def _confirm(request: HttpRequest, office: Office, form: BookingForm) -> tuple[Reservation | None, int]:
+    key = request.POST.get("request_key", "")
+    if not REQUEST_KEY.fullmatch(key):
+        form.is_valid()
+        form.add_error(None, _("予約の確認画面からもう一度お申し込みください。"))
+        return None, 400
+    return _book(
+        form,
+        Resident(office.code),
+        Reservation.Channel.RESIDENT,
+        source_address=client_ip(request),
+        request_key=key,
+    )
 
 
 def _held_by_token(token: str) -> Reservation:

@@ -59,6 +59,13 @@ def test_a_resident_books_on_a_phone_and_the_concierge_finds_it(
 
     with phone.expect_navigation():
         phone.get_by_role("button", name="この内容で予約する").click()
+    # a confirmation page first: nothing is held until the resident confirms
+    assert "まだ予約は確定していません" in phone.content()
+    assert "ミナト　ハナコ" in phone.content()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=str(SCREENSHOTS / "reservation-phone-check.png"), full_page=True)
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="予約を確定する").click()
     assert "/reserve/manage/" in phone.url
     assert "予約を受け付けました。" in phone.locator(".notices").inner_text()
     code = phone.locator(".reservation-code__value").inner_text()

@@ -21,6 +21,7 @@ from madoguchi.reception.actions import (
     do_issue_ticket,
     do_open_case,
     do_recall,
+    do_revoke_kiosk_token,
     do_start_service,
     do_transfer,
 )
@@ -91,7 +92,7 @@ def test_a_call_reaches_the_office_board_after_commit_with_a_chime(
     board = [m for c, m in published if c == "office.chuo"][-1]
     assert board["chime"]["ticket"] == "A-001"
     assert board["chime"]["counter_ja"] == "総合窓口 1番"
-    assert [call["id"] for call in board_state(Office.objects.get(code="chuo"))["calls"]] == [str(ticket.pk)]
+    assert [call["id"] for call in board_state(Office.objects.get(code="chuo"))["calls"]] == [ticket.call_id]
     assert ("offices", {"type": "office", "office": "chuo"}) in published
 
 
@@ -375,7 +376,9 @@ def test_the_first_tickets_wait_page_follows_the_resident_to_the_department(
         assert f'<span class="wait__number">{handed.display}</span>' in html
         assert '保険年金課<span class="wait__place">2階 西側</span>' in html
         assert f"保険年金課へご案内しました。新しい番号は <strong>{handed.display}</strong> です。" in html
-        assert f'data-ticket="{handed.pk}" data-queue="hoken-nenkin" data-number="{handed.number}"' in html
+        assert (
+            f'data-ticket="{handed.call_id}" data-queue="hoken-nenkin" data-number="{handed.number}"' in html
+        )
         assert "前に 0 人" in html  # handed-over residents go first (priority)
     # and asking for a notice there sets it on the new ticket
     Client().post(f"/wait/{first.status_token}/notify/", {"email": "taro@example.jp"})
@@ -548,8 +551,7 @@ def test_the_kiosk_page_needs_its_token_and_issues_tickets(demo_city: None) -> N
     # another office's queue is refused, and a revoked kiosk stops
     client.post("/kiosk/issue/", {"purpose": f"{queue(office='kita').pk}:"})
     assert Ticket.objects.count() == 1
-    kiosk.revoked_at = timezone.now()
-    kiosk.save()
+    do_revoke_kiosk_token(SystemActor("test"), kiosk)
     assert client.get("/kiosk/").status_code == 401
 
 
@@ -625,7 +627,7 @@ def test_the_board_stream_chimes_each_call_of_a_burst_at_once_and_then_sends_the
     assert all(event["state"] == snapshot["state"] for event in chimes)
     # then the state read after the call, which shows it
     assert state["chime"] is None
-    assert state["state"]["calls"][0]["id"] == str(first.pk)
+    assert state["state"]["calls"][0]["id"] == first.call_id
 
 
 @pytest.mark.postgres_only
@@ -728,5 +730,5 @@ def test_a_wait_page_stream_gets_one_event_per_second_naming_every_call(concierg
     # the two calls of the next second arrive together, in one event, both named, the state read after them
     assert [call["ticket"] for call in burst["chimes"]] == [first.display, second.display]
     assert burst["chime"]["ticket"] == second.display
-    assert {call["id"] for call in burst["state"]["calls"]} == {str(first.pk), str(second.pk)}
+    assert {call["id"] for call in burst["state"]["calls"]} == {first.call_id, second.call_id}
     assert arrived[2] - arrived[1] >= WAIT_PAGE_COALESCE_S * 0.9

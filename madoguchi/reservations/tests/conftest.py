@@ -36,10 +36,15 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 @pytest.fixture
-def create_reservation(demo_city: None) -> Any:
-    """Book through `do_book`, as a resident of the queue's office unless an actor is given."""
+def create_reservation(demo_city: None, settings: Any) -> Any:
+    """Book through `do_book`, as a resident of the queue's office unless an actor is given.
+
+    The per-contact limit of public bookings is lifted here: these tests book many times with one phone
+    number (the limits have tests of their own in test_pages.py)."""
     from madoguchi.reservations.actions import Resident, do_book
     from madoguchi.reservations.models import Reservation
+
+    settings.MADOGUCHI_BOOKINGS_PER_PHONE = 1000
 
     def create(
         *,

@@ -31,6 +31,21 @@ def field_errors(html: str) -> list[str]:
     return re.findall(r'class="field__error"[^>]*>([^<]+)<', html)
 
 
+def confirmation(client: Client, form: dict[str, str] = FORM) -> dict[str, str]:
+    """Send the booking form; the confirmation page answers with what its "予約を確定する" button sends."""
+    page = client.post("/reserve/chuo/", form)
+    assert page.status_code == 200, field_errors(page.content.decode())
+    html = page.content.decode()
+    key = re.search(r'name="request_key" value="([^"]+)"', html)
+    assert key is not None
+    sent = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+    return {**sent, "request_key": key.group(1), "confirm": "1"}
+
+
+def book(client: Client, form: dict[str, str] = FORM) -> Any:
+    return client.post("/reserve/chuo/", confirmation(client, form))
+
+
 # --- Resident pages -----------------------------------------------------------------------------------
 
 
@@ -50,8 +65,12 @@ def test_a_resident_chooses_office_counter_day_and_time_then_sees_the_confirmati
     slots = client.get("/reserve/chuo/?queue=one-stop&date=2026-11-25").content.decode()
     assert 'name="start" value="09:15"' in slots
     assert "11月25日（水）" in slots
-    # when
-    response = client.post("/reserve/chuo/", FORM)
+    # when: the form shows what will be booked; nothing is held until it is confirmed
+    confirm = client.post("/reserve/chuo/", FORM)
+    assert "まだ予約は確定していません" in confirm.content.decode()
+    assert "9:15〜9:45" in confirm.content.decode()
+    assert not Reservation.objects.exists()
+    response = book(client)
     # then
     assert response.status_code == 302
     reservation = Reservation.objects.get()
@@ -87,7 +106,7 @@ def test_the_booking_confirmation_is_in_the_language_of_the_page_where_it_was_bo
 
     client = Client()
     client.cookies["django_language"] = language
-    assert client.post("/reserve/chuo/", FORM).status_code == 302
+    assert book(client).status_code == 302
     sent = Notification.objects.get(topic="reservations.booked")
     assert expected in sent.body
     assert Reservation.objects.get().display_code in sent.body
@@ -341,3 +360,76 @@ def test_administrators_change_a_schedule_in_the_admin_and_it_is_audited(
     assert refused.status_code == 200
     assert "受付終了時刻は、受付開始時刻から1枠分以上あとにしてください。" in refused.content.decode()
     assert signed_in(staff_of(Role.CONCIERGE)).get(url).status_code == 302  # not for the concierge
+
+
+# --- Abuse of the public pages ------------------------------------------------------------------------
+
+
+def test_a_double_click_or_a_resubmitted_confirmation_books_once(demo_city: None, clock: Any) -> None:
+    # given: the confirmation page's form
+    client = Client()
+    confirm = confirmation(client)
+    # when: it is sent twice (a double click), then again after Back
+    first = client.post("/reserve/chuo/", confirm)
+    second = client.post("/reserve/chuo/", confirm)
+    again = client.post("/reserve/chuo/", confirm)
+    # then: one booking, and every answer leads to it
+    reservation = Reservation.objects.get()
+    assert {first["Location"], second["Location"], again["Location"]} == {
+        f"/reserve/manage/{reservation.manage_token}/"
+    }
+
+
+def test_a_confirmation_without_its_key_books_nothing(demo_city: None, clock: Any) -> None:
+    response = Client().post("/reserve/chuo/", {**FORM, "confirm": "1", "request_key": "x"})
+    assert response.status_code == 400
+    assert "予約の確認画面からもう一度お申し込みください。" in response.content.decode()
+    assert not Reservation.objects.exists()
+
+
+def test_one_phone_number_holds_at_most_the_citys_limit_of_bookings(
+    demo_city: None, clock: Any, settings: Any
+) -> None:
+    # given
+    settings.MADOGUCHI_BOOKINGS_PER_PHONE = 2
+    client = Client()
+    assert book(client, {**FORM, "start": "09:15"}).status_code == 302
+    assert book(client, {**FORM, "start": "09:45", "phone": "090-1234-5678"}).status_code == 302
+    # when: a third with the same number written differently
+    response = client.post("/reserve/chuo/", confirmation(client, {**FORM, "start": "10:15"}))
+    # then
+    assert response.status_code == 429
+    assert "この電話番号で予約できるのは2件までです。" in field_errors(response.content.decode())[0]
+    assert Reservation.objects.count() == 2
+    # another number may book
+    assert book(client, {**FORM, "start": "10:15", "phone": "090-9999-0000"}).status_code == 302
+
+
+def test_one_address_books_at_most_the_limit_per_hour(demo_city: None, clock: Any, settings: Any) -> None:
+    # given: a client booking for many made-up residents, one slot after another
+    settings.MADOGUCHI_BOOKINGS_PER_ADDRESS_PER_HOUR = 3
+    bot, resident = Client(REMOTE_ADDR="203.0.113.5"), Client(REMOTE_ADDR="198.51.100.23")
+    starts = ["09:15", "09:45", "10:15", "10:45", "11:15"]
+    # when
+    answers = [
+        bot.post(
+            "/reserve/chuo/", confirmation(bot, {**FORM, "start": start, "phone": f"090-{1000 + i}-5678"})
+        )
+        for i, start in enumerate(starts)
+    ]
+    # then: the bot is stopped with a message, and a resident from elsewhere still books
+    assert [answer.status_code for answer in answers] == [302, 302, 302, 429, 429]
+    assert "この端末からの予約が多すぎます" in answers[3].content.decode()
+    assert Reservation.objects.count() == 3
+    assert book(resident, {**FORM, "start": "10:45"}).status_code == 302
+    from madoguchi.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="reservations.reservation.book").count() == 4  # no refusal
+
+
+def test_staff_bookings_are_not_limited(staff_of: Any, signed_in: Any, clock: Any, settings: Any) -> None:
+    settings.MADOGUCHI_BOOKINGS_PER_PHONE = 1
+    client = signed_in(staff_of(Role.CONCIERGE))
+    for start in ["09:15", "09:45"]:
+        assert client.post("/reception/reservations/book/", {**FORM, "start": start}).status_code == 302
+    assert Reservation.objects.count() == 2
