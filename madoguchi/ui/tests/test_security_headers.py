@@ -21,7 +21,7 @@ from madoguchi.center.models import WorkItem
 from madoguchi.config.paths import PACKAGE_DIR
 from madoguchi.demo.cases import make_submitted_case
 from madoguchi.organization.models import Office, Queue
-from madoguchi.reception.actions import do_create_kiosk_token, do_issue_ticket
+from madoguchi.reception.actions import do_create_kiosk_token
 from madoguchi.reception.models import Ticket
 from madoguchi.reservations.actions import Resident, do_book
 from madoguchi.reservations.models import Reservation
@@ -106,7 +106,8 @@ def test_the_residents_pages_are_never_cached(demo_city: None, monkeypatch: pyte
     kiosk = Client()
     kiosk.get(reverse("reception:kiosk"), {"token": do_create_kiosk_token(system, office=chuo)[1]})
     queue = Queue.objects.get(office=chuo, code="one-stop")
-    ticket = do_issue_ticket(system, queue=queue, channel=Ticket.Channel.KIOSK)
+    issued = kiosk.post(reverse("reception:kiosk-issue"), {"purpose": f"{queue.pk}:"})
+    ticket = Ticket.objects.get(pk=issued["Location"].rstrip("/").rsplit("/", 1)[1])
     reservation = do_book(
         Resident("chuo"), queue=queue, day=WEDNESDAY, start=time(9, 15), name_kana="ミナト　ハナコ",
         phone="090-1234-5678", channel=Reservation.Channel.RESIDENT,
@@ -114,7 +115,7 @@ def test_the_residents_pages_are_never_cached(demo_city: None, monkeypatch: pyte
     # when the resident opens them
     pages = [
         Client().get(reverse("reception:wait", args=[ticket.status_token])),
-        kiosk.get(reverse("reception:kiosk-ticket", args=[ticket.pk])),
+        kiosk.get(issued["Location"]),
         Client().get(reverse("reservations:manage", args=[reservation.manage_token])),
     ]
     # then each page a resident opens with their token stays out of every cache
