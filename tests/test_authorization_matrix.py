@@ -423,7 +423,6 @@ def answer(client: Client, method: str, url: str) -> str:
             transaction.set_rollback(True)
             return f"500({type(error).__name__}: {error})"
         transaction.set_rollback(True)
-    response.close()
     status = response.status_code
     if status in (301, 302, 303, 307, 308):
         location = response["Location"]
