@@ -5,11 +5,14 @@ document: never a 500, only documented statuses and content types, bodies matchi
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, settings
@@ -20,6 +23,18 @@ EXAMPLES_PER_OPERATION = 30
 
 schema = schemathesis.openapi.from_dict(json.loads(json.dumps(openapi_document())))
 schema.app = get_wsgi_application()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """Schemathesis calls the WSGI app itself, not through Django's test client, so the end of each request
+    would close the database connection that holds this test's transaction (PostgreSQL). Django's test
+    client disconnects the same receivers."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -133,3 +148,39 @@ def test_the_busy_answer_is_documented_as_it_is_sent() -> None:
     schema = busy["content"]["application/json"]["schema"]
     assert schema == {"$ref": "#/components/schemas/Busy"}
     assert document["components"]["schemas"]["Busy"]["required"] == ["detail"]
+
+
+# Bodies that break json.loads in other ways than a syntax error: the input layer (another part of this
+# hardening) bounds them for every API; until then they are 500s, kept here as strict expected failures.
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+HUGE_NUMBER = '{"office": "chuo", "queue": "one-stop", "priority": ' + "9" * 5000 + "}"
+BY_THE_INPUT_LAYER = pytest.mark.xfail(strict=True, reason="fixed by the input layer")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        pytest.param("/api/v1/plans", DEEP_JSON, id="plans-deep", marks=BY_THE_INPUT_LAYER),
+        pytest.param("/api/v1/plans", HUGE_NUMBER, id="plans-huge-number", marks=BY_THE_INPUT_LAYER),
+        pytest.param("/api/v1/tickets", DEEP_JSON, id="tickets-deep", marks=BY_THE_INPUT_LAYER),
+        pytest.param("/api/v1/tickets", HUGE_NUMBER, id="tickets-huge-number", marks=BY_THE_INPUT_LAYER),
+        pytest.param("/api/v1/tickets/{ticket}/transfer", DEEP_JSON, id="transfer-deep"),
+        pytest.param(
+            "/api/v1/tickets/{ticket}/transfer",
+            HUGE_NUMBER,
+            id="transfer-huge-number",
+            marks=BY_THE_INPUT_LAYER,
+        ),
+    ],
+)
+def test_a_body_json_cannot_read_is_a_4xx_naming_the_body(
+    path: str, body: str, bearer_tokens: dict[str, str]
+) -> None:
+    token = bearer_tokens["staffToken" if "{ticket}" in path else "kioskToken"]
+    url = path.format(ticket="8d0b7c2e-1f3a-4b5c-9d6e-7f8091a2b3c4")
+    response = Client(raise_request_exception=False).post(
+        url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert 400 <= response.status_code < 500
+    assert response.json()["errors"]
