@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 pytest_plugins = ["tests.ci_policy"]
+
+# Property tests and the API fuzz run try a fixed number of examples, derived from each test's name rather
+# than drawn at random, so every run (and CI) tries the same inputs; no example database is written.
+# HYPOTHESIS_PROFILE=deep tries many more, to look for new failures by hand.
+hypothesis_settings.register_profile("ci", max_examples=100, derandomize=True, deadline=None, database=None)
+hypothesis_settings.register_profile("deep", max_examples=5000, deadline=None, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

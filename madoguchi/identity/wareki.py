@@ -28,8 +28,9 @@ MODERN_ERAS: tuple[Era, ...] = tuple(
 _BY_NAME = {name: era for era in MODERN_ERAS for name in (era.kanji, era.english_head)}
 
 _ERA_NAMES = "|".join(_BY_NAME)
+# Up to 3 digits for the year: what `format_date` prints from 令和100年 (2118) on must read back.
 _WAREKI = re.compile(
-    rf"(?P<era>{_ERA_NAMES})(?P<year>[0-9]{{1,2}}|元)[年./-](?P<month>[0-9]{{1,2}})[月./-](?P<day>[0-9]{{1,2}})日?"
+    rf"(?P<era>{_ERA_NAMES})(?P<year>[0-9]{{1,3}}|元)[年./-](?P<month>[0-9]{{1,2}})[月./-](?P<day>[0-9]{{1,2}})日?"
 )
 _SEIREKI = re.compile(r"(?P<year>[0-9]{4})[年./-](?P<month>[0-9]{1,2})[月./-](?P<day>[0-9]{1,2})日?")
 _SEIREKI_COMPACT = re.compile(r"(?P<year>[0-9]{4})(?P<month>[0-9]{2})(?P<day>[0-9]{2})")

@@ -210,6 +210,12 @@ def _plan_document() -> dict[str, Any]:
                                 "application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}
                             },
                         },
+                        "413": {
+                            "description": "The body is larger than 256 KiB",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}
+                            },
+                        },
                         "415": {
                             "description": "Not JSON",
                             "content": {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 ERRORS_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}
+BUSY_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/Busy"}}}
 TICKET_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/CounterTicket"}}}
 
 
@@ -17,7 +18,10 @@ def _errors(*codes: str) -> dict[str, Any]:
         "409": "The ticket is not in a state that allows the step",
         "503": "Busy: try again (Retry-After)",
     }
-    return {code: {"description": described[code], "content": ERRORS_REF} for code in codes}
+    return {
+        code: {"description": described[code], "content": BUSY_REF if code == "503" else ERRORS_REF}
+        for code in codes
+    }
 
 
 COUNTER_TICKET = {
@@ -120,7 +124,9 @@ PATHS: dict[str, Any] = {
         },
     ),
 }
-SCHEMAS = {"CounterTicket": COUNTER_TICKET}
+# What BusyMiddleware answers under /api/ when the database stayed busy (ui.views.busy): nothing was saved.
+BUSY = {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}}
+SCHEMAS = {"CounterTicket": COUNTER_TICKET, "Busy": BUSY}
 SECURITY_SCHEMES = {
     "staffToken": {
         "type": "http",

@@ -104,7 +104,7 @@ def test_lunisolar_meiji_dates_are_refused(typed: str) -> None:
         "2026-04",
         "X8.4.1",
         "令和8年4月1日生",
-        "平成100年1月1日",
+        "平成1000年1月1日",
         "2026-4-1-1",
     ],
 )
@@ -117,6 +117,15 @@ def test_anything_else_is_refused_with_the_accepted_forms(typed: str) -> None:
         == HOW_TO_WRITE
         == "日付は「2026-04-01」「令和8年4月1日」「R8.4.1」のように入力してください。"
     )
+
+
+def test_a_three_digit_era_year_is_read_and_checked_against_its_era() -> None:
+    # 令和100年 (2118) is printed by format_date, so it must read back; 平成 had 31 years.
+    assert parse_date("令和100年1月1日") == date(2118, 1, 1)
+    with pytest.raises(InvalidInput) as error:
+        parse_date("平成100年1月1日")
+
+    assert error.value.message == "平成100年1月1日は存在しない日付です（平成は平成31年4月30日までです）。"
 
 
 BOUNDARIES = [
