@@ -13,6 +13,7 @@ permission check passed (an empty POST).
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -77,10 +78,11 @@ MATRIX: dict[str, tuple[str, tuple[str, ...]]] = {
     "cases:detail":                                        row("GET",  "login 403   ok    ok    403    403   403   403    403   403   403"),
     "cases:ready":                                         row("POST", "login 403   ok    ok    403    403   403   403    403   403   403"),
     "cases:bundle":                                        row("GET",  "login 403   ok    ok    403    403   403   403    403   403   403"),
+    "cases:bundle-my-numbers":                             row("POST", "login 403   400   403   403    403   403   403    403   403   403"),
     "cases:receipt":                                       row("GET",  "login 403   ok    ok    403    403   403   403    403   403   403"),
     "cases:interview":                                     row("GET",  "login 403   ok    ok    403    403   403   403    403   403   403"),
     "cases:transition":                                    row("POST", "login 403   ok    ok    403    403   403   403    403   403   403"),
-    "cases:reveal":                                        row("POST", "login 403   400   403   403    403   400   403    403   403   403"),
+    "cases:reveal":                                        row("POST", "login 403   400   403   403    403   403   403    403   403   403"),
     "center:batches":                                      row("GET",  "login 403   403   403   ok     ok    403   403    403   403   403"),
     "center:claim":                                        row("POST", "login 403   403   403   404    404   403   403    403   403   403"),
     "center:item":                                         row("GET",  "login 403   ok    ok    ok     ok    403   403    403   403   403"),
@@ -97,6 +99,7 @@ MATRIX: dict[str, tuple[str, tuple[str, ...]]] = {
     "departments:case":                                    row("GET",  "login 403   403   403   403    403   403   403    403   403   403"),
     "screening:page":                                      row("GET",  "login 403   403   403   403    403   403   403    ok    403   403"),
     "screening:upload":                                    row("POST", "login 403   403   403   403    403   403   403    400   403   403"),
+    "screening:read":                                      row("GET",  "login 403   403   403   403    403   403   403    404   403   403"),
     "screening:demo":                                      row("POST", "login 403   403   403   403    403   403   403    ok    403   403"),
     "screening:export-csv":                                row("GET",  "login 403   403   403   403    403   403   403    ok    403   403"),
     "screening:export-xlsx":                               row("GET",  "login 403   403   403   403    403   403   403    ok    403   403"),
@@ -160,6 +163,12 @@ MATRIX: dict[str, tuple[str, tuple[str, ...]]] = {
     "admin:organization_office_delete":                    row("GET",  "login login login login login  login login login  403   403   login"),
     "admin:organization_office_change":                    row("GET",  "login login login login login  login login login  403   ok    login"),
     "/admin/organization/office/<path:object_id>/":        row("GET",  "login login login login login  login login login  ok    ok    login"),
+    "admin:reception_kiosktoken_changelist":                row("GET",  "login login login login login  login login login  403   ok    login"),
+    "admin:reception_kiosktoken_add":                       row("GET",  "login login login login login  login login login  403   403   login"),
+    "admin:reception_kiosktoken_history":                   row("GET",  "login login login login login  login login login  403   ok    login"),
+    "admin:reception_kiosktoken_delete":                    row("GET",  "login login login login login  login login login  403   403   login"),
+    "admin:reception_kiosktoken_change":                    row("GET",  "login login login login login  login login login  403   ok    login"),
+    "/admin/reception/kiosktoken/<path:object_id>/":        row("GET",  "login login login login login  login login login  ok    ok    login"),
     "admin:organization_department_changelist":            row("GET",  "login login login login login  login login login  403   ok    login"),
     "admin:organization_department_add":                   row("GET",  "login login login login login  login login login  403   ok    login"),
     "admin:organization_department_history":               row("GET",  "login login login login login  login login login  403   ok    login"),
@@ -285,7 +294,7 @@ def build_world() -> World:
     from madoguchi.demo.cases import make_submitted_case
     from madoguchi.demo.city import load_demo_city
     from madoguchi.organization.models import Counter, Office, Queue
-    from madoguchi.reception.actions import do_issue_ticket
+    from madoguchi.reception.actions import do_create_kiosk_token, do_issue_ticket
     from madoguchi.reception.models import Ticket
     from madoguchi.reservations.actions import Resident, available_slots, do_book, open_days
     from madoguchi.reservations.models import Reservation, ReservationSchedule
@@ -331,6 +340,7 @@ def build_world() -> World:
 
     objects = {
         "staff_apitoken": api_token,
+        "reception_kiosktoken": do_create_kiosk_token(system, office=clerk.office)[0],
         "tasks_task": task,
         "organization_office": clerk.office,
         "organization_department": clerk.department or staff["department"].department,
@@ -364,6 +374,7 @@ def build_world() -> World:
         "step": "serve",
         "content_type_id": ContentType.objects.get_for_model(Case).pk,
         "object_id": case.pk,
+        "read_id": uuid.uuid4(),  # another manager's read, or none: not found
     }
     per_route: dict[str, dict[str, Any]] = {
         "reservations:manage": {"token": reservation.manage_token},
@@ -495,6 +506,7 @@ OTHER_OFFICE_RECORDS = [
     "cases:detail",
     "cases:ready",
     "cases:bundle",
+    "cases:bundle-my-numbers",
     "cases:receipt",
     "cases:interview",
     "cases:transition",
