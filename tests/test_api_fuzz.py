@@ -57,13 +57,6 @@ def bearer_tokens(demo_city: None, staff_of: Any) -> dict[str, str]:
 NOT_CHECKED = [schemathesis.checks.positive_data_acceptance]
 
 
-def html_404_for_an_unmatched_url(response: Any) -> bool:
-    """An id that is not a UUID (or a counter id that is not a number) matches no route and gets Django's
-    HTML 404 page; see test_an_api_url_that_matches_no_route_answers_json_404 (xfail)."""
-    content_type = {k.lower(): v for k, v in response.headers.items()}.get("content-type") or [""]
-    return bool(response.status_code == 404 and content_type[0].startswith("text/html"))
-
-
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(max_examples=EXAMPLES_PER_OPERATION, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -73,21 +66,12 @@ def test_the_api_answers_as_documented(case: Any, bearer_tokens: dict[str, str])
         for name in requirement:
             headers["Authorization"] = f"Bearer {bearer_tokens[name]}"
     response = case.call(headers=headers)
-    excluded = list(NOT_CHECKED)
-    if html_404_for_an_unmatched_url(response):
-        excluded.append(schemathesis.checks.content_type_conformance)
-    case.validate_response(response, excluded_checks=excluded, headers=headers)
+    case.validate_response(response, excluded_checks=NOT_CHECKED, headers=headers)
 
 
 # --- what the fuzz run found, as plain regression tests
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by schemathesis: an /api/ URL that matches no route (POST /api/v1/tickets/x/serve) gets "
-    "the HTML 404 page; ui.views.page_not_found should answer JSON under /api/ as busy() does. When this "
-    "passes, remove this marker and html_404_for_an_unmatched_url above.",
-)
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "path", ["/api/v1/tickets/not-a-uuid/serve", "/api/v1/counters/x/call", "/api/v1/no-such-thing"]

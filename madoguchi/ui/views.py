@@ -31,4 +31,14 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):  # a program reads it: the API's error list, never an HTML page
+        return JsonResponse(
+            {
+                "errors": [
+                    {"path": "", "message": _("この URL の API はありません。アドレスを確認してください。")}
+                ]
+            },
+            status=404,
+            json_dumps_params={"ensure_ascii": False},
+        )
     return _error(request, 404, _("ページが見つかりません"), _("アドレスが正しいか確認してください。"))
