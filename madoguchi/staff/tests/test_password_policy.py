@@ -134,12 +134,31 @@ def test_createsuperuser_without_a_prompt_checks_the_password(
     assert Staff.objects.get(username="root").check_password(TWELVE)
 
 
-def test_createsuperuser_at_a_prompt_offers_no_bypass() -> None:
+def test_createsuperuser_at_a_prompt_offers_no_bypass(
+    demo_city: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+    import io
+
     from django.contrib.auth.management.commands import createsuperuser as django_command
 
-    from madoguchi.staff.management.commands.createsuperuser import _refuse_bypass
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
 
-    assert _refuse_bypass("Bypass password validation and create user anyway? [y/N]: ") == "n"
+    typed = iter([ELEVEN, ELEVEN, TWELVE, TWELVE])
+    monkeypatch.setattr(django_command.getpass, "getpass", lambda prompt="": next(typed))
+    # whoever sits at the prompt answers "y" to everything, the bypass question included
+    monkeypatch.setattr(builtins, "input", lambda prompt="": "y")
+    call_command(
+        "createsuperuser",
+        username="root2",
+        email="",
+        stdin=Terminal(),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    assert Staff.objects.get(username="root2").check_password(TWELVE)  # the first, short one was not kept
     assert not hasattr(django_command, "input")  # the override is only in place while the command runs
 
 

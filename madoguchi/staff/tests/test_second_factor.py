@@ -90,8 +90,8 @@ def test_a_malformed_code_is_refused_with_a_message_at_the_field(staff_of: Any, 
         response = client.post(ENROL, {"code": bad})
         assert response.status_code == 400, bad
         html = response.content.decode()
-        assert "確認コード" in html
-        assert 'aria-invalid="true"' in html or "必須" in html
+        assert 'aria-invalid="true"' in html, bad
+        assert "6桁の数字で入力してください" in html or "このフィールドは必須です" in html, bad
     assert not TOTPDevice.objects.exists()
 
 
