@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -70,11 +72,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): signed in with the second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "madoguchi.ui.middleware.BusyMiddleware",
     "madoguchi.config.ratelimit.PublicRateLimitMiddleware",  # pages without sign-in: per address
+    "madoguchi.staff.middleware.SecondFactorMiddleware",  # admin areas want a verified session
     "axes.middleware.AxesMiddleware",  # last: answers a locked sign-in (staff/throttling.py)
 ]
 
@@ -169,12 +173,25 @@ AXES_VERBOSE = False
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "staff:login"
+# The password policy, checked wherever a password is set (staff/actions.py, `madoguchi createsuperuser`
+# and `changepassword`): not like the login ID or name, long enough, not a common one, not only digits.
+MADOGUCHI_PASSWORD_MIN_LENGTH = env.int("MADOGUCHI_PASSWORD_MIN_LENGTH", default=12)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": MADOGUCHI_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Second factor (django-otp, TOTP; staff/second_factor.py): anyone may enrol an authenticator app at
+# /staff/2fa/; whoever has one types its code after the password, and the admin areas refuse a session
+# signed in without it. With MADOGUCHI_ADMIN_2FA_REQUIRED an administrator must enrol before using them.
+MADOGUCHI_ADMIN_2FA_REQUIRED = env.bool("MADOGUCHI_ADMIN_2FA_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "madoguchi"
+OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes in a row, the next is checked 2^(n-1) seconds later
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # nobody reads another person's TOTP secret in the admin
 # Idle timeout: a counter terminal left alone logs out. A signed-in session is renewed at most once a
 # minute (staff.middleware.SessionRenewalMiddleware), not written on every request.
 SESSION_COOKIE_AGE = env.int("MADOGUCHI_SESSION_IDLE_MINUTES", default=30) * 60

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from madoguchi.audit.chain import AuditActor, SystemActor, record, snapshot
 from madoguchi.organization.models import Department, Office
@@ -219,6 +220,41 @@ def do_record_lockout(username: str, ip_address: str) -> None:
         "staff.login.locked",
         extra={"username": username[:150], "address": ip_address[:64]},
     )
+
+
+# --- The second factor (staff/second_factor.py) -------------------------------------------------------
+
+
+@atomic_action
+def do_enrol_second_factor(staff: Staff, *, hex_key: str, last_t: int) -> TOTPDevice:
+    """Keep the authenticator a staff member confirmed with a first code (`last_t`: its time step, so that
+    the same code cannot sign in again). It replaces any earlier one."""
+    staff = lock(Staff.objects.filter(pk=staff.pk)).get()
+    replaced = TOTPDevice.objects.filter(user_id=staff.pk).delete()[0]
+    device = TOTPDevice.objects.create(user=staff, name="TOTP", key=hex_key, confirmed=True, last_t=last_t)
+    record(staff, "staff.second_factor.enrol", staff, after={"replaced": bool(replaced)})
+    return device
+
+
+@atomic_action
+def do_remove_second_factor(actor: AuditActor, staff: Staff, *, reason: str = "") -> int:
+    """Remove a staff member's authenticator: by themselves (after a code), or by an administrator for a
+    lost phone (with the reason). Returns how many were removed."""
+    if not (isinstance(actor, Staff) and actor.pk == staff.pk):
+        require(actor, MANAGE_STAFF)
+        if not reason.strip():
+            raise ValidationError({"reason": _("理由を入力してください。")})
+    staff = lock(Staff.objects.filter(pk=staff.pk)).get()
+    removed = TOTPDevice.objects.filter(user_id=staff.pk).delete()[0]
+    if removed:
+        record(actor, "staff.second_factor.remove", staff, reason=reason.strip())
+    return removed
+
+
+def do_record_code_failed(staff: Staff) -> None:
+    """A wrong second-factor code for an account whose password was right. Bounded: the device refuses
+    to check another code for 2^(n-1) seconds after n wrong ones, and nothing is recorded meanwhile."""
+    record(SystemActor("login"), "staff.login.code_failed", staff, extra={"username": staff.username})
 
 
 # --- API tokens ------------------------------------------------------------------------------------------

@@ -31,6 +31,19 @@ register(
         "staff",
         fields={"username": _("ログインID"), "address": _("端末のアドレス")},
     ),
+    EventType(
+        "staff.login.code_failed",
+        _("確認コードの誤り（2段階認証）"),
+        "staff",
+        fields={"username": _("ログインID")},
+    ),
+    EventType(
+        "staff.second_factor.enrol",
+        _("2段階認証の登録"),
+        "staff",
+        fields={"replaced": _("以前の登録を置き換え")},
+    ),
+    EventType("staff.second_factor.remove", _("2段階認証の解除"), "staff"),
     EventType("staff.role.sync", _("役割の権限の更新"), "staff", fields={"permissions": _("権限")}),
     EventType(
         "staff.api_token.create",

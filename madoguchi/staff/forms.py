@@ -3,11 +3,24 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.organization.models import Department, Office
 from madoguchi.staff.roles import Role
+
+
+def _password_policy() -> str:
+    return gettext(
+        "%(length)s文字以上。ログインIDや氏名に似たもの、よく使われるもの、数字だけのものは使えません。"
+    ) % {"length": settings.MADOGUCHI_PASSWORD_MIN_LENGTH}
+
+
+# The help text under every new-password field: the policy of settings.AUTH_PASSWORD_VALIDATORS, in words.
+PASSWORD_POLICY = lazy(_password_policy, str)()
 
 
 class StaffForm(forms.Form):
@@ -27,7 +40,7 @@ class StaffForm(forms.Form):
         label=_("所属課"), queryset=Department.objects.all(), required=False, help_text=_("所管課職員は必須")
     )
     password = forms.CharField(
-        label=_("初期パスワード"), widget=forms.PasswordInput(render_value=False), help_text=_("10文字以上")
+        label=_("初期パスワード"), widget=forms.PasswordInput(render_value=False), help_text=PASSWORD_POLICY
     )
 
     def __init__(self, *args: object, editing: bool = False, **kwargs: object) -> None:
@@ -43,14 +56,14 @@ class DeactivateForm(forms.Form):
 
 class PasswordResetForm(forms.Form):
     password = forms.CharField(
-        label=_("新しいパスワード"), widget=forms.PasswordInput, help_text=_("10文字以上")
+        label=_("新しいパスワード"), widget=forms.PasswordInput, help_text=PASSWORD_POLICY
     )
 
 
 class OwnPasswordForm(forms.Form):
     old_password = forms.CharField(label=_("現在のパスワード"), widget=forms.PasswordInput)
     new_password1 = forms.CharField(
-        label=_("新しいパスワード"), widget=forms.PasswordInput, help_text=_("10文字以上")
+        label=_("新しいパスワード"), widget=forms.PasswordInput, help_text=PASSWORD_POLICY
     )
     new_password2 = forms.CharField(label=_("新しいパスワード（確認）"), widget=forms.PasswordInput)
 
@@ -68,3 +81,26 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("ログインID")
         self.fields["password"].label = _("パスワード")
+
+
+class CodeForm(forms.Form):
+    """The 6-digit code of an authenticator app (spaces between the digits are allowed)."""
+
+    code = forms.CharField(
+        label=_("確認コード（6桁）"),
+        max_length=20,
+        help_text=_("認証アプリに表示されている6桁の数字"),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True, "size": 8}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if len(code) != 6 or not code.isascii() or not code.isdigit():
+            raise forms.ValidationError(_("確認コードは6桁の数字で入力してください。"))
+        return code
+
+
+class SecondFactorRemoveForm(CodeForm):
+    """Removing one's own second factor needs a current code: a session left open cannot remove it."""

@@ -52,3 +52,42 @@ def test_an_idle_session_expires(staff_of: Any, signed_in: Any, settings: Any) -
     response = client.get("/home/manager/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_an_idle_session_ends_by_the_clock_and_a_used_one_does_not(
+    staff_of: Any, signed_in: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Time travel rather than a rewritten expiry: the session store and the renewal read the same clock."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.backends import db
+    from django.utils import timezone
+
+    start = timezone.now()
+    offset = [timedelta(0)]
+    monkeypatch.setattr(db.timezone, "now", lambda: start + offset[0])
+    monkeypatch.setattr(middleware.time, "time", lambda: (start + offset[0]).timestamp())
+    client = signed_in(staff_of(Role.MANAGER))
+    assert client.get("/home/manager/").status_code == 200
+    offset[0] = timedelta(minutes=29)  # used within the idle time: renewed for another 30 minutes
+    assert client.get("/home/manager/").status_code == 200
+    offset[0] = timedelta(minutes=58)
+    assert client.get("/home/manager/").status_code == 200
+    offset[0] = timedelta(minutes=58 + 31)  # then left alone for 31 minutes
+    response = client.get("/home/manager/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_sign_out_at_a_counter_terminal_leaves_nothing_to_reuse(staff_of: Any, signed_in: Any) -> None:
+    from django.test import Client
+
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    assert client.get("/home/onestop_clerk/").status_code == 200
+    cookie = client.cookies["sessionid"].value
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert not Session.objects.filter(session_key=cookie).exists()  # the row is gone, not just forgotten
+    replay = Client()
+    replay.cookies["sessionid"] = cookie  # the old cookie, copied before the sign-out
+    assert replay.get("/home/onestop_clerk/").status_code == 302
