@@ -238,9 +238,12 @@ def _cell_text(value: Any) -> str:
 def _xlsx_rows(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook  # imported here: CSV users do not pay for it
 
+    # openpyxl parses through defusedxml (installed): entity declarations (billion laughs, XXE) raise
+    # ValueError subclasses; malformed XML raises ParseError (a SyntaxError), read lazily from the rows.
+    unreadable = (zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+    except unreadable as error:
         raise InventoryError(
             "Excel ファイル（.xlsx）として読めません。壊れているか、別の形式です。"
         ) from error
@@ -249,6 +252,10 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
         if sheet is None:
             raise InventoryError("Excel ファイルにシートがありません。")
         return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    except unreadable as error:
+        raise InventoryError(
+            "Excel ファイル（.xlsx）として読めません。壊れているか、別の形式です。"
+        ) from error
     finally:
         workbook.close()
 

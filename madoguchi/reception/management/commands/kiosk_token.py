@@ -23,7 +23,9 @@ class Command(BaseCommand):
         office = Office.objects.filter(code=options["office"]).first()
         if office is None:
             known = ", ".join(Office.objects.values_list("code", flat=True)) or "none (run madoguchi demo)"
-            raise CommandError(f"unknown office {options['office']!r}; known offices: {known}")
+            raise CommandError(
+                f"unknown office {options['office'][:40]!r}; known offices: {known}", returncode=2
+            )
         _kiosk, token = do_create_kiosk_token(
             SystemActor("kiosk-token"), office=office, label=options["label"]
         )
