@@ -267,3 +267,47 @@ def test_case_form_refuses_nul_when_url_encoded(staff_of: Any, signed_in: Any) -
     # then
     refused(response, "「addr-building」")
     assert not Case.objects.get(pk=case.pk).people.exists()
+
+
+# --- Uploads ---------------------------------------------------------------------------------------------
+
+
+def _xlsx(broken: Any) -> bytes:
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for number in range(30):
+        workbook.active.append(["業務", "課", number])
+    plain = io.BytesIO()
+    workbook.save(plain)
+    source = zipfile.ZipFile(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            target.writestr(name, broken(data) if name == "xl/worksheets/sheet1.xml" else data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        lambda d: (
+            b'<!DOCTYPE w [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>' + d.replace(b"<v>", b"<v>&b;", 1)
+        ),
+        lambda d: d[: len(d) // 2],
+    ],
+    ids=["entities in a DTD", "malformed XML"],
+)
+def test_screening_upload_refuses_an_unreadable_xlsx(staff_of: Any, signed_in: Any, broken: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # when
+    upload = SimpleUploadedFile("inventory.xlsx", _xlsx(broken))
+    response = signed_in(staff_of("manager")).post("/screening/upload/", {"file": upload})
+    # then
+    assert response.status_code == 400
+    assert "Excel ファイル（.xlsx）として読めません" in response.content.decode()
