@@ -311,3 +311,31 @@ def test_screening_upload_refuses_an_unreadable_xlsx(staff_of: Any, signed_in: A
     # then
     assert response.status_code == 400
     assert "Excel ファイル（.xlsx）として読めません" in response.content.decode()
+
+
+# --- Non-numeric ids and far dates in staff forms --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "data", "field"),
+    [
+        ("onestop_clerk", "/reception/counter/", {"counter": "abc"}, "「counter」"),
+        ("onestop_clerk", "/reception/counter/", {"counter": HUGE}, "「counter」"),
+        ("center_staff", "/center/claim/", {"queue": "abc"}, "「queue」"),
+        ("center_staff", "/center/exports/", {"queue": "abc", "day": "2026-04-01"}, "「queue」"),
+        (
+            "center_staff",
+            "/center/exports/",
+            {"queue": "1", "day": "9999-12-31", "encoding": "utf-8"},
+            "処理日",
+        ),
+    ],
+    ids=["counter abc", "counter 5000 digits", "claim queue abc", "export queue abc", "export day 9999"],
+)
+def test_staff_forms_refuse_bad_ids_and_dates(
+    staff_of: Any, signed_in: Any, role: str, url: str, data: dict[str, str], field: str
+) -> None:
+    # when
+    response = signed_in(staff_of(role)).post(url, data)
+    # then
+    refused(response, field)

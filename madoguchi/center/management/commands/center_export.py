@@ -13,7 +13,7 @@ from django.utils import timezone
 from madoguchi.audit.chain import SystemActor
 from madoguchi.center.exports import do_request_export
 from madoguchi.center.models import DailyExport, WorkQueue
-from madoguchi.ui.inputs import BadInput, parse_date
+from madoguchi.ui.inputs import DATE_MAX, DATE_MIN, BadInput, parse_date
 
 
 class Command(BaseCommand):
@@ -30,8 +30,10 @@ class Command(BaseCommand):
                 if options["day"]
                 else timezone.localdate() - timedelta(days=1)
             )
-        except BadInput as error:
-            raise CommandError(f"--day {options['day']!r}: {error.message}", returncode=2) from None
+        except BadInput:
+            raise CommandError(
+                f"--day {options['day'][:20]!r}: use YYYY-MM-DD, from {DATE_MIN} to {DATE_MAX}", returncode=2
+            ) from None
         encodings = options["encoding"] or list(DailyExport.Encoding.values)
         actor = SystemActor("center-export")
         count = 0
