@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.audit.events import categories, registered_events
+from madoguchi.ui.inputs import date_in_range
 
 CATEGORY_PREFIX = "category:"
 
@@ -28,10 +29,16 @@ class AuditSearchForm(forms.Form):
     office = forms.CharField(label=_("庁舎コード"), required=False, max_length=40)
     target_id = forms.CharField(label=_("対象ID"), required=False, max_length=80)
     date_from = forms.DateField(
-        label=_("開始日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("開始日"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[date_in_range],
     )
     date_to = forms.DateField(
-        label=_("終了日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("終了日"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[date_in_range],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

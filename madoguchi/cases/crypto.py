@@ -33,7 +33,16 @@ def _embedded_key() -> bytes:
 @cache
 def _fernet(keys: str) -> MultiFernet:
     raw = [k.strip().encode() for k in keys.split(",") if k.strip()] or [_embedded_key()]
-    return MultiFernet([Fernet(key) for key in raw])
+    fernets = []
+    for position, key in enumerate(raw, start=1):
+        try:
+            fernets.append(Fernet(key))
+        except ValueError:  # binascii.Error included; the key itself is never repeated
+            raise MyNumberKeyError(
+                f"MADOGUCHI_MY_NUMBER_KEYS: key {position} is not a Fernet key "
+                "(32 url-safe base64-encoded bytes; `madoguchi mynumber new-key` prints one)"
+            ) from None
+    return MultiFernet(fernets)
 
 
 def cipher() -> MultiFernet:

@@ -7,6 +7,7 @@ phone numbers), so every form printed later carries the same, checked value.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -34,6 +35,7 @@ from madoguchi.rules.facts import (
     Kind,
 )
 from madoguchi.rules.household import legal_age
+from madoguchi.ui.inputs import BadInput, check_date, clean_text
 
 MAX_PEOPLE = 20
 # Who may notify and sign: the person or the head of household, able to understand what they sign; in
@@ -58,6 +60,11 @@ ADDRESS_MAX_LENGTHS: dict[str, int] = {
 }
 # ISO 3166-1 alpha-2 codes of the world's countries and regions (phonenumbers keeps the list current).
 COUNTRY_CODES: frozenset[str] = frozenset(phonenumbers.SUPPORTED_REGIONS)
+# Person.member_id (max_length 8), unique within the case; household-facts/v1 allows the same characters
+MEMBER_ID = re.compile(r"[A-Za-z0-9_-]{1,8}")
+MOVED_FROM_MAX = 20  # Case.moved_from_kind
+ROW_INDEX_DIGITS = 3
+TEXT_MAX = 200  # any other value typed (address parts, facts); the printed forms hold far less
 
 
 @dataclass
@@ -130,6 +137,8 @@ FIELD_LABELS: dict[str, Any] = {
     "bank-number": gettext_lazy("振込先口座：口座番号"),
     "bank-holder_kana": gettext_lazy("振込先口座：口座名義（カナ）"),
     "funeral_date": gettext_lazy("葬儀を行った日"),
+    "member_id": gettext_lazy("世帯員の番号"),
+    "moved_from": gettext_lazy("転入前の住所の種別"),
 }
 
 
@@ -218,10 +227,41 @@ def _fact(kind: Kind, raw: str) -> Any:
     return raw or None
 
 
+def _date(name: str) -> Any:
+    """和暦 or 西暦, inside the range that the deadlines and ages computed from it can hold."""
+    return lambda text: check_date(wareki.parse_date(text), name)
+
+
+def _bounded_text(entry: Entry) -> None:
+    """Every value typed: no control characters, at most TEXT_MAX characters (shorter columns are checked
+    by their own field)."""
+    for name, value in entry.values.items():
+        try:
+            clean_text(value, name, max_length=TEXT_MAX, strip=False)
+        except BadInput as error:
+            entry.errors[name] = error.message
+            entry.values[name] = ""  # never shown back, nor read further
+
+
+def _member_id(entry: Entry, name: str, default: str, taken: set[str]) -> str:
+    member_id = entry.value(name).strip() or default
+    if not MEMBER_ID.fullmatch(member_id):
+        entry.errors[name] = _("世帯員の番号は半角英数字8文字以内です。")
+    elif member_id in taken:
+        entry.errors[name] = _("世帯員の番号が重複しています。")
+    taken.add(member_id)
+    return member_id
+
+
+def _row_index(text: str) -> bool:
+    return text.isdigit() and len(text) <= ROW_INDEX_DIGITS  # rows are numbered by the page, never huge
+
+
 def read_entry(case: Case, data: QueryDict) -> Entry:
     entry = Entry(values={key: data.get(key, "") for key in data})
+    _bounded_text(entry)
     entry.values["doc"] = ""
-    event_date = _clean(entry, "event_date", wareki.parse_date, required=True)
+    event_date = _clean(entry, "event_date", _date("event_date"), required=True)
     address = _address(entry, "addr", required=True)
     previous = _address(entry, "prev", required=False) if case.event in {"tennyu", "tenkyo"} else {}
     contact_phone = _clean(entry, "contact_phone", phone.normalize)
@@ -229,7 +269,7 @@ def read_entry(case: Case, data: QueryDict) -> Entry:
     if language not in {code for code, _name in settings.LANGUAGES}:
         entry.errors["language"] = _("お知らせ・控えの言語を選んでください。")
     payment_account = _payment_account(entry)
-    funeral_date = _clean(entry, "funeral_date", wareki.parse_date) if case.event == "shibou" else None
+    funeral_date = _clean(entry, "funeral_date", _date("funeral_date")) if case.event == "shibou" else None
     if funeral_date and event_date and funeral_date < event_date:
         entry.errors["funeral_date"] = _("葬儀を行った日が亡くなった日より前になっています。")
     elif funeral_date and funeral_date > timezone.localdate():
@@ -237,16 +277,19 @@ def read_entry(case: Case, data: QueryDict) -> Entry:
             "葬儀を行った日が今日より後になっています。葬儀の後に申請してください。"
         )
     moved_from = entry.value("moved_from") if case.event == "tennyu" else ""
+    if len(moved_from) > MOVED_FROM_MAX:
+        entry.errors["moved_from"], moved_from = _("転入前の住所の種別を選んでください。"), ""
     household = {
         f.key: value
         for f in HOUSEHOLD_INPUT_FACTS
         if (value := _fact(f.kind, entry.value(f"h-{f.key}"))) is not None
     }
     indexes = sorted(
-        {int(key.split("-")[1]) for key in data if key.startswith("p-") and key.split("-")[1].isdigit()}
+        {int(part) for key in data if key.startswith("p-") and _row_index(part := key.split("-")[1])}
     )[:MAX_PEOPLE]
     notifier = entry.value("notifier")
     people: list[PersonDetails] = []
+    member_ids: set[str] = set()
     for index in indexes:
         prefix = f"p-{index}-"
         if data.get(prefix + "remove"):
@@ -277,14 +320,15 @@ def read_entry(case: Case, data: QueryDict) -> Entry:
             if (value := _fact(f.kind, entry.value(f"{prefix}f-{f.key}"))) is not None
         }
         person = PersonDetails(
-            member_id=entry.value(prefix + "member_id") or f"m{index + 1}",
+            member_id=_member_id(entry, prefix + "member_id", f"m{index + 1}", member_ids),
             relationship=relationship,
             family_name=_clean(entry, prefix + "family_name", names.family_or_given, required=True),
             given_name=_clean(entry, prefix + "given_name", names.family_or_given, required=True),
             family_name_kana=_clean(entry, prefix + "family_name_kana", kana.furigana),
             given_name_kana=_clean(entry, prefix + "given_name_kana", kana.furigana),
             name_roman=_clean(entry, prefix + "name_roman", names.roman),
-            birth_date=_clean(entry, prefix + "birth_date", wareki.parse_date, required=True) or date.min,
+            birth_date=_clean(entry, prefix + "birth_date", _date(prefix + "birth_date"), required=True)
+            or date.min,
             sex=sex,
             nationality=nationality,
             my_number=_clean(entry, prefix + "my_number", mynumber.validate),

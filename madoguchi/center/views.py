@@ -43,6 +43,7 @@ from madoguchi.staff.roles import (
 )
 from madoguchi.submissions.models import Submission
 from madoguchi.submissions.sources import source_url
+from madoguchi.ui.inputs import check_date, parse_int
 
 Status = WorkItem.Status
 
@@ -101,7 +102,7 @@ def claim(request: HttpRequest) -> HttpResponse:
             item = get_object_or_404(WorkItem, pk=_uuid(item_id))
             claimed: WorkItem | None = do_claim(staff, item)
         else:
-            queue = get_object_or_404(WorkQueue, pk=request.POST.get("queue") or 0)
+            queue = get_object_or_404(WorkQueue, pk=parse_int(request.POST.get("queue") or "0", "queue"))
             claimed = claim_next(staff, queue)
     except WorkItemStateError as error:
         messages.error(request, error.message)
@@ -312,10 +313,10 @@ def exports(request: HttpRequest) -> HttpResponse:
     staff = staff_for(request, PROCESS_WORK_ITEM)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        queue = WorkQueue.objects.filter(pk=request.POST.get("queue") or 0).first()
+        queue = WorkQueue.objects.filter(pk=parse_int(request.POST.get("queue") or "0", "queue")).first()
         encoding = request.POST.get("encoding", "")
         try:
-            day = date.fromisoformat(request.POST.get("day", ""))
+            day = check_date(date.fromisoformat(request.POST.get("day", "")), "day")
         except ValueError:
             errors["day"] = _("処理日を YYYY-MM-DD で入力してください。")
         if queue is None:

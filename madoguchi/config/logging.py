@@ -92,3 +92,39 @@ class RequestLogMiddleware:
         )
         response.headers["X-Request-ID"] = request_id
         return response
+
+
+class DatabaseErrorDetailFilter(logging.Filter):
+    """A database error in a log line names its class and SQLSTATE, never its text.
+
+    PostgreSQL's messages quote the values they refused (`invalid byte sequence ... "港町1-2-3 ..."`,
+    `Key (case_id, member_id)=(..., 山田)`), so a 500 logged by django.request would carry a resident's
+    address to the log collector. The traceback (where it happened) is kept.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            exception = record.exc_info[1]
+            if _is_database_error(exception):
+                summary = _database_error_summary(exception)
+                try:
+                    clean = type(exception)(summary)
+                except Exception:
+                    clean = RuntimeError(summary)
+                record.exc_info = (type(clean), clean, record.exc_info[2])
+                record.exc_text = None
+        return True
+
+
+def _is_database_error(exception: BaseException) -> bool:
+    from django.db import DatabaseError
+
+    return isinstance(exception, DatabaseError) or type(exception).__module__.startswith(
+        ("psycopg", "sqlite3")
+    )
+
+
+def _database_error_summary(exception: BaseException) -> str:
+    cause = exception.__cause__ or exception
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "sqlite_errorname", None)
+    return f"{type(exception).__name__} (SQLSTATE {sqlstate or 'unknown'}; detail withheld from the log)"

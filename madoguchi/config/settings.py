@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "madoguchi.staff.middleware.SessionRenewalMiddleware",
     "madoguchi.ui.middleware.LanguageMiddleware",
+    "madoguchi.ui.middleware.InputGuardMiddleware",  # NUL in a path, query or form: 400 (ui/inputs.py)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -282,7 +283,10 @@ LOGGING = {
         "json": {"()": "madoguchi.config.logging.JsonFormatter"},
         "text": {"()": "madoguchi.config.logging.ReadableFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "filters": {"database_errors": {"()": "madoguchi.config.logging.DatabaseErrorDetailFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["database_errors"]}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.request": {"level": "ERROR"},

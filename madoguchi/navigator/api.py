@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -15,6 +14,7 @@ from madoguchi.navigator.openapi import openapi_document
 from madoguchi.organization.models import Office
 from madoguchi.rules.engine import make_plan
 from madoguchi.rules.household import InvalidFacts
+from madoguchi.ui.inputs import BadInput, clean_text, parse_json
 
 MAX_BODY = 256 * 1024
 
@@ -29,14 +29,12 @@ def _errors(status: int, *errors: tuple[str, str]) -> JsonResponse:
 def plans(request: HttpRequest) -> JsonResponse:
     if request.content_type != "application/json":
         return _errors(415, ("(body)", "send the household facts as application/json"))
-    if len(request.body) > MAX_BODY:
-        return _errors(413, ("(body)", f"the body is larger than {MAX_BODY} bytes"))
     try:
-        facts: Any = json.loads(request.body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        return _errors(400, ("(body)", f"not valid JSON: {error}"))
+        facts: Any = parse_json(request.body, max_bytes=MAX_BODY)
+        office_code = clean_text(request.GET.get("office", ""), "office", max_length=20)
+    except BadInput as error:
+        return _errors(error.status, (error.field, error.message))
     office = None
-    office_code = request.GET.get("office")
     if office_code:
         office = Office.objects.filter(code=office_code).first()
         if office is None:

@@ -11,6 +11,7 @@ standard error as `path: message`.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,9 @@ from madoguchi.printing.forms import FormError
 from madoguchi.printing.render import render_bundle
 from madoguchi.rules.catalog import Catalog, CatalogError, load_catalog
 
+# A control character written as a JSON escape (tab, line feed and carriage return allowed): the forms
+# would print it invisibly, and the database refuses NUL
+CONTROL_ESCAPE = re.compile(r"\\u00(?:0[0-8bcefBCEF]|1[0-9a-fA-F])|\\u007[fF]")
 USAGE_ERROR = 2
 
 
@@ -64,6 +68,12 @@ def run_forms(request: FormsRequest, default_catalog: Callable[[], Catalog]) -> 
         stderr.write(
             f"{request.case_file}: not JSON (line {error.lineno}, column {error.colno}: {error.msg})\n"
         )
+        return USAGE_ERROR
+    except (RecursionError, ValueError):  # nested beyond the parser's depth, integers of 4,300+ digits
+        stderr.write(f"{request.case_file}: JSON nested too deeply or with a number too long to read\n")
+        return USAGE_ERROR
+    if CONTROL_ESCAPE.search(text):
+        stderr.write(f"{request.case_file}: a text contains a control character (such as \\u0000)\n")
         return USAGE_ERROR
     try:
         case = read_case(data)

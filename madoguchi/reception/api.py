@@ -3,7 +3,6 @@ API for other vendors' counter displays (Authorization: Bearer <staff API token>
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from uuid import UUID
 
@@ -27,6 +26,7 @@ from madoguchi.reception.states import TicketStateError
 from madoguchi.staff.actions import staff_for_api_token
 from madoguchi.staff.models import Staff
 from madoguchi.transactions import CompiledQuery
+from madoguchi.ui.inputs import BadInput, parse_json
 
 # Every kiosk ticket and counter call reads these; their SQL is compiled once per process.
 _QUEUE = CompiledQuery(
@@ -53,9 +53,9 @@ def tickets(request: HttpRequest) -> JsonResponse:
         response["WWW-Authenticate"] = 'Bearer realm="madoguchi-kiosk"'
         return response
     try:
-        body: Any = json.loads(request.body or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return _error(400, "(body)", 'send {"office": CODE, "queue": CODE} as JSON')
+        body: Any = parse_json(request.body or b"{}", max_bytes=4096)
+    except BadInput as error:
+        return _error(error.status, error.field, error.message)
     if (
         not isinstance(body, dict)
         or not isinstance(body.get("office"), str)
@@ -135,7 +135,10 @@ def _ticket_step(request: HttpRequest, ticket_id: UUID, step: str) -> HttpRespon
         return staff
     to_queue, note = "", ""
     if step == "transfer":
-        body = _json_object(request)
+        try:
+            body = _json_object(request)
+        except BadInput as error:
+            return _error(error.status, error.field, error.message)
         if body is None or not isinstance(body.get("queue"), str):
             return _error(400, "queue", 'send {"queue": "<queue code>", "note": "..."} as JSON')
         to_queue, note = body["queue"], body.get("note", "")
@@ -161,10 +164,7 @@ def _ticket_step(request: HttpRequest, ticket_id: UUID, step: str) -> HttpRespon
 
 
 def _json_object(request: HttpRequest) -> dict[str, Any] | None:
-    try:
-        body = json.loads(request.body or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
-        return None
+    body = parse_json(request.body or b"{}", max_bytes=4096)
     return body if isinstance(body, dict) else None
 
 

@@ -42,6 +42,7 @@ from madoguchi.rules.facts import EVENTS, labels
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
 from madoguchi.staff.roles import HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE, ISSUE_TICKET, SERVE_COUNTER
+from madoguchi.ui.inputs import parse_int
 from madoguchi.ui.languages import DOCUMENT_LANGUAGES, document_language
 
 
@@ -173,7 +174,7 @@ def counter_screen(request: HttpRequest) -> HttpResponse:
     staff = staff_for(request, SERVE_COUNTER)
     counters = Counter.objects.filter(office=staff.office).select_related("queue")
     if request.method == "POST":
-        counter = counters.filter(pk=request.POST.get("counter") or 0).first()
+        counter = counters.filter(pk=parse_int(request.POST.get("counter") or "0", "counter")).first()
         if counter is None:
             messages.error(request, _("窓口を選んでください。"))
         else:

@@ -59,12 +59,6 @@ def _household_validator() -> CompiledSchema:
     return compile_schema(household_schema())
 
 
-# Ages and deadlines are counted in days from the event date: 9999-12-31 would overflow `date`. Events before
-# Japan's Gregorian calendar (1873) or a millennium ahead are typing errors, not households.
-EARLIEST_EVENT_DATE = date(1873, 1, 1)
-LATEST_EVENT_DATE = date(2999, 12, 31)
-
-
 def legal_age(birth: date, on: date) -> int:
     """Age under 年齢計算ニ関スル法律: one reaches an age at the end of the day before the birthday."""
     day = on + timedelta(days=1)
@@ -113,6 +107,13 @@ class Household:
     subject_ids: tuple[str, ...]
 
 
+# The dates a household can hold: from 明治6年1月1日 (the Gregorian calendar, the first day 和暦 maps day for
+# day) to a far future that ages, school years and deadlines (event date + days) can still move from.
+EARLIEST_DATE = date(1873, 1, 1)
+LATEST_DATE = date(2200, 12, 31)
+DATE_RANGE_MESSAGE = f"a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
+
+
 def _semantic_errors(data: Mapping[str, Any]) -> list[FactsError]:
     errors: list[FactsError] = []
     members = data["members"]
@@ -123,16 +124,13 @@ def _semantic_errors(data: Mapping[str, Any]) -> list[FactsError]:
     if sum(1 for m in members if m["relationship"] == "head") > 1:
         errors.append(FactsError("members", "a household has at most one head (relationship: head)"))
     event_date = date.fromisoformat(data["event_date"])
-    if not EARLIEST_EVENT_DATE <= event_date <= LATEST_EVENT_DATE:
-        errors.append(
-            FactsError(
-                "event_date",
-                f"the event date must be between {EARLIEST_EVENT_DATE} and {LATEST_EVENT_DATE}",
-            )
-        )
-        return errors  # ages and deadlines are counted from it: nothing further can be checked
+    if not EARLIEST_DATE <= event_date <= LATEST_DATE:
+        errors.append(FactsError("event_date", DATE_RANGE_MESSAGE))
     for index, member in enumerate(members):
-        if date.fromisoformat(member["birth_date"]) > event_date:
+        birth_date = date.fromisoformat(member["birth_date"])
+        if not EARLIEST_DATE <= birth_date <= LATEST_DATE:
+            errors.append(FactsError(f"members[{index}].birth_date", DATE_RANGE_MESSAGE))
+        elif birth_date > event_date:
             errors.append(FactsError(f"members[{index}].birth_date", "birth date is after the event date"))
     for index, subject in enumerate(data.get("subject_member_ids", [])):
         if subject not in ids:

@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from madoguchi.ui.inputs import BadInput
+
 
 def _error(request: HttpRequest, status: int, heading: str, detail: str) -> HttpResponse:
     return render(request, "ui/error.html", {"heading": heading, "detail": detail}, status=status)
@@ -21,6 +23,15 @@ def busy(request: HttpRequest) -> HttpResponse:
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, 400, _("要求を処理できません"), _("入力内容を確認して、もう一度お試しください。"))
+
+
+def bad_input(request: HttpRequest, error: BadInput) -> HttpResponse:
+    """Input refused by the input layer (ui/inputs.py): 400 (413 when too large), naming the field."""
+    if request.path.startswith("/api/"):
+        body = {"errors": [{"path": error.field, "field": error.field, "message": error.message}]}
+        return JsonResponse(body, status=error.status, json_dumps_params={"ensure_ascii": False})
+    detail = _("「%(field)s」：%(message)s") % {"field": error.field, "message": error.message}
+    return _error(request, error.status, _("入力内容を確認してください"), detail)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -29,7 +29,10 @@ class Command(BaseCommand):
             self.stdout.write(Fernet.generate_key().decode("ascii"))
             return
         try:
+            crypto.cipher()  # every key readable before anything is re-encrypted
             rotated = do_rotate_my_number_keys(SystemActor("mynumber"))
         except crypto.MyNumberKeyError as error:
-            raise CommandError(f"{error}; nothing was changed (keep the old key in the list)") from error
+            raise CommandError(
+                f"{error}; nothing was changed (keep the old key in the list)", returncode=2
+            ) from error
         self.stdout.write(f"re-encrypted {rotated} My Number(s) with the current key")

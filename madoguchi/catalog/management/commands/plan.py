@@ -15,6 +15,8 @@ from madoguchi.rules.catalog import Catalog, CatalogError, load_catalog
 from madoguchi.rules.engine import make_plan
 from madoguchi.rules.household import InvalidFacts
 
+TOO_DEEP_OR_LONG = "JSON nested too deeply or with a number too long to read"
+
 
 class Command(BaseCommand):
     help = (
@@ -76,6 +78,8 @@ class Command(BaseCommand):
             return [(1, json.loads(text))], False
         except json.JSONDecodeError:
             pass
+        except (RecursionError, ValueError):  # nested beyond the parser's depth, 4,300+ digit integers
+            raise CommandError(TOO_DEEP_OR_LONG, returncode=2) from None
         documents = []
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
@@ -84,6 +88,8 @@ class Command(BaseCommand):
                 documents.append((number, json.loads(line)))
             except json.JSONDecodeError as error:
                 raise CommandError(f"line {number}: not JSON: {error.msg}", returncode=2) from error
+            except (RecursionError, ValueError):
+                raise CommandError(f"line {number}: {TOO_DEEP_OR_LONG}", returncode=2) from None
         if not documents:
             raise CommandError("no household facts in the input", returncode=2)
         return documents, True

@@ -4,7 +4,7 @@ procedure the center processes (run nightly by the city's scheduler; a worker wr
 from __future__ import annotations
 
 from argparse import ArgumentParser
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,6 +13,7 @@ from django.utils import timezone
 from madoguchi.audit.chain import SystemActor
 from madoguchi.center.exports import do_request_export
 from madoguchi.center.models import DailyExport, WorkQueue
+from madoguchi.ui.inputs import DATE_MAX, DATE_MIN, BadInput, parse_date
 
 
 class Command(BaseCommand):
@@ -25,12 +26,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             day = (
-                date.fromisoformat(options["day"])
+                parse_date(options["day"], "--day")
                 if options["day"]
                 else timezone.localdate() - timedelta(days=1)
             )
-        except ValueError:
-            raise CommandError(f"--day {options['day']!r}: use YYYY-MM-DD") from None
+        except BadInput:
+            raise CommandError(
+                f"--day {options['day'][:20]!r}: use YYYY-MM-DD, from {DATE_MIN} to {DATE_MAX}", returncode=2
+            ) from None
         encodings = options["encoding"] or list(DailyExport.Encoding.values)
         actor = SystemActor("center-export")
         count = 0

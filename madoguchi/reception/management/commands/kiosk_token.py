@@ -45,9 +45,9 @@ class Command(BaseCommand):
         office = Office.objects.filter(code=code).first()
         if office is None:
             known = ", ".join(Office.objects.values_list("code", flat=True)) or "none (run madoguchi demo)"
-            raise CommandError(f"unknown office {code!r}; known offices: {known}")
+            raise CommandError(f"unknown office {code[:40]!r}; known offices: {known}", returncode=2)
         if len(label) > LABEL_LENGTH:
-            raise CommandError("--label: at most 60 characters")
+            raise CommandError("--label: at most 60 characters", returncode=2)
         _kiosk, token = do_create_kiosk_token(SystemActor("kiosk-token"), office=office, label=label)
         self.stdout.write(token)
 
@@ -76,7 +76,8 @@ class Command(BaseCommand):
         )
         if kiosk is None:
             raise CommandError(
-                f"--revoke: no kiosk token with id {ident!r} (see madoguchi kiosk-token --list)"
+                f"--revoke: no kiosk token with id {ident[:40]!r} (see madoguchi kiosk-token --list)",
+                returncode=2,
             )
         if kiosk.revoked_at is not None:
             self.stdout.write(f"kiosk token {kiosk.pk} was already revoked at {_when(kiosk.revoked_at)}")

@@ -11,8 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 from madoguchi.audit.chain import SystemActor
 from madoguchi.staff.actions import do_create_api_token, do_revoke_api_token
 from madoguchi.staff.models import ApiToken, Staff
+from madoguchi.ui.inputs import BadInput, clean_text
 
 ACTOR = SystemActor("staff-token")
+NAME_MAX = 80  # ApiToken.name
 
 
 class Command(BaseCommand):
@@ -44,7 +46,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"{token.pk}\t{token.name or '-'}\t{state}\tlast used {used}")
             return
         try:
-            token, plain = do_create_api_token(ACTOR, staff, name=options["name"])
+            name = clean_text(options["name"], "--name", max_length=NAME_MAX)
+        except BadInput as error:
+            raise CommandError(f"--name: {error.message}", returncode=2) from None
+        try:
+            token, plain = do_create_api_token(ACTOR, staff, name=name)
         except ValueError as error:
             raise CommandError(str(error), returncode=2) from error
         how = "shown once; send it as 'Authorization: Bearer TOKEN'"
