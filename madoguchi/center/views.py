@@ -68,7 +68,7 @@ def batches(request: HttpRequest) -> HttpResponse:
     selected_queue = request.GET.get("queue", "")
     selected_day = request.GET.get("day", "")
     batch = []
-    if selected_queue.isdigit():
+    if selected_queue.isdigit() and len(selected_queue) < 10:  # an id, not a number too long for any
         batch_items = WorkItem.objects.filter(
             queue_id=int(selected_queue), status=Status.RECEIVED
         ).select_related("received_office", "queue")

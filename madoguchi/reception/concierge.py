@@ -75,5 +75,9 @@ def purposes(office: Office, catalog: Catalog) -> list[Purpose]:
 def chosen_purpose(office: Office | None, value: str) -> tuple[Queue | None, str]:
     """The queue (only one of `office`'s) and the life event ("" if none) of a `Purpose.value`."""
     queue_id, _sep, event = value.partition(":")
-    queue = Queue.objects.filter(office=office, pk=queue_id).first() if queue_id.isdigit() else None
+    queue = (
+        Queue.objects.filter(office=office, pk=queue_id).first()
+        if queue_id.isdigit() and len(queue_id) < 10
+        else None
+    )
     return queue, event if event in EVENTS else ""

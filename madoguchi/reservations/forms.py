@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from madoguchi.organization.models import Office, Queue
 from madoguchi.reservations.actions import BookingError, check_contact
 from madoguchi.reservations.models import RESERVABLE_KINDS
+from madoguchi.ui.inputs import date_in_range
 
 
 def reservable_queues(office: Office) -> QuerySet[Queue]:
@@ -37,6 +38,7 @@ class BookingForm(forms.Form):
     day = forms.DateField(
         label=_("日付"),
         input_formats=["%Y-%m-%d"],
+        validators=[date_in_range],
         error_messages={"required": _("日付を選んでください。"), "invalid": _("日付を選んでください。")},
     )
     start = forms.TimeField(

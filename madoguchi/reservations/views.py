@@ -48,12 +48,15 @@ from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import staff_for
 from madoguchi.staff.roles import ISSUE_TICKET
 from madoguchi.staff.throttling import client_ip
+from madoguchi.ui.inputs import BadInput, check_date
 
 
 def _day(text: str) -> date | None:
+    """The ISO date of a query string, or None when there is none, it is not one, or it is so far away
+    that the week around it cannot be counted (9999-12-31)."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
+        return check_date(date.fromisoformat(text), "date")
+    except (ValueError, BadInput):
         return None
 
 

@@ -61,9 +61,12 @@ def _household_validator() -> CompiledSchema:
 
 def legal_age(birth: date, on: date) -> int:
     """Age under 年齢計算ニ関スル法律: one reaches an age at the end of the day before the birthday."""
-    day = on + timedelta(days=1)
-    years = day.year - birth.year
-    if (day.month, day.day) < (birth.month, birth.day):
+    if on < date.max:
+        day = on + timedelta(days=1)
+        years, month_day = day.year - birth.year, (day.month, day.day)
+    else:  # the day after 9999-12-31 is one `date` cannot hold: 1 January of the next year
+        years, month_day = on.year + 1 - birth.year, (1, 1)
+    if month_day < (birth.month, birth.day):
         years -= 1
     return years
 

@@ -63,7 +63,8 @@ def _wrong_code() -> str:
 
 def _safe_next(request: HttpRequest, url: str) -> str:
     allowed = url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure())
-    return url if url and allowed else reverse("staff:home")
+    # a path of this site only: redirect() would read a bare word ("abc") as a view name
+    return url if url.startswith("/") and allowed else reverse("staff:home")
 
 
 def login_code(request: HttpRequest) -> HttpResponse:
