@@ -94,7 +94,7 @@ def test_the_detector_sees_an_inline_script_refused(browser: Any, live: RunningS
         "() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1';"
         " document.body.appendChild(s); }"
     )
-    watched.page.wait_for_function("window.__violations.length > 0")
+    watched.page.wait_for_function("() => window.__violations.length > 0")
     assert watched.page.evaluate("window.ran") is None
     watched.settle()
     assert any("script-src" in message for message in watched.messages), watched.messages
@@ -137,7 +137,7 @@ def test_every_roles_main_pages_run_under_the_policy(
     page.wait_for_url("**/reception/tickets/**")
     staff.settle()
     page.get_by_role("button", name="印刷").click()  # js/print.js, not an onclick attribute
-    page.wait_for_function("window.printed === 1")
+    page.wait_for_function("() => window.printed === 1")
     assert page.evaluate("window.__violations.length") == 0
     page.screenshot(path=str(screenshot.directory / "csp-ticket.png"), full_page=True)
     staff.open(f"{base}/reception/reservations/")
@@ -185,16 +185,18 @@ def test_every_roles_main_pages_run_under_the_policy(
     # the public side: the board, the kiosk and its ticket, the resident's wait page, a reservation
     public = Watched(browser, viewport={"width": 1080, "height": 1400})
     public.open(f"{base}/board/chuo/")
-    public.page.wait_for_function("document.getElementById('board').dataset.connection === 'open'")
+    public.page.wait_for_function("() => document.getElementById('board').dataset.connection === 'open'")
     public.open(f"{base}/kiosk/?token={kiosk_token}")
     public.page.get_by_role("button", name="転入").click()
     public.page.locator("#ticket-number").wait_for()
-    public.page.wait_for_function("window.printed === 1")  # printed once loaded, by js/print.js
+    public.page.wait_for_function("() => window.printed === 1")  # printed once loaded, by js/print.js
     public.settle()
     public.page.screenshot(path=str(screenshot.directory / "csp-kiosk-ticket.png"), full_page=True)
     status_url = public.page.locator(".ticket__qr").get_attribute("data-status-url")
     public.open(status_url)
-    public.page.wait_for_function("document.getElementById('wait-status').dataset.connection === 'open'")
+    public.page.wait_for_function(
+        "() => document.getElementById('wait-status').dataset.connection === 'open'"
+    )
     public.open(f"{base}/reserve/")
     public.page.get_by_role("link", name=re.compile("中央区役所")).click()
     public.page.get_by_role("link", name=re.compile("総合窓口")).click()
@@ -202,8 +204,10 @@ def test_every_roles_main_pages_run_under_the_policy(
     public.page.locator("label.slot").first.click()
     public.page.get_by_label("お名前（フリガナ）").fill("みなと　はなこ")
     public.page.get_by_label("電話番号").fill("090-1234-5678")
+    public.page.get_by_role("button", name="この内容で予約する").click()
+    public.settle()  # the confirmation page: nothing held yet
     with public.page.expect_navigation():
-        public.page.get_by_role("button", name="この内容で予約する").click()
+        public.page.get_by_role("button", name="予約を確定する").click()
     assert "/reserve/manage/" in public.page.url
     public.settle()
     public.assert_clean()

@@ -37,7 +37,7 @@ def test_kiosk_board_counter_and_department_hand_off(
     hall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="ja-JP")
     board = hall.new_page()
     board.goto(f"{base}/board/chuo/")
-    board.wait_for_function("document.getElementById('board').dataset.connection === 'open'")
+    board.wait_for_function("() => document.getElementById('board').dataset.connection === 'open'")
 
     # A resident takes a ticket at the kiosk.
     kiosk = browser.new_context(viewport={"width": 1080, "height": 1400}, locale="ja-JP").new_page()
@@ -160,7 +160,7 @@ def test_the_board_reconnects_after_the_server_restarts(
         token = first.madoguchi("kiosk-token", "--office", "kita").stdout.strip()
         board = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="ja-JP").new_page()
         board.goto(f"{first.url}/board/kita/")
-        board.wait_for_function("document.getElementById('board').dataset.connection === 'open'")
+        board.wait_for_function("() => document.getElementById('board').dataset.connection === 'open'")
     # the server is gone: the board says so, keeps what it showed, and keeps trying
     board.locator("#board-connection").wait_for(state="visible", timeout=5000)
     screenshot_path = screenshot.directory / "board-reconnecting.png"
@@ -168,7 +168,7 @@ def test_the_board_reconnects_after_the_server_restarts(
     server = _serve(env, port, tmp_path / "server2.log")
     try:
         board.wait_for_function(
-            "document.getElementById('board').dataset.connection === 'open'", timeout=40000
+            "() => document.getElementById('board').dataset.connection === 'open'", timeout=40000
         )
         assert board.locator("#board-connection").is_hidden()
         import json
@@ -183,7 +183,7 @@ def test_the_board_reconnects_after_the_server_restarts(
             assert response.status == 201
         waiting = board.locator(".board-queue", has_text="総合窓口").locator(".board-queue__waiting")
         board.wait_for_function(
-            "document.querySelector('.board-queue__waiting').textContent === '1'", timeout=3000
+            "() => document.querySelector('.board-queue__waiting').textContent === '1'", timeout=3000
         )
         assert waiting.inner_text() == "1"
     finally:
@@ -245,7 +245,7 @@ def test_the_wait_page_follows_the_queue_from_the_board_stream_without_asking_th
     ja.get_by_text("前に 7 人").wait_for()
     en.get_by_text("7 people ahead").wait_for()
     for phone in phones.values():  # the stream is open
-        phone.wait_for_function("document.getElementById('wait-status').dataset.connection === 'open'")
+        phone.wait_for_function("() => document.getElementById('wait-status').dataset.connection === 'open'")
     time.sleep(0.5)
 
     # A call ahead of them: both phones count down by themselves, without a request.
@@ -262,7 +262,7 @@ def test_the_wait_page_follows_the_queue_from_the_board_stream_without_asking_th
     assert ja.get_by_text("前に 3 人").is_visible()
     # each phone's stream sends at most one event a second: the other phone gets there within it
     en.wait_for_function(
-        "(document.querySelector('[data-ahead]') || {dataset: {}}).dataset.ahead === '3'", timeout=5000
+        "() => (document.querySelector('[data-ahead]') || {dataset: {}}).dataset.ahead === '3'", timeout=5000
     )
     assert 1 <= len(asked["ja"]) <= 2
     en.get_by_text("3 people ahead").wait_for(timeout=5000)
@@ -308,7 +308,7 @@ def test_the_wait_page_keeps_following_after_a_mistyped_contact(browser: Any, li
     phone.get_by_role("button", name="お知らせを受け取る").click()
     phone.get_by_text("メールアドレスが正しくありません。").wait_for()
     assert phone.url.endswith("/notify/")
-    phone.wait_for_function("document.getElementById('wait-status').dataset.connection === 'open'")
+    phone.wait_for_function("() => document.getElementById('wait-status').dataset.connection === 'open'")
     errors.clear()  # the form's own 400
     # the resident is called: the page still follows (it asks the wait page, not the form's address)
     status, called = _api(base, f"/api/v1/counters/{counter}/call", clerk)

@@ -17,7 +17,7 @@ def test_a_manager_runs_the_savings_simulation(page: Any, live: RunningServer, s
     # the run is a background task of the server; the page follows it and shows the report when done
     page.get_by_role("heading", name="結果").wait_for(timeout=120_000)
     page.locator("figure img").first.wait_for()
-    page.wait_for_function("document.querySelector('figure img').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('figure img').naturalWidth > 0")
     assert "転入 3人世帯：導入前" in page.locator("main").inner_text()
     screenshot("simulation-report")
     pdf = page.request.get(live.url + page.get_by_role("link", name="PDFで開く").get_attribute("href"))
