@@ -302,6 +302,7 @@ def world(
 def build_world() -> World:
     from madoguchi.audit.chain import SystemActor
     from madoguchi.cases.models import Case
+    from madoguchi.catalog.models import Procedure
     from madoguchi.center.models import WorkItem, WorkQueue
     from madoguchi.demo.cases import make_submitted_case
     from madoguchi.demo.city import load_demo_city
@@ -358,7 +359,7 @@ def build_world() -> World:
         "organization_department": clerk.department or staff["department"].department,
         "organization_queue": one_stop,
         "organization_counter": counter,
-        "catalog_procedure": None,
+        "catalog_procedure": Procedure.objects.order_by("pk").first(),
         "center_workqueue": WorkQueue.objects.first(),
         "reservations_reservationschedule": ReservationSchedule.objects.first(),
         "auth_group": None,

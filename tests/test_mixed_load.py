@@ -14,6 +14,7 @@ MADOGUCHI_MIXED_LOAD_SECONDS sets how long the threads keep writing (default 8).
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import threading
@@ -111,7 +112,7 @@ def test_a_ward_office_morning_of_mixed_writes_holds(staff_of: Any, monkeypatch:
             day=WEDNESDAY,
             start=slots[i % len(slots)],
             name_kana="ミナト　ハナコ",
-            phone="090-1234-5678",
+            phone=f"090-1234-{i:04d}",  # twelve residents (one phone holds at most two bookings)
             channel=Reservation.Channel.RESIDENT,
         )
         for i in range(12)
@@ -127,6 +128,7 @@ def test_a_ward_office_morning_of_mixed_writes_holds(staff_of: Any, monkeypatch:
     done: Tally[str] = Tally()
     errors: list[str] = []
     tally_lock = threading.Lock()
+    phones = itertools.count(1)  # next() on a count is atomic under the GIL
 
     def count(kind: str) -> None:
         with tally_lock:
@@ -288,7 +290,7 @@ def test_a_ward_office_morning_of_mixed_writes_holds(staff_of: Any, monkeypatch:
                 day=WEDNESDAY + timedelta(days=1),
                 start=slot,
                 name_kana="ミナト　タロウ",
-                phone="090-2345-6789",
+                phone=f"090-2345-{next(phones):04d}",  # each booking a resident of their own
                 channel=Reservation.Channel.RESIDENT,
             )
             count("reservation booked")
