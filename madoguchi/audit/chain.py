@@ -28,11 +28,11 @@ from madoguchi.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry
 # Keys whose values never enter the log, whatever the caller passes.
 SECRET_KEY_PATTERN = re.compile(r"password|secret|token|my_?number|kojin_?bango|key", re.IGNORECASE)
 REDACTED = "[redacted]"
-# Twelve digits in a row (half- or full-width, optionally grouped 4-4-4 by a space or hyphen) that no letter
-# or digit touches: how a 個人番号 is typed. A person's free text (a reason, a note) can carry one; the log
-# keeps the words and never the number. Hex digests and longer numbers (a phone number has 10 or 11 digits)
-# are left alone.
-MY_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{4}[ \-‐－　]?\d{4}[ \-‐－　]?\d{4}(?![0-9A-Za-z])")
+# Twelve digits (half- or full-width) in a row or grouped 4-4-4 by one and the same space or hyphen, that no
+# letter or digit touches: how a 個人番号 is typed. A person's free text (a reason, a note) can carry one;
+# the log keeps the words and never the number. Hex digests, longer numbers (a 法人番号 has 13 digits) and
+# other groupings (a case number's date and sequence, chuo-20261205-0001) are left alone.
+MY_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{4}([ \-‐－　]?)\d{4}\1\d{4}(?![0-9A-Za-z])")
 MY_NUMBER_HIDDEN = "[個人番号]"
 
 

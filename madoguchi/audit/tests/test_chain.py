@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from madoguchi.audit import witness
-from madoguchi.audit.chain import SystemActor, record, seal_pending, verify_chain
+from madoguchi.audit.chain import SystemActor, record, scrub, seal_pending, verify_chain
 from madoguchi.audit.models import AuditChainHead, AuditEntry, AuditLogIsAppendOnly
 from madoguchi.audit.tests import sample_events  # noqa: F401  (registers the test events)
 
@@ -295,3 +295,22 @@ def test_entry_rolls_back_with_the_action() -> None:
     seal()
     assert verify_chain().ok
     assert verify_chain().unsealed == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("本人申告の123456789018と照合", "本人申告の[個人番号]と照合"),
+        ("番号 1234 5678 9018 を確認", "番号 [個人番号] を確認"),
+        ("1234-5678-9018", "[個人番号]"),
+        ("１２３４５６７８９０１８", "[個人番号]"),
+        # not a My Number as typed: left as written
+        ("chuo-20261205-0001", "chuo-20261205-0001"),  # a case number: date and sequence
+        ("1234-56789018", "1234-56789018"),  # grouped otherwise
+        ("1234567890123", "1234567890123"),  # 13 digits: a 法人番号
+        ("090-1234-5678", "090-1234-5678"),
+        ("sha 0123456789abcdef0123", "sha 0123456789abcdef0123"),
+    ],
+)
+def test_a_my_number_typed_into_free_text_is_hidden_and_nothing_else(typed: str, kept: str) -> None:
+    assert scrub(typed) == kept

@@ -166,10 +166,9 @@ def test_a_number_typed_into_a_reveal_reason_is_not_kept(staff_of: Any, signed_i
         {"reason": "本人申告の１２３４５６７８９０１８と照合"},
     )
     assert response.status_code == 200
-    assert (
-        AuditEntry.objects.get(action="case.my_number.reveal").summary["reason"]
-        == "本人申告の[個人番号]と照合"
-    )
+    summary = AuditEntry.objects.get(action="case.my_number.reveal").summary
+    assert summary["reason"] == "本人申告の[個人番号]と照合"
+    assert summary["case"] == case.number  # chuo-YYYYMMDD-0001: twelve digits, but not a My Number
 
 
 def test_the_signed_bundle_and_the_centers_copy_carry_no_number(staff_of: Any, signed_in: Any) -> None:
