@@ -67,3 +67,15 @@ def test_a_success_clears_the_accounts_failures(staff_of: Any) -> None:
     assert attempt(terminal, "clerk", DEMO_PASSWORD).status_code == 302
     other = Client(REMOTE_ADDR="10.20.0.22")
     assert [attempt(other, "clerk").status_code for _ in range(LIMIT - 1)] == [200] * (LIMIT - 1)
+
+
+@pytest.mark.parametrize("login_id", ["9" * 5000, "港" * 300])
+def test_a_login_id_longer_than_any_account_is_refused_at_the_field_and_counted_nowhere(
+    login_id: str, demo_city: None
+) -> None:
+    from axes.models import AccessAttempt
+
+    response = Client().post("/accounts/login/", {"username": login_id, "password": "x"})
+    assert response.status_code == 200  # the form again, naming the field
+    assert "文字以内で入力してください。" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
