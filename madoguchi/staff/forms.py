@@ -87,7 +87,7 @@ class LoginForm(AuthenticationForm):
         reached authenticate() and the sign-in throttle's table (a 500 on PostgreSQL): refused here, before
         anything is counted or stored."""
         username = str(self.cleaned_data.get("username", ""))
-        longest = self.fields["username"].max_length or 150
+        longest = getattr(self.fields["username"], "max_length", None) or 150
         if len(username) > longest:
             raise forms.ValidationError(
                 _("%(n)s文字以内で入力してください。") % {"n": longest}, code="max_length"
