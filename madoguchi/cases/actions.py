@@ -349,27 +349,25 @@ def do_cancel_case(actor: AuditActor, case: Case, *, reason: str) -> Case:
 @atomic_action
 def do_reveal_my_number(actor: AuditActor, person: Person, *, reason: str) -> str:
     """Show a stored My Number in full. Only permitted roles; every reveal is in the audit log."""
-    require(actor, REVEAL_MY_NUMBER)
-    if not reason.strip():
-        raise CaseNotReady(_("表示する理由を入力してください。"))
+    reason = check_disclosure(actor, reason=reason)
     if not person.has_my_number:
         raise CaseNotReady(_("個人番号は登録されていません。"))
     record(
         actor,
         "case.my_number.reveal",
         person,
-        reason=reason.strip()[:200],
+        reason=reason,
         extra={"case": person.case.number},
     )
     return crypto.decrypt(person.my_number_encrypted)
 
 
-def check_disclosure(actor: Staff, *, reason: str) -> str:
-    """The reason, stripped, for showing or printing full My Numbers; refused without the role or a reason.
-    Checked before anything is decrypted."""
+def check_disclosure(actor: AuditActor, *, reason: str) -> str:
+    """The reason, stripped, for showing or printing full My Numbers (the reveal and the print share it);
+    refused without the role or a reason. Checked before anything is decrypted."""
     require(actor, REVEAL_MY_NUMBER)
     if not reason.strip():
-        raise CaseNotReady(_("個人番号を記載する理由を入力してください。"))
+        raise CaseNotReady(_("表示する理由を入力してください。"))
     return reason.strip()[:200]
 
 

@@ -340,8 +340,7 @@ def bundle_response(request: HttpRequest, staff: Staff, case: Case, *, back: str
     bundle = _render(request, case, with_my_numbers=False)
     if bundle is None:
         return redirect(back)
-    record(staff, "case.print", case, extra={"pages": bundle.pages, "full_numbers": False})
-    return _pdf(case, bundle.pdf)
+    return pdf_response(staff, case, bundle.pdf, pages=bundle.pages, signed=False)
 
 
 def _render(request: HttpRequest, case: Case, *, with_my_numbers: bool) -> Bundle | None:
