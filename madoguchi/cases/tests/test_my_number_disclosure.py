@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 from typing import Any
 
 import pytest
@@ -14,68 +13,21 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from madoguchi.audit.models import AuditEntry
-from madoguchi.cases.actions import CaseDetails, PersonDetails, do_create_case, do_save_case_details
+from madoguchi.cases.actions import do_save_case_details
 from madoguchi.cases.models import Case, Person
+from madoguchi.cases.tests.test_cases import answered, details, new_case
 from madoguchi.center.models import WorkItem
 from madoguchi.staff.roles import Role
 
 pytestmark = pytest.mark.django_db
 
 NUMBER = "123456789018"
-FACTS = {
-    "has_my_number_card": False,
-    "has_seal_registration": False,
-    "has_driving_licence": False,
-    "care_certified": False,
-    "disability_certificate": False,
-    "pregnant": False,
-    "has_maternal_handbook": False,
-    "receives_public_pension": False,
-    "owns_real_estate": False,
-    "child_allowance_recipient": False,
-    "school": "none",
-}
 
 
 def case_with_a_number(staff: Any) -> Case:
-    case = do_create_case(staff, office=staff.office, event="tennyu", event_date=date(2026, 4, 1))
-    return do_save_case_details(
-        staff,
-        case,
-        CaseDetails(
-            event_date=date(2026, 4, 1),
-            address={
-                "postal_code": "2600013",
-                "prefecture": "千葉県",
-                "city": "みなと市中央区",
-                "town": "港町",
-            },
-            previous_address={},
-            moved_from_kind="other_municipality",
-            contact_phone="",
-            household_facts={
-                "single_parent": False,
-                "dog": False,
-                "light_motorbike": False,
-                "car": False,
-                "receives_public_assistance": False,
-            },
-            people=[
-                PersonDetails(
-                    member_id="m1",
-                    relationship="head",
-                    family_name="山田",
-                    given_name="花子",
-                    birth_date=date(1990, 1, 1),
-                    sex="female",
-                    health_insurance="national",
-                    my_number=NUMBER,
-                    is_notifier=True,
-                    facts=FACTS,
-                )
-            ],
-        ),
-    )
+    """A one-person move-in, every fact answered, with a stored My Number."""
+    case = new_case(staff)
+    return do_save_case_details(staff, case, answered(details(my_number=NUMBER, is_notifier=True)))
 
 
 def digits_in(pdf: bytes) -> str:
