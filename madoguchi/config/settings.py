@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "madoguchi.center",
     "madoguchi.departments",
     "madoguchi.reservations",
+    "madoguchi.preparation",
     "madoguchi.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -298,6 +299,20 @@ LOGGING = {
 # --- The installation's city (shown in the header). Policy choices of the city are data, not settings.
 CITY_NAME_JA = env.str("MADOGUCHI_CITY_NAME_JA", default="みなと市")
 CITY_NAME_EN = env.str("MADOGUCHI_CITY_NAME_EN", default="Minato City")
+# 全国地方公共団体コード (6 digits): a preparation for another city is refused at the counter.
+MADOGUCHI_CITY_CODE = env.str("MADOGUCHI_CITY_CODE", default="121002")
+
+# --- Preparation (madoguchi/preparation): how a prepared visit crosses to the counter. `carry`: the whole
+# preparation inside the QR code, sealed to the counter; `reference`: a short code for a draft kept here.
+MADOGUCHI_PREPARATION_MODE = env.str("MADOGUCHI_PREPARATION_MODE", default="carry")
+MADOGUCHI_PREPARATION_DAYS = env.int("MADOGUCHI_PREPARATION_DAYS", default=30)  # a code expires after
+# Keys (madoguchi/preparation/keys.py; `madoguchi preparation keys` makes a set). The counter side holds the
+# opening keys and the issuer's public keys; the resident-facing side the sealing and signing keys. Unset:
+# one embedded set under var/, for an installation that is both sides.
+MADOGUCHI_PREPARATION_OPENING_KEYS = env.str("MADOGUCHI_PREPARATION_OPENING_KEYS", default="")
+MADOGUCHI_PREPARATION_ISSUER_KEYS = env.str("MADOGUCHI_PREPARATION_ISSUER_KEYS", default="")
+MADOGUCHI_PREPARATION_SEALING_KEY = env.str("MADOGUCHI_PREPARATION_SEALING_KEY", default="")
+MADOGUCHI_PREPARATION_SIGNING_KEY = env.str("MADOGUCHI_PREPARATION_SIGNING_KEY", default="")
 
 # --- My Number encryption keys (Fernet, comma-separated, first encrypts). See madoguchi/cases/crypto.py.
 MY_NUMBER_KEYS = env.str("MADOGUCHI_MY_NUMBER_KEYS", default="")

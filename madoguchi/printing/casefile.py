@@ -158,7 +158,7 @@ class Case:
         return next((m for m in self.members if m.relationship == "head"), None)
 
 
-def _semantic_errors(data: Mapping[str, Any]) -> list[CaseError]:
+def semantic_errors(data: Mapping[str, Any]) -> list[CaseError]:
     errors: list[CaseError] = []
     members = data["members"]
     ids = [m["id"] for m in members]
@@ -220,7 +220,7 @@ def read_case(data: Any) -> Case:
     problems = schema_errors(SCHEMA_PATH, data)
     if problems:
         raise InvalidCase([CaseError(path, message) for path, message in problems])
-    errors = _semantic_errors(data)
+    errors = semantic_errors(data)
     facts = household_facts(data)
     try:
         household = read_facts(facts)
