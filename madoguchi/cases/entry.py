@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import jaconv
 import phonenumbers
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -370,8 +372,86 @@ def read_entry(case: Case, data: QueryDict) -> Entry:
     return entry
 
 
+PERSON_FIELDS = (
+    "relationship",
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "name_roman",
+    "birth_date",
+    "sex",
+    "nationality",
+    "health_insurance",
+    "previous_school",
+)
+
+
+def _raw(value: Any) -> str:
+    return {True: "yes", False: "no"}.get(value, "" if value is None else str(value))
+
+
+def values_from_case_file(record: Mapping[str, Any]) -> QueryDict:
+    """A case file (or a preparation, which has its shape) as this page's POST: what the clerk would have
+    typed, value for value. My Numbers are never put into the form."""
+    data = QueryDict(mutable=True)
+    data["event_date"] = record["event_date"]
+    data["moved_from"] = record.get("moved_from", {}).get("kind", "")
+    data["contact_phone"] = record.get("contact", {}).get("phone", "")
+    data["language"] = record.get("language", "ja")
+    data["funeral_date"] = record.get("funeral_date", "")
+    for part in ACCOUNT_PARTS:
+        data[f"bank-{part}"] = record.get("bank_account", {}).get(part, "")
+    for prefix, key in (("addr", "address"), ("prev", "previous_address")):
+        address = record.get(key, {})
+        for part in ADDRESS_PARTS:
+            data[f"{prefix}-{part}"] = address.get(part, "")
+        data[f"{prefix}-municipality"] = address.get("municipality_code", "")
+    household = record.get("household", {})
+    for fact in HOUSEHOLD_INPUT_FACTS:
+        if fact.key in household:
+            data[f"h-{fact.key}"] = _raw(household[fact.key])
+    members = record["members"]
+    subjects = set(record.get("subject_member_ids", [m["id"] for m in members]))
+    head = next(
+        (m["id"] for m in members if m["relationship"] == "head"), members[0]["id"] if members else ""
+    )
+    notifier = record.get("notifier_member_id", head)
+    facts = {f.key for f in PERSON_FACTS}
+    for index, member in enumerate(members):
+        prefix = f"p-{index}-"
+        data[prefix + "member_id"] = member["id"]
+        for name in PERSON_FIELDS:
+            data[prefix + name] = _raw(member.get(name, ""))
+        if not member.get("nationality"):
+            data[prefix + "nationality"] = "JP"
+        if member["id"] in subjects:
+            data[prefix + "subject"] = "on"
+        if member["id"] == notifier:
+            data["notifier"] = str(index)
+        for key, value in member.items():
+            if key in facts:
+                data[f"{prefix}f-{key}"] = _raw(value)
+    return data
+
+
+def _unsaved_preparation(case: Case) -> Mapping[str, Any] | None:
+    """The preparation a case was opened from while none of it is saved (some value did not pass)."""
+    if case.people.exists():
+        return None
+    try:
+        record: Mapping[str, Any] = case.prepared_visit.record  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return None
+    return record or None
+
+
 def entry_from_case(case: Case) -> Entry:
-    """The stored case as form values (My Numbers are never put back into the form)."""
+    """The stored case as form values (My Numbers are never put back into the form). A case opened from a
+    preparation that is not saved yet shows the prepared values, each error beside its field."""
+    prepared = _unsaved_preparation(case)
+    if prepared is not None:
+        return read_entry(case, values_from_case_file(prepared))
     values: dict[str, str] = {
         "event_date": case.event_date.isoformat(),
         "moved_from": case.moved_from_kind,

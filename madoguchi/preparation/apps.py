@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PreparationConfig(AppConfig):
     name = "madoguchi.preparation"
-    verbose_name = "事前入力"
+    verbose_name = _("事前入力")
     default_auto_field = "django.db.models.BigAutoField"

@@ -35,6 +35,7 @@ LOCK_ORDER: tuple[str, ...] = (
     "staff.apitoken",
     "reservations.reservationschedule",
     # the visit
+    "preparation.preparedvisit",
     "reservations.reservation",
     "reception.countershift",
     "reception.ticket",

@@ -1,0 +1,187 @@
+"""What happens to a preparation: finished on the resident's side (sealed into a code), read at the counter
+(every code checked), opened as a case (once per preparation, however often its code is scanned)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from madoguchi.audit.chain import AuditActor, record
+from madoguchi.cases.actions import do_create_case, do_save_case_details
+from madoguchi.cases.models import Case
+from madoguchi.organization.models import Office
+from madoguchi.preparation import codes
+from madoguchi.preparation.intake import entry_from_record, field_sources
+from madoguchi.preparation.models import PreparedVisit
+from madoguchi.preparation.record import stamp, validate
+from madoguchi.staff.permissions import require
+from madoguchi.staff.roles import HANDLE_CASE
+from madoguchi.transactions import atomic_action, lock
+
+logger = logging.getLogger("madoguchi.preparation")
+
+
+@dataclass(frozen=True)
+class Finished:
+    visit: PreparedVisit
+    texts: list[str]  # the text of each QR symbol, in order
+
+
+class Incomplete(Exception):
+    """Some symbols of a Structured Append sequence have been read, not all."""
+
+    def __init__(self, have: int, total: int) -> None:
+        super().__init__(f"{have} of {total} codes read")
+        self.have = have
+        self.total = total
+
+
+def _visit_office(record: Mapping[str, Any]) -> Office | None:
+    code = record.get("visit", {}).get("office")
+    return Office.objects.filter(code=code).first() if code else None
+
+
+def _visit_date(record: Mapping[str, Any]) -> date | None:
+    text = record.get("visit", {}).get("date")
+    return date.fromisoformat(text) if text else None
+
+
+@atomic_action
+def do_finish(
+    actor: AuditActor, record: dict[str, Any], *, mode: str | None = None, now: datetime | None = None
+) -> Finished:
+    """Seal a finished preparation into its code. The city keeps who is coming when (event, office, day,
+    how many) and, for a reference code, the sealed record; never the record in the clear."""
+    mode = mode or settings.MADOGUCHI_PREPARATION_MODE
+    if mode not in PreparedVisit.Mode.values:
+        raise ValueError(f"MADOGUCHI_PREPARATION_MODE must be carry or reference, not {mode!r}")
+    now = now or timezone.now()
+    validate(stamp(record, now))
+    envelope = codes.seal(record, now=now)
+    expires = now + timedelta(days=settings.MADOGUCHI_PREPARATION_DAYS)
+    visit = lock(PreparedVisit.objects.filter(pk=record["id"])).first()
+    if visit is not None and visit.case_id is not None:
+        raise codes.CodeRefused("unknown", "this preparation has already been opened at the counter")
+    values = {
+        "mode": mode,
+        "door": record["source"],
+        "event": record["event"],
+        "members": len(record["members"]),
+        "language": record.get("language", ""),
+        "office": _visit_office(record),
+        "visit_date": _visit_date(record),
+        "issued_at": now,
+        "expires_at": expires,
+        "envelope": envelope if mode == PreparedVisit.Mode.REFERENCE else b"",
+    }
+    if visit is None:
+        visit = PreparedVisit(id=record["id"], **values)
+    else:
+        for name, value in values.items():
+            setattr(visit, name, value)
+    if mode == PreparedVisit.Mode.REFERENCE and not visit.token:
+        visit.token = codes.new_reference_token()
+    visit.save()
+    record_event = "preparation.finish"
+    record(actor, record_event, visit, after={"mode": mode, "members": visit.members, "event": visit.event})
+    if mode == PreparedVisit.Mode.REFERENCE:
+        assert visit.token
+        return Finished(visit=visit, texts=[codes.reference_text(visit.token)])
+    return Finished(visit=visit, texts=codes.carry_texts(envelope))
+
+
+def read_codes(texts: Iterable[str], *, now: datetime | None = None) -> codes.Opened:
+    """The preparation behind what was scanned (each text one symbol, or several joined). Raises
+    Incomplete while symbols of a sequence are missing, CodeRefused for a code the counter must refuse."""
+    scanned = codes.scan(texts)
+    if not scanned.complete:
+        raise Incomplete(scanned.have, scanned.total)
+    if scanned.token:
+        visit = PreparedVisit.objects.filter(token=scanned.token, mode=PreparedVisit.Mode.REFERENCE).first()
+        if visit is None or not visit.envelope:
+            raise codes.CodeRefused("unknown", "no draft has this reference")
+        opened = codes.open_envelope(bytes(visit.envelope), now=now)
+        return codes.Opened(
+            record=opened.record, issued=opened.issued, expires=opened.expires, token=visit.token
+        )
+    return codes.open_envelope(scanned.envelope, now=now)
+
+
+def _prepared_visit(opened: codes.Opened) -> PreparedVisit:
+    """The preparation's row, locked; made here for a code the counter side never saw issued (carry mode
+    with the resident-facing side on another network)."""
+    record_ = opened.record
+    found = lock(PreparedVisit.objects.filter(pk=record_["id"])).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            PreparedVisit.objects.create(
+                id=record_["id"],
+                mode=PreparedVisit.Mode.CARRY,
+                door=record_["source"],
+                event=record_["event"],
+                members=len(record_["members"]),
+                language=record_.get("language", ""),
+                office=_visit_office(record_),
+                visit_date=_visit_date(record_),
+                issued_at=opened.issued,
+                expires_at=opened.expires,
+            )
+    except IntegrityError:  # scanned at two counters at once: the other made it; wait for its lock
+        pass
+    return lock(PreparedVisit.objects.filter(pk=record_["id"])).get()
+
+
+@dataclass(frozen=True)
+class OpenedCase:
+    case: Case
+    created: bool  # False: the code had opened this case before
+    saved: bool  # False: some prepared value did not pass; the case page shows it beside its field
+
+
+@atomic_action
+def do_open_case(actor: AuditActor, opened: codes.Opened, *, office: Office) -> OpenedCase:
+    """Open the case of a read preparation at `office`: its people, facts and address put in as if the clerk
+    had typed them (the same validators). The second scan of the same preparation opens the same case."""
+    require(actor, HANDLE_CASE)
+    record_ = opened.record
+    visit = _prepared_visit(opened)
+    if visit.case_id is not None:
+        case = Case.objects.get(pk=visit.case_id)
+        return OpenedCase(case=case, created=False, saved=case.people.exists())
+    case = do_create_case(
+        actor,
+        office=office,
+        event=record_["event"],
+        event_date=date.fromisoformat(record_["event_date"]),
+        language=record_.get("language", settings.LANGUAGE_CODE),
+    )
+    entry = entry_from_record(case, record_)
+    if entry.details is not None:
+        case = do_save_case_details(actor, case, entry.details)
+    visit.case = case
+    visit.opened_at = timezone.now()
+    visit.record = record_
+    visit.field_sources = field_sources(record_)
+    visit.save(update_fields=["case", "opened_at", "record", "field_sources"])
+    record(
+        actor,
+        "preparation.open",
+        visit,
+        after={
+            "case": case.number,
+            "door": visit.door,
+            "mode": visit.mode,
+            "people": len(record_["members"]),
+            "fields_to_correct": len(entry.errors),
+        },
+    )
+    return OpenedCase(case=case, created=True, saved=entry.details is not None)
