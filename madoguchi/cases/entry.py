@@ -440,7 +440,7 @@ def _unsaved_preparation(case: Case) -> Mapping[str, Any] | None:
     if case.people.exists():
         return None
     try:
-        record: Mapping[str, Any] = case.prepared_visit.record  # type: ignore[attr-defined]
+        record: Mapping[str, Any] = case.prepared_visit.record
     except ObjectDoesNotExist:
         return None
     return record or None

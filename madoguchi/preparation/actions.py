@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from madoguchi.audit.chain import AuditActor, record
+from madoguchi.audit import chain
+from madoguchi.audit.chain import AuditActor
 from madoguchi.cases.actions import do_create_case, do_save_case_details
 from madoguchi.cases.models import Case
 from madoguchi.organization.models import Office
@@ -86,13 +87,14 @@ def do_finish(
     else:
         for name, value in values.items():
             setattr(visit, name, value)
-    if mode == PreparedVisit.Mode.REFERENCE and not visit.token:
-        visit.token = codes.new_reference_token()
-    visit.save()
-    record_event = "preparation.finish"
-    record(actor, record_event, visit, after={"mode": mode, "members": visit.members, "event": visit.event})
     if mode == PreparedVisit.Mode.REFERENCE:
-        assert visit.token
+        visit.token = visit.token or codes.new_reference_token()
+    else:
+        visit.token = None
+    visit.save()
+    summary = {"mode": mode, "members": visit.members, "event": visit.event}
+    chain.record(actor, "preparation.finish", visit, after=summary)
+    if visit.token:
         return Finished(visit=visit, texts=[codes.reference_text(visit.token)])
     return Finished(visit=visit, texts=codes.carry_texts(envelope))
 
@@ -109,7 +111,7 @@ def read_codes(texts: Iterable[str], *, now: datetime | None = None) -> codes.Op
             raise codes.CodeRefused("unknown", "no draft has this reference")
         opened = codes.open_envelope(bytes(visit.envelope), now=now)
         return codes.Opened(
-            record=opened.record, issued=opened.issued, expires=opened.expires, token=visit.token
+            record=opened.record, issued=opened.issued, expires=opened.expires, token=scanned.token
         )
     return codes.open_envelope(scanned.envelope, now=now)
 
@@ -172,7 +174,7 @@ def do_open_case(actor: AuditActor, opened: codes.Opened, *, office: Office) -> 
     visit.record = record_
     visit.field_sources = field_sources(record_)
     visit.save(update_fields=["case", "opened_at", "record", "field_sources"])
-    record(
+    chain.record(
         actor,
         "preparation.open",
         visit,

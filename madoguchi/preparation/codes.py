@@ -58,7 +58,7 @@ MAX_PART_DATA = 591  # characters of data per symbol: with its header, QR versio
 MAX_PARTS = 16  # the most a Structured Append sequence has
 MAX_RECORD_BYTES = 64 * 1024  # uncompressed; a 10-person household with every field is far below
 REFERENCE_TOKEN = 20
-_TOKEN_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+_TOKEN_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # noqa: S105  # Crockford base32: no I, L, O, U
 _PART = re.compile(r"MDG1C([0-9A-F])([0-9A-F])([0-9A-Z]{2})")
 _REFERENCE = re.compile(rf"MDG1R([0-9]{{6}})([{_TOKEN_ALPHABET}]{{{REFERENCE_TOKEN}}})")
 # zlib's preset dictionary: the words every record repeats. Part of format version 1: never change it.

@@ -64,7 +64,8 @@ def read_image(source: Path | bytes | Image.Image) -> list[str]:
         image.load()
     except (OSError, UnidentifiedImageError) as error:
         raise NoCodeFound(f"not an image that can be read: {error}") from error
-    found = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
+    only_qr = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(image.convert("L"), formats=only_qr)
     texts = [barcode.text for barcode in found if barcode.valid]
     if not texts:
         raise NoCodeFound("no QR code found in the image")
