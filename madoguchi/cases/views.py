@@ -241,7 +241,8 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
             entry.values[f"p-{next_index}-subject"] = "on"
             if entry.details is None:
                 entry.errors = {}  # a row added to a form with mistakes: the mistakes show when saving
-    status = 400 if entry.errors else 200
+    # a refused POST is a 400; a GET of a prepared case with values to correct is the page asking for them
+    status = 400 if entry.errors and request.method == "POST" else 200
     response = render(request, "cases/detail.html", _context(case, entry, staff), status=status)
     # personal data, and after a mistake the My Numbers typed in this request: never in a cache
     response["Cache-Control"] = "no-store"

@@ -147,18 +147,17 @@ class OpenedCase:
     case: Case
     created: bool  # False: the code had opened this case before
     saved: bool  # False: some prepared value did not pass; the case page shows it beside its field
+    fields_to_correct: list[str]  # the case form's field names
 
 
 @atomic_action
-def do_open_case(actor: AuditActor, opened: codes.Opened, *, office: Office) -> OpenedCase:
-    """Open the case of a read preparation at `office`: its people, facts and address put in as if the clerk
-    had typed them (the same validators). The second scan of the same preparation opens the same case."""
+def do_open_case(actor: AuditActor, opened: codes.Opened, *, office: Office) -> tuple[Case, bool]:
+    """The case of a read preparation, opened at `office` (created: True) or as an earlier scan opened it."""
     require(actor, HANDLE_CASE)
     record_ = opened.record
     visit = _prepared_visit(opened)
     if visit.case_id is not None:
-        case = Case.objects.get(pk=visit.case_id)
-        return OpenedCase(case=case, created=False, saved=case.people.exists())
+        return Case.objects.get(pk=visit.case_id), False
     case = do_create_case(
         actor,
         office=office,
@@ -166,14 +165,22 @@ def do_open_case(actor: AuditActor, opened: codes.Opened, *, office: Office) -> 
         event_date=date.fromisoformat(record_["event_date"]),
         language=record_.get("language", settings.LANGUAGE_CODE),
     )
-    entry = entry_from_record(case, record_)
-    if entry.details is not None:
-        case = do_save_case_details(actor, case, entry.details)
     visit.case = case
     visit.opened_at = timezone.now()
     visit.record = record_
     visit.field_sources = field_sources(record_)
     visit.save(update_fields=["case", "opened_at", "record", "field_sources"])
+    return case, True
+
+
+@atomic_action
+def do_save_prepared(actor: AuditActor, case: Case) -> list[str]:
+    """Put the prepared values into the case, as if the clerk had typed them (the same validators). Returns
+    the fields that did not pass (then nothing is saved and the case page shows them to correct)."""
+    visit = PreparedVisit.objects.get(case=case)
+    entry = entry_from_record(case, visit.record)
+    if entry.details is not None:
+        do_save_case_details(actor, case, entry.details)
     chain.record(
         actor,
         "preparation.open",
@@ -182,8 +189,20 @@ def do_open_case(actor: AuditActor, opened: codes.Opened, *, office: Office) -> 
             "case": case.number,
             "door": visit.door,
             "mode": visit.mode,
-            "people": len(record_["members"]),
+            "people": len(visit.record["members"]),
             "fields_to_correct": len(entry.errors),
         },
     )
-    return OpenedCase(case=case, created=True, saved=entry.details is not None)
+    return sorted(entry.errors)
+
+
+def open_case(actor: AuditActor, opened: codes.Opened, *, office: Office) -> OpenedCase:
+    """Open the case of a read preparation and fill it in. Two transactions, in the lock order (the case is
+    numbered before its details are saved): if the second fails, the case shows the prepared values to save.
+    The second scan of the same preparation returns the same case."""
+    case, created = do_open_case(actor, opened, office=office)
+    if not created:
+        return OpenedCase(case=case, created=False, saved=case.people.exists(), fields_to_correct=[])
+    to_correct = do_save_prepared(actor, case)
+    case.refresh_from_db()
+    return OpenedCase(case=case, created=True, saved=not to_correct, fields_to_correct=to_correct)

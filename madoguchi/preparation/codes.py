@@ -54,8 +54,9 @@ NONCE = 12
 SIGNATURE = 64
 TAG = 16
 PART_HEADER = len(CARRY) + 4
-MAX_PART_DATA = 591  # characters of data per symbol: with its header, QR version 15-16 at level M
+MAX_PART_DATA = 1191  # characters of data per symbol: with its header, QR version 23 at level M
 MAX_PARTS = 16  # the most a Structured Append sequence has
+LARGEST_PART_DATA = MAX_PART_DATA
 MAX_RECORD_BYTES = 64 * 1024  # uncompressed; a 10-person household with every field is far below
 REFERENCE_TOKEN = 20
 _TOKEN_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # noqa: S105  # Crockford base32: no I, L, O, U
@@ -149,10 +150,10 @@ def _aes_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
 def _layout(body_length: int) -> tuple[int, int]:
     """How many parts and how many data characters each, for an envelope of `body_length` bytes unpadded."""
     chars = (body_length // 2) * 3 + (2 if body_length % 2 else 0)
-    parts = max(1, -(-chars // MAX_PART_DATA))
-    if parts > MAX_PARTS:
-        raise ValueError("the preparation is too large for one sequence of QR codes")
+    parts = min(MAX_PARTS, max(1, -(-chars // MAX_PART_DATA)))
     per_part = -(-chars // parts)
+    if per_part > LARGEST_PART_DATA:
+        raise ValueError("the preparation is too large for one sequence of QR codes")
     while (per_part * parts) % 3:  # whole base45 triplets: the data is even bytes and splits evenly
         per_part += 1
     return parts, per_part
@@ -333,10 +334,13 @@ def scan(texts: Iterable[str]) -> Scanned:
     lengths = {len(data) for data in parts.values()}
     if len(lengths) != 1:
         raise CodeRefused("truncated", "the parts are of different lengths")
+    data = "".join(parts[i] for i in range(total))
+    if len(data) % 3:  # every code is whole base45 triplets: a cut one is not
+        raise CodeRefused("truncated", "the data is not whole")
     try:
-        envelope = base45.b45decode("".join(parts[i] for i in range(total)))
+        envelope = base45.b45decode(data)
     except ValueError as error:
-        raise CodeRefused("truncated", "the data is not whole") from error
+        raise CodeRefused("altered", "the data holds a value base45 never writes") from error
     if len(envelope) < HEADER.size or _layout(len(envelope) - HEADER.unpack_from(envelope)[2]) != (
         total,
         lengths.pop(),
