@@ -9,6 +9,8 @@ madoguchi kiosk-token --office CODE   create a token for a self-service ticket m
 madoguchi staff-token LOGIN [--name N]  create a staff API token (--list, --revoke ID)
 madoguchi screen FILE    screen an operations inventory (CSV/.xlsx): --max-minutes 10 --relevance 高 --json
 madoguchi center-export [--day D]     queue the center's daily CSV per procedure (UTF-8 and Shift_JIS)
+madoguchi preparation decode FILE.png|TEXT [--json]   print what a preparation QR code holds
+madoguchi preparation keys            print a new key set for sealing and opening preparation codes
 madoguchi <command>      any other management command (migrate, createsuperuser, ...)
 """
 
