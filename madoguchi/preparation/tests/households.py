@@ -11,7 +11,16 @@ PEOPLE = (
     # relationship, family, given, kana family, kana given, sex, birth, extra facts
     ("head", "𠮷田", "髙志", "ヨシダ", "タカシ", "male", "1984-05-17", {"has_driving_licence": True}),
     ("spouse", "𠮷田", "美﨑", "ヨシダ", "ミサキ", "female", "1986-11-02", {"pregnant": True}),
-    ("child", "𠮷田", "陽葵", "ヨシダ", "ヒマリ", "female", "2016-07-21", {"school": "elementary"}),
+    (
+        "child",
+        "𠮷田",
+        "陽葵",
+        "ヨシダ",
+        "ヒマリ",
+        "female",
+        "2016-07-21",
+        {"school": "elementary", "previous_school": "港区立芝小学校"},
+    ),
     ("child", "𠮷田", "蒼", "ヨシダ", "アオイ", "male", "2022-02-09", {"school": "nursery_wanted"}),
     ("parent", "𠮷田", "榮一", "ヨシダ", "エイイチ", "male", "1950-03-30", {"receives_public_pension": True}),
 )
@@ -45,8 +54,9 @@ def member(index: int) -> dict[str, Any]:
         if sex == "female":
             result["has_maternal_handbook"] = False
     else:
-        result["has_my_number_card"] = False
-    result.update(extra if index < len(PEOPLE) else {"school": "elementary"})
+        result.update(has_my_number_card=False, disability_certificate=False)
+    pupil = {"school": "elementary", "previous_school": "港区立芝小学校"}
+    result.update(extra if index < len(PEOPLE) else pupil)
     return result
 
 
@@ -72,7 +82,13 @@ def household(size: int = 4, *, event: str = "tennyu", language: str = "en") -> 
     }
     record["moved_from"] = {"kind": "other_municipality", "municipality_code": "131032"}
     record["contact"] = {"phone": "090-1234-5678", "email": "yoshida@example.jp"}
-    record["household"] = {"single_parent": False, "dog": True, "light_motorbike": False, "car": True}
+    record["household"] = {
+        "single_parent": False,
+        "dog": True,
+        "light_motorbike": False,
+        "car": True,
+        "receives_public_assistance": False,
+    }
     record["bank_account"] = {
         "bank": "千葉銀行",
         "branch": "本店営業部",

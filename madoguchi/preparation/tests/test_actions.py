@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from madoguchi.audit.models import AuditEntry
 from madoguchi.cases.models import Case
+from madoguchi.cases.signing import prepare
 from madoguchi.organization.models import Office
 from madoguchi.preparation import actions, codes
 from madoguchi.preparation.models import PreparedVisit
@@ -30,7 +31,7 @@ def test_a_finished_preparation_opens_as_a_case_with_every_person_fact_and_addre
     data = household(4)
     finished = actions.do_finish(RESIDENT, data)
     assert finished.visit.mode == "carry"
-    assert len(finished.texts) == 1
+    assert 1 <= len(finished.texts) <= 2
     assert finished.visit.members == 4
     assert finished.visit.office == Office.objects.get(code="chuo")
     assert finished.visit.visit_date == date(2026, 12, 7)
@@ -92,7 +93,7 @@ def test_a_reference_code_looks_up_the_sealed_draft(staff_of: Any, settings: Any
     clerk = staff_of(Role.ONESTOP_CLERK)
     data = household(5)
     finished = actions.do_finish(RESIDENT, data)
-    assert len(finished.texts) == 1
+    assert 1 <= len(finished.texts) <= 2
     assert len(finished.texts[0]) == len("MDG1R") + 6 + codes.REFERENCE_TOKEN
     assert bytes(finished.visit.envelope)  # sealed: the database holds no readable name
     assert "𠮷田".encode() not in bytes(finished.visit.envelope)
@@ -148,8 +149,19 @@ def test_finishing_twice_keeps_one_visit_and_an_opened_preparation_cannot_be_fin
 
 
 def test_a_sequence_missing_a_part_is_incomplete_and_names_the_count(staff_of: Any) -> None:
-    texts = actions.do_finish(RESIDENT, household(5)).texts
+    texts = actions.do_finish(RESIDENT, household(8)).texts
     assert len(texts) == 2
     with pytest.raises(actions.Incomplete) as incomplete:
         actions.read_codes(texts[1:])
     assert (incomplete.value.have, incomplete.value.total) == (1, 2)
+
+
+@pytest.mark.parametrize("size", [1, 4, 5])
+def test_a_prepared_household_writes_nothing_but_the_signature(staff_of: Any, size: int) -> None:
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    case = _open(clerk, actions.do_finish(RESIDENT, household(size)).texts).case
+    prepared = prepare(case, received_on=timezone.localdate())
+    assert prepared.asked == ()  # every question the plan has was answered on the phone
+    assert prepared.handwritten_now == 1  # the signature, on the one sheet
+    assert prepared.handwritten_before > 40 * min(size, 2)
+    assert prepared.signed.pdf.startswith(b"%PDF")

@@ -28,8 +28,8 @@ def _refused(*args: str) -> str:
 
 
 @pytest.fixture
-def five(tmp_path: Path) -> tuple[dict[str, Any], list[Path], list[str]]:
-    data = household(5)
+def eight(tmp_path: Path) -> tuple[dict[str, Any], list[Path], list[str]]:
+    data = household(8)
     texts = codes.carry_texts(codes.seal(data))
     images = []
     for index, symbol in enumerate(qr.symbols(texts)):
@@ -38,24 +38,24 @@ def five(tmp_path: Path) -> tuple[dict[str, Any], list[Path], list[str]]:
     return data, images, texts
 
 
-def test_decode_reads_every_code_of_a_sequence_from_images_and_prints_the_record(five: Any) -> None:
-    data, images, _texts = five
+def test_decode_reads_every_code_of_a_sequence_from_images_and_prints_the_record(eight: Any) -> None:
+    data, images, _texts = eight
     assert json.loads(_decode(*map(str, images), "--json")) == data
     summary = _decode(*map(str, reversed(images)))
     assert "𠮷田 髙志" in summary
     assert "tennyu on 2026-11-28" in summary
 
 
-def test_decode_reads_the_code_text_and_a_text_file_of_codes(five: Any, tmp_path: Path) -> None:
-    data, _images, texts = five
+def test_decode_reads_the_code_text_and_a_text_file_of_codes(eight: Any, tmp_path: Path) -> None:
+    data, _images, texts = eight
     assert json.loads(_decode(*texts, "--json")) == data
     listing = tmp_path / "codes.txt"
     listing.write_text("\n".join(texts) + "\n")
     assert json.loads(_decode(str(listing), "--json")) == data
 
 
-def test_decode_refuses_with_exit_code_2_and_a_message(five: Any, tmp_path: Path) -> None:
-    _data, images, texts = five
+def test_decode_refuses_with_exit_code_2_and_a_message(eight: Any, tmp_path: Path) -> None:
+    _data, images, texts = eight
     assert "1 of 2 codes read" in _refused(str(images[0]))
     assert "unreadable" in _refused("hello")
     assert "no such file" in _refused(str(tmp_path / "missing.png"))
@@ -70,8 +70,8 @@ def test_decode_refuses_with_exit_code_2_and_a_message(five: Any, tmp_path: Path
     assert "not a file" in _refused(str(tmp_path))
 
 
-def test_a_broken_key_setting_is_named_and_the_key_never_printed(five: Any, settings: Any) -> None:
-    _data, _images, texts = five
+def test_a_broken_key_setting_is_named_and_the_key_never_printed(eight: Any, settings: Any) -> None:
+    _data, _images, texts = eight
     settings.MADOGUCHI_PREPARATION_OPENING_KEYS = "c2VjcmV0LWJ1dC1zaG9ydA=="
     message = _refused(*texts)
     assert "MADOGUCHI_PREPARATION_OPENING_KEYS: key 1 is not 32 bytes" in message
