@@ -44,6 +44,8 @@ BAD_ARGUMENTS = [
     ("bench_city", ["--counters", "0"]),
     ("bench_city", ["--stream-processes", "-1"]),
     ("bench_case_page", ["--pages", "1"]),
+    ("bench_preparation", ["--scans", "0"]),
+    ("bench_preparation", ["--goal-ms", "fast"]),
     ("bench_engine", ["--batch", "0"]),
     ("bench_engine", ["--goal-api-ms", "-1"]),
     ("bench_forms", ["--repeats", "many"]),
