@@ -22,6 +22,8 @@ from madoguchi.preparation import codes
 from madoguchi.preparation.intake import entry_from_record, field_sources
 from madoguchi.preparation.models import PreparedVisit
 from madoguchi.preparation.record import stamp, validate
+from madoguchi.reservations.actions import find_by_code
+from madoguchi.reservations.models import Reservation
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import HANDLE_CASE
 from madoguchi.transactions import atomic_action, lock
@@ -47,6 +49,13 @@ class Incomplete(Exception):
 def _visit_office(record: Mapping[str, Any]) -> Office | None:
     code = record.get("visit", {}).get("office")
     return Office.objects.filter(code=code).first() if code else None
+
+
+def _reservation(record: Mapping[str, Any]) -> Reservation | None:
+    """The reservation the resident booked for the visit (its code in the record), if it is still held."""
+    code = record.get("visit", {}).get("reservation")
+    found = find_by_code(code) if code else None
+    return found if found is not None and found.status == Reservation.Status.BOOKED else None
 
 
 def _visit_date(record: Mapping[str, Any]) -> date | None:
@@ -78,6 +87,7 @@ def do_finish(
         "language": record.get("language", ""),
         "office": _visit_office(record),
         "visit_date": _visit_date(record),
+        "reservation": _reservation(record),
         "issued_at": now,
         "expires_at": expires,
         "envelope": envelope if mode == PreparedVisit.Mode.REFERENCE else b"",
@@ -134,6 +144,7 @@ def _prepared_visit(opened: codes.Opened) -> PreparedVisit:
                 language=record_.get("language", ""),
                 office=_visit_office(record_),
                 visit_date=_visit_date(record_),
+                reservation=_reservation(record_),
                 issued_at=opened.issued,
                 expires_at=opened.expires,
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
@@ -11,11 +11,12 @@ from django.utils import timezone
 from madoguchi.audit.models import AuditEntry
 from madoguchi.cases.models import Case
 from madoguchi.cases.signing import prepare
-from madoguchi.organization.models import Office
+from madoguchi.organization.models import Office, Queue
 from madoguchi.preparation import actions, codes
 from madoguchi.preparation.models import PreparedVisit
 from madoguchi.preparation.tests.households import household
 from madoguchi.reservations.actions import Resident
+from madoguchi.reservations.models import Reservation
 from madoguchi.staff.permissions import CapabilityDenied
 from madoguchi.staff.roles import Role
 
@@ -165,3 +166,25 @@ def test_a_prepared_household_writes_nothing_but_the_signature(staff_of: Any, si
     assert prepared.handwritten_now == 1  # the signature, on the one sheet
     assert prepared.handwritten_before > 40 * min(size, 2)
     assert prepared.signed.pdf.startswith(b"%PDF")
+
+
+def test_the_reservation_booked_for_the_visit_is_linked_while_it_is_held(staff_of: Any) -> None:
+    queue = Queue.objects.get(office__code="chuo", code="one-stop")
+    booked = Reservation.objects.create(
+        queue=queue,
+        day=date(2026, 12, 7),
+        start=time(9, 15),
+        end=time(9, 30),
+        name_kana="ヨシダ　タカシ",
+        phone="09012345678",
+        channel=Reservation.Channel.RESIDENT,
+        created_at=timezone.now(),
+    )
+    data = household(2)
+    data["visit"]["reservation"] = booked.code
+    assert actions.do_finish(RESIDENT, data).visit.reservation == booked
+    booked.status = Reservation.Status.CANCELLED
+    booked.save()
+    other = household(1)
+    other["visit"]["reservation"] = booked.code
+    assert actions.do_finish(RESIDENT, other).visit.reservation is None
