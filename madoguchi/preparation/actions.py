@@ -217,3 +217,13 @@ def open_case(actor: AuditActor, opened: codes.Opened, *, office: Office) -> Ope
     to_correct = do_save_prepared(actor, case)
     case.refresh_from_db()
     return OpenedCase(case=case, created=True, saved=not to_correct, fields_to_correct=to_correct)
+
+
+def forget_expired(now: datetime | None = None) -> int:
+    """Blank the sealed drafts of reference codes that expired unopened: the code can no longer open them,
+    so the city keeps only who had announced a visit when (the row, for the prepared-visits list)."""
+    return (
+        PreparedVisit.objects.filter(expires_at__lte=now or timezone.now(), case__isnull=True)
+        .exclude(envelope=b"")
+        .update(envelope=b"")
+    )

@@ -188,3 +188,22 @@ def test_the_reservation_booked_for_the_visit_is_linked_while_it_is_held(staff_o
     other = household(1)
     other["visit"]["reservation"] = booked.code
     assert actions.do_finish(RESIDENT, other).visit.reservation is None
+
+
+def test_an_expired_unopened_reference_draft_is_blanked_and_an_opened_one_kept(
+    staff_of: Any, settings: Any
+) -> None:
+    settings.MADOGUCHI_PREPARATION_MODE = "reference"
+    old = actions.do_finish(RESIDENT, household(1), now=timezone.now() - timedelta(days=31))
+    opened = actions.do_finish(RESIDENT, household(2), now=timezone.now() - timedelta(days=29))
+    _open(staff_of(Role.ONESTOP_CLERK), opened.texts)
+    fresh = actions.do_finish(RESIDENT, household(3))
+    assert actions.forget_expired(now=timezone.now() + timedelta(days=2)) == 1
+    old.visit.refresh_from_db()
+    assert bytes(old.visit.envelope) == b""
+    assert old.visit.members == 1  # still counted among the visits announced
+    fresh.visit.refresh_from_db()
+    assert bytes(fresh.visit.envelope)
+    with pytest.raises(codes.CodeRefused) as refused:
+        actions.read_codes(old.texts)
+    assert refused.value.reason == "unknown"
