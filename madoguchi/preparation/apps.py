@@ -6,3 +6,6 @@ class PreparationConfig(AppConfig):
     name = "madoguchi.preparation"
     verbose_name = _("事前入力")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from madoguchi.preparation import checks  # noqa: F401 (registers the deployment checks)

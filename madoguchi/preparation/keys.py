@@ -108,7 +108,7 @@ class IssuerKeys:
 
 
 @cache
-def _counter(opening: str, issuers: str) -> CounterKeys:
+def read_counter_keys(opening: str, issuers: str) -> CounterKeys:
     name = "MADOGUCHI_PREPARATION_OPENING_KEYS"
     keys = [
         X25519PrivateKey.from_private_bytes(_raw(text, name, position))
@@ -125,7 +125,7 @@ def _counter(opening: str, issuers: str) -> CounterKeys:
 
 
 @cache
-def _issuer(sealing: str, signing: str) -> IssuerKeys:
+def read_issuer_keys(sealing: str, signing: str) -> IssuerKeys:
     return IssuerKeys(
         sealing=X25519PublicKey.from_public_bytes(_raw(sealing, "MADOGUCHI_PREPARATION_SEALING_KEY", 1)),
         signing=Ed25519PrivateKey.from_private_bytes(_raw(signing, "MADOGUCHI_PREPARATION_SIGNING_KEY", 1)),
@@ -133,12 +133,12 @@ def _issuer(sealing: str, signing: str) -> IssuerKeys:
 
 
 def counter_keys() -> CounterKeys:
-    return _counter(
+    return read_counter_keys(
         _setting("MADOGUCHI_PREPARATION_OPENING_KEYS"), _setting("MADOGUCHI_PREPARATION_ISSUER_KEYS")
     )
 
 
 def issuer_keys() -> IssuerKeys:
-    return _issuer(
+    return read_issuer_keys(
         _setting("MADOGUCHI_PREPARATION_SEALING_KEY"), _setting("MADOGUCHI_PREPARATION_SIGNING_KEY")
     )

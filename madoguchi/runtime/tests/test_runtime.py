@@ -14,6 +14,7 @@ from django.db import DatabaseError
 from django.test import Client
 
 from madoguchi.config.logging import JsonFormatter, ReadableFormatter
+from madoguchi.preparation.keys import new_key_set
 
 
 @pytest.mark.django_db
@@ -93,6 +94,9 @@ def test_check_fails_on_development_settings(tmp_path: Path) -> None:
     assert "runtime.W001" in result.stderr  # the embedded SQLite database
 
 
+PREPARATION_KEYS = new_key_set()
+
+
 def test_check_passes_on_production_settings(tmp_path: Path) -> None:
     result = run_check(
         tmp_path,
@@ -102,12 +106,14 @@ def test_check_passes_on_production_settings(tmp_path: Path) -> None:
         MADOGUCHI_ALLOWED_HOSTS="madoguchi.city.lg.jp",
         MADOGUCHI_MY_NUMBER_KEYS=Fernet.generate_key().decode(),
         DATABASE_URL="postgres://madoguchi:secret@db.city.lg.jp:5432/madoguchi",  # not connected to
+        **PREPARATION_KEYS,
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
 
 PRODUCTION = {
+    **PREPARATION_KEYS,
     "MADOGUCHI_DEBUG": "0",
     "MADOGUCHI_HTTPS": "1",
     "MADOGUCHI_SECRET_KEY": "x9!" + "k3Qz7LmN0pRt5VwYb2Dh8Fj4Gs6Ha1Kc" * 2,
@@ -166,3 +172,30 @@ def test_mynumber_new_key_prints_a_key_the_check_accepts(tmp_path: Path) -> None
     key = made.stdout.split()[-1]
     Fernet(key.encode())
     assert run_check(tmp_path, **PRODUCTION, MADOGUCHI_MY_NUMBER_KEYS=key).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("variables", "code"),
+    [
+        ({name: "" for name in PREPARATION_KEYS}, "preparation.E001"),
+        ({"MADOGUCHI_PREPARATION_SIGNING_KEY": ""}, "preparation.E002"),
+        ({"MADOGUCHI_PREPARATION_OPENING_KEYS": "c2hvcnQ="}, "preparation.E003"),
+        ({"MADOGUCHI_PREPARATION_MODE": "qr"}, "preparation.E004"),
+        ({"MADOGUCHI_CITY_CODE": "121003"}, "preparation.E005"),
+    ],
+)
+def test_check_fails_on_preparation_keys_and_settings_a_city_cannot_run_with(
+    tmp_path: Path, variables: dict[str, str], code: str
+) -> None:
+    keys = Fernet.generate_key().decode()
+    result = run_check(tmp_path, **(PRODUCTION | variables), MADOGUCHI_MY_NUMBER_KEYS=keys)
+    assert result.returncode != 0
+    assert code in result.stderr
+    assert "c2hvcnQ" not in result.stderr  # a key is never printed
+    assert not (tmp_path / "preparation_keys.json").exists()  # the check made no keys of its own
+
+
+def test_a_counter_only_installation_passes_the_check(tmp_path: Path) -> None:
+    counter = PRODUCTION | {"MADOGUCHI_PREPARATION_SEALING_KEY": "", "MADOGUCHI_PREPARATION_SIGNING_KEY": ""}
+    result = run_check(tmp_path, **counter, MADOGUCHI_MY_NUMBER_KEYS=Fernet.generate_key().decode())
+    assert result.returncode == 0, result.stderr
