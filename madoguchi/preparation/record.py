@@ -28,6 +28,8 @@ SOURCES = ("resident", "mynaportal_hikkoshi", "mynaportal_pittari", "clerk")
 MAX_MEMBERS = 10
 # keys of a preparation that a case file does not have
 _OWN_KEYS = ("schema", "id", "municipality_code", "language", "prepared_at", "visit", "source", "sources")
+# what makes a record this record rather than its content: never taken from another door in a merge
+_IDENTITY_KEYS = ("schema", "id", "municipality_code", "prepared_at", "source", "sources")
 
 
 class InvalidPreparation(InvalidCase):
@@ -121,16 +123,15 @@ def source_of(record: Mapping[str, Any], path: str) -> str:
 
 
 def set_source(record: dict[str, Any], path: str, source: str) -> None:
-    """Say that the value at `path` came through `source` (dropping pointers inside it, now covered)."""
+    """Say that the value at `path` came through `source` (pointers inside it are covered and dropped)."""
     if source not in SOURCES:
         raise ValueError(f"unknown door {source!r}")
     sources: dict[str, str] = {
-        k: v for k, v in record.get("sources", {}).items() if not k.startswith(path + "/")
+        key: door
+        for key, door in record.get("sources", {}).items()
+        if key != path and not key.startswith(path + "/")
     }
-    parent_source = source_of({**record, "sources": sources}, path)
-    if parent_source == source:
-        sources.pop(path, None)
-    else:
+    if source_of({**record, "sources": sources}, path) != source:
         sources[path] = source
     if sources:
         record["sources"] = sources
@@ -139,7 +140,8 @@ def set_source(record: dict[str, Any], path: str, source: str) -> None:
 
 
 def merge(record: dict[str, Any], other: Mapping[str, Any], *, source: str) -> dict[str, Any]:
-    """`record` with every value `other` gives put in (members matched by id), each marked with `source`.
+    """`record` with every value `other` gives put in (objects value by value, members matched by id), each
+    value that changed or was added marked with `source`; the values `other` repeats keep their door.
 
     Used when a second door adds to a draft: an import after the resident began, the clerk's corrections.
     """
@@ -147,25 +149,23 @@ def merge(record: dict[str, Any], other: Mapping[str, Any], *, source: str) -> d
 
     def put(target: dict[str, Any], values: Mapping[str, Any], base: str) -> None:
         for key, value in values.items():
-            if key in _OWN_KEYS:
-                continue
             path = f"{base}{pointer(key)}"
-            if key == "members":
-                by_id = {m["id"]: m for m in target.setdefault("members", [])}
+            if key == "members" and not base:
+                members = target.setdefault("members", [])
                 for member in value:
-                    if member["id"] in by_id:
-                        index = target["members"].index(by_id[member["id"]])
-                        put(by_id[member["id"]], member, f"{path}/{index}")
+                    index = next((i for i, m in enumerate(members) if m["id"] == member["id"]), None)
+                    if index is None:
+                        members.append(copy.deepcopy(member))
+                        set_source(merged, f"{path}/{len(members) - 1}", source)
                     else:
-                        target["members"].append(copy.deepcopy(member))
-                        set_source(merged, f"{path}/{len(target['members']) - 1}", source)
-                continue
-            if target.get(key) == value:
-                continue
-            target[key] = copy.deepcopy(value)
-            set_source(merged, path, source)
+                        put(members[index], member, f"{path}/{index}")
+            elif isinstance(value, Mapping) and isinstance(target.get(key), dict):
+                put(target[key], value, path)
+            elif target.get(key) != value:
+                target[key] = copy.deepcopy(value)
+                set_source(merged, path, source)
 
-    put(merged, other, "")
+    put(merged, {k: v for k, v in other.items() if k not in _IDENTITY_KEYS}, "")
     return merged
 
 
