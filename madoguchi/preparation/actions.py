@@ -16,6 +16,7 @@ from django.utils import timezone
 from madoguchi.audit import chain
 from madoguchi.audit.chain import AuditActor
 from madoguchi.cases.actions import do_create_case, do_save_case_details
+from madoguchi.cases.entry import Entry
 from madoguchi.cases.models import Case
 from madoguchi.organization.models import Office
 from madoguchi.preparation import codes
@@ -76,9 +77,6 @@ def do_finish(
     validate(stamp(record, now))
     envelope = codes.seal(record, now=now)
     expires = now + timedelta(days=settings.MADOGUCHI_PREPARATION_DAYS)
-    visit = lock(PreparedVisit.objects.filter(pk=record["id"])).first()
-    if visit is not None and visit.case_id is not None:
-        raise codes.CodeRefused("unknown", "this preparation has already been opened at the counter")
     values = {
         "mode": mode,
         "door": record["source"],
@@ -92,11 +90,11 @@ def do_finish(
         "expires_at": expires,
         "envelope": envelope if mode == PreparedVisit.Mode.REFERENCE else b"",
     }
-    if visit is None:
-        visit = PreparedVisit(id=record["id"], **values)
-    else:
-        for name, value in values.items():
-            setattr(visit, name, value)
+    visit = _lock_or_create(record["id"], values)
+    if visit.case_id is not None:
+        raise codes.CodeRefused("unknown", "this preparation has already been opened at the counter")
+    for name, value in values.items():  # finished again (Back, then finish): the latest finish counts
+        setattr(visit, name, value)
     if mode == PreparedVisit.Mode.REFERENCE:
         visit.token = visit.token or codes.new_reference_token()
     else:
@@ -126,31 +124,37 @@ def read_codes(texts: Iterable[str], *, now: datetime | None = None) -> codes.Op
     return codes.open_envelope(scanned.envelope, now=now)
 
 
-def _prepared_visit(opened: codes.Opened) -> PreparedVisit:
-    """The preparation's row, locked; made here for a code the counter side never saw issued (carry mode
-    with the resident-facing side on another network)."""
-    record_ = opened.record
-    found = lock(PreparedVisit.objects.filter(pk=record_["id"])).first()
+def _lock_or_create(record_id: str, values: dict[str, Any]) -> PreparedVisit:
+    """The preparation's row, locked, made with `values` if there is none. Two requests making it at once
+    (a double tap on "finish", two counters scanning one code) both end holding the one row."""
+    found = lock(PreparedVisit.objects.filter(pk=record_id)).first()
     if found is not None:
         return found
     try:
         with transaction.atomic():
-            PreparedVisit.objects.create(
-                id=record_["id"],
-                mode=PreparedVisit.Mode.CARRY,
-                door=record_["source"],
-                event=record_["event"],
-                members=len(record_["members"]),
-                language=record_.get("language", ""),
-                office=_visit_office(record_),
-                visit_date=_visit_date(record_),
-                reservation=_reservation(record_),
-                issued_at=opened.issued,
-                expires_at=opened.expires,
-            )
-    except IntegrityError:  # scanned at two counters at once: the other made it; wait for its lock
+            PreparedVisit.objects.create(id=record_id, **values)
+    except IntegrityError:  # the other request made it: wait for its lock
         pass
-    return lock(PreparedVisit.objects.filter(pk=record_["id"])).get()
+    return lock(PreparedVisit.objects.filter(pk=record_id)).get()
+
+
+def _prepared_visit(opened: codes.Opened) -> PreparedVisit:
+    """The preparation's row, locked; made here for a code the counter side never saw issued (carry mode
+    with the resident-facing side on another network)."""
+    record_ = opened.record
+    values = {
+        "mode": PreparedVisit.Mode.CARRY,
+        "door": record_["source"],
+        "event": record_["event"],
+        "members": len(record_["members"]),
+        "language": record_.get("language", ""),
+        "office": _visit_office(record_),
+        "visit_date": _visit_date(record_),
+        "reservation": _reservation(record_),
+        "issued_at": opened.issued,
+        "expires_at": opened.expires,
+    }
+    return _lock_or_create(record_["id"], values)
 
 
 @dataclass(frozen=True)
@@ -185,11 +189,11 @@ def do_open_case(actor: AuditActor, opened: codes.Opened, *, office: Office) -> 
 
 
 @atomic_action
-def do_save_prepared(actor: AuditActor, case: Case) -> list[str]:
-    """Put the prepared values into the case, as if the clerk had typed them (the same validators). Returns
-    the fields that did not pass (then nothing is saved and the case page shows them to correct)."""
+def do_save_prepared(actor: AuditActor, case: Case, entry: Entry) -> list[str]:
+    """Put the prepared values, read through the case page's validators (`entry_from_record`, outside the
+    transaction), into the case. Returns the fields that did not pass: then nothing is saved and the case
+    page shows them to correct."""
     visit = PreparedVisit.objects.get(case=case)
-    entry = entry_from_record(case, visit.record)
     if entry.details is not None:
         do_save_case_details(actor, case, entry.details)
     chain.record(
@@ -214,7 +218,7 @@ def open_case(actor: AuditActor, opened: codes.Opened, *, office: Office) -> Ope
     case, created = do_open_case(actor, opened, office=office)
     if not created:
         return OpenedCase(case=case, created=False, saved=case.people.exists(), fields_to_correct=[])
-    to_correct = do_save_prepared(actor, case)
+    to_correct = do_save_prepared(actor, case, entry_from_record(case, opened.record))
     case.refresh_from_db()
     return OpenedCase(case=case, created=True, saved=not to_correct, fields_to_correct=to_correct)
 
