@@ -5,9 +5,10 @@ finish, mark no-shows and transfer; clerks open, fill, print and submit one-stop
 the center returns; the bereavement counter hands residents with signed cases to 保険年金課, whose two clerks
 race to decide the same pension claims; center staff claim, process, send for approval; an approver approves
 or returns; residents book reservations and the concierge checks them in; staff request daily exports that a
-worker writes; the audit sealer runs throughout. Afterwards: no thread saw an error, ticket and case numbers
-run without a gap per queue (office) and day, every work item was decided once, and the audit chain
-verifies.
+worker writes; residents finish preparations on their phones, some with a double tap, and two clerks scan
+the same codes at once; the audit sealer runs throughout. Afterwards: no thread saw an error, ticket and case
+numbers run without a gap per queue (office) and day, every work item was decided once, every preparation
+opened exactly one case, and the audit chain verifies.
 
 MADOGUCHI_MIXED_LOAD_SECONDS sets how long the threads keep writing (default 8).
 """
@@ -15,6 +16,7 @@ MADOGUCHI_MIXED_LOAD_SECONDS sets how long the threads keep writing (default 8).
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import random
 import threading
@@ -23,6 +25,7 @@ from collections import Counter as Tally
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -40,7 +43,11 @@ from madoguchi.center.models import WorkItem, WorkItemEvent, WorkQueue
 from madoguchi.demo.cases import bereavement_handed_over, details_of, make_submitted_case, sign_and_submit
 from madoguchi.departments.actions import DecisionNotPossible, do_decide, handed_cases
 from madoguchi.departments.models import Decision
+from madoguchi.identity.municipality import all_municipalities
 from madoguchi.organization.models import Counter, Office, Queue
+from madoguchi.preparation.actions import do_finish, open_case, read_codes
+from madoguchi.preparation.models import PreparedVisit
+from madoguchi.preparation.tests.households import household
 from madoguchi.reception.actions import (
     do_call_next,
     do_create_kiosk_token,
@@ -313,6 +320,41 @@ def test_a_ward_office_morning_of_mixed_writes_holds(staff_of: Any, monkeypatch:
             done["background task run"] += count_run
         time.sleep(0.2)
 
+    # each preparation is finished twice (a double tap on two threads), and each code scanned by two clerks
+    finishing: list[dict[str, Any]] = []
+    finished: dict[str, list[str]] = {}
+    opened_cases: dict[str, set[str]] = {}
+    scan_clerk = clone_staff(staff_of(Role.ONESTOP_CLERK), "scan-clerk", chuo)
+    all_municipalities()  # as `madoguchi serve` reads it before its first request (runtime/asgi.py)
+
+    def phone(rng: random.Random) -> None:
+        with tally_lock:
+            if not finishing:
+                data = household(rng.randint(1, 5))
+                data["event_date"] = "2026-11-20"
+                finishing.extend([data, json.loads(json.dumps(data))])
+            data = finishing.pop()
+        texts = do_finish(Resident("chuo"), data).texts
+        with tally_lock:
+            finished[data["id"]] = texts
+        count("preparation finished on a phone")
+        time.sleep(0.02)
+
+    def scanning(staff: Staff) -> Callable[[random.Random], None]:
+        def body(rng: random.Random) -> None:
+            with tally_lock:
+                waiting = sorted(finished)
+            if not waiting:
+                time.sleep(0.02)
+                return
+            preparation = rng.choice(waiting[-4:])  # the newest: both clerks scan them at once
+            case = open_case(staff, read_codes(finished[preparation]), office=chuo).case
+            with tally_lock:
+                opened_cases.setdefault(preparation, set()).add(str(case.pk))
+            count("prepared case opened by a scan")
+
+        return body
+
     def sealer(rng: random.Random) -> None:
         sealed = seal_pending(wait=False)
         with tally_lock:
@@ -335,6 +377,8 @@ def test_a_ward_office_morning_of_mixed_writes_holds(staff_of: Any, monkeypatch:
     threads += [loop(f"center-{i}", center_staff) for i in range(3)]
     threads += [loop("approver", center_approver), loop("reservations", reservations)]
     threads += [loop("exports", exports), loop("sealer", sealer)]
+    threads += [loop(f"phone-{i}", phone) for i in range(2)]
+    threads += [loop("scan-chuo-1", scanning(clerk)), loop("scan-chuo-2", scanning(scan_clerk))]
 
     # when
     started = time.monotonic()
@@ -358,8 +402,16 @@ def test_a_ward_office_morning_of_mixed_writes_holds(staff_of: Any, monkeypatch:
         "case created, saved, printed and submitted",
         "work item approved",
         "pension claim decided",
+        "preparation finished on a phone",
+        "prepared case opened by a scan",
     ):
         assert done[kind] > 0, kind
+    # every preparation is one visit, and opened one case however often and wherever it was scanned
+    assert PreparedVisit.objects.count() == len(finished)
+    assert all(len(cases) == 1 for cases in opened_cases.values()), opened_cases
+    assert set(PreparedVisit.objects.filter(case__isnull=False).values_list("pk", flat=True)) == {
+        UUID(preparation) for preparation in opened_cases
+    }
     # ticket numbers run 1..n per queue and day, without a gap or a double
     for row in Ticket.objects.values("queue_id", "business_day").annotate(
         n=Count("pk"), first=Min("number"), last=Max("number"), distinct=Count("number", distinct=True)

