@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v1/tickets/<uuid:ticket_id>/<slug:step>", reception_api.ticket_step, name="api-ticket-step"),
     path("", include("madoguchi.reception.urls")),
     path("", include("madoguchi.reservations.urls")),
+    path("prepare/", include("madoguchi.preparation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from madoguchi.cases.actions import CaseDetails
 from madoguchi.cases.entry import (
     ACCOUNT_PARTS,
     ADDRESS_PARTS,
@@ -17,7 +18,7 @@ from madoguchi.cases.entry import (
     values_from_case_file,
 )
 from madoguchi.cases.models import Case
-from madoguchi.preparation.record import pointer, source_of
+from madoguchi.preparation.record import new_record, pointer, source_of
 
 
 def field_pointers(record: Mapping[str, Any]) -> dict[str, str]:
@@ -61,3 +62,65 @@ def entry_from_record(case: Case, record: Mapping[str, Any]) -> Entry:
     """The record read as if the clerk had typed it on `case`'s page: `entry.details` when every value
     passes, else `entry.errors` naming each field to correct with the resident."""
     return read_entry(case, values_from_case_file(record))
+
+
+OPTIONAL_PERSON_FIELDS = (
+    "family_name_kana",
+    "given_name_kana",
+    "name_roman",
+    "health_insurance",
+    "previous_school",
+)
+
+
+def record_from_details(
+    details: CaseDetails, *, event: str, draft_id: str, language: str, visit: Mapping[str, str]
+) -> dict[str, Any]:
+    """What the case page's validators accepted, as a preparation/v1 record from the resident's phone."""
+    data = new_record(event, details.event_date.isoformat(), source="resident", language=language)
+    data["id"] = draft_id
+    if visit:
+        data["visit"] = dict(visit)
+    if details.address:
+        data["address"] = dict(details.address)
+    if details.previous_address:
+        data["previous_address"] = dict(details.previous_address)
+    if details.moved_from_kind:
+        moved: dict[str, str] = {"kind": details.moved_from_kind}
+        if details.previous_address.get("municipality_code"):
+            moved["municipality_code"] = details.previous_address["municipality_code"]
+        data["moved_from"] = moved
+    if details.contact_phone:
+        data["contact"] = {"phone": details.contact_phone}
+    if details.household_facts:
+        data["household"] = dict(details.household_facts)
+    if details.payment_account:
+        data["bank_account"] = dict(details.payment_account)
+    if details.funeral_date:
+        data["funeral_date"] = details.funeral_date.isoformat()
+    for person in details.people:
+        member: dict[str, Any] = {
+            "id": person.member_id,
+            "relationship": person.relationship,
+            "family_name": person.family_name,
+            "given_name": person.given_name,
+            "sex": person.sex,
+            "birth_date": person.birth_date.isoformat(),
+            "nationality": person.nationality,
+        }
+        for name in (
+            "family_name_kana",
+            "given_name_kana",
+            "name_roman",
+            "health_insurance",
+            "previous_school",
+        ):
+            if getattr(person, name):
+                member[name] = getattr(person, name)
+        member.update(person.facts)
+        data["members"].append(member)
+    data["subject_member_ids"] = [p.member_id for p in details.people if p.is_subject]
+    notifier = next((p.member_id for p in details.people if p.is_notifier), None)
+    if notifier:
+        data["notifier_member_id"] = notifier
+    return data
