@@ -444,7 +444,7 @@ def _render(
         context["questions"] = _question_fields(draft, plan) if plan else []
     if step in ("plan", "visit"):
         plan, _entry = _plan(draft)
-        context.update(_plan_context(plan))
+        context.update(_plan_context(plan, draft))
     if step == "visit":
         context.update(_slots(draft))
     response = render(request, "preparation/phone.html", context, status=400 if errors else 200)
@@ -452,9 +452,17 @@ def _render(
     return response
 
 
-def _plan_context(plan: Plan | None) -> dict[str, Any]:
+# procedures whose form asks for the bank account an allowance is paid to (catalog/data/forms)
+PAID_TO_AN_ACCOUNT = frozenset(
+    {"jido-teate-nintei", "jido-teate-gaku-kaitei", "kokuho-sosaihi", "koki-koreisha-sosaihi"}
+)
+
+
+def _plan_context(plan: Plan | None, draft: Draft | None = None) -> dict[str, Any]:
     if plan is None:
         return {"plan": None}
+    needs_account = bool(PAID_TO_AN_ACCOUNT & set(plan.codes(REQUIRED)))
+    account_missing = needs_account and draft is not None and not draft.values.get("bank-number")
     locations = locate(plan, Office.objects.order_by("pk").first())
     required = [p for p in plan.procedures if p.status == REQUIRED]
     ask = [p for p in plan.procedures if p.status == ASK]
@@ -468,6 +476,7 @@ def _plan_context(plan: Plan | None) -> dict[str, Any]:
         "ask": items(ask),
         "online": items([p for p in required if p.online]),
         "total_minutes": plan.total_minutes,
+        "account_missing": account_missing,
     }
 
 
@@ -576,7 +585,7 @@ def _finish(request: HttpRequest, draft: Draft) -> HttpResponse:
     ]
     plan, _entry = _plan(draft)
     context = _context(draft, "done", {}, codes=list(zip(images, finished.texts, strict=True)))
-    context.update(_plan_context(plan))
+    context.update(_plan_context(plan, draft))
     context["expires"] = timezone.localtime(finished.visit.expires_at)
     context["visit"] = finished.visit
     response = render(request, "preparation/phone_done.html", context)
