@@ -94,7 +94,7 @@ ADDRESS = {
 
 
 def answer_every_question(phone: Resident) -> None:
-    """Answer every question the plan asks ("no", a child at elementary school), as many rounds as it takes."""
+    """Answer every question the plan asks ("no"; a child at elementary school), round after round."""
     for _round in range(5):
         page = phone.page.content.decode()
         if 'name="step" value="questions"' not in page:
@@ -112,7 +112,7 @@ def answer_every_question(phone: Resident) -> None:
 def prepare_household(client: Client, language: str = "en") -> tuple[Resident, str]:
     phone = Resident(client, language)
     phone.post("event", {"event": "tennyu", "event_date": "2026-11-28"})
-    for index in (1, 2, 3):
+    for _index in (1, 2, 3):
         phone.post("people", {}, go="add_person")
     people = {
         **PEOPLE,
@@ -133,7 +133,7 @@ def prepare_household(client: Client, language: str = "en") -> tuple[Resident, s
 def test_a_four_person_move_in_prepared_in_english_opens_at_the_counter_as_entered(
     staff_of: Any, client: Client
 ) -> None:
-    phone, done = prepare_household(client, "en")
+    _phone, done = prepare_household(client, "en")
     assert "Your preparation is complete" in done
     texts = [html.unescape(t) for t in CODE.findall(done)]
     assert texts
