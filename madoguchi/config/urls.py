@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from madoguchi.preparation import counter as preparation_counter
 from madoguchi.reception import api as reception_api
 
 urlpatterns = [
@@ -26,6 +27,8 @@ urlpatterns = [
     path("", include("madoguchi.reception.urls")),
     path("", include("madoguchi.reservations.urls")),
     path("prepare/", include("madoguchi.preparation.urls")),
+    path("prepared/", include("madoguchi.preparation.urls_counter")),
+    path("api/v1/preparations/import", preparation_counter.import_api, name="api-preparations-import"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from madoguchi.preparation import counter
+
+app_name = "preparation"
+
+urlpatterns = [
+    path("scan/", counter.scan, name="scan"),
+    path("visits/", counter.prepared_visits, name="visits"),
+]
