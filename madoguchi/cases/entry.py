@@ -77,6 +77,8 @@ class Entry:
     errors: dict[str, str] = field(default_factory=dict)
     people: list[int] = field(default_factory=list)  # form indexes of the people rows
     details: CaseDetails | None = None
+    # a case opened from a preparation: field name → where its prepared value came from (shown beside it)
+    sources: dict[str, str] = field(default_factory=dict)
 
     def value(self, name: str) -> str:
         return self.values.get(name, "")
@@ -435,15 +437,29 @@ def values_from_case_file(record: Mapping[str, Any]) -> QueryDict:
     return data
 
 
-def _unsaved_preparation(case: Case) -> Mapping[str, Any] | None:
-    """The preparation a case was opened from while none of it is saved (some value did not pass)."""
-    if case.people.exists():
-        return None
+def _prepared_visit(case: Case) -> Any:
+    """The prepared visit a case was opened from (preparation app, reached through the relation), or None."""
     try:
-        record: Mapping[str, Any] = case.prepared_visit.record
+        return case.prepared_visit
     except ObjectDoesNotExist:
         return None
-    return record or None
+
+
+def prepared_sources(case: Case) -> dict[str, str]:
+    """Field name → the door its prepared value came through, in words ("本人がスマートフォンで入力")."""
+    visit = _prepared_visit(case)
+    if visit is None:
+        return {}
+    doors = dict(type(visit).Door.choices)
+    return {name: str(doors.get(door, door)) for name, door in visit.field_sources.items()}
+
+
+def _unsaved_preparation(case: Case) -> Mapping[str, Any] | None:
+    """The preparation a case was opened from while none of it is saved (some value did not pass)."""
+    visit = _prepared_visit(case)
+    if visit is None or case.people.exists():
+        return None
+    return visit.record or None
 
 
 def entry_from_case(case: Case) -> Entry:
@@ -451,7 +467,9 @@ def entry_from_case(case: Case) -> Entry:
     preparation that is not saved yet shows the prepared values, each error beside its field."""
     prepared = _unsaved_preparation(case)
     if prepared is not None:
-        return read_entry(case, values_from_case_file(prepared))
+        entry = read_entry(case, values_from_case_file(prepared))
+        entry.sources = prepared_sources(case)
+        return entry
     values: dict[str, str] = {
         "event_date": case.event_date.isoformat(),
         "moved_from": case.moved_from_kind,
@@ -493,4 +511,5 @@ def entry_from_case(case: Case) -> Entry:
             values["notifier"] = str(index)
         for key, value in person.facts.items():
             values[f"{prefix}f-{key}"] = {True: "yes", False: "no"}.get(value, str(value))
+    entry.sources = prepared_sources(case)
     return entry

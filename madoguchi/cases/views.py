@@ -35,7 +35,7 @@ from madoguchi.cases.actions import (
     do_submit_case,
 )
 from madoguchi.cases.casefile import case_file, household_facts
-from madoguchi.cases.entry import PERSON_FACTS, Entry, entry_from_case, read_entry
+from madoguchi.cases.entry import PERSON_FACTS, Entry, entry_from_case, prepared_sources, read_entry
 from madoguchi.cases.interview import (
     InterviewNotReady,
     check_interview,
@@ -227,6 +227,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
         if not case.editable:
             raise PermissionDenied(_("この受付案件は編集できません。"))
         entry = read_entry(case, request.POST)
+        entry.sources = prepared_sources(case)
         adding = bool(request.POST.get("add_person"))
         if entry.details is not None:
             # Saving on "add a person" too keeps what was typed (a My Number is never sent back to the page).

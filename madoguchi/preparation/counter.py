@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from madoguchi.preparation import actions, codes, qr
 from madoguchi.preparation.models import PreparedVisit
 from madoguchi.preparation.record import InvalidPreparation, validate
+from madoguchi.rules.facts import EVENTS
 from madoguchi.staff.actions import staff_for_api_token
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
@@ -107,7 +108,7 @@ def prepared_visits(request: HttpRequest) -> HttpResponse:
     days = 28
     visits = PreparedVisit.objects.filter(visit_date__gte=today, visit_date__lt=today + timedelta(days=days))
     rows = (
-        visits.values("visit_date", "office__code", "office__name", "event")
+        visits.values("visit_date", "office__code", "office__name_ja", "office__name_en", "event")
         .annotate(
             visits=Count("pk"),
             people=Sum("members"),
@@ -118,7 +119,7 @@ def prepared_visits(request: HttpRequest) -> HttpResponse:
     )
     by_day: dict[date | None, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        by_day[row["visit_date"]].append(dict(row))
+        by_day[row["visit_date"]].append(dict(row) | {"event_label": EVENTS.get(row["event"], row["event"])})
     table = [
         {
             "day": day,

@@ -62,6 +62,8 @@ def entry_field(entry: Entry, name: str, label: str, **options: Any) -> SafeStri
     parts = [f'<div class="field">\n  <label for="{n}">{_e(label)}']
     if required:
         parts.append(f'<span class="required" aria-hidden="true">{_e(_("必須"))}</span>')
+    if name in entry.sources:  # a prepared value: the clerk confirms it with the resident
+        parts.append(f' <span class="tag tag--source">{_e(entry.sources[name])}</span>')
     parts.append("</label>\n  ")
     if options.get("help"):
         parts.append(f'<p class="field__help" id="{n}-help">{_e(options["help"])}</p>\n  ')

@@ -1,0 +1,140 @@
+"""The counter's side: the scan page, the badges of prepared values, the list of visits, the import API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.test import Client
+
+from madoguchi.audit.chain import SystemActor
+from madoguchi.cases.models import Case
+from madoguchi.preparation import actions, codes, qr
+from madoguchi.preparation.models import PreparedVisit
+from madoguchi.preparation.tests.households import household
+from madoguchi.reservations.actions import Resident
+from madoguchi.staff.actions import do_create_api_token
+from madoguchi.staff.roles import Role
+
+RESIDENT = Resident(office_code="chuo")
+
+
+def test_a_scanned_code_opens_the_case_with_each_prepared_value_marked(staff_of: Any, signed_in: Any) -> None:
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    texts = actions.do_finish(RESIDENT, household(4)).texts
+    assert client.get("/prepared/scan/").status_code == 200
+    response = client.post("/prepared/scan/", {"code": "\r\n".join(texts) + "\r\n"})
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/cases/{case.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "本人がスマートフォンで入力" in page
+    assert 'id="prepared-notice"' in page
+    assert "𠮷田" in page
+    again = client.post("/prepared/scan/", {"code": texts[0]})  # a second scan: the same case
+    assert again["Location"] == f"/cases/{case.pk}/"
+    assert Case.objects.count() == 1
+
+
+def test_the_parts_of_a_sequence_are_kept_in_the_page_until_all_are_read(
+    staff_of: Any, signed_in: Any
+) -> None:
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    texts = actions.do_finish(RESIDENT, household(8)).texts
+    assert len(texts) == 2
+    first = client.post("/prepared/scan/", {"code": texts[1]})
+    assert first.status_code == 200
+    assert "2個のうち1個" in first.content.decode()
+    assert not Case.objects.exists()
+    done = client.post("/prepared/scan/", {"part": [texts[1]], "code": texts[0]})
+    assert done.status_code == 302
+    assert Case.objects.get().people.count() == 8
+
+
+def test_a_photo_of_the_phone_is_read_on_the_server(staff_of: Any, signed_in: Any) -> None:
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    texts = actions.do_finish(RESIDENT, household(2)).texts
+    image = qr.png(qr.symbols(texts)[0])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post("/prepared/scan/", {"image": SimpleUploadedFile("phone.png", image, "image/png")})
+    assert response.status_code == 302
+    blank = client.post(
+        "/prepared/scan/", {"image": SimpleUploadedFile("x.png", b"not an image", "image/png")}
+    )
+    assert blank.status_code == 400
+    assert "QRコードを読み取れませんでした" in blank.content.decode()
+
+
+def test_a_refused_code_says_why_and_creates_nothing(staff_of: Any, signed_in: Any) -> None:
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    text = actions.do_finish(RESIDENT, household(1)).texts[0]
+    changed = text[:-3] + ("A" if text[-3] != "A" else "B") + text[-2:]
+    for bad, message in [
+        (changed, "変えられています"),
+        ("hello", "事前入力のQRコードではありません"),
+        (text[:-1], "途中までしか"),
+    ]:
+        response = client.post("/prepared/scan/", {"code": bad})
+        assert response.status_code == 400
+        assert message in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_the_scan_page_may_use_the_camera_and_no_other_page_may(staff_of: Any, signed_in: Any) -> None:
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    assert "camera=(self)" in client.get("/prepared/scan/")["Permissions-Policy"]
+    assert "camera=()" in client.get("/cases/")["Permissions-Policy"]
+
+
+def test_only_case_handlers_scan_and_managers_see_the_visits_coming(staff_of: Any, signed_in: Any) -> None:
+    assert signed_in(staff_of(Role.MANAGER)).get("/prepared/scan/").status_code == 403
+    actions.do_finish(RESIDENT, household(3))
+    page = signed_in(staff_of(Role.MANAGER)).get("/prepared/visits/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "2026-12-07" in text
+    assert "𠮷田" not in text  # no names on the planning page
+
+
+def _api(client: Client, token: str, body: Any) -> Any:
+    return client.post(
+        "/api/v1/preparations/import",
+        data=json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+
+
+def test_the_import_api_opens_a_case_from_codes_or_a_record(staff_of: Any, client: Client) -> None:
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    token = do_create_api_token(SystemActor("test"), clerk, name="test")[1]
+    texts = actions.do_finish(RESIDENT, household(8)).texts
+    assert _api(client, token, {"codes": texts[:1]}).status_code == 409
+    made = _api(client, token, {"codes": texts})
+    assert made.status_code == 201, made.content
+    assert made.json()["created"] is True
+    assert made.json()["saved"] is True
+    again = _api(client, token, {"code": "\n".join(texts)})
+    assert again.status_code == 200
+    assert again.json()["case"] == made.json()["case"]
+    record = household(2) | {"source": "clerk"}
+    assert _api(client, token, {"preparation": record}).status_code == 201
+    broken = household(1)
+    broken["members"][0]["birth_date"] = "yesterday"
+    refused = _api(client, token, {"preparation": broken})
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["path"].startswith("preparation.")
+    assert _api(client, token, {"code": "hello"}).status_code == 400
+    assert _api(client, token, {"code": 5}).status_code == 400
+    assert _api(client, token, []).status_code == 400
+    assert _api(client, "wrong", {"code": texts[0]}).status_code == 401
+    manager = staff_of(Role.MANAGER)
+    assert (
+        _api(
+            client, do_create_api_token(SystemActor("test"), manager, name="m")[1], {"codes": texts}
+        ).status_code
+        == 403
+    )
+    assert PreparedVisit.objects.filter(case__isnull=False).count() == 2
+    assert codes.PREFIX == "MDG1"
