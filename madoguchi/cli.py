@@ -11,6 +11,7 @@ madoguchi screen FILE    screen an operations inventory (CSV/.xlsx): --max-minut
 madoguchi center-export [--day D]     queue the center's daily CSV per procedure (UTF-8 and Shift_JIS)
 madoguchi preparation decode FILE.png|TEXT [--json]   print what a preparation QR code holds
 madoguchi preparation keys            print a new key set for sealing and opening preparation codes
+madoguchi preparation import --kind hikkoshi|pittari FILE   keep a マイナポータル file's preparations
 madoguchi <command>      any other management command (migrate, createsuperuser, ...)
 """
 

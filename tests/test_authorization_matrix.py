@@ -136,6 +136,7 @@ MATRIX: dict[str, tuple[str, tuple[str, ...]]] = {
     "prepare:start":                                       row("GET",  "ok    ok    ok    ok    ok     ok    ok    ok     ok    ok    ok"),
     "prepare:code-png":                                    row("POST", "400   400   400   400   400    400   400   400    400   400   400"),
     "preparation:scan":                                    row("GET",  "login 403   ok    ok    403    403   403   ok     403   403   ok"),
+    "preparation:open-imported":                           row("POST", "login 403   404   404   403    403   403   404    403   403   404"),
     "preparation:visits":                                  row("GET",  "login 403   403   403   403    403   403   403    ok    403   403"),
     "api-preparations-import":                             row("POST", "401   401   401   401   401    401   401   401    401   401   401"),
     "reservations:offices":                                row("GET",  "ok    ok    ok    ok    ok     ok    ok    ok     ok    ok    ok"),
@@ -393,6 +394,7 @@ def build_world() -> World:
         "content_type_id": ContentType.objects.get_for_model(Case).pk,
         "object_id": case.pk,
         "read_id": uuid.uuid4(),  # another manager's read, or none: not found
+        "visit_id": uuid.uuid4(),  # an imported preparation: none, so not found
     }
     per_route: dict[str, dict[str, Any]] = {
         "reservations:manage": {"token": reservation.manage_token},

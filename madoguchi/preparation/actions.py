@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from madoguchi.audit import chain
@@ -231,3 +231,57 @@ def forget_expired(now: datetime | None = None) -> int:
         .exclude(envelope=b"")
         .update(envelope=b"")
     )
+
+
+@atomic_action
+def do_import(actor: AuditActor, records: list[dict[str, Any]]) -> list[PreparedVisit]:
+    """Keep preparations that arrived on the counter side (マイナポータル files) until the resident comes: the
+    announced visit is listed for the office and day, and the clerk opens the case from it. A file read again
+    updates what it brought (the id comes from the 通知番号 or 申請番号); an opened one is left alone."""
+    require(actor, HANDLE_CASE)
+    now = timezone.now()
+    kept = []
+    for record_ in records:
+        validate(record_)
+        values = {
+            "mode": PreparedVisit.Mode.IMPORTED,
+            "door": record_["source"],
+            "event": record_["event"],
+            "members": len(record_["members"]),
+            "language": record_.get("language", ""),
+            "office": _visit_office(record_),
+            "visit_date": _visit_date(record_),
+            "reservation": _reservation(record_),
+            "issued_at": now,
+            "expires_at": now + timedelta(days=settings.MADOGUCHI_PREPARATION_DAYS),
+            "record": record_,
+        }
+        visit = _lock_or_create(record_["id"], values)
+        if visit.case_id is None:
+            for name, value in values.items():
+                setattr(visit, name, value)
+            visit.save()
+        kept.append(visit)
+    chain.record(actor, "preparation.import", None, after={"preparations": len(kept)})
+    return kept
+
+
+def imported_for(office: Office, *, days: int = 14) -> list[PreparedVisit]:
+    """The imported preparations not yet opened whose announced visit is at `office` (or at no office), from
+    a week ago to `days` ahead: what the counter expects today and soon."""
+    today = timezone.localdate()
+    return list(
+        PreparedVisit.objects.filter(
+            mode=PreparedVisit.Mode.IMPORTED,
+            case__isnull=True,
+            visit_date__gte=today - timedelta(days=7),
+            visit_date__lte=today + timedelta(days=days),
+        )
+        .filter(models.Q(office=office) | models.Q(office__isnull=True))
+        .order_by("visit_date", "created_at")
+    )
+
+
+def opened_import(visit: PreparedVisit) -> codes.Opened:
+    """An imported preparation as if its code had been read (it was checked when it was imported)."""
+    return codes.Opened(record=visit.record, issued=visit.issued_at, expires=visit.expires_at)

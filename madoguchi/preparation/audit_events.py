@@ -16,6 +16,12 @@ register(
         fields={"mode": _("受け渡し方式"), "members": _("人数"), "event": _("ライフイベント")},
     ),
     EventType(
+        "preparation.import",
+        _("マイナポータルの事前入力の取込み"),
+        "preparation",
+        fields={"preparations": _("件数")},
+    ),
+    EventType(
         "preparation.open",
         _("事前入力から受付案件を作成"),
         "preparation",

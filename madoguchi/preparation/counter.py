@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,7 +57,8 @@ def _texts(request: HttpRequest) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def scan(request: HttpRequest) -> HttpResponse:
     staff = staff_for(request, HANDLE_CASE)
-    context: dict[str, Any] = {"parts": [], "have": 0, "total": 0}
+    imported = actions.imported_for(staff.office) if staff.office else []
+    context: dict[str, Any] = {"parts": [], "have": 0, "total": 0, "imported": imported}
     if request.method == "GET":
         return render(request, "preparation/scan.html", context)
     try:
@@ -75,6 +78,11 @@ def scan(request: HttpRequest) -> HttpResponse:
     if staff.office is None:
         context["error"] = _("庁舎に所属していない職員は受付案件を作れません。")
         return render(request, "preparation/scan.html", context, status=403)
+    return _opened_case(request, staff, opened)
+
+
+def _opened_case(request: HttpRequest, staff: Staff, opened: codes.Opened) -> HttpResponse:
+    assert staff.office is not None  # noqa: S101 (checked by the callers)
     result = actions.open_case(staff, opened, office=staff.office)
     if not result.created:
         messages.info(request, _("この事前入力はすでに受付案件になっています。同じ案件を開きました。"))
@@ -89,6 +97,17 @@ def scan(request: HttpRequest) -> HttpResponse:
             % {"n": len(result.fields_to_correct)},
         )
     return redirect("cases:detail", case_id=result.case.pk)
+
+
+@login_required
+@require_POST
+def open_imported(request: HttpRequest, visit_id: UUID) -> HttpResponse:
+    """Open the case of a preparation imported from マイナポータル, when its resident comes."""
+    staff = staff_for(request, HANDLE_CASE)
+    visit = get_object_or_404(PreparedVisit, pk=visit_id, mode=PreparedVisit.Mode.IMPORTED)
+    if staff.office is None:
+        raise PermissionDenied(_("庁舎に所属していない職員は受付案件を作れません。"))
+    return _opened_case(request, staff, actions.opened_import(visit))
 
 
 def _unique(texts: list[str]) -> list[str]:

@@ -13,6 +13,7 @@ class PreparedVisit(models.Model):
     class Mode(models.TextChoices):
         CARRY = "carry", _("QRコードに内容を格納")
         REFERENCE = "reference", _("QRコードは参照番号のみ")
+        IMPORTED = "imported", _("窓口側に取込み（マイナポータル）")
 
     class Door(models.TextChoices):
         RESIDENT = "resident", _("本人がスマートフォンで入力")

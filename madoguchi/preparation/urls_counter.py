@@ -7,4 +7,5 @@ app_name = "preparation"
 urlpatterns = [
     path("scan/", counter.scan, name="scan"),
     path("visits/", counter.prepared_visits, name="visits"),
+    path("imported/<uuid:visit_id>/open/", counter.open_imported, name="open-imported"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from madoguchi.audit.chain import SystemActor
@@ -138,3 +139,38 @@ def test_the_import_api_opens_a_case_from_codes_or_a_record(staff_of: Any, clien
     )
     assert PreparedVisit.objects.filter(case__isnull=False).count() == 2
     assert codes.PREFIX == "MDG1"
+
+
+def test_an_imported_hikkoshi_file_is_listed_on_the_scan_page_and_opens_the_case(
+    staff_of: Any, signed_in: Any, tmp_path: Any
+) -> None:
+    import io as _io
+    from pathlib import Path
+
+    from django.core.management import CommandError, call_command
+
+    samples = Path(__file__).resolve().parent / "samples"
+    out = _io.StringIO()
+    good = str(samples / "hikkoshi-two-households-utf8.csv")
+    call_command("preparation", "import", "--kind", "hikkoshi", good, stdout=out)
+    assert "2 preparation(s) kept" in out.getvalue()
+    call_command("preparation", "import", "--kind", "hikkoshi", good, stdout=out)
+    assert PreparedVisit.objects.filter(mode="imported").count() == 2  # read again: the same two
+    broken = str(samples / "broken-bad-values.csv")
+    with pytest.raises(CommandError) as refused:
+        call_command("preparation", "import", "--kind", "hikkoshi", broken)
+    assert refused.value.returncode == 2
+    assert "3行目 続柄" in str(refused.value)
+    assert PreparedVisit.objects.count() == 2
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    client = signed_in(clerk)
+    page = client.get("/prepared/scan/").content.decode()
+    assert "𠮷田 髙志" in page
+    visit = PreparedVisit.objects.get(mode="imported", members=4)
+    opened = client.post(f"/prepared/imported/{visit.pk}/open/")
+    assert opened.status_code == 302
+    case = Case.objects.get()
+    assert case.people.count() == 4
+    detail = client.get(opened["Location"]).content.decode()
+    assert "マイナポータル（引越しワンストップ）" in detail
+    assert "𠮷田 髙志" not in client.get("/prepared/scan/").content.decode()  # opened: no longer waiting

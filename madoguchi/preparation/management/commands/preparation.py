@@ -1,5 +1,6 @@
 """`madoguchi preparation decode FILE.png|TEXT … [--json]` prints what a preparation code holds;
-`madoguchi preparation keys` prints a new key set for the two sides of the city's network."""
+`madoguchi preparation keys` prints a new key set for the two sides of the city's network;
+`madoguchi preparation import --kind hikkoshi|pittari FILE` keeps a マイナポータル file's preparations."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from madoguchi.preparation import actions, codes, keys, qr
+from madoguchi.audit.chain import SystemActor
+from madoguchi.preparation import actions, codes, keys, mynaportal, qr
 from madoguchi.preparation.record import source_of
 
 MAX_TEXT_FILE = 1024 * 1024
@@ -89,10 +91,20 @@ class Command(BaseCommand):
         sub.add_parser(
             "keys", help="print a new key set: which lines go to the counter side and which to the phone side"
         )
+        load = sub.add_parser(
+            "import",
+            help="keep a マイナポータル file's preparations on the counter side (exit 2 naming each problem)",
+        )
+        load.add_argument("--kind", choices=["hikkoshi", "pittari"], required=True)
+        load.add_argument("file", metavar="FILE")
+        load.add_argument("--dry-run", action="store_true", help="read and check the file, keep nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "keys":
             self._keys()
+            return
+        if options["subcommand"] == "import":
+            self._import(options["kind"], Path(options["file"]), dry_run=options["dry_run"])
             return
         texts = [text for argument in options["codes"] for text in _texts(argument)]
         try:
@@ -109,6 +121,26 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(opened.record, ensure_ascii=False, indent=2))
         else:
             self.stdout.write("\n".join(_summary(opened)))
+
+    def _import(self, kind: str, path: Path, *, dry_run: bool) -> None:
+        if not path.is_file():
+            raise _fail(f"{path}: no such file")
+        if path.stat().st_size > mynaportal.MAX_BYTES:
+            raise _fail(f"{path}: larger than {mynaportal.MAX_BYTES} bytes")
+        try:
+            records = mynaportal.read(kind, path.read_bytes())
+        except mynaportal.ImportRefused as refused:
+            lines = [f"{place}: {message}" for place, message in refused.problems]
+            raise _fail(
+                f"{path}: nothing was imported ({len(lines)} problems)\n" + "\n".join(lines)
+            ) from refused
+        for line in mynaportal.summary(records):
+            self.stdout.write(line)
+        if dry_run:
+            self.stdout.write(f"{len(records)} preparation(s) read; nothing kept (--dry-run)")
+            return
+        kept = actions.do_import(SystemActor("preparation-import"), records)
+        self.stdout.write(f"{len(kept)} preparation(s) kept for the counter")
 
     def _keys(self) -> None:
         new = keys.new_key_set()
