@@ -8,4 +8,7 @@ class PreparationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from madoguchi.preparation import checks  # noqa: F401 (registers the deployment checks)
+        from madoguchi.navigator.openapi import extend
+        from madoguchi.preparation import checks, openapi  # noqa: F401 (checks registers the deployment checks)
+
+        extend(openapi.PATHS, openapi.SCHEMAS, {})
