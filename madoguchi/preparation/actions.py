@@ -14,16 +14,18 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from madoguchi.audit import chain
-from madoguchi.audit.chain import AuditActor
+from madoguchi.audit.chain import AuditActor, SystemActor
 from madoguchi.cases.actions import do_create_case, do_save_case_details
 from madoguchi.cases.entry import Entry
 from madoguchi.cases.models import Case
-from madoguchi.organization.models import Office
+from madoguchi.organization.models import Office, Queue
 from madoguchi.preparation import codes
 from madoguchi.preparation.intake import entry_from_record, field_sources
 from madoguchi.preparation.models import PreparedVisit
 from madoguchi.preparation.record import stamp, validate
-from madoguchi.reservations.actions import find_by_code
+from madoguchi.reception.actions import do_issue_ticket
+from madoguchi.reception.models import KioskToken, Ticket
+from madoguchi.reservations.actions import do_check_in, find_by_code
 from madoguchi.reservations.models import Reservation
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import HANDLE_CASE
@@ -285,3 +287,56 @@ def imported_for(office: Office, *, days: int = 14) -> list[PreparedVisit]:
 def opened_import(visit: PreparedVisit) -> codes.Opened:
     """An imported preparation as if its code had been read (it was checked when it was imported)."""
     return codes.Opened(record=visit.record, issued=visit.issued_at, expires=visit.expires_at)
+
+
+@dataclass(frozen=True)
+class KioskArrival:
+    ticket: Ticket
+    case: Case
+    reserved: bool  # checked in on the reservation booked for the visit
+
+
+def arrive_at_kiosk(kiosk: KioskToken, opened: codes.Opened) -> KioskArrival:
+    """The resident shows the preparation's code at the office's kiosk: the reservation booked for it is
+    checked in (its priority ticket), or else a one-stop ticket is issued, with priority where the city
+    allowed this kiosk to give it; the case opens right away and is linked to the ticket, so that the clerk
+    who calls the ticket has the household before calling. The kiosk acts under its own name in the audit
+    log (a case is opened by `system:kiosk-<id>`)."""
+    office = kiosk.office
+    actor = SystemActor(f"kiosk-{kiosk.pk}")
+    visit = PreparedVisit.objects.filter(pk=opened.record["id"]).select_related("reservation").first()
+    reservation = visit.reservation if visit is not None else _reservation(opened.record)
+    ticket: Ticket | None = None
+    reserved = False
+    if (
+        reservation is not None
+        and reservation.status == Reservation.Status.BOOKED
+        and reservation.queue.office_id == office.pk
+        and reservation.day == timezone.localdate()
+    ):
+        ticket = do_check_in(kiosk, reservation).ticket
+        reserved = True
+    opened_case = open_case(actor, opened, office=office)
+    if ticket is None:
+        queue = Queue.objects.get(office=office, code=Queue.ONE_STOP_CODE)
+        earlier = opened_case.case.tickets.filter(business_day=timezone.localdate()).first()
+        if earlier is not None:  # the same code shown twice: the same slip
+            return KioskArrival(ticket=earlier, case=opened_case.case, reserved=False)
+        ticket = do_issue_ticket(
+            kiosk,
+            queue=queue,
+            channel=Ticket.Channel.KIOSK,
+            priority=kiosk.may_issue_priority,
+            purpose=opened.record["event"],
+        )
+    do_link_ticket(actor, ticket, opened_case.case)
+    return KioskArrival(ticket=ticket, case=opened_case.case, reserved=reserved)
+
+
+@atomic_action
+def do_link_ticket(actor: AuditActor, ticket: Ticket, case: Case) -> None:
+    locked = lock(Ticket.objects.filter(pk=ticket.pk)).get()
+    if locked.case_id is None:
+        locked.case = case
+        locked.save(update_fields=["case"])
+        chain.record(actor, "reception.ticket.case", locked, after={"case": case.number})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from madoguchi.preparation import counter
+from madoguchi.preparation import counter, kiosk
 
 app_name = "preparation"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("scan/", counter.scan, name="scan"),
     path("visits/", counter.prepared_visits, name="visits"),
     path("imported/<uuid:visit_id>/open/", counter.open_imported, name="open-imported"),
+    path("kiosk/check-in/", kiosk.check_in, name="kiosk-check-in"),
 ]

@@ -58,10 +58,18 @@ def _check_issuer(actor: AuditActor, queue: Queue, *, priority: bool = False) ->
 
 @atomic_action
 def do_issue_ticket(
-    actor: AuditActor, *, queue: Queue, channel: str, priority: bool = False, purpose: str = ""
+    actor: AuditActor,
+    *,
+    queue: Queue,
+    channel: str,
+    priority: bool = False,
+    purpose: str = "",
+    reserved: bool = False,
 ) -> Ticket:
-    """A new ticket; `purpose` is the life event the concierge chose (it opens the case with it)."""
-    _check_issuer(actor, queue, priority=priority)
+    """A new ticket; `purpose` is the life event the concierge chose (it opens the case with it). A
+    `reserved` ticket is a reservation's check-in: its priority was granted by the booking, so a kiosk that
+    may not give priority on its own still gives it."""
+    _check_issuer(actor, queue, priority=priority and not reserved)
     now = timezone.now()
     day = timezone.localdate(now)  # the business day in Asia/Tokyo
     number = next_in_sequence(TicketCounter, queue=queue, business_day=day)

@@ -31,7 +31,7 @@ from madoguchi.identity.phone import normalize as normalize_phone
 from madoguchi.notifications.service import InvalidRecipient, notify
 from madoguchi.organization.models import Queue
 from madoguchi.reception.actions import do_issue_ticket
-from madoguchi.reception.models import Ticket
+from madoguchi.reception.models import KioskToken, Ticket
 from madoguchi.reservations.models import (
     CODE_LENGTH,
     Reservation,
@@ -233,6 +233,10 @@ def find_by_code(code: str) -> Reservation | None:
 
 
 def _check_staff(actor: AuditActor, queue: Queue) -> None:
+    if isinstance(actor, KioskToken):  # the office's kiosk checks in a reservation shown to it (a QR code)
+        if actor.revoked_at is not None or actor.office_id != queue.office_id:
+            raise PermissionDenied(_("この発券機はこの予約を受け付けられません。"))
+        return
     require(actor, ISSUE_TICKET)
     if isinstance(actor, Staff) and actor.office_id != queue.office_id:
         raise PermissionDenied(_("他の庁舎の予約は扱えません。"))
@@ -536,7 +540,8 @@ def do_check_in(actor: AuditActor, reservation: Reservation) -> CheckIn:
             % {"code": locked.display_code, "day": locked.day.isoformat()}
         )
     late = now > locked.starts_at + LATE_AFTER
-    ticket = do_issue_ticket(actor, queue=locked.queue, channel=Ticket.Channel.CONCIERGE, priority=not late)
+    channel = Ticket.Channel.KIOSK if isinstance(actor, KioskToken) else Ticket.Channel.CONCIERGE
+    ticket = do_issue_ticket(actor, queue=locked.queue, channel=channel, priority=not late, reserved=True)
     locked.ticket = ticket
     _change(
         actor,
