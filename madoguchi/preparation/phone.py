@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -38,10 +38,12 @@ from madoguchi.organization.models import Office, Queue
 from madoguchi.preparation import actions, codes, qr
 from madoguchi.preparation.intake import record_from_details
 from madoguchi.printing.casefile import household_facts
-from madoguchi.reservations.actions import Resident
+from madoguchi.reservations.actions import BookingError, Resident, do_book
+from madoguchi.reservations.models import Reservation
 from madoguchi.rules.engine import ASK, REQUIRED, Plan, PlannedProcedure, make_plan
 from madoguchi.rules.facts import FACTS, Kind, labels
 from madoguchi.rules.household import InvalidFacts, settled_facts
+from madoguchi.staff.throttling import client_ip
 from madoguchi.ui.inputs import BadInput, parse_json
 
 EVENTS = ("tennyu", "tenkyo", "tenshutsu", "shussei", "shibou")
@@ -526,6 +528,8 @@ def prepare(request: HttpRequest) -> HttpResponse:
     index = STEPS.index(step)
     if go == "back":
         return _render(request, draft, STEPS[max(0, index - 1)], {})
+    if go == "slots" and step == "visit":  # the times of the chosen office and day
+        return _render(request, draft, step, {})
     if go == "add_person" and step == "people":
         if len(draft.people) < MAX_PEOPLE:
             new = max(draft.people, default=-1) + 1
@@ -563,12 +567,17 @@ def _finish(request: HttpRequest, draft: Draft) -> HttpResponse:
         return _render(request, draft, back, {k: str(v) for k, v in entry.errors.items()})
     office = Office.objects.filter(code=draft.visit.get("office", "")).first()
     visit: dict[str, str] = {}
+    day = _day(draft.visit.get("date", ""))
     if office is not None:
         visit["office"] = office.code
-        day = _day(draft.visit.get("date", ""))
         if day is not None:
             visit["date"] = day.isoformat()
     language = translation.get_language() or settings.LANGUAGE_CODE
+    if office is not None and day is not None and draft.visit.get("slot"):
+        try:
+            visit["reservation"] = _book(request, draft, office, day, entry, language)
+        except BookingError as refused:
+            return _render(request, draft, "visit", {"slot": refused.message})
     record = record_from_details(
         entry.details, event=draft.event, draft_id=draft.id, language=language, visit=visit
     )
@@ -591,6 +600,40 @@ def _finish(request: HttpRequest, draft: Draft) -> HttpResponse:
     response = render(request, "preparation/phone_done.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _book(request: HttpRequest, draft: Draft, office: Office, day: date, entry: Entry, language: str) -> str:
+    """Book the chosen slot for the visit (once per draft: finishing again returns the same booking)."""
+    try:
+        start = time.fromisoformat(draft.visit.get("slot", ""))
+    except ValueError:
+        raise BookingError({"slot": _("時間を選び直してください。")}) from None
+    assert entry.details is not None  # noqa: S101 (checked by _finish)
+    notifier = next((p for p in entry.details.people if p.is_notifier), entry.details.people[0])
+    name_kana = f"{notifier.family_name_kana}　{notifier.given_name_kana}".strip("　")
+    if not name_kana or not entry.details.contact_phone:
+        raise BookingError(
+            {
+                "slot": _(
+                    "予約には、届け出る方のフリガナと電話番号が必要です。「世帯の方」「住所・連絡先」で入力してください。"
+                )
+            }
+        )
+    queue = Queue.objects.get(office=office, code=Queue.ONE_STOP_CODE)
+    reservation = do_book(
+        Resident(office.code),
+        queue=queue,
+        day=day,
+        start=start,
+        name_kana=name_kana,
+        phone=entry.details.contact_phone,
+        purpose=str(EVENT_LABELS.get(draft.event, "")),
+        channel=Reservation.Channel.RESIDENT,
+        language=language,
+        source_address=client_ip(request),
+        request_key="prepare-" + draft.id,
+    )
+    return reservation.code
 
 
 @require_POST

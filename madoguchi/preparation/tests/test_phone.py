@@ -233,3 +233,43 @@ def test_the_plan_says_when_the_account_an_allowance_is_paid_to_is_missing(
     phone.post("address", address)
     answer_every_question(phone)
     assert "手当の振込先口座が入力されていないため" in phone.page.content.decode()
+
+
+def test_a_time_slot_booked_on_the_visit_step_is_the_visits_reservation(
+    client: Client, demo_city: None, settings: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from madoguchi.organization.models import Queue
+    from madoguchi.reservations.actions import available_slots, open_days
+    from madoguchi.reservations.models import Reservation
+
+    settings.MADOGUCHI_BOOKINGS_PER_PHONE = 100
+    queue = Queue.objects.get(office__code="chuo", code=Queue.ONE_STOP_CODE)
+    day = next(
+        d.day for d in open_days(queue) if d.remaining and d.day > timezone.localdate() + timedelta(days=1)
+    )
+    slot = next(s for s in available_slots(queue, day) if s.remaining)
+    phone = Resident(client, "ja")
+    phone.post("event", {"event": "tennyu", "event_date": "2026-11-28"})
+    phone.post("people", PEOPLE)
+    phone.post("address", ADDRESS)
+    answer_every_question(phone)
+    phone.post("plan", {})
+    page = phone.post("visit", {"office": "chuo", "date": day.isoformat()}, go="slots")
+    assert f'value="{slot.start:%H:%M}"' in page
+    done = phone.post("visit", {"office": "chuo", "date": day.isoformat(), "slot": f"{slot.start:%H:%M}"})
+    reservation = Reservation.objects.get()
+    assert reservation.day == day
+    assert reservation.start == slot.start
+    assert reservation.name_kana == "ヨシダ　タカシ"
+    visit = PreparedVisit.objects.get()
+    assert visit.reservation == reservation
+    assert visit.visit_date == day
+    texts = [html.unescape(t) for t in CODE.findall(done)]
+    assert actions.read_codes(texts).record["visit"]["reservation"] == reservation.code
+    # Back and finish again (a double tap): the same booking, not a second one
+    phone.post("visit", {"office": "chuo", "date": day.isoformat(), "slot": f"{slot.start:%H:%M}"})
+    assert Reservation.objects.count() == 1
