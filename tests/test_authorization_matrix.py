@@ -137,6 +137,7 @@ MATRIX: dict[str, tuple[str, tuple[str, ...]]] = {
     "prepare:code-png":                                    row("POST", "400   400   400   400   400    400   400   400    400   400   400"),
     "preparation:scan":                                    row("GET",  "login 403   ok    ok    403    403   403   ok     403   403   ok"),
     "preparation:open-imported":                           row("POST", "login 403   404   404   403    403   403   404    403   403   404"),
+    "preparation:book-proposed":                           row("POST", "login 403   404   404   403    403   403   404    403   403   404"),
     "preparation:kiosk-check-in":                          row("POST", "401   401   401   401   401    401   401   401    401   401   401"),
     "preparation:visits":                                  row("GET",  "login 403   403   403   403    403   403   403    ok    403   403"),
     "api-preparations-import":                             row("POST", "401   401   401   401   401    401   401   401    401   401   401"),

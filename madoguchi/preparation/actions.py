@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from madoguchi.audit import chain
 from madoguchi.audit.chain import AuditActor, SystemActor
@@ -25,7 +26,14 @@ from madoguchi.preparation.models import PreparedVisit
 from madoguchi.preparation.record import stamp, validate
 from madoguchi.reception.actions import do_issue_ticket
 from madoguchi.reception.models import KioskToken, Ticket
-from madoguchi.reservations.actions import do_check_in, find_by_code
+from madoguchi.reservations.actions import (
+    BookingError,
+    available_slots,
+    do_book,
+    do_cancel,
+    do_check_in,
+    find_by_code,
+)
 from madoguchi.reservations.models import Reservation
 from madoguchi.staff.permissions import require
 from madoguchi.staff.roles import HANDLE_CASE
@@ -262,10 +270,59 @@ def do_import(actor: AuditActor, records: list[dict[str, Any]]) -> list[Prepared
         if visit.case_id is None:
             for name, value in values.items():
                 setattr(visit, name, value)
+            visit.proposed_start = None if visit.reservation_id else _proposed_start(visit)
             visit.save()
         kept.append(visit)
     chain.record(actor, "preparation.import", None, after={"preparations": len(kept)})
     return kept
+
+
+def _proposed_start(visit: PreparedVisit) -> time | None:
+    """The first free time of the one-stop counter on the announced day at the announced office."""
+    if visit.office is None or visit.visit_date is None:
+        return None
+    queue = Queue.objects.filter(office=visit.office, code=Queue.ONE_STOP_CODE).first()
+    if queue is None:
+        return None
+    return next((slot.start for slot in available_slots(queue, visit.visit_date) if slot.remaining), None)
+
+
+def book_proposed(actor: AuditActor, visit: PreparedVisit) -> Reservation:
+    """Book the proposed slot of an imported visit for the resident (the clerk asked them), and link it.
+    Two transactions in the lock order (the schedule is locked before any visit): the booking, then the
+    link; a booking that lost a race to link is cancelled again."""
+    visit.refresh_from_db()
+    if visit.reservation_id is not None:
+        return Reservation.objects.get(pk=visit.reservation_id)
+    if visit.office is None or visit.visit_date is None or visit.proposed_start is None:
+        raise BookingError({"slot": _("この来庁予定には提案できる予約時間がありません。")})
+    record_ = visit.record
+    notifier_id = record_.get("notifier_member_id", record_["members"][0]["id"])
+    notifier = next(m for m in record_["members"] if m["id"] == notifier_id)
+    name_kana = f"{notifier.get('family_name_kana', '')}　{notifier.get('given_name_kana', '')}".strip("　")
+    reservation = do_book(
+        actor,
+        queue=Queue.objects.get(office=visit.office, code=Queue.ONE_STOP_CODE),
+        day=visit.visit_date,
+        start=visit.proposed_start,
+        name_kana=name_kana,
+        phone=record_.get("contact", {}).get("phone", ""),
+        purpose=str(_("事前入力（マイナポータル）")),
+        channel=Reservation.Channel.STAFF,
+        language=record_.get("language") or settings.LANGUAGE_CODE,
+    )
+    return do_link_reservation(actor, visit, reservation)
+
+
+@atomic_action
+def do_link_reservation(actor: AuditActor, visit: PreparedVisit, reservation: Reservation) -> Reservation:
+    locked = lock(PreparedVisit.objects.filter(pk=visit.pk)).get()
+    if locked.reservation_id is not None and locked.reservation_id != reservation.pk:
+        do_cancel(actor, reservation)  # booked twice at once (a double click): keep the first
+        return Reservation.objects.get(pk=locked.reservation_id)
+    locked.reservation = reservation
+    locked.save(update_fields=["reservation"])
+    return reservation
 
 
 def imported_for(office: Office, *, days: int = 14) -> list[PreparedVisit]:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from madoguchi.preparation import actions, codes, qr
 from madoguchi.preparation.models import PreparedVisit
 from madoguchi.preparation.record import InvalidPreparation, validate
+from madoguchi.reservations.actions import BookingError
 from madoguchi.rules.facts import EVENTS
 from madoguchi.staff.actions import staff_for_api_token
 from madoguchi.staff.models import Staff
@@ -108,6 +109,31 @@ def open_imported(request: HttpRequest, visit_id: UUID) -> HttpResponse:
     if staff.office is None:
         raise PermissionDenied(_("庁舎に所属していない職員は受付案件を作れません。"))
     return _opened_case(request, staff, actions.opened_import(visit))
+
+
+@login_required
+@require_POST
+def book_proposed(request: HttpRequest, visit_id: UUID) -> HttpResponse:
+    """Book the proposed time of an announced visit for the resident (after asking them)."""
+    staff = staff_for(request, HANDLE_CASE)
+    visit = get_object_or_404(PreparedVisit, pk=visit_id, mode=PreparedVisit.Mode.IMPORTED, case__isnull=True)
+    if visit.office_id != staff.office_id:
+        raise PermissionDenied(_("他の庁舎の来庁予定は予約できません。"))
+    try:
+        reservation = actions.book_proposed(staff, visit)
+    except BookingError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("%(day)s %(start)s に予約しました（予約番号 %(code)s）。")
+            % {
+                "day": reservation.day.isoformat(),
+                "start": f"{reservation.start:%H:%M}",
+                "code": reservation.code,
+            },
+        )
+    return redirect("preparation:scan")
 
 
 def _unique(texts: list[str]) -> list[str]:

@@ -34,6 +34,9 @@ class PreparedVisit(models.Model):
     reservation = models.ForeignKey(
         "reservations.Reservation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # an imported visit's announced day becomes a proposed slot: the first free time that day, offered to
+    # the clerk who books it for the resident (on the phone, or when they call)
+    proposed_start = models.TimeField(_("提案する予約時間"), null=True, blank=True)
     # reference mode only: the sealed record (codes.seal) and the token the code carries
     token = models.CharField(max_length=24, unique=True, null=True, blank=True)
     envelope = models.BinaryField(blank=True, default=b"", editable=False)

@@ -174,3 +174,35 @@ def test_an_imported_hikkoshi_file_is_listed_on_the_scan_page_and_opens_the_case
     detail = client.get(opened["Location"]).content.decode()
     assert "マイナポータル（引越しワンストップ）" in detail
     assert "𠮷田 髙志" not in client.get("/prepared/scan/").content.decode()  # opened: no longer waiting
+
+
+def test_the_announced_day_of_an_imported_visit_becomes_a_proposed_slot_the_clerk_books(
+    staff_of: Any, signed_in: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from madoguchi.organization.models import Queue
+    from madoguchi.reservations.actions import open_days
+    from madoguchi.reservations.models import Reservation
+
+    queue = Queue.objects.get(office__code="chuo", code=Queue.ONE_STOP_CODE)
+    soon = timezone.localdate() + timedelta(days=1)
+    day = next(d.day for d in open_days(queue) if d.remaining and d.day > soon)
+    data = household(3) | {"source": "mynaportal_hikkoshi"}
+    data["visit"] = {"office": "chuo", "date": day.isoformat()}
+    (visit,) = actions.do_import(SystemActor("test"), [data])
+    assert visit.proposed_start is not None
+    client = signed_in(staff_of(Role.ONESTOP_CLERK))
+    page = client.get("/prepared/scan/").content.decode()
+    assert f"{visit.proposed_start:%H:%M} で予約する" in page
+    assert client.post(f"/prepared/imported/{visit.pk}/book/").status_code == 302
+    assert client.post(f"/prepared/imported/{visit.pk}/book/").status_code == 302  # a double click
+    reservation = Reservation.objects.get()
+    assert reservation.day == day
+    assert reservation.start == visit.proposed_start
+    assert reservation.name_kana == "ヨシダ　タカシ"
+    visit.refresh_from_db()
+    assert visit.reservation == reservation
+    assert "予約 " in client.get("/prepared/scan/").content.decode()
