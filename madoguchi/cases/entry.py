@@ -454,6 +454,22 @@ def prepared_sources(case: Case) -> dict[str, str]:
     return {name: str(doors.get(door, door)) for name, door in visit.field_sources.items()}
 
 
+def note_clerk_changes(case: Case, saved: Mapping[str, str]) -> None:
+    """The clerk's door: each prepared field the clerk changed on the case page now says "窓口で入力"
+    (the record as brought stays as it was, in PreparedVisit.record)."""
+    visit = _prepared_visit(case)
+    if visit is None or not visit.record:
+        return
+    prepared = values_from_case_file(visit.record)
+    sources = dict(visit.field_sources)
+    for name in list(sources):
+        if name in saved and saved[name].strip() != prepared.get(name, "").strip():
+            sources[name] = "clerk"
+    if sources != visit.field_sources:
+        visit.field_sources = sources
+        visit.save(update_fields=["field_sources"])
+
+
 def _unsaved_preparation(case: Case) -> Mapping[str, Any] | None:
     """The preparation a case was opened from while none of it is saved (some value did not pass)."""
     visit = _prepared_visit(case)

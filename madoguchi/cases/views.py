@@ -35,7 +35,14 @@ from madoguchi.cases.actions import (
     do_submit_case,
 )
 from madoguchi.cases.casefile import case_file, household_facts
-from madoguchi.cases.entry import PERSON_FACTS, Entry, entry_from_case, prepared_sources, read_entry
+from madoguchi.cases.entry import (
+    PERSON_FACTS,
+    Entry,
+    entry_from_case,
+    note_clerk_changes,
+    prepared_sources,
+    read_entry,
+)
 from madoguchi.cases.interview import (
     InterviewNotReady,
     check_interview,
@@ -232,6 +239,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
         if entry.details is not None:
             # Saving on "add a person" too keeps what was typed (a My Number is never sent back to the page).
             case = do_save_case_details(staff, case, entry.details)
+            note_clerk_changes(case, request.POST)
             if not adding:
                 messages.success(request, _("保存しました。"))
                 return redirect("cases:detail", case_id=case.pk)

@@ -206,3 +206,23 @@ def test_the_announced_day_of_an_imported_visit_becomes_a_proposed_slot_the_cler
     visit.refresh_from_db()
     assert visit.reservation == reservation
     assert "予約 " in client.get("/prepared/scan/").content.decode()
+
+
+def test_a_value_the_clerk_corrects_on_the_case_page_then_says_it_came_from_the_counter(
+    staff_of: Any, signed_in: Any
+) -> None:
+    from madoguchi.cases.entry import entry_from_case
+
+    clerk = staff_of(Role.ONESTOP_CLERK)
+    client = signed_in(clerk)
+    case = actions.open_case(
+        clerk, actions.read_codes(actions.do_finish(RESIDENT, household(2)).texts), office=clerk.office
+    ).case
+    values = dict(entry_from_case(case).values)
+    values["addr-building"] = "髙﨑ハイツ306"
+    assert client.post(f"/cases/{case.pk}/", values).status_code == 302
+    visit = PreparedVisit.objects.get()
+    assert visit.field_sources["addr-building"] == "clerk"
+    assert visit.field_sources["addr-town"] == "resident"
+    assert visit.record["address"]["building"] == "髙﨑ハイツ305"  # what was brought stays as brought
+    assert "窓口で入力" in client.get(f"/cases/{case.pk}/").content.decode()
