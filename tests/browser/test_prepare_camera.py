@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -29,15 +30,15 @@ def y4m(image: Image.Image, path: Path, frames: int = 10) -> None:
             out.write(b"FRAME\n" + luma + chroma + chroma)
 
 
-def test_the_counters_camera_reads_the_code_and_opens_the_case(live: RunningServer, tmp_path: Path) -> None:
+def test_the_counters_camera_reads_the_code_and_opens_the_case(
+    browser: Any, live: RunningServer, tmp_path: Path
+) -> None:
     # a code made by the live server's own resident pages would need the phone flow; the server's keys are
     # under its var dir, so seal there: the CLI of the same installation makes the text
     import json
     import os
     import subprocess
     import sys
-
-    from playwright.sync_api import sync_playwright
 
     env = {**os.environ, **live.env}
     script = (
@@ -63,9 +64,11 @@ def test_the_counters_camera_reads_the_code_and_opens_the_case(live: RunningServ
         "--use-fake-ui-for-media-stream",
         f"--use-file-for-fake-video-capture={video}",
     ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    # a browser of its own (the fake camera is a launch argument), from the session's Playwright: a second
+    # Playwright cannot start inside the event loop of the first
+    camera_browser = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=args)
+    try:
+        context = camera_browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
         context.grant_permissions(["camera"], origin=live.url)
         page = context.new_page()
         sign_in(page, live.url, "clerk")
@@ -77,4 +80,5 @@ def test_the_counters_camera_reads_the_code_and_opens_the_case(live: RunningServ
         page.wait_for_url("**/cases/*/")
         assert page.locator("#prepared-notice").is_visible()
         assert page.locator("#p-0-family_name").input_value() == "𠮷田"
-        browser.close()
+    finally:
+        camera_browser.close()
