@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "madoguchi.departments",
     "madoguchi.reservations",
     "madoguchi.preparation",
+    "madoguchi.registry",
+    "madoguchi.certificates",
     "madoguchi.demo",
     "django.contrib.admin",
     "django.contrib.auth",

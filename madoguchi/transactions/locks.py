@@ -34,6 +34,8 @@ LOCK_ORDER: tuple[str, ...] = (
     "staff.staff",
     "staff.apitoken",
     "reservations.reservationschedule",
+    # certificate requests (each step locks only its own request's row)
+    "certificates.certificaterequest",
     # the visit
     "preparation.preparedvisit",
     "reservations.reservation",
