@@ -180,7 +180,7 @@ def do_request(
         raise IssuingError(_("請求を受け付けられませんでした。最初からやり直してください。"), "mismatch")
     if existing is not None:
         return existing
-    if channel in SELF_SERVICE or pickup in SELF_SERVICE:
+    if channel in SELF_SERVICE:  # a phone request meets the build and suspension checks at pickup
         check_build(build, office=office, point=point, party=f"terminal {point.code if point else '?'}")
         if open_suspension(office) is not None:
             raise Suspended(
@@ -554,3 +554,17 @@ def cancel_overdue(now: datetime | None = None) -> int:
                     request=request,
                 )
     return cancelled
+
+
+@atomic_action
+def do_upsert_issuing_point(
+    actor: AuditActor, *, code: str, kind: str, name_ja: str, name_en: str, office: Office
+) -> IssuingPoint:
+    point, created = IssuingPoint.objects.update_or_create(
+        code=code, defaults={"kind": kind, "name_ja": name_ja, "name_en": name_en, "office": office}
+    )
+    if created:
+        chain.record(
+            actor, "certificates.point", point, extra={"code": code, "kind": kind, "office": office.code}
+        )
+    return point

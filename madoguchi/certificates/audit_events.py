@@ -24,6 +24,12 @@ register(
     EventType("certificates.printed", _("証明書の交付"), "certificates", fields={"fee": _("手数料（円）")}),
     EventType("certificates.cancel", _("証明書交付請求の取消し"), "certificates"),
     EventType(
+        "certificates.point",
+        _("発行端末の登録"),
+        "certificates",
+        fields={"code": _("端末コード"), "kind": _("種別"), "office": _("庁舎")},
+    ),
+    EventType(
         "certificates.anomaly",
         _("証明書発行の異常"),
         "certificates",

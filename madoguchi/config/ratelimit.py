@@ -37,6 +37,9 @@ PUBLIC_VIEWS = frozenset(
         "reservations:reserve",
         "reservations:manage",
         "reservations:manage-cancel",
+        "certificates:phone",
+        "certificates:store",
+        "verify",
         "api:plans",
         "api:openapi",
     }

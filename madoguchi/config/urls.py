@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from madoguchi.certificates import views as certificate_views
 from madoguchi.preparation import counter as preparation_counter
 from madoguchi.reception import api as reception_api
 
@@ -29,6 +30,8 @@ urlpatterns = [
     path("prepare/", include("madoguchi.preparation.urls")),
     path("prepared/", include("madoguchi.preparation.urls_counter")),
     path("api/v1/preparations/import", preparation_counter.import_api, name="api-preparations-import"),
+    path("certificates/", include("madoguchi.certificates.urls")),
+    path("verify/", certificate_views.verify, name="verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

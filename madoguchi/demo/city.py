@@ -14,8 +14,12 @@ from madoguchi.audit.chain import SystemActor
 from madoguchi.catalog.actions import do_load_catalog
 from madoguchi.catalog.service import current_catalog
 from madoguchi.center.actions import do_upsert_work_queue
+from madoguchi.certificates.actions import do_upsert_issuing_point
 from madoguchi.organization.actions import do_upsert_counter, do_upsert_office, do_upsert_queue
 from madoguchi.organization.models import Department, Office, Queue
+from madoguchi.registry import population
+from madoguchi.registry.actions import do_load_population
+from madoguchi.registry.models import SimulatedResident
 from madoguchi.reservations.actions import do_upsert_schedule
 from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR
 from madoguchi.staff.actions import do_create_staff, do_update_staff
@@ -96,6 +100,39 @@ def _load_center_queues(spec: dict[str, Any]) -> None:
             )
 
 
+def load_demo_population() -> int:
+    """The demo's synthetic population, once (tests load their own; `registry generate` makes 300,000)."""
+    if SimulatedResident.objects.exists():
+        return 0
+    return do_load_population(ACTOR, population.generate(int(load_demo_data()["demo_residents"])))
+
+
+def demo_cards() -> list[tuple[str, str, str, str]]:
+    """A few residents to try the certificates with: (what they show, name, card number, test PIN)."""
+    from madoguchi.certificates.cards import test_pin
+    from madoguchi.certificates.eligibility import unprintable
+
+    shown = []
+    base = SimulatedResident.objects.exclude(card_serial="").filter(status="resident", moving_out_on=None)
+    cases = [
+        ("ordinary", base.filter(support_measure=False, seal_number__gt="", domicile_in_city=True)),
+        ("support measure (DV)", base.filter(support_measure=True)),
+        (
+            "name outside JIS X 0208",
+            base.filter(support_measure=False, family_name__in=["髙橋", "山﨑", "𠮷田"]),
+        ),
+    ]
+    for label, query in cases:
+        for row in query.order_by("code")[:50]:
+            if label == "ordinary" and unprintable(row.family_name + row.given_name + row.address):
+                continue
+            shown.append(
+                (label, f"{row.family_name} {row.given_name}", row.card_serial, test_pin(row.card_serial))
+            )
+            break
+    return shown
+
+
 def load_demo_city() -> list[DemoLogin]:
     """Create or update みなと市 and its catalog. Idempotent: a rerun writes nothing, keeps passwords."""
     data = load_demo_data()
@@ -122,6 +159,15 @@ def load_demo_city() -> list[DemoLogin]:
             elif office.kind == Office.Kind.BRANCH:
                 _load_queues(office, data["branch_queues"], departments)
         _load_center_queues(data["center_processing"])
+        for spec in data["issuing_points"]:
+            do_upsert_issuing_point(
+                ACTOR,
+                code=spec["code"],
+                kind=spec["kind"],
+                name_ja=spec["name_ja"],
+                name_en=spec["name_en"],
+                office=offices[spec["office"]],
+            )
         for spec in data["staff"]:
             assignment = {
                 "last_name": spec["last_name"],

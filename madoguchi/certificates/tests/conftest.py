@@ -14,7 +14,6 @@ from madoguchi.audit.chain import SystemActor
 from madoguchi.certificates.eligibility import unprintable
 from madoguchi.certificates.models import IssuingPoint
 from madoguchi.certificates.network import Center, Issuer, StoreTerminal
-from madoguchi.organization.models import Office
 from madoguchi.registry import population
 from madoguchi.registry.actions import do_load_population
 from madoguchi.registry.adapter import ResidentRecord, registry
@@ -40,12 +39,7 @@ def people(db: None) -> int:
 
 @pytest.fixture
 def store(demo_city: None) -> IssuingPoint:
-    return IssuingPoint.objects.create(
-        code="store-minatomachi",
-        kind="store",
-        name_ja="みなとマート港町店",
-        office=Office.objects.get(code="chuo"),
-    )
+    return IssuingPoint.objects.get(code="store-minatomachi")  # loaded with the demo city
 
 
 @pytest.fixture
