@@ -140,6 +140,11 @@ MATRIX: dict[str, tuple[str, tuple[str, ...]]] = {
     "preparation:book-proposed":                           row("POST", "login 403   404   404   403    403   403   404    403   403   404"),
     "preparation:kiosk-check-in":                          row("POST", "401   401   401   401   401    401   401   401    401   401   401"),
     "preparation:visits":                                  row("GET",  "login 403   403   403   403    403   403   403    ok    403   403"),
+    "certificates:phone":                                  row("GET",  "ok    ok    ok    ok    ok     ok    ok    ok     ok    ok    ok"),
+    "certificates:store":                                  row("GET",  "ok    ok    ok    ok    ok     ok    ok    ok     ok    ok    ok"),
+    "certificates:manage":                                 row("GET",  "login 403   403   403   403    403   403   403    ok    403   403"),
+    "certificates:acknowledge":                            row("POST", "login 403   403   403   403    403   403   403    ok    403   403"),
+    "verify":                                              row("GET",  "ok    ok    ok    ok    ok     ok    ok    ok     ok    ok    ok"),
     "api-preparations-import":                             row("POST", "401   401   401   401   401    401   401   401    401   401   401"),
     "reservations:offices":                                row("GET",  "ok    ok    ok    ok    ok     ok    ok    ok     ok    ok    ok"),
     "reservations:manage":                                 row("GET",  "ok    ok    ok    ok    ok     ok    ok    ok     ok    ok    ok"),
@@ -397,6 +402,8 @@ def build_world() -> World:
         "object_id": case.pk,
         "read_id": uuid.uuid4(),  # another manager's read, or none: not found
         "visit_id": uuid.uuid4(),  # an imported preparation: none, so not found
+        "point_code": "store-minatomachi",
+        "suspension_id": 1,  # none: the manager is told it is already lifted
     }
     per_route: dict[str, dict[str, Any]] = {
         "reservations:manage": {"token": reservation.manage_token},

@@ -37,7 +37,7 @@ CODE_PREFIX = "MDG1V"
 INK = Color(0.1, 0.1, 0.1)
 SEAL_RED = Color(0.82, 0.1, 0.12)
 GROUND = Color(0.86, 0.88, 0.92)
-LATENT = Color(0.90, 0.91, 0.94)
+LATENT = Color(0.92, 0.93, 0.955)
 
 
 @dataclass(frozen=True)
@@ -77,28 +77,19 @@ def _font() -> str:
 
 
 def _ground(canvas: Canvas, width: float, height: float) -> None:
-    """A fine dot screen with a latent 「複写」 in a slightly different tone: close to even on the original;
-    a copier drops the fine dots and keeps the solid letters, so the word shows on a copy (simulated)."""
+    """A fine line screen with a latent 「複写」 in a slightly different tone: close to even on the original;
+    a copier drops the hairlines and keeps the solid letters, so the word shows on a copy (simulated)."""
     canvas.saveState()
-    tile = 18.0
-    canvas.beginForm("ground", lowerx=0, lowery=0, upperx=tile, uppery=tile)
-    canvas.setFillColor(GROUND)
-    step = tile / 8
-    for row in range(8):
-        for column in range(8):
-            offset = step / 2 if row % 2 else 0.0
-            canvas.circle(column * step + offset, row * step, 0.28, stroke=0, fill=1)
-    canvas.endForm()
-    y = 0.0
-    while y < height:
-        x = 0.0
-        while x < width:
-            canvas.saveState()
-            canvas.translate(x, y)
-            canvas.doForm("ground")
-            canvas.restoreState()
-            x += tile
-        y += tile
+    canvas.setStrokeColor(GROUND)
+    canvas.setLineWidth(0.25)
+    path = canvas.beginPath()
+    step = 1.8
+    offset = -height
+    while offset < width:
+        path.moveTo(offset, 0)
+        path.lineTo(offset + height, height)
+        offset += step
+    canvas.drawPath(path, stroke=1, fill=0)
     canvas.setFillColor(LATENT)
     canvas.setFont(GOTHIC, 54)
     for row in range(4):

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractHour, TruncDate
 from django.http import Http404, HttpRequest, HttpResponse
@@ -280,6 +281,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 # --- managers -----------------------------------------------------------------------------------------
 
 
+@login_required
 @require_http_methods(["GET"])
 def manage(request: HttpRequest) -> HttpResponse:
     """Suspensions to acknowledge, recent anomalies, and issuance by channel, office and hour; fees per day."""
@@ -320,6 +322,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
 @require_POST
 def acknowledge(request: HttpRequest, suspension_id: int) -> HttpResponse:
     staff = staff_for(request, VIEW_DASHBOARDS)

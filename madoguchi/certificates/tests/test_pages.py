@@ -61,6 +61,11 @@ def test_requested_on_the_phone_picked_up_at_the_store_and_verified(
     verdict = client.post("/verify/", {"file": _upload(paper)})
     assert b'data-verdict="valid"' in verdict.content
     assert holder.family_name.encode() not in verdict.content  # the page shows no more than the paper
+    from madoguchi.certificates.document import verification_code
+    from madoguchi.certificates.models import Issuance
+
+    by_code = client.get("/verify/", {"c": verification_code(Issuance.objects.get().serial)})
+    assert b'data-verdict="valid"' in by_code.content, by_code.content.decode()[:3000]
 
 
 def _upload(data: bytes) -> Any:
