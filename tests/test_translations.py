@@ -54,6 +54,13 @@ RESIDENT_FILES = (
     "ui/templates/ui/public_base.html",
     "navigator/templates/navigator/checklist.html",
     "navigator/locations.py",
+    "certificates/templates/certificates/_card.html",
+    "certificates/templates/certificates/_kind.html",
+    "certificates/templates/certificates/phone.html",
+    "certificates/templates/certificates/phone_done.html",
+    "certificates/templates/certificates/store.html",
+    "certificates/templates/certificates/verify.html",
+    "certificates/eligibility.py",
 )
 
 

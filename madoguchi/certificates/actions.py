@@ -315,8 +315,7 @@ def _claim(
     request = lock(CertificateRequest.objects.filter(pk=request_id)).first()
     if request is None or request.subject != holder.code or request.status != Status.REQUESTED:
         raise StateError(_("この請求は受け取れません。"))
-    kind = catalog().get(request.kind)
-    assert kind is not None
+    kind = catalog().kinds[request.kind]  # a request is only made for a kind of the catalog
     refused = eligibility.refusal(
         kind,
         subject=registry().resident(request.subject),
@@ -379,8 +378,7 @@ def _issue(request_id: uuid.UUID, *, issuer: str) -> Document:
     if request.deadline is not None and request.deadline < now:
         raise StateError(_("時間切れのため、この請求は取り消されました。"), "timeout")
     subject = registry().resident(request.subject)
-    kind = catalog().get(request.kind)
-    assert kind is not None
+    kind = catalog().kinds[request.kind]  # a request is only made for a kind of the catalog
     refused = eligibility.refusal(
         kind,
         subject=subject,
@@ -392,7 +390,8 @@ def _issue(request_id: uuid.UUID, *, issuer: str) -> Document:
     if refused is not None:
         _cancel(request, refused.message, now)
         raise Refused(refused)
-    assert subject is not None
+    if subject is None:  # pragma: no cover (refused above as "unknown")
+        raise StateError(_("この方の記録が見つかりません。"))
     tag = document.subject_tag(str(request.pk), subject.code)
     serial = _serial(timezone.localtime(now))
     pdf = document.sign(

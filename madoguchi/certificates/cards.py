@@ -30,10 +30,11 @@ P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
 
 class CardError(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, *, tries_left: int | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.tries_left = tries_left
 
 
 def _derive(serial: str, purpose: str) -> bytes:
@@ -84,7 +85,9 @@ class SimulatedCard:
         if not hmac.compare_digest(pin.encode(), test_pin(self.serial).encode()):
             CardState.objects.filter(serial=self.serial).update(failures=F("failures") + 1)
             left = PIN_TRIES - state.failures - 1
-            raise CardError("locked" if left <= 0 else "pin", f"wrong PIN ({max(left, 0)} tries left)")
+            raise CardError(
+                "locked" if left <= 0 else "pin", f"wrong PIN ({max(left, 0)} tries left)", tries_left=left
+            )
         if state.failures:
             CardState.objects.filter(serial=self.serial).update(failures=0)
         return _key(self.serial).sign(challenge, ec.ECDSA(hashes.SHA256()))
@@ -96,18 +99,20 @@ def validate(certificate_: x509.Certificate, challenge: bytes, signature: bytes)
     authority = card_authority().certificate
     try:
         public = authority.public_key()
-        assert isinstance(public, ec.EllipticCurvePublicKey)
+        if not isinstance(public, ec.EllipticCurvePublicKey):
+            raise InvalidSignature("the card CA key is not an EC key")
         public.verify(certificate_.signature, certificate_.tbs_certificate_bytes, ec.ECDSA(hashes.SHA256()))
-    except (InvalidSignature, AssertionError) as error:
+    except InvalidSignature as error:
         raise CardError("forged", "the card certificate was not issued by the card CA") from error
     now = datetime.now(UTC)
     if not certificate_.not_valid_before_utc <= now <= certificate_.not_valid_after_utc:
         raise CardError("expired", "the card certificate has expired")
     try:
         key = certificate_.public_key()
-        assert isinstance(key, ec.EllipticCurvePublicKey)
+        if not isinstance(key, ec.EllipticCurvePublicKey):
+            raise InvalidSignature("the card key is not an EC key")
         key.verify(signature, challenge, ec.ECDSA(hashes.SHA256()))
-    except (InvalidSignature, AssertionError) as error:
+    except InvalidSignature as error:
         raise CardError("signature", "the card did not sign this session's challenge") from error
     serial = certificate_.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)[0].value
     holder = registry().by_card(str(serial))

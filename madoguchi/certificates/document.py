@@ -19,10 +19,10 @@ import segno
 from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
-from pyhanko.keys import load_private_key_from_pemder_data  # type: ignore[import-untyped]
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # type: ignore[import-untyped]
-from pyhanko.sign import fields, signers  # type: ignore[import-untyped]
-from pyhanko_certvalidator.registry import SimpleCertificateStore  # type: ignore[import-untyped]
+from pyhanko.keys import load_private_key_from_pemder_data
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 from reportlab.lib.colors import Color  # type: ignore[import-untyped]
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]

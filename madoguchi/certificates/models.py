@@ -88,6 +88,9 @@ class CertificateRequest(models.Model):
         verbose_name_plural = _("証明書交付申請")
         indexes = [models.Index(fields=["status", "deadline"], name="certificates_open_deadline")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"
+
 
 class Issuance(models.Model):
     """The document issued for one request: its serial, what it shows, and the hash of the signed file."""
@@ -106,6 +109,9 @@ class Issuance(models.Model):
     class Meta:
         verbose_name = _("発行した証明書")
         verbose_name_plural = _("発行した証明書")
+
+    def __str__(self) -> str:
+        return self.serial
 
 
 class IssuingAnomaly(models.Model):
@@ -128,6 +134,9 @@ class IssuingAnomaly(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("発行の異常")
         verbose_name_plural = _("発行の異常")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}"
 
 
 class Suspension(models.Model):
@@ -157,9 +166,15 @@ class Suspension(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.office_id}: {self.reason}"
+
 
 class CardState(models.Model):
     """The simulated card's PIN tries (a real card counts them in its chip: locked after three)."""
 
     serial = models.CharField(max_length=12, primary_key=True)
     failures = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.serial

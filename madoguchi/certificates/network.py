@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyhanko.pdf_utils.reader import PdfFileReader  # type: ignore[import-untyped]
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from madoguchi.certificates import actions, cards, document
 from madoguchi.certificates.actions import Document, IssuingError

@@ -14,9 +14,9 @@ from datetime import date
 
 from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
 from cryptography.hazmat.primitives import serialization
-from pyhanko.pdf_utils.reader import PdfFileReader  # type: ignore[import-untyped]
-from pyhanko.sign.validation import validate_pdf_signature  # type: ignore[import-untyped]
-from pyhanko_certvalidator import ValidationContext  # type: ignore[import-untyped]
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
 
 from madoguchi.certificates import document
 from madoguchi.certificates.keys import issuing_keys
@@ -45,12 +45,13 @@ def _issuance(serial: str) -> Issuance | None:
 def _state(issuance: Issuance | None, serial: str) -> Verdict:
     if issuance is None:
         return Verdict(False, "unknown", serial)
-    common = {"serial": serial, "kind": issuance.kind, "issued_on": issuance.issued_on}
     if issuance.void:
-        return Verdict(False, "void", **common)
-    if issuance.request.status != issuance.request.Status.PRINTED:
-        return Verdict(False, "not_issued", **common)
-    return Verdict(True, "valid", **common)
+        reason = "void"
+    elif issuance.request.status != issuance.request.Status.PRINTED:
+        reason = "not_issued"
+    else:
+        reason = "valid"
+    return Verdict(reason == "valid", reason, serial, issuance.kind, issuance.issued_on)
 
 
 def by_code(text: str) -> Verdict:
@@ -88,7 +89,7 @@ def by_file(data: bytes) -> Verdict:
         return Verdict(False, "altered", serial)
     if not (status.valid and status.trusted):
         return Verdict(False, "untrusted", serial)
-    if status.coverage.name != "ENTIRE_FILE" or len(signatures) != 1:
+    if status.coverage is None or status.coverage.name != "ENTIRE_FILE" or len(signatures) != 1:
         return Verdict(False, "altered", serial)
     issuance = _issuance(serial)
     if issuance is not None and not hmac.compare_digest(issuance.sha256, hashlib.sha256(data).hexdigest()):

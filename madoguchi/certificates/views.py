@@ -17,6 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from madoguchi.certificates import actions, cards, verification
@@ -32,23 +34,26 @@ from madoguchi.staff.roles import VIEW_DASHBOARDS
 STORE_KEY = "certificates-store"
 PHONE_KEY = "certificates-phone"
 CARD_ERRORS = {
-    "pin": "暗証番号が違います。",
-    "locked": "暗証番号を3回まちがえたため、カードがロックされました。市役所の窓口で解除してください。",
-    "unreadable": "カード番号（12けた）を読み取れません。",
-    "revoked": "このカードの電子証明書は失効しています。窓口でご相談ください。",
-    "expired": "このカードの電子証明書は有効期限が切れています。",
-    "forged": "このカードは使えません。",
-    "signature": "カードの読み取りに失敗しました。もう一度お試しください。",
+    "locked": _lazy(
+        "暗証番号を3回まちがえたため、カードがロックされました。市役所の窓口で解除してください。"
+    ),
+    "unreadable": _lazy("カード番号（12けた）を読み取れません。"),
+    "revoked": _lazy("このカードの電子証明書は失効しています。窓口でご相談ください。"),
+    "expired": _lazy("このカードの電子証明書は有効期限が切れています。"),
+    "forged": _lazy("このカードは使えません。"),
+    "signature": _lazy("カードの読み取りに失敗しました。もう一度お試しください。"),
 }
 
 
 def _card_message(error: cards.CardError) -> str:
-    message = _(CARD_ERRORS.get(error.code, "カードを読み取れませんでした。"))
     if error.code == "pin":
-        message += " " + error.message.split("(")[-1].rstrip(")").replace(
-            "tries left", _("回まちがえるとロックされます")
-        )
-    return message
+        left = error.tries_left or 0
+        return ngettext(
+            "暗証番号が違います。あと%(left)s回まちがえるとロックされます。",
+            "暗証番号が違います。あと%(left)s回まちがえるとロックされます。",
+            left,
+        ) % {"left": left}
+    return str(CARD_ERRORS.get(error.code, _lazy("カードを読み取れませんでした。")))
 
 
 def _read_card(request: HttpRequest) -> tuple[actions.Session, Any] | str:
@@ -237,14 +242,18 @@ def store(request: HttpRequest, point_code: str) -> HttpResponse:
 # --- verification -----------------------------------------------------------------------------------
 
 REASONS = {
-    "valid": "この証明書は、市が発行したもので、内容は発行時のままです。",
-    "void": "この証明書は取り消されています（印刷の途中で止まった、時間切れなど）。有効な証明書ではありません。",
-    "unknown": "この証明書番号の記録がありません。",
-    "not_issued": "この証明書は、まだ交付が完了していません。",
-    "altered": "ファイルが発行後に変更されています。有効な証明書ではありません。",
-    "unsigned": "このファイルには市の電子署名がありません。",
-    "untrusted": "このファイルの電子署名は、市の発行用の鍵によるものではありません。",
-    "code": "確認コードが正しくありません。証明書に印刷された「MDG1V」で始まるコードを入力してください。",
+    "valid": _lazy("この証明書は、市が発行したもので、内容は発行時のままです。"),
+    "void": _lazy(
+        "この証明書は取り消されています（印刷の途中で止まった、時間切れなど）。有効な証明書ではありません。"
+    ),
+    "unknown": _lazy("この証明書番号の記録がありません。"),
+    "not_issued": _lazy("この証明書は、まだ交付が完了していません。"),
+    "altered": _lazy("ファイルが発行後に変更されています。有効な証明書ではありません。"),
+    "unsigned": _lazy("このファイルには市の電子署名がありません。"),
+    "untrusted": _lazy("このファイルの電子署名は、市の発行用の鍵によるものではありません。"),
+    "code": _lazy(
+        "確認コードが正しくありません。証明書に印刷された「MDG1V」で始まるコードを入力してください。"
+    ),
 }
 
 
@@ -269,7 +278,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         "certificates/verify.html",
         {
             "verdict": verdict,
-            "reason": _(REASONS[verdict.reason]) if verdict else "",
+            "reason": str(REASONS[verdict.reason]) if verdict else "",
             "kind": kind,
             "error": error,
             "code": code[:100],
@@ -284,7 +293,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def manage(request: HttpRequest) -> HttpResponse:
-    """Suspensions to acknowledge, recent anomalies, and issuance by channel, office and hour; fees per day."""
+    """Suspensions to acknowledge, recent anomalies, issuance by channel, office and hour, fees per day."""
     staff_for(request, VIEW_DASHBOARDS)
     today = timezone.localdate()
     since = today - timedelta(days=6)

@@ -62,7 +62,7 @@ class Registry(Protocol):
     def find(self, *, family_kana: str, given_kana: str, birth_date: date) -> list[ResidentRecord]: ...
 
 
-_FIELDS = [f.name for f in ResidentRecord.__dataclass_fields__.values()]  # type: ignore[attr-defined]
+_FIELDS = [f.name for f in ResidentRecord.__dataclass_fields__.values()]
 
 
 def _record(row: SimulatedResident) -> ResidentRecord:
@@ -94,7 +94,7 @@ class SimulatedRegistry:
 
 @cache
 def _implementation(path: str) -> Registry:
-    return import_string(path)()  # type: ignore[no-any-return]
+    return import_string(path)()
 
 
 def registry() -> Registry:

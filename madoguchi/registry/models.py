@@ -46,3 +46,6 @@ class SimulatedResident(models.Model):
         indexes = [
             models.Index(fields=["family_kana", "given_kana", "birth_date"], name="registry_name_birth")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.family_name} {self.given_name} ({self.code})"

@@ -158,7 +158,8 @@ def household(seed: int, index: int) -> Household:
     rng = random.Random(f"{seed}:{index}")  # noqa: S311 (a simulation, not security)
     size = _size(rng)
     ward, towns = rng.choice(WARDS)
-    address = f"みなと市{ward}{rng.choice(towns)}{rng.randint(1, 5)}丁目{rng.randint(1, 30)}番{rng.randint(1, 20)}号"
+    town = rng.choice(towns)
+    address = f"みなと市{ward}{town}{rng.randint(1, 5)}丁目{rng.randint(1, 30)}番{rng.randint(1, 20)}号"
     family, family_kana = rng.choice(RARE_FAMILY) if rng.random() < SHARE_RARE_NAME else rng.choice(FAMILY)
     household_code = f"{seed % 1000:03d}{index:07d}"
     moved_in = REFERENCE_DAY - timedelta(days=rng.randint(0, 40 * 365))

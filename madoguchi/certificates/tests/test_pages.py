@@ -46,8 +46,10 @@ def test_requested_on_the_phone_picked_up_at_the_store_and_verified(
     )
     assert done.status_code == 200
     made = CertificateRequest.objects.get()
-    assert made.status == CertificateRequest.Status.REQUESTED and made.fee == 200
-    assert made.pickup_code and made.pickup_code.encode() in done.content
+    assert made.status == CertificateRequest.Status.REQUESTED
+    assert made.fee == 200
+    assert made.pickup_code
+    assert made.pickup_code.encode() in done.content
     # when: they pick it up at the store with the same card
     url = f"/certificates/store/{store.code}/"
     assert _card(client, url, holder).status_code == 302
@@ -99,7 +101,8 @@ def test_a_resident_under_support_measures_is_refused_at_the_store_with_a_reason
     _card(client, url, protected)
     page = client.post(url, {"step": "request", "kind": "juminhyo", "nonce": "n"})
     text = page.content.decode()
-    assert "安全のための措置により" in text and "窓口" in text
+    assert "安全のための措置により" in text
+    assert "窓口" in text
     assert "DV" not in text
     assert not CertificateRequest.objects.exists()
     assert b"data:application/pdf" not in page.content

@@ -65,9 +65,10 @@ def test_ten_thousand_concurrent_requests_each_print_their_own_resident(
         duplicate_every=101,
     )
     # then
-    print(
-        f"\n{result.requests} requests, {PROCESSES} processes x {THREADS} threads: {result.printed} printed, {result.failed} failed "
-        f"(injected timeouts), {result.duplicates_refused} duplicates refused, {result.wrong_subject} wrong subject; "
+    print(  # noqa: T201 (the figure the note reports, shown with -s)
+        f"\n{result.requests} requests, {PROCESSES} processes x {THREADS} threads: {result.printed} printed, "
+        f"{result.failed} failed (injected timeouts), {result.duplicates_refused} duplicates refused, "
+        f"{result.wrong_subject} wrong subject; "
         f"{result.per_second:.1f} printed/s, p50 {result.percentile(0.5) * 1000:.0f} ms, "
         f"p99 {result.percentile(0.99) * 1000:.0f} ms"
     )

@@ -43,7 +43,8 @@ class Command(BaseCommand):
             if holder is None:
                 raise CommandError(f"{options['serial']}: no card with this number", returncode=2)
             self.stdout.write(
-                f"card {holder.card_serial}: {holder.name} ({holder.code}), test PIN {cards.test_pin(holder.card_serial)}"
+                f"card {holder.card_serial}: {holder.name} ({holder.code}), "
+                f"test PIN {cards.test_pin(holder.card_serial)}"
             )
             return
         if options["command"] == "sweep":

@@ -26,7 +26,8 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
         self.stdout.write(
-            "Simulated My Number cards for the certificates (store terminal: /certificates/store/store-minatomachi/):"
+            "Simulated My Number cards for the certificates "
+            "(store terminal: /certificates/store/store-minatomachi/):"
         )
         for label, name, serial, pin in demo_cards():
             self.stdout.write(f"  {label:<24} {name:<12} card {serial}  PIN {pin}")

@@ -29,7 +29,7 @@ def _count(text: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "The simulated core system (住民記録・印鑑登録・税): generate the synthetic population, show a resident."
+    help = "The simulated core system (住民記録・印鑑登録・税): generate the population, show a resident."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="command", required=True)
