@@ -110,7 +110,7 @@ def _embedded() -> dict[str, str]:
 
 
 def _setting(name: str) -> str:
-    value = str(getattr(settings, name, "") or "")
+    value = str(getattr(settings, name, "") or "").replace("\\n", "\n")  # PEM on one line of the environment
     return value or _embedded()[name]
 
 

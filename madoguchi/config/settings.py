@@ -316,6 +316,19 @@ MADOGUCHI_PREPARATION_ISSUER_KEYS = env.str("MADOGUCHI_PREPARATION_ISSUER_KEYS",
 MADOGUCHI_PREPARATION_SEALING_KEY = env.str("MADOGUCHI_PREPARATION_SEALING_KEY", default="")
 MADOGUCHI_PREPARATION_SIGNING_KEY = env.str("MADOGUCHI_PREPARATION_SIGNING_KEY", default="")
 
+# --- The core-system adapter (madoguchi/registry/adapter.py): a dotted path to the `Registry` class that
+# reads the city's 住民記録・印鑑登録・税; the default is the simulated core system (synthetic population).
+MADOGUCHI_REGISTRY = env.str("MADOGUCHI_REGISTRY", default="madoguchi.registry.adapter.SimulatedRegistry")
+# --- Certificates (madoguchi/certificates/keys.py): the city's issuing key and its certificate (PEM), the
+# secret of the printed verification codes (base64), and the simulated cards' test CA. Unset: one set made
+# once under var/certificate_keys.json. A city sets the first three from its own PKI.
+MADOGUCHI_CERTIFICATE_ISSUING_KEY = env.str("MADOGUCHI_CERTIFICATE_ISSUING_KEY", default="")
+MADOGUCHI_CERTIFICATE_ISSUING_CERT = env.str("MADOGUCHI_CERTIFICATE_ISSUING_CERT", default="")
+MADOGUCHI_CERTIFICATE_CODE_SECRET = env.str("MADOGUCHI_CERTIFICATE_CODE_SECRET", default="")
+MADOGUCHI_CERTIFICATE_CARD_CA_KEY = env.str("MADOGUCHI_CERTIFICATE_CARD_CA_KEY", default="")
+MADOGUCHI_CERTIFICATE_CARD_CA_CERT = env.str("MADOGUCHI_CERTIFICATE_CARD_CA_CERT", default="")
+MADOGUCHI_CERTIFICATE_CARD_SECRET = env.str("MADOGUCHI_CERTIFICATE_CARD_SECRET", default="")
+
 # --- My Number encryption keys (Fernet, comma-separated, first encrypts). See madoguchi/cases/crypto.py.
 MY_NUMBER_KEYS = env.str("MADOGUCHI_MY_NUMBER_KEYS", default="")
 
