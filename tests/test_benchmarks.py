@@ -45,6 +45,8 @@ BAD_ARGUMENTS = [
     ("bench_city", ["--stream-processes", "-1"]),
     ("bench_case_page", ["--pages", "1"]),
     ("bench_preparation", ["--scans", "0"]),
+    ("bench_certificates", ["--requests", "0"]),
+    ("bench_certificates", ["--goal-p99-ms", "soon"]),
     ("bench_preparation", ["--goal-ms", "fast"]),
     ("bench_engine", ["--batch", "0"]),
     ("bench_engine", ["--goal-api-ms", "-1"]),

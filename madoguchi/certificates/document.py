@@ -217,3 +217,55 @@ def sign(pdf: bytes) -> bytes:
     )
     output = signers.sign_pdf(writer, metadata, signer=_signer())
     return bytes(output.getvalue())
+
+
+def render_request_form(
+    *,
+    kind_label: str,
+    options: list[str],
+    subject_name: str,
+    subject_address: str,
+    subject_birth: date,
+    relation: str,
+    requester: str,
+    fee: int,
+    today: date,
+) -> bytes:
+    """The pre-filled 証明書交付申請書: everything the counter knows is printed; the resident signs only."""
+    font = _font()
+    fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    height = A4[1]
+    canvas.setTitle("証明書交付申請書")
+    _text(canvas, 20 * mm, height - 25 * mm, "証明書交付申請書", GOTHIC, 18)
+    _text(
+        canvas, 20 * mm, height - 33 * mm, f"{settings.CITY_NAME_JA}長 あて　　{format_date(today)}", font, 11
+    )
+    rows = [
+        ("請求する証明書", kind_label),
+        ("記載事項", "、".join(options) or "—"),
+        ("通数", "1通"),
+        ("必要な方（対象者）", subject_name),
+        ("対象者の住所", subject_address),
+        ("対象者の生年月日", format_date(subject_birth)),
+        ("請求する方", requester),
+        ("対象者との関係", relation),
+        ("手数料", f"{fee:,}円"),
+    ]
+    y = height - 50 * mm
+    for label, value in rows:
+        canvas.setLineWidth(0.5)
+        canvas.rect(20 * mm, y - 3 * mm, 170 * mm, 10 * mm)
+        _text(canvas, 23 * mm, y, label, GOTHIC, 9)
+        _text(canvas, 70 * mm, y, value, font, 11)
+        y -= 10 * mm
+    y -= 8 * mm
+    _text(canvas, 20 * mm, y, "上記のとおり請求します。記載の内容は窓口で確認しました。", font, 11)
+    y -= 20 * mm
+    canvas.setLineWidth(1)
+    canvas.rect(20 * mm, y - 6 * mm, 170 * mm, 18 * mm)
+    _text(canvas, 23 * mm, y + 7 * mm, "請求する方の署名（ここだけ記入してください）", GOTHIC, 9)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

@@ -174,3 +174,100 @@ def test_managers_see_and_acknowledge_a_suspension(
     assert not Suspension.objects.filter(acknowledged_at=None).exists()
     clerk = signed_in(staff_of("onestop_clerk"))
     assert clerk.get("/certificates/manage/").status_code == 403
+
+
+def test_the_certificate_counter_finds_prints_the_request_and_issues(
+    signed_in: Callable[..., Client], staff_of: Any, resident: Any, daytime: datetime
+) -> None:
+    # given
+    clerk = signed_in(staff_of("onestop_clerk"))
+    holder = resident()
+    # when: the clerk searches in hiragana with a 和暦 birth date
+    from madoguchi.identity.wareki import format_date
+
+    found = clerk.get(
+        "/certificates/counter/",
+        {
+            "family_kana": holder.family_kana,
+            "given_kana": holder.given_kana,
+            "birth_date": format_date(holder.birth_date),
+        },
+    )
+    assert holder.code.encode() in found.content
+    # the request prints pre-filled; only the signature is left
+    form = clerk.post(
+        "/certificates/counter/",
+        {"subject": holder.code, "kind": "juminhyo", "relation": "self", "step": "form", "nonce": "a"},
+    )
+    assert form["Content-Type"] == "application/pdf"
+    # issuing without the signature checked is refused, naming it
+    refused = clerk.post(
+        "/certificates/counter/",
+        {"subject": holder.code, "kind": "juminhyo", "relation": "self", "step": "issue", "nonce": "a"},
+    )
+    assert refused.status_code == 400
+    assert "署名" in refused.content.decode()
+    issued = clerk.post(
+        "/certificates/counter/",
+        {
+            "subject": holder.code,
+            "kind": "juminhyo",
+            "relation": "self",
+            "step": "issue",
+            "signed": "on",
+            "nonce": "a",
+        },
+    )
+    # then
+    assert issued["Content-Type"] == "application/pdf"
+    made = CertificateRequest.objects.get()
+    assert made.status == CertificateRequest.Status.PRINTED
+    assert made.channel == "counter"
+    assert made.fee == 300
+    from madoguchi.certificates import verification
+
+    assert verification.by_file(issued.content).valid
+    # a double click gives the same request, not a second certificate
+    clerk.post(
+        "/certificates/counter/",
+        {
+            "subject": holder.code,
+            "kind": "juminhyo",
+            "relation": "self",
+            "step": "issue",
+            "signed": "on",
+            "nonce": "a",
+        },
+    )
+    assert CertificateRequest.objects.count() == 1
+
+
+def test_the_counter_refuses_an_agent_for_a_protected_resident_and_bad_search_input(
+    signed_in: Callable[..., Client], staff_of: Any, resident: Any, daytime: datetime
+) -> None:
+    clerk = signed_in(staff_of("onestop_clerk"))
+    protected = resident(support_measure=True)
+    page = clerk.post(
+        "/certificates/counter/",
+        {
+            "subject": protected.code,
+            "kind": "juminhyo",
+            "relation": "agent",
+            "requester": "代理 太郎",
+            "letter": "on",
+            "step": "issue",
+            "signed": "on",
+            "nonce": "b",
+        },
+    )
+    assert page.status_code == 400
+    assert "安全のための措置により" in page.content.decode()
+    assert not CertificateRequest.objects.exists()
+    bad = clerk.get(
+        "/certificates/counter/", {"family_kana": "yamada", "given_kana": "ハナコ", "birth_date": "昨日"}
+    )
+    assert bad.status_code == 400
+    text = bad.content.decode()
+    assert "フリガナ（氏）" in text
+    assert "生年月日" in text
+    assert signed_in(staff_of("manager")).get("/certificates/counter/").status_code == 403
