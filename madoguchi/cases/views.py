@@ -64,6 +64,7 @@ from madoguchi.navigator.views import interview_context
 from madoguchi.printing.casefile import InvalidCase, read_case
 from madoguchi.printing.forms import load_forms
 from madoguchi.printing.render import Bundle, render_bundle
+from madoguchi.registry.comparison import compare
 from madoguchi.rules.engine import Plan, make_plan
 from madoguchi.rules.facts import EVENTS, HOUSEHOLD_INPUT_FACTS, Kind, labels
 from madoguchi.rules.household import InvalidFacts, legal_age
@@ -186,7 +187,12 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
         rows.append({"index": index, "member_id": member_id, "stored": stored, "child": child})
     planned = {p.code for p in plan.procedures} if plan else set()
     forms = load_forms()
+    registry_records = [
+        compare(p.family_name_kana, p.given_name_kana, p.birth_date, p.family_name, p.given_name)
+        for p in people.values()
+    ]
     return {
+        "registry_records": registry_records,
         "case": case,
         "entry": entry,
         "rows": rows,

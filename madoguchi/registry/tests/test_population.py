@@ -37,3 +37,23 @@ def test_every_case_the_certificates_refuse_is_in_the_population() -> None:
     sizes = Counter(p.household for p in people).values()
     assert max(sizes) >= 5
     assert min(sizes) == 1
+
+
+def test_a_case_person_is_compared_with_the_records_through_the_adapter(db: None) -> None:
+    from madoguchi.audit.chain import SystemActor
+    from madoguchi.registry.actions import do_load_population
+    from madoguchi.registry.comparison import compare
+
+    do_load_population(SystemActor("test"), population.generate(500))
+    person = next(population.generate(500))
+    same = compare(
+        person.family_kana, person.given_kana, person.birth_date, person.family_name, person.given_name
+    )
+    assert same.record is not None
+    assert same.record.code == person.code
+    assert "name" not in same.differences
+    other_kanji = compare(person.family_kana, person.given_kana, person.birth_date, "別字", person.given_name)
+    assert "name" in other_kanji.differences
+    newcomer = compare("アラタ", "ヒト", person.birth_date, "新田", "人")
+    assert newcomer.record is None
+    assert newcomer.candidates == 0
