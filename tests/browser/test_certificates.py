@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from madoguchi.preparation import qr
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import SCREENSHOTS
 from tests.live import RunningServer
 
@@ -55,7 +56,7 @@ def read_card(page: Any, card: tuple[str, str]) -> None:
 @pytest.fixture
 def phone(browser: Any) -> Any:
     context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="ja-JP"
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="ja-JP", bypass_csp=True
     )
     page = context.new_page()
     yield page
@@ -68,15 +69,18 @@ def test_requested_on_a_phone_picked_up_at_a_store_and_verified(
     cards = demo_cards(live)
     # the resident requests on the phone, with one wrong PIN first
     phone.goto(live.url + "/certificates/")
+    assert_accessible(phone, "phone request: card")
     read_card(phone, (cards["ordinary"][0], "0000" if cards["ordinary"][1] != "0000" else "1111"))
     assert "暗証番号が違います。" in phone.content()
     read_card(phone, cards["ordinary"])
     phone.get_by_label("住民票の写し（200円）").check()
+    assert_accessible(phone, "phone request: certificate")
     shot(phone, "certificates-phone-request")
     with phone.expect_navigation():
         phone.get_by_role("button", name="申請する").click()
     pickup_code = phone.locator("[data-pickup-code]").inner_text()
     assert re.fullmatch(r"\d{8}", pickup_code)
+    assert_accessible(phone, "phone request: done")
     shot(phone, "certificates-phone-done")
     phone.go_back()  # Back after the request: the draft form is not resubmitted
     assert "カードを読み取る" in phone.content()

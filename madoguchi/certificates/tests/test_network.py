@@ -313,3 +313,23 @@ def test_the_sweeper_cancels_a_request_left_half_way(
     assert Issuance.objects.get(request=request).void
     with pytest.raises(IssuingError):
         actions.do_commit(request.pk, session=session.id)
+
+
+def test_a_paper_jam_mid_print_cancels_the_request_and_voids_its_document(
+    terminal: Callable[..., StoreTerminal], resident: Any
+) -> None:
+    # given: a printer that stops half-way
+    def jam(pdf: bytes) -> None:
+        raise OSError("paper jam")
+
+    holder = resident()
+    store = _at(terminal(printer=jam), holder)
+    # when
+    with pytest.raises(OSError, match="paper jam"):
+        store.request("juminhyo")
+    # then: the whole request is cancelled, no fee, and the half-printed paper does not verify
+    request = CertificateRequest.objects.get()
+    assert request.status == Status.CANCELLED
+    issuance = Issuance.objects.get(request=request)
+    assert issuance.void
+    assert verification.by_code(document.verification_code(issuance.serial)).reason == "void"
