@@ -46,7 +46,7 @@ from madoguchi.organization.models import Office
 from madoguchi.registry.adapter import ResidentRecord, registry
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import require
-from madoguchi.staff.roles import VIEW_DASHBOARDS
+from madoguchi.staff.roles import HANDLE_CASE, VIEW_DASHBOARDS
 from madoguchi.transactions import atomic_action, lock
 
 logger = logging.getLogger("madoguchi.certificates")
@@ -334,6 +334,42 @@ def _claim(
     request.fee = kind.fee_for(point.kind)
     request.deadline = when + timedelta(seconds=ISSUE_SECONDS)
     request.save(update_fields=["status", "point", "office", "session", "pickup", "fee", "deadline"])
+    return request
+
+
+@atomic_action
+def do_claim_at_counter(
+    staff: Staff, pickup_code: str, *, when: datetime | None = None
+) -> CertificateRequest:
+    """A phone request picked up at the certificate counter, by its 引換番号 and an identity document the
+    clerk has seen; the counter's fee applies."""
+    require(staff, HANDLE_CASE)
+    if staff.office is None:
+        raise IssuingError(_("所属の庁舎が設定されていないため、発行できません。"), "office")
+    when = timezone.localtime(when or timezone.now())
+    request = lock(CertificateRequest.objects.filter(pickup_code=pickup_code[:8])).first()
+    if request is None or request.status != Status.REQUESTED:
+        raise StateError(_("この引換番号の受け取り待ちの請求はありません。"))
+    kind = catalog().kinds[request.kind]
+    subject = registry().resident(request.subject)
+    refused = eligibility.refusal(
+        kind,
+        subject=subject,
+        relation=request.relation,
+        channel="counter",
+        when=when,
+        household=registry().household(subject.household) if subject else [],
+    )
+    if refused is not None:
+        raise Refused(refused)
+    request.status = Status.AUTHORIZED
+    request.office = staff.office
+    request.session = uuid.uuid4()
+    request.pickup = "counter"
+    request.fee = kind.fee_for("counter")
+    request.deadline = when + timedelta(seconds=ISSUE_SECONDS)
+    request.save(update_fields=["status", "office", "session", "pickup", "fee", "deadline"])
+    chain.record(staff, "certificates.claim", request, extra={"kind": kind.code})
     return request
 
 

@@ -24,6 +24,12 @@ register(
     EventType("certificates.printed", _("証明書の交付"), "certificates", fields={"fee": _("手数料（円）")}),
     EventType("certificates.cancel", _("証明書交付請求の取消し"), "certificates"),
     EventType(
+        "certificates.claim",
+        _("スマートフォン申請の窓口での受取り"),
+        "certificates",
+        fields={"kind": _("証明書")},
+    ),
+    EventType(
         "certificates.point",
         _("発行端末の登録"),
         "certificates",

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from madoguchi.certificates import actions, document
 from madoguchi.certificates.actions import IssuingError
+from madoguchi.certificates.build import build_id
 from madoguchi.certificates.kinds import catalog
-from madoguchi.certificates.network import Issuer
 from madoguchi.identity.errors import InvalidInput
 from madoguchi.identity.kana import furigana
 from madoguchi.identity.wareki import parse_date
@@ -32,7 +32,7 @@ RELATIONS = {
 
 
 def _subject(request: HttpRequest) -> ResidentRecord | None:
-    code = request.POST.get("subject", "") or request.GET.get("subject", "")
+    code = request.POST.get("subject", "")  # never in a URL: addresses end up in access logs
     return registry().resident(code[:11]) if code else None
 
 
@@ -48,8 +48,8 @@ def counter(request: HttpRequest) -> HttpResponse:
     staff = staff_for(request, HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)
     errors: dict[str, str] = {}
     found: list[ResidentRecord] = []
-    step = request.POST.get("step", "") or ("search" if request.GET.get("family_kana") else "")
-    data = request.POST if request.method == "POST" else request.GET
+    step = request.POST.get("step", "")
+    data = request.POST
     if step == "search":
         try:
             family = furigana(data.get("family_kana", ""))
@@ -69,6 +69,22 @@ def counter(request: HttpRequest) -> HttpResponse:
                 errors["search"] = _(
                     "この方の記録は見つかりませんでした。フリガナと生年月日を確かめてください。"
                 )
+    if step == "pickup":
+        code = "".join(request.POST.get("pickup_code", "").split())[:8]
+        if not (code.isdigit() and len(code) == 8):
+            errors["pickup_code"] = _("引換番号：8けたの数字で入力してください。")
+        elif request.POST.get("identified") != "on":
+            errors["identified"] = _("本人確認：本人確認書類を確かめてください。")
+        else:
+            try:
+                claimed = actions.do_claim_at_counter(staff, code)
+                answer = actions.do_issue(claimed.pk, issuer=f"counter:{staff.username}", build=build_id())
+                if actions.do_commit(claimed.pk, session=claimed.session):
+                    actions.do_printed(claimed.pk, session=claimed.session)
+            except IssuingError as error:
+                errors["pickup_code"] = error.message
+            else:
+                return _pdf(answer.pdf, f"certificate-{answer.serial}.pdf")
     subject = _subject(request)
     kind = catalog().get(request.POST.get("kind", "")[:20])
     relation = request.POST.get("relation", "self")
@@ -104,12 +120,13 @@ def counter(request: HttpRequest) -> HttpResponse:
         if request.POST.get("signed") != "on":
             errors["signed"] = _("署名：申請書に署名があることを確かめてください。")
         else:
-            session = uuid.uuid4()
             try:
+                if staff.office is None:
+                    raise IssuingError(_("所属の庁舎が設定されていないため、発行できません。"), "office")
                 made = actions.do_request(
                     office=staff.office,
                     point=None,
-                    session=session,
+                    session=uuid.uuid4(),
                     subject=subject,
                     requester=subject if relation == "self" else None,
                     relation=relation,
@@ -121,9 +138,7 @@ def counter(request: HttpRequest) -> HttpResponse:
                     build="",
                     actor=staff,
                 )
-                answer = actions.do_issue(
-                    made.pk, issuer=f"counter:{staff.username}", build=Issuer("c").build
-                )
+                answer = actions.do_issue(made.pk, issuer=f"counter:{staff.username}", build=build_id())
                 if actions.do_commit(made.pk, session=made.session):
                     actions.do_printed(made.pk, session=made.session)
             except IssuingError as error:

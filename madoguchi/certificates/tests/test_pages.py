@@ -185,9 +185,10 @@ def test_the_certificate_counter_finds_prints_the_request_and_issues(
     # when: the clerk searches in hiragana with a 和暦 birth date
     from madoguchi.identity.wareki import format_date
 
-    found = clerk.get(
+    found = clerk.post(
         "/certificates/counter/",
         {
+            "step": "search",
             "family_kana": holder.family_kana,
             "given_kana": holder.given_kana,
             "birth_date": format_date(holder.birth_date),
@@ -263,11 +264,40 @@ def test_the_counter_refuses_an_agent_for_a_protected_resident_and_bad_search_in
     assert page.status_code == 400
     assert "安全のための措置により" in page.content.decode()
     assert not CertificateRequest.objects.exists()
-    bad = clerk.get(
-        "/certificates/counter/", {"family_kana": "yamada", "given_kana": "ハナコ", "birth_date": "昨日"}
+    bad = clerk.post(
+        "/certificates/counter/",
+        {"step": "search", "family_kana": "yamada", "given_kana": "ハナコ", "birth_date": "昨日"},
     )
     assert bad.status_code == 400
     text = bad.content.decode()
     assert "フリガナ（氏）" in text
     assert "生年月日" in text
     assert signed_in(staff_of("manager")).get("/certificates/counter/").status_code == 403
+
+
+def test_a_phone_request_is_picked_up_at_the_counter_by_its_pickup_number(
+    client: Client, signed_in: Callable[..., Client], staff_of: Any, resident: Any, daytime: datetime
+) -> None:
+    holder = resident()
+    _card(client, "/certificates/", holder)
+    client.post("/certificates/", {"step": "request", "kind": "juminhyo", "pickup": "counter", "nonce": "c"})
+    made = CertificateRequest.objects.get()
+    clerk = signed_in(staff_of("onestop_clerk"))
+    unseen = clerk.post("/certificates/counter/", {"step": "pickup", "pickup_code": made.pickup_code})
+    assert unseen.status_code == 400
+    assert "本人確認" in unseen.content.decode()
+    wrong = clerk.post(
+        "/certificates/counter/", {"step": "pickup", "pickup_code": "00000000", "identified": "on"}
+    )
+    assert "この引換番号の受け取り待ちの請求はありません。" in wrong.content.decode()
+    issued = clerk.post(
+        "/certificates/counter/", {"step": "pickup", "pickup_code": made.pickup_code, "identified": "on"}
+    )
+    assert issued["Content-Type"] == "application/pdf"
+    made.refresh_from_db()
+    assert made.status == CertificateRequest.Status.PRINTED
+    assert made.fee == 300
+    again = clerk.post(
+        "/certificates/counter/", {"step": "pickup", "pickup_code": made.pickup_code, "identified": "on"}
+    )
+    assert again.status_code == 400  # handed over once
