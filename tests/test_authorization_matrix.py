@@ -143,6 +143,7 @@ MATRIX: dict[str, tuple[str, tuple[str, ...]]] = {
     "certificates:phone":                                  row("GET",  "ok    ok    ok    ok    ok     ok    ok    ok     ok    ok    ok"),
     "certificates:store":                                  row("GET",  "ok    ok    ok    ok    ok     ok    ok    ok     ok    ok    ok"),
     "certificates:counter":                                row("GET",  "login 403   ok    ok    403    403   ok    ok     403   403   ok"),
+    "certificates:alerts":                                 row("GET",  "login 403   403   403   403    403   403   403    ok    403   403"),
     "certificates:manage":                                 row("GET",  "login 403   403   403   403    403   403   403    ok    403   403"),
     "certificates:acknowledge":                            row("POST", "login 403   403   403   403    403   403   403    ok    403   403"),
     "verify":                                              row("GET",  "ok    ok    ok    ok    ok     ok    ok    ok     ok    ok    ok"),

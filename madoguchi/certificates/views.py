@@ -332,6 +332,15 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET"])
+def alerts(request: HttpRequest) -> HttpResponse:
+    """The managers' home asks this fragment whether automated issuing is suspended anywhere."""
+    staff_for(request, VIEW_DASHBOARDS)
+    suspensions = Suspension.objects.filter(acknowledged_at=None).select_related("office")
+    return render(request, "certificates/_alerts.html", {"suspensions": suspensions})
+
+
+@login_required
 @require_POST
 def acknowledge(request: HttpRequest, suspension_id: int) -> HttpResponse:
     staff = staff_for(request, VIEW_DASHBOARDS)

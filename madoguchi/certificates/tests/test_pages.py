@@ -163,6 +163,9 @@ def test_managers_see_and_acknowledge_a_suspension(
         store.office, "mismatch", "terminal received a document that is not its session's", point=store
     )
     manager = signed_in(staff_of("manager"))
+    alert = manager.get("/certificates/manage/alerts/")
+    assert "証明書の自動交付を停止している庁舎があります" in alert.content.decode()
+    assert "中央区役所" in alert.content.decode()
     page = manager.get("/certificates/manage/")
     assert "自動交付を停止している庁舎があります" in page.content.decode()
     suspension = Suspension.objects.get()
@@ -172,6 +175,7 @@ def test_managers_see_and_acknowledge_a_suspension(
         f"/certificates/manage/suspensions/{suspension.pk}/acknowledge/", {"note": "端末の設定を確認した"}
     )
     assert not Suspension.objects.filter(acknowledged_at=None).exists()
+    assert "停止" not in manager.get("/certificates/manage/alerts/").content.decode()
     clerk = signed_in(staff_of("onestop_clerk"))
     assert clerk.get("/certificates/manage/").status_code == 403
 
