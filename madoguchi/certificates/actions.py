@@ -603,3 +603,18 @@ def do_upsert_issuing_point(
             actor, "certificates.point", point, extra={"code": code, "kind": kind, "office": office.code}
         )
     return point
+
+
+def self_service_share(
+    office_code: str | None = None, *, days: int = 28, now: datetime | None = None
+) -> float | None:
+    """The share of certificates handed over outside the counter (stores, issuing machines) in the last
+    `days`, for one office or the city; None when nothing was handed over (the simulator's input)."""
+    since = (now or timezone.now()) - timedelta(days=days)
+    printed = CertificateRequest.objects.filter(status=Status.PRINTED, printed_at__gte=since)
+    if office_code:
+        printed = printed.filter(office__code=office_code)
+    total = printed.count()
+    if not total:
+        return None
+    return printed.filter(pickup__in=sorted(SELF_SERVICE)).count() / total

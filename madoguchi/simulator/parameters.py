@@ -213,3 +213,20 @@ OFFICES: Mapping[str, OfficeConfig] = {
     "kita": OfficeConfig("kita", 150_000, _flat_all(_SMALL_WARD_BEFORE), _flat_all(_SMALL_WARD_AFTER)),
     "minami": OfficeConfig("minami", 150_000, _flat_all(_SMALL_WARD_BEFORE), _flat_all(_SMALL_WARD_AFTER)),
 }
+
+
+def with_self_service(config: OfficeConfig, share: float) -> OfficeConfig:
+    """The office once `share` of its certificate requests are served by stores, issuing machines and
+    phones (the certificates' records measure it): those residents no longer come, so the office's
+    yearly visits and the certificate counter's share of them fall; life-event visits are unchanged."""
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"the self-service share of certificates must be between 0 and 1, not {share}")
+    certificate = config.visit_shares.get("certificate", 0.0)
+    total = sum(config.visit_shares.values())
+    staying = certificate * (1.0 - share)
+    shares = dict(config.visit_shares)
+    shares["certificate"] = staying
+    remaining = (total - certificate + staying) / total if total else 1.0
+    return replace(
+        config, visits_per_year=max(1, round(config.visits_per_year * remaining)), visit_shares=shares
+    )

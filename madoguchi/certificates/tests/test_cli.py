@@ -70,3 +70,38 @@ def test_generate_is_deterministic_and_refuses_bad_input(db: None) -> None:
             call_command("registry", "generate", *bad, stdout=StringIO(), stderr=StringIO())
         assert refused.value.returncode == 2
     assert SimulatedResident.objects.count() == 400  # nothing lost by a refused run
+
+
+def test_the_simulator_takes_the_measured_share_of_certificates_issued_at_stores(
+    terminal: Callable[..., StoreTerminal], resident: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from madoguchi.certificates.actions import self_service_share
+
+    assert self_service_share("chuo") is None
+    holder = resident()
+    store = terminal()
+    store.insert_card(holder.card_serial, cards.test_pin(holder.card_serial))
+    store.request("juminhyo")
+    assert self_service_share("chuo") == 1.0
+    out, err = StringIO(), StringIO()
+    call_command(
+        "simulate",
+        "year",
+        "--office",
+        "chuo",
+        "--visits",
+        "2000",
+        "--workers",
+        "1",
+        "--certificate-self-service",
+        "measured",
+        "--json",
+        stdout=out,
+        stderr=err,
+    )
+    assert "100%" in err.getvalue()
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "simulate", "year", "--certificate-self-service", "2", stdout=StringIO(), stderr=StringIO()
+        )
+    assert refused.value.returncode == 2

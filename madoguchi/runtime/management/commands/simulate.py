@@ -22,6 +22,7 @@ from madoguchi.simulator import (
     simulate_year,
 )
 from madoguchi.simulator.households import MAX_SIZE
+from madoguchi.simulator.parameters import with_self_service
 
 BAR_WIDTH = 30
 
@@ -75,6 +76,11 @@ class Command(BaseCommand):
         year.add_argument("--year", type=int, default=2026)
         year.add_argument("--seed", type=int, default=0)
         year.add_argument("--workers", type=_positive, default=None, help="processes (default: all cores)")
+        year.add_argument(
+            "--certificate-self-service",
+            default=None,
+            help="share of certificates issued outside the counter: 0.3, or 'measured' (the last 28 days)",
+        )
         year.add_argument("--json", action="store_true", help="print JSON")
 
         staff = sub.add_parser("staffing", help="fewest one-stop counters per hour meeting a waiting target")
@@ -119,6 +125,22 @@ class Command(BaseCommand):
             )
 
     def _year(self, config: OfficeConfig, options: dict[str, Any]) -> None:
+        chosen = options.get("certificate_self_service")
+        share = None
+        if chosen == "measured":
+            from madoguchi.certificates.actions import self_service_share
+
+            share = self_service_share(options["office"]) or 0.0
+        elif chosen is not None:
+            try:
+                share = float(chosen)
+                config = with_self_service(config, share)
+            except ValueError as error:
+                raise CommandError(f"--certificate-self-service: {error}", returncode=2) from error
+        if chosen == "measured":
+            config = with_self_service(config, share or 0.0)
+        if share is not None:
+            self.stderr.write(f"certificates issued outside the counter: {share:.0%} of requests")
         report = simulate_year(
             config,
             options["visits"],
