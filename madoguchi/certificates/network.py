@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from madoguchi.certificates import actions, cards, document
@@ -30,6 +31,10 @@ STEPS = ("authenticate", "request", "issue", "deliver", "commit", "print", "prin
 class Timeout(IssuingError):
     code = "timeout"
 
+    def __init__(self, message: str, *, step: str) -> None:
+        super().__init__(message)
+        self.step = step  # where the exchange stopped (for the log and the tests)
+
 
 @dataclass
 class Faults:
@@ -42,7 +47,7 @@ class Faults:
         if step in self.hooks:
             self.hooks[step]()
         if step in self.timeout:
-            raise Timeout(f"timeout at {step}")
+            raise Timeout(_("時間切れのため、この請求を取り消しました。もう一度お試しください。"), step=step)
 
 
 class Issuer:
@@ -79,7 +84,9 @@ class Center:
                 point=request.point,
                 request=request,
             )
-            raise IssuingError("the issuer failed") from error
+            raise IssuingError(
+                _("発行できませんでした。しばらくしてからもう一度お試しください。"), "error"
+            ) from error
         expected = document.subject_tag(str(request.pk), request.subject)
         if answer.request_id != request.pk or answer.subject_tag != expected:
             actions.do_report_anomaly(
@@ -90,7 +97,7 @@ class Center:
                 request=request,
             )
             actions.do_cancel(request.pk, reason="issuer answered another request's document")
-            raise IssuingError("document mismatch", "mismatch")
+            raise IssuingError(_("発行できませんでした。係員にお知らせください。"), "mismatch")
         return answer
 
 
@@ -179,7 +186,7 @@ class StoreTerminal:
 
     def _ready(self) -> tuple[ResidentRecord, actions.Session]:
         if self.holder is None or self.session is None:
-            raise IssuingError("no card", "card")
+            raise IssuingError(_("マイナンバーカードを置いてください。"), "card")
         return self.holder, self.session
 
     def _issue_and_print(self, request: CertificateRequest) -> Printout:
@@ -213,10 +220,10 @@ class StoreTerminal:
                 f"terminal {self.point.code} received a document that is not its session's",
                 point=self.point,
             )
-            raise IssuingError("this document is not this session's", "mismatch")
+            raise IssuingError(_("発行できませんでした。係員にお知らせください。"), "mismatch")
         self.faults.at("commit")
         if not actions.do_commit(answer.request_id, session=session.id):
-            raise IssuingError("already printed", "state")
+            raise IssuingError(_("この証明書はすでに印刷しました。"), "state")
         self.faults.at("print")
         self.printer(answer.pdf)
         self.faults.at("printed")
