@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
@@ -60,6 +60,13 @@ class PersonDetails:
     health_insurance: str = ""
     previous_school: str = ""
     facts: dict[str, Any] = field(default_factory=dict)
+
+
+# Every field of PersonDetails is a column of Person, except the ones written apart: the member id (the
+# row's key) and the My Number (stored encrypted, only when one was entered).
+STORED_PERSON_FIELDS = tuple(
+    f.name for f in fields(PersonDetails) if f.name not in {"member_id", "my_number"}
+)
 
 
 @dataclass
@@ -154,22 +161,7 @@ def do_save_case_details(actor: AuditActor, case: Case, details: CaseDetails) ->
         person = existing.get(details_person.member_id) or Person(
             case=locked, member_id=details_person.member_id
         )
-        for name in [
-            "relationship",
-            "family_name",
-            "given_name",
-            "family_name_kana",
-            "given_name_kana",
-            "name_roman",
-            "birth_date",
-            "sex",
-            "nationality",
-            "is_subject",
-            "is_notifier",
-            "health_insurance",
-            "previous_school",
-            "facts",
-        ]:
+        for name in STORED_PERSON_FIELDS:
             setattr(person, name, getattr(details_person, name))
         person.position = position
         if details_person.my_number:

@@ -74,6 +74,24 @@ def _visit_date(record: Mapping[str, Any]) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+def _visit_values(
+    record: Mapping[str, Any], *, mode: str, issued_at: datetime, expires_at: datetime
+) -> dict[str, Any]:
+    """What the city keeps of a preparation (who is coming when), the same for every door."""
+    return {
+        "mode": mode,
+        "door": record["source"],
+        "event": record["event"],
+        "members": len(record["members"]),
+        "language": record.get("language", ""),
+        "office": _visit_office(record),
+        "visit_date": _visit_date(record),
+        "reservation": _reservation(record),
+        "issued_at": issued_at,
+        "expires_at": expires_at,
+    }
+
+
 @atomic_action
 def do_finish(
     actor: AuditActor, record: dict[str, Any], *, mode: str | None = None, now: datetime | None = None
@@ -87,19 +105,8 @@ def do_finish(
     validate(stamp(record, now))
     envelope = codes.seal(record, now=now)
     expires = now + timedelta(days=settings.MADOGUCHI_PREPARATION_DAYS)
-    values = {
-        "mode": mode,
-        "door": record["source"],
-        "event": record["event"],
-        "members": len(record["members"]),
-        "language": record.get("language", ""),
-        "office": _visit_office(record),
-        "visit_date": _visit_date(record),
-        "reservation": _reservation(record),
-        "issued_at": now,
-        "expires_at": expires,
-        "envelope": envelope if mode == PreparedVisit.Mode.REFERENCE else b"",
-    }
+    values = _visit_values(record, mode=mode, issued_at=now, expires_at=expires)
+    values["envelope"] = envelope if mode == PreparedVisit.Mode.REFERENCE else b""
     visit = _lock_or_create(record["id"], values)
     if visit.case_id is not None:
         raise codes.CodeRefused("unknown", "this preparation has already been opened at the counter")
@@ -152,18 +159,9 @@ def _prepared_visit(opened: codes.Opened) -> PreparedVisit:
     """The preparation's row, locked; made here for a code the counter side never saw issued (carry mode
     with the resident-facing side on another network)."""
     record_ = opened.record
-    values = {
-        "mode": PreparedVisit.Mode.CARRY,
-        "door": record_["source"],
-        "event": record_["event"],
-        "members": len(record_["members"]),
-        "language": record_.get("language", ""),
-        "office": _visit_office(record_),
-        "visit_date": _visit_date(record_),
-        "reservation": _reservation(record_),
-        "issued_at": opened.issued,
-        "expires_at": opened.expires,
-    }
+    values = _visit_values(
+        record_, mode=PreparedVisit.Mode.CARRY, issued_at=opened.issued, expires_at=opened.expires
+    )
     return _lock_or_create(record_["id"], values)
 
 
@@ -253,19 +251,13 @@ def do_import(actor: AuditActor, records: list[dict[str, Any]]) -> list[Prepared
     kept = []
     for record_ in records:
         validate(record_)
-        values = {
-            "mode": PreparedVisit.Mode.IMPORTED,
-            "door": record_["source"],
-            "event": record_["event"],
-            "members": len(record_["members"]),
-            "language": record_.get("language", ""),
-            "office": _visit_office(record_),
-            "visit_date": _visit_date(record_),
-            "reservation": _reservation(record_),
-            "issued_at": now,
-            "expires_at": now + timedelta(days=settings.MADOGUCHI_PREPARATION_DAYS),
-            "record": record_,
-        }
+        values = _visit_values(
+            record_,
+            mode=PreparedVisit.Mode.IMPORTED,
+            issued_at=now,
+            expires_at=now + timedelta(days=settings.MADOGUCHI_PREPARATION_DAYS),
+        )
+        values["record"] = record_
         visit = _lock_or_create(record_["id"], values)
         if visit.case_id is None:
             for name, value in values.items():
