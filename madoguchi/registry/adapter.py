@@ -15,8 +15,11 @@ from typing import Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from madoguchi.registry.models import SimulatedResident
+
+STATUS_LABELS = {"resident": _("住民"), "moved_out": _("転出済み"), "deceased": _("死亡")}
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,10 @@ class ResidentRecord:
     @property
     def name(self) -> str:
         return f"{self.family_name}\u3000{self.given_name}"
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
 
     @property
     def kana(self) -> str:
