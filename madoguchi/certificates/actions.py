@@ -146,123 +146,100 @@ def _pickup_code() -> str:
     return f"{secrets.randbelow(10**8):08d}"
 
 
+@dataclass(frozen=True)
+class Ask:
+    """What a resident (or the clerk for them) asks for: one request, the same from every channel."""
+
+    office: Office
+    point: IssuingPoint | None
+    session: uuid.UUID | None
+    subject: ResidentRecord
+    requester: ResidentRecord | None
+    relation: str  # self, household, agent
+    kind_code: str
+    options: Mapping[str, bool] | None
+    channel: str
+    pickup: str
+    idempotency_key: str
+
+
 def do_request(
-    *,
-    office: Office,
-    point: IssuingPoint | None,
-    session: uuid.UUID | None,
-    subject: ResidentRecord,
-    requester: ResidentRecord | None,
-    relation: str,
-    kind_code: str,
-    options: Mapping[str, bool] | None,
-    channel: str,
-    pickup: str,
-    idempotency_key: str,
-    build: str,
-    when: datetime | None = None,
-    actor: AuditActor = NETWORK,
+    ask: Ask, *, build: str, when: datetime | None = None, actor: AuditActor = NETWORK
 ) -> CertificateRequest:
     """A request, once per idempotency key: a second delivery of the same request is the same request.
 
     The build and the key are checked before the transaction, so that the anomaly they record stays
     recorded when the request is refused."""
-    existing = CertificateRequest.objects.filter(idempotency_key=idempotency_key).first()
+    existing = CertificateRequest.objects.filter(idempotency_key=ask.idempotency_key).first()
     if existing is not None and (
-        existing.subject != subject.code or existing.kind != kind_code or existing.session != session
+        existing.subject != ask.subject.code
+        or existing.kind != ask.kind_code
+        or existing.session != ask.session
     ):
         do_report_anomaly(
-            office,
+            ask.office,
             IssuingAnomaly.Kind.MISMATCH,
             "an idempotency key was reused for another request",
-            point=point,
+            point=ask.point,
         )
         raise IssuingError(_("請求を受け付けられませんでした。最初からやり直してください。"), "mismatch")
     if existing is not None:
         return existing
-    if channel in SELF_SERVICE:  # a phone request meets the build and suspension checks at pickup
-        check_build(build, office=office, point=point, party=f"terminal {point.code if point else '?'}")
-        if open_suspension(office) is not None:
-            raise Suspended(
-                _("ただいまこの地域の証明書のコンビニ交付を停止しています。証明書窓口をご利用ください。")
-            )
-    return _record_request(
-        office=office,
-        point=point,
-        session=session,
-        subject=subject,
-        requester=requester,
-        relation=relation,
-        kind_code=kind_code,
-        options=options,
-        channel=channel,
-        pickup=pickup,
-        idempotency_key=idempotency_key,
-        build=build,
-        when=timezone.localtime(when or timezone.now()),
-        actor=actor,
-    )
+    if ask.channel in SELF_SERVICE:  # a phone request meets the build and suspension checks at pickup
+        party = f"terminal {ask.point.code if ask.point else '?'}"
+        check_build(build, office=ask.office, point=ask.point, party=party)
+        _check_not_suspended(ask.office)
+    return _record_request(ask, build=build, when=timezone.localtime(when or timezone.now()), actor=actor)
+
+
+def _check_not_suspended(office: Office) -> None:
+    if open_suspension(office) is not None:
+        raise Suspended(
+            _("ただいまこの地域の証明書のコンビニ交付を停止しています。証明書窓口をご利用ください。")
+        )
 
 
 @atomic_action
-def _record_request(
-    *,
-    office: Office,
-    point: IssuingPoint | None,
-    session: uuid.UUID | None,
-    subject: ResidentRecord,
-    requester: ResidentRecord | None,
-    relation: str,
-    kind_code: str,
-    options: Mapping[str, bool] | None,
-    channel: str,
-    pickup: str,
-    idempotency_key: str,
-    build: str,
-    when: datetime,
-    actor: AuditActor,
-) -> CertificateRequest:
-    kind = catalog().get(kind_code)
+def _record_request(ask: Ask, *, build: str, when: datetime, actor: AuditActor) -> CertificateRequest:
+    kind = catalog().get(ask.kind_code)
     if kind is None:
         raise IssuingError(_("この証明書は請求できません。"), "kind")
+    household = registry().household(ask.subject.household)
     refused = eligibility.refusal(
-        kind,
-        subject=subject,
-        relation=relation,
-        channel=channel,
-        when=when,
-        household=registry().household(subject.household),
+        kind, subject=ask.subject, relation=ask.relation, channel=ask.channel, when=when, household=household
     )
-    if refused is None and pickup in SELF_SERVICE and channel == "phone":
+    if refused is None and ask.pickup in SELF_SERVICE and ask.channel == "phone":
+        # asked on the phone for a store: what the store will refuse is refused now (at noon, in store hours)
         refused = eligibility.refusal(
             kind,
-            subject=subject,
-            relation=relation,
-            channel=pickup,
+            subject=ask.subject,
+            relation=ask.relation,
+            channel=ask.pickup,
             when=when.replace(hour=12, minute=0),
-            household=registry().household(subject.household),
+            household=household,
         )
     if refused is not None:
         raise Refused(refused)
-    phone = channel == "phone"
+    phone = ask.channel == "phone"
     request = CertificateRequest(
-        idempotency_key=idempotency_key,
+        idempotency_key=ask.idempotency_key,
         kind=kind.code,
-        options=kind.clean_options(dict(options or {}), channel),
-        subject=subject.code,
-        requester=(requester.code if requester else ""),
-        relation=relation,
-        channel=channel,
-        pickup=pickup,
-        point=point,
-        office=office,
-        session=session,
+        options=kind.clean_options(dict(ask.options or {}), ask.channel),
+        subject=ask.subject.code,
+        requester=(ask.requester.code if ask.requester else ""),
+        relation=ask.relation,
+        channel=ask.channel,
+        pickup=ask.pickup,
+        point=ask.point,
+        office=ask.office,
+        session=ask.session,
         status=Status.REQUESTED if phone else Status.AUTHORIZED,
-        fee=kind.fee_for(pickup),
+        fee=kind.fee_for(ask.pickup),
         build=build[:40],
         deadline=when + (timedelta(days=PICKUP_DAYS) if phone else timedelta(seconds=ISSUE_SECONDS)),
     )
-    for _attempt in range(5):
+    attempts = 5 if phone else 1  # a phone request draws a pickup number, which may collide
+    for attempt in range(attempts):
         if phone:
             request.pickup_code = _pickup_code()
         try:
@@ -270,16 +247,16 @@ def _record_request(
                 request.save(force_insert=True)
             break
         except IntegrityError:
-            same = CertificateRequest.objects.filter(idempotency_key=idempotency_key).first()
+            same = CertificateRequest.objects.filter(idempotency_key=ask.idempotency_key).first()
             if same is not None:  # the same request, delivered twice at the same moment
                 return same
-            if not phone:
+            if attempt == attempts - 1:
                 raise
     chain.record(
         actor,
         "certificates.request",
         request,
-        extra={"kind": kind.code, "channel": channel, "pickup": pickup, "office": office.code},
+        extra={"kind": kind.code, "channel": ask.channel, "pickup": ask.pickup, "office": ask.office.code},
     )
     return request
 
@@ -295,10 +272,7 @@ def do_claim(
 ) -> CertificateRequest:
     """A phone request picked up at a terminal: only by its own card holder, only once."""
     check_build(build, office=point.office, point=point, party=f"terminal {point.code}")
-    if open_suspension(point.office) is not None:
-        raise Suspended(
-            _("ただいまこの地域の証明書のコンビニ交付を停止しています。証明書窓口をご利用ください。")
-        )
+    _check_not_suspended(point.office)
     return _claim(
         request_id,
         holder=holder,
@@ -315,26 +289,7 @@ def _claim(
     request = lock(CertificateRequest.objects.filter(pk=request_id)).first()
     if request is None or request.subject != holder.code or request.status != Status.REQUESTED:
         raise StateError(_("この請求は受け取れません。"))
-    kind = catalog().kinds[request.kind]  # a request is only made for a kind of the catalog
-    refused = eligibility.refusal(
-        kind,
-        subject=registry().resident(request.subject),
-        relation=request.relation,
-        channel=point.kind,
-        when=when,
-        household=registry().household(holder.household),
-    )
-    if refused is not None:
-        raise Refused(refused)
-    request.status = Status.AUTHORIZED
-    request.point = point
-    request.office = point.office
-    request.session = session
-    request.pickup = point.kind
-    request.fee = kind.fee_for(point.kind)
-    request.deadline = when + timedelta(seconds=ISSUE_SECONDS)
-    request.save(update_fields=["status", "point", "office", "session", "pickup", "fee", "deadline"])
-    return request
+    return _authorize_pickup(request, office=point.office, point=point, session=session, when=when)
 
 
 @atomic_action
@@ -346,30 +301,51 @@ def do_claim_at_counter(
     require(staff, HANDLE_CASE)
     if staff.office is None:
         raise IssuingError(_("所属の庁舎が設定されていないため、発行できません。"), "office")
-    when = timezone.localtime(when or timezone.now())
     request = lock(CertificateRequest.objects.filter(pickup_code=pickup_code[:8])).first()
     if request is None or request.status != Status.REQUESTED:
         raise StateError(_("この引換番号の受け取り待ちの請求はありません。"))
-    kind = catalog().kinds[request.kind]
+    _authorize_pickup(
+        request,
+        office=staff.office,
+        point=None,
+        session=uuid.uuid4(),
+        when=timezone.localtime(when or timezone.now()),
+    )
+    chain.record(staff, "certificates.claim", request, extra={"kind": request.kind})
+    return request
+
+
+def _authorize_pickup(
+    request: CertificateRequest,
+    *,
+    office: Office,
+    point: IssuingPoint | None,
+    session: uuid.UUID,
+    when: datetime,
+) -> CertificateRequest:
+    """A locked phone request, asked again where it is picked up (the record may have changed since), then
+    bound to that place's session with that place's fee and a fresh deadline."""
+    pickup = point.kind if point is not None else "counter"
+    kind = catalog().kinds[request.kind]  # a request is only made for a kind of the catalog
     subject = registry().resident(request.subject)
     refused = eligibility.refusal(
         kind,
         subject=subject,
         relation=request.relation,
-        channel="counter",
+        channel=pickup,
         when=when,
         household=registry().household(subject.household) if subject else [],
     )
     if refused is not None:
         raise Refused(refused)
     request.status = Status.AUTHORIZED
-    request.office = staff.office
-    request.session = uuid.uuid4()
-    request.pickup = "counter"
-    request.fee = kind.fee_for("counter")
+    request.point = point
+    request.office = office
+    request.session = session
+    request.pickup = pickup
+    request.fee = kind.fee_for(pickup)
     request.deadline = when + timedelta(seconds=ISSUE_SECONDS)
-    request.save(update_fields=["status", "office", "session", "pickup", "fee", "deadline"])
-    chain.record(staff, "certificates.claim", request, extra={"kind": kind.code})
+    request.save(update_fields=["status", "point", "office", "session", "pickup", "fee", "deadline"])
     return request
 
 
@@ -377,10 +353,10 @@ def _serial(when: datetime) -> str:
     return f"{when:%Y}-{secrets.token_hex(6).upper()}"
 
 
-def _document(issuance: Issuance) -> Document:
+def _document(request: CertificateRequest, issuance: Issuance) -> Document:
     return Document(
-        request_id=issuance.request_id,
-        subject_tag=issuance.subject_tag,
+        request_id=request.pk,
+        subject_tag=document.subject_tag(str(request.pk), request.subject),
         serial=issuance.serial,
         pdf=bytes(issuance.document or b""),
     )
@@ -407,7 +383,7 @@ def _issue(request_id: uuid.UUID, *, issuer: str) -> Document:
     if existing is not None:
         if existing.void or existing.document is None:
             raise StateError(_("この請求はすでに取り消されたか、交付済みです。"))
-        return _document(existing)
+        return _document(request, existing)
     now = timezone.now()
     if request.status != Status.AUTHORIZED:
         raise StateError(_("この請求は発行できる状態ではありません。"))
@@ -442,8 +418,6 @@ def _issue(request_id: uuid.UUID, *, issuer: str) -> Document:
     issuance = Issuance.objects.create(
         request=request,
         serial=serial,
-        subject_tag=tag,
-        kind=kind.code,
         issued_on=timezone.localdate(now),
         sha256=hashlib.sha256(pdf).hexdigest(),
         issuer=issuer[:100],
@@ -453,7 +427,7 @@ def _issue(request_id: uuid.UUID, *, issuer: str) -> Document:
     request.issued_at = now
     request.save(update_fields=["status", "issued_at"])
     chain.record(NETWORK, "certificates.issue", request, extra={"serial": serial, "issuer": issuer[:100]})
-    return _document(issuance)
+    return _document(request, issuance)
 
 
 @atomic_action
@@ -574,11 +548,11 @@ def cancel_overdue(now: datetime | None = None) -> int:
     now = now or timezone.now()
     open_states = [Status.REQUESTED, Status.AUTHORIZED, Status.ISSUED, Status.PRINTING]
     cancelled = 0
-    for request_id in CertificateRequest.objects.filter(status__in=open_states, deadline__lt=now).values_list(
-        "pk", flat=True
-    )[:1000]:
-        request = CertificateRequest.objects.select_related("office", "point").get(pk=request_id)
-        if do_cancel(request_id, reason="deadline passed"):
+    overdue = CertificateRequest.objects.filter(status__in=open_states, deadline__lt=now).select_related(
+        "office", "point"
+    )
+    for request in overdue[:1000]:
+        if do_cancel(request.pk, reason="deadline passed"):
             cancelled += 1
             if request.status != Status.REQUESTED:
                 do_report_anomaly(

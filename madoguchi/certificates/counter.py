@@ -17,10 +17,12 @@ from madoguchi.certificates import actions, document
 from madoguchi.certificates.actions import IssuingError
 from madoguchi.certificates.build import build_id
 from madoguchi.certificates.kinds import catalog
+from madoguchi.certificates.models import CertificateRequest
 from madoguchi.identity.errors import InvalidInput
 from madoguchi.identity.kana import furigana
 from madoguchi.identity.wareki import parse_date
 from madoguchi.registry.adapter import ResidentRecord, registry
+from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import staff_for
 from madoguchi.staff.roles import HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE
 
@@ -40,6 +42,16 @@ def _pdf(data: bytes, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
+
+
+def _hand_over(staff: Staff, made: CertificateRequest) -> actions.Document:
+    """The counter is its own terminal: issue, then print once. A second click that reaches here while the
+    first is printing gets no second paper."""
+    answer = actions.do_issue(made.pk, issuer=f"counter:{staff.username}", build=build_id())
+    if not actions.do_commit(made.pk, session=made.session):
+        raise IssuingError(_("この証明書はすでに印刷しました。"), "state")
+    actions.do_printed(made.pk, session=made.session)
+    return answer
 
 
 @login_required
@@ -77,10 +89,7 @@ def counter(request: HttpRequest) -> HttpResponse:
             errors["identified"] = _("本人確認：本人確認書類を確かめてください。")
         else:
             try:
-                claimed = actions.do_claim_at_counter(staff, code)
-                answer = actions.do_issue(claimed.pk, issuer=f"counter:{staff.username}", build=build_id())
-                if actions.do_commit(claimed.pk, session=claimed.session):
-                    actions.do_printed(claimed.pk, session=claimed.session)
+                answer = _hand_over(staff, actions.do_claim_at_counter(staff, code))
             except IssuingError as error:
                 errors["pickup_code"] = error.message
             else:
@@ -99,9 +108,7 @@ def counter(request: HttpRequest) -> HttpResponse:
         elif relation == "agent" and request.POST.get("letter") != "on":
             errors["letter"] = _("委任状：確認してください。代理人の請求には委任状が必要です。")
     if not errors and subject is not None and kind is not None and step == "form":
-        options = kind.clean_options(
-            {o.code: request.POST.get(f"option-{o.code}") == "on" for o in kind.options}, "counter"
-        )
+        options = kind.clean_options(kind.ticked(request.POST), "counter")
         return _pdf(
             document.render_request_form(
                 kind_label=kind.label_ja,
@@ -123,7 +130,7 @@ def counter(request: HttpRequest) -> HttpResponse:
             try:
                 if staff.office is None:
                     raise IssuingError(_("所属の庁舎が設定されていないため、発行できません。"), "office")
-                made = actions.do_request(
+                ask = actions.Ask(
                     office=staff.office,
                     point=None,
                     session=uuid.uuid4(),
@@ -131,16 +138,12 @@ def counter(request: HttpRequest) -> HttpResponse:
                     requester=subject if relation == "self" else None,
                     relation=relation,
                     kind_code=kind.code,
-                    options={o.code: request.POST.get(f"option-{o.code}") == "on" for o in kind.options},
+                    options=kind.ticked(request.POST),
                     channel="counter",
                     pickup="counter",
                     idempotency_key=f"counter:{request.POST.get('nonce', '')[:40]}",
-                    build="",
-                    actor=staff,
                 )
-                answer = actions.do_issue(made.pk, issuer=f"counter:{staff.username}", build=build_id())
-                if actions.do_commit(made.pk, session=made.session):
-                    actions.do_printed(made.pk, session=made.session)
+                answer = _hand_over(staff, actions.do_request(ask, build=build_id(), actor=staff))
             except IssuingError as error:
                 errors["issue"] = error.message
             else:

@@ -61,7 +61,7 @@ def refusal(
     if subject is None:
         return Refusal("unknown", _("この方の記録が見つかりません。窓口へお越しください。"))
     self_service = channel in SELF_SERVICE or channel == "phone"
-    if channel not in kind.channels and not (channel == "phone" and "phone" in kind.channels):
+    if channel not in kind.channels:
         return Refusal(
             "channel",
             _("%(kind)sは、ここでは発行できません。証明書窓口へお越しください。") % {"kind": kind.label},

@@ -10,10 +10,7 @@ of the issuing key is self-issued here; a city puts the certificate its own CA (
 from __future__ import annotations
 
 import base64
-import json
-import os
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -24,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 
-from madoguchi.config.paths import var_dir
+from madoguchi.config.paths import embedded_keys
 
 PEM = serialization.Encoding.PEM
 PKCS8 = serialization.PrivateFormat.PKCS8
@@ -92,21 +89,7 @@ def new_key_set() -> dict[str, str]:
 
 @cache
 def _embedded() -> dict[str, str]:
-    path = var_dir() / "certificate_keys.json"
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            pass
-        else:
-            with os.fdopen(fd, "w") as handle:
-                json.dump(new_key_set(), handle)
-    for _attempt in range(50):  # the other process may still be writing it
-        text = path.read_text()
-        if text.endswith("}"):
-            return dict(json.loads(text))
-        time.sleep(0.02)
-    raise RuntimeError(f"{path} is incomplete")
+    return embedded_keys("certificate_keys.json", new_key_set)
 
 
 def _setting(name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
@@ -50,6 +51,10 @@ class Kind:
 
     def options_for(self, channel: str) -> tuple[Option, ...]:
         return tuple(o for o in self.options if channel == "counter" or not o.counter_only)
+
+    def ticked(self, form: Mapping[str, str]) -> dict[str, bool]:
+        """The options ticked on a page's form (checkboxes named `option-<code>`)."""
+        return {o.code: form.get(f"option-{o.code}") == "on" for o in self.options}
 
     def clean_options(self, chosen: dict[str, bool] | None, channel: str) -> dict[str, bool]:
         """Every option of the kind with a value: unknown keys dropped, counter-only options off elsewhere."""

@@ -12,6 +12,7 @@ import multiprocessing
 import queue
 import threading
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -181,18 +182,12 @@ def _run(
         inside = embedded(pdf)
         expected = document.subject_tag(request_id, requester)
         if (
-            str(subjects.get(_uuid(request_id))) != requester
+            str(subjects.get(uuid.UUID(request_id))) != requester
             or inside.get("tag") != expected
             or inside.get("request") != request_id
         ):
             result.wrong_subject += 1
     return result
-
-
-def _uuid(text: str):  # type: ignore[no-untyped-def]
-    import uuid
-
-    return uuid.UUID(text)
 
 
 def valid_issuances() -> int:

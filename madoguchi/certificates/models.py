@@ -60,7 +60,6 @@ class CertificateRequest(models.Model):
     idempotency_key = models.CharField(_("重複防止キー"), max_length=100, unique=True)
     kind = models.CharField(_("証明書"), max_length=20)
     options = models.JSONField(_("記載事項"), default=dict)
-    copies = models.PositiveSmallIntegerField(_("通数"), default=1)
     subject = models.CharField(_("対象者の住民票コード"), max_length=11, db_index=True)
     requester = models.CharField(_("請求者の住民票コード"), max_length=11, blank=True)
     relation = models.CharField(_("請求者との関係"), max_length=10, default="self")
@@ -97,8 +96,6 @@ class Issuance(models.Model):
 
     request = models.OneToOneField(CertificateRequest, on_delete=models.PROTECT, related_name="issuance")
     serial = models.CharField(_("証明書番号"), max_length=20, unique=True)
-    subject_tag = models.CharField(_("対象者の照合値"), max_length=32)
-    kind = models.CharField(_("証明書"), max_length=20)
     issued_on = models.DateField(_("発行日"))
     sha256 = models.CharField(_("ファイルのハッシュ"), max_length=64)
     issuer = models.CharField(_("発行したプロセス"), max_length=100)

@@ -14,8 +14,8 @@ import itertools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
+from cryptography.hazmat.primitives.serialization import Encoding
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -149,7 +149,7 @@ class StoreTerminal:
         self.faults.at("authenticate")
         self.holder = actions.authenticate(
             self.session.id,
-            card.read_certificate().public_bytes(_DER),
+            card.read_certificate().public_bytes(Encoding.DER),
             signature,
         )
         return self.holder
@@ -160,7 +160,7 @@ class StoreTerminal:
     ) -> Printout:
         holder, session = self._ready()
         self.faults.at("request")
-        request = actions.do_request(
+        ask = actions.Ask(
             office=self.point.office,
             point=self.point,
             session=session.id,
@@ -172,8 +172,8 @@ class StoreTerminal:
             channel=self.point.kind,
             pickup=self.point.kind,
             idempotency_key=key or f"{self.point.code}:{session.id}:{uuid.uuid4()}",
-            build=self.build,
         )
+        request = actions.do_request(ask, build=self.build)
         return self._issue_and_print(request)
 
     def pick_up(self, request_id: uuid.UUID) -> Printout:
@@ -235,12 +235,3 @@ class StoreTerminal:
     def eject(self) -> None:
         self.session = None
         self.holder = None
-
-
-def _der() -> Any:
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    return Encoding.DER
-
-
-_DER = _der()

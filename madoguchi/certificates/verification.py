@@ -51,7 +51,7 @@ def _state(issuance: Issuance | None, serial: str) -> Verdict:
         reason = "not_issued"
     else:
         reason = "valid"
-    return Verdict(reason == "valid", reason, serial, issuance.kind, issuance.issued_on)
+    return Verdict(reason == "valid", reason, serial, issuance.request.kind, issuance.issued_on)
 
 
 def by_code(text: str) -> Verdict:
@@ -93,5 +93,5 @@ def by_file(data: bytes) -> Verdict:
         return Verdict(False, "altered", serial)
     issuance = _issuance(serial)
     if issuance is not None and not hmac.compare_digest(issuance.sha256, hashlib.sha256(data).hexdigest()):
-        return Verdict(False, "altered", serial, issuance.kind, issuance.issued_on)
+        return Verdict(False, "altered", serial, issuance.request.kind, issuance.issued_on)
     return _state(issuance, serial)

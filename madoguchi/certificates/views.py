@@ -9,6 +9,7 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
+from cryptography.hazmat.primitives.serialization import Encoding
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from madoguchi.certificates import actions, cards, verification
 from madoguchi.certificates.actions import IssuingError
+from madoguchi.certificates.build import build_id
 from madoguchi.certificates.kinds import catalog
 from madoguchi.certificates.models import CertificateRequest, IssuingAnomaly, IssuingPoint, Suspension
 from madoguchi.certificates.network import Center, Issuer, StoreTerminal
@@ -68,19 +70,12 @@ def _read_card(request: HttpRequest) -> tuple[actions.Session, Any] | str:
     card = cards.SimulatedCard(serial)
     try:
         signature = card.sign(session.challenge, pin)
-        from cryptography.hazmat.primitives.serialization import Encoding
-
         holder = actions.authenticate(
             session.id, card.read_certificate().public_bytes(Encoding.DER), signature
         )
     except cards.CardError as error:
         return _card_message(error)
     return session, holder
-
-
-def _chosen_options(request: HttpRequest, kind_code: str) -> dict[str, bool]:
-    kind = catalog().get(kind_code)
-    return {o.code: request.POST.get(f"option-{o.code}") == "on" for o in (kind.options if kind else ())}
 
 
 # --- the resident's phone -------------------------------------------------------------------------
@@ -108,20 +103,25 @@ def phone(request: HttpRequest) -> HttpResponse:
             error = _("受け取る場所：選んでください。")
         else:
             try:
-                made = actions.do_request(
-                    office=Office.objects.filter(kind="ward").order_by("sort_order").first(),  # type: ignore[arg-type]
+                office = Office.objects.filter(kind=Office.Kind.WARD).order_by("sort_order").first()
+                if office is None:
+                    raise IssuingError(
+                        _("この市では、まだスマートフォン申請を受け付けていません。"), "office"
+                    )
+                ask = actions.Ask(
+                    office=office,  # the phone belongs to no office: the first ward's until it is picked up
                     point=None,
                     session=uuid.UUID(state["session"]),
                     subject=holder,
                     requester=holder,
                     relation="self",
                     kind_code=kind_code,
-                    options=_chosen_options(request, kind_code),
+                    options=catalog().kinds[kind_code].ticked(request.POST),
                     channel="phone",
                     pickup=pickup,
                     idempotency_key=f"phone:{state['session']}:{request.POST.get('nonce', '')[:40]}",
-                    build="",
                 )
+                made = actions.do_request(ask, build=build_id())
             except IssuingError as refused:
                 error = refused.message
             else:
@@ -203,7 +203,7 @@ def store(request: HttpRequest, point_code: str) -> HttpResponse:
                     raise IssuingError(_("証明書の種類：選んでください。"), "form")
                 printed = terminal.request(
                     kind_code,
-                    _chosen_options(request, kind_code),
+                    catalog().kinds[kind_code].ticked(request.POST),
                     key=f"{point.code}:{state['session']}:{request.POST.get('nonce', '')[:40]}",
                 )
         except IssuingError as refused:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -28,3 +31,22 @@ def embedded_secret_key() -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
+
+
+def embedded_keys(name: str, make: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """A key set made once per installation under var/`name` (mode 0600), for the embedded default.
+
+    The file is written whole under a temporary name and linked into place, so that a second process
+    starting at the same moment either makes it or reads it complete, never half written."""
+    path = var_dir() / name
+    if not path.exists():
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.")
+        try:
+            with os.fdopen(fd, "w") as handle:  # mkstemp creates it with mode 0600
+                json.dump(make(), handle)
+            os.link(temporary, path)
+        except FileExistsError:  # another process made it first: theirs counts
+            pass
+        finally:
+            os.unlink(temporary)
+    return dict(json.loads(path.read_text()))

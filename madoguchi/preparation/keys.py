@@ -18,8 +18,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
-import os
 from dataclasses import dataclass
 from functools import cache
 
@@ -28,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from django.conf import settings
 
-from madoguchi.config.paths import var_dir
+from madoguchi.config.paths import embedded_keys
 
 RAW = serialization.Encoding.Raw
 PUBLIC_RAW = serialization.PublicFormat.Raw
@@ -74,16 +72,7 @@ def new_key_set() -> dict[str, str]:
 
 
 def _embedded() -> dict[str, str]:
-    path = var_dir() / "preparation_keys.json"
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            pass
-        else:
-            with os.fdopen(fd, "w") as handle:
-                json.dump(new_key_set(), handle)
-    return dict(json.loads(path.read_text()))
+    return embedded_keys("preparation_keys.json", new_key_set)
 
 
 def _setting(name: str) -> str:

@@ -14,6 +14,7 @@ from django.db import connection
 
 from madoguchi.certificates import actions, cards, document, verification
 from madoguchi.certificates.actions import IssuingError
+from madoguchi.certificates.build import build_id
 from madoguchi.certificates.models import (
     CertificateRequest,
     Issuance,
@@ -25,6 +26,26 @@ from madoguchi.certificates.network import STEPS, Center, Faults, Issuer, StoreT
 from madoguchi.registry.adapter import ResidentRecord
 
 Status = CertificateRequest.Status
+
+
+def _store_request(
+    store: IssuingPoint, holder: ResidentRecord, session: actions.Session, key: str
+) -> CertificateRequest:
+    """A request received from a store, not yet issued: for the tests that play the issuers themselves."""
+    ask = actions.Ask(
+        office=store.office,
+        point=store,
+        session=session.id,
+        subject=holder,
+        requester=holder,
+        relation="self",
+        kind_code="juminhyo",
+        options=None,
+        channel="store",
+        pickup="store",
+        idempotency_key=key,
+    )
+    return actions.do_request(ask, build=build_id())
 
 
 def _at(terminal: StoreTerminal, holder: ResidentRecord) -> StoreTerminal:
@@ -196,20 +217,7 @@ def test_two_issuer_processes_answering_one_request_issue_one_document(
     # given
     holder = resident()
     session = actions.open_session()
-    request = actions.do_request(
-        office=store.office,
-        point=store,
-        session=session.id,
-        subject=holder,
-        requester=holder,
-        relation="self",
-        kind_code="juminhyo",
-        options=None,
-        channel="store",
-        pickup="store",
-        idempotency_key="k-1",
-        build=Issuer("x").build,
-    )
+    request = _store_request(store, holder, session, "k-1")
     answers: list[actions.Document] = []
     barrier = threading.Barrier(2)
 
@@ -292,20 +300,7 @@ def test_the_sweeper_cancels_a_request_left_half_way(
 ) -> None:
     holder = resident()
     session = actions.open_session()
-    request = actions.do_request(
-        office=store.office,
-        point=store,
-        session=session.id,
-        subject=holder,
-        requester=holder,
-        relation="self",
-        kind_code="juminhyo",
-        options=None,
-        channel="store",
-        pickup="store",
-        idempotency_key="k-2",
-        build=Issuer("x").build,
-    )
+    request = _store_request(store, holder, session, "k-2")
     Issuer("issuer-1").issue(request.pk)
     assert actions.cancel_overdue(now=daytime + timedelta(seconds=actions.ISSUE_SECONDS + 60)) == 1
     request.refresh_from_db()
