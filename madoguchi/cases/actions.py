@@ -13,7 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from madoguchi.audit.chain import AuditActor, record
+from madoguchi.broadcast.events import publish_on_commit
 from madoguchi.cases import crypto
+from madoguchi.cases.access import require_case
 from madoguchi.cases.models import Case, CaseCounter, CaseTransition, Person
 from madoguchi.cases.signing import SOURCE, Prepared
 from madoguchi.cases.states import CASE, CaseStateError
@@ -121,10 +123,16 @@ def do_create_case(
     return case
 
 
+def case_channel(case_id: object) -> str:
+    """The broadcast channel on which a case's changes are announced (to whoever has it open remotely)."""
+    return f"case:{case_id}"
+
+
 @atomic_action
 def do_save_case_details(actor: AuditActor, case: Case, details: CaseDetails) -> Case:
-    """Store what the clerk entered (each fact once). Starts the interview if the case was a draft."""
-    require(actor, HANDLE_CASE)
+    """Store what the clerk entered (each fact once). Starts the interview if the case was a draft. The
+    expert of a consultation on the case may too (cases.access); whoever has the case open sees it."""
+    require_case(actor, case)
     locked = lock(Case.objects.filter(pk=case.pk)).get()
     if not locked.editable:
         raise CaseStateError(locked, "interview")
@@ -183,6 +191,7 @@ def do_save_case_details(actor: AuditActor, case: Case, details: CaseDetails) ->
             "documents": len(details.documents_checked),
         },
     )
+    publish_on_commit(case_channel(locked.pk), lambda: {"type": "case", "case": str(locked.pk)})
     return locked
 
 

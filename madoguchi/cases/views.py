@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.audit.chain import record
+from madoguchi.cases.access import require_case
 from madoguchi.cases.actions import (
     ONE_STOP_COUNTER,
     CaseNotReady,
@@ -88,10 +89,14 @@ SCHOOL_LEAVING_AGE = (
 )
 
 
-def access_case(staff: Staff, case_id: UUID) -> Case:
-    """A case of the staff member's own office, with its people (the page, plan and forms all read them)."""
+def access_case(staff: Staff, case_id: UUID, *, granted: bool = False) -> Case:
+    """A case of the staff member's own office, with its people (the page, plan and forms all read them).
+    With `granted`, also a case another context lets them fill in now (cases.access: the expert of a
+    consultation on it)."""
     case = get_object_or_404(Case.objects.select_related("office").prefetch_related("people"), pk=case_id)
-    if case.office_id != staff.office_id:
+    if granted:
+        require_case(staff, case)
+    elif case.office_id != staff.office_id:
         raise PermissionDenied(_("他の庁舎の受付案件は開けません。"))
     return case
 
@@ -217,7 +222,8 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
         "can_reveal": has_capability(staff, REVEAL_MY_NUMBER),
         "people_with_numbers": [p for p in people.values() if p.has_my_number],
         "event_date_wareki": wareki.format_date(case.event_date),
-        "steps": CASE.allowed(case),
+        # the expert of a consultation fills the case in; printing and sending stay with the branch
+        "steps": CASE.allowed(case) if has_capability(staff, HANDLE_CASE) else [],
         "submissions": list(
             Submission.objects.filter(source=SOURCE, source_id=str(case.pk)).defer("bundle_pdf")
         ),
@@ -229,8 +235,8 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
 
 @login_required
 def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    staff = staff_for(request, HANDLE_CASE)
-    case = access_case(staff, case_id)
+    staff = staff_for(request)
+    case = access_case(staff, case_id, granted=True)
     entry = entry_from_case(case)
     if not entry.people:
         # a new case starts with one row: the notifier, usually the head of household
@@ -535,8 +541,8 @@ def postal_lookup(request: HttpRequest) -> JsonResponse:
 def case_interview(request: HtmxHttpRequest, case_id: UUID) -> HttpResponse:
     """The navigator's interview on this case's people and facts. Changes re-plan as in the navigator; "save"
     stores the answers in the case (nothing is stored before)."""
-    staff = staff_for(request, HANDLE_CASE)
-    case = access_case(staff, case_id)
+    staff = staff_for(request)
+    case = access_case(staff, case_id, granted=True)
     if not case.editable:
         messages.error(request, _("この受付案件は編集できません。"))
         return redirect("cases:detail", case_id=case.pk)

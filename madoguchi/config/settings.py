@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "madoguchi.preparation",
     "madoguchi.registry",
     "madoguchi.certificates",
+    "madoguchi.remote",
     "madoguchi.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -328,6 +329,25 @@ MADOGUCHI_CERTIFICATE_CODE_SECRET = env.str("MADOGUCHI_CERTIFICATE_CODE_SECRET",
 MADOGUCHI_CERTIFICATE_CARD_CA_KEY = env.str("MADOGUCHI_CERTIFICATE_CARD_CA_KEY", default="")
 MADOGUCHI_CERTIFICATE_CARD_CA_CERT = env.str("MADOGUCHI_CERTIFICATE_CARD_CA_CERT", default="")
 MADOGUCHI_CERTIFICATE_CARD_SECRET = env.str("MADOGUCHI_CERTIFICATE_CARD_SECRET", default="")
+
+# --- Remote consultation (madoguchi/remote): the city's own TURN servers (coturn, deploy/turnserver.conf)
+# and the secret shared with them (coturn's static-auth-secret); madoguchi mints credentials valid for
+# TURN_TTL seconds. Unset: no ICE server at all (host candidates, enough on a flat network). Never a public
+# STUN or TURN. RELAY_ONLY makes the browsers send media through TURN only (a network that forbids direct
+# paths between segments).
+MADOGUCHI_TURN_URLS = env.list("MADOGUCHI_TURN_URLS", default=[])
+MADOGUCHI_TURN_SECRET = env.str("MADOGUCHI_TURN_SECRET", default="")
+MADOGUCHI_TURN_TTL_SECONDS = env.int("MADOGUCHI_TURN_TTL_SECONDS", default=4 * 3600)
+MADOGUCHI_TURN_RELAY_ONLY = env.bool("MADOGUCHI_TURN_RELAY_ONLY", default=False)
+# Staff pages beat every BEAT seconds; a page is gone 3 beats after its last (madoguchi/remote/presence.py).
+MADOGUCHI_PRESENCE_BEAT_SECONDS = env.float("MADOGUCHI_PRESENCE_BEAT_SECONDS", default=4.0)
+# An offer rings one expert this long before it passes to the next; after FALLBACK seconds of waiting the
+# branch is offered a call-back appointment.
+MADOGUCHI_CONSULTATION_OFFER_SECONDS = env.float("MADOGUCHI_CONSULTATION_OFFER_SECONDS", default=20.0)
+MADOGUCHI_CONSULTATION_FALLBACK_SECONDS = env.float("MADOGUCHI_CONSULTATION_FALLBACK_SECONDS", default=300.0)
+# Whether documents shown on the document camera may be captured into the case (and then only with the
+# resident's consent, recorded per consultation). Off unless the city turns it on.
+MADOGUCHI_CONSULTATION_CAPTURES = env.bool("MADOGUCHI_CONSULTATION_CAPTURES", default=False)
 
 # --- My Number encryption keys (Fernet, comma-separated, first encrypts). See madoguchi/cases/crypto.py.
 MY_NUMBER_KEYS = env.str("MADOGUCHI_MY_NUMBER_KEYS", default="")

@@ -31,6 +31,7 @@ urlpatterns = [
     path("prepared/", include("madoguchi.preparation.urls_counter")),
     path("api/v1/preparations/import", preparation_counter.import_api, name="api-preparations-import"),
     path("certificates/", include("madoguchi.certificates.urls")),
+    path("remote/", include("madoguchi.remote.urls")),
     path("verify/", certificate_views.verify, name="verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -22,6 +22,7 @@ from madoguchi.registry.actions import do_load_population
 from madoguchi.registry.models import SimulatedResident
 from madoguchi.reservations.actions import do_upsert_schedule
 from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR
+from madoguchi.remote.actions import do_assign_skills
 from madoguchi.staff.actions import do_create_staff, do_update_staff
 from madoguchi.staff.models import Staff
 
@@ -183,6 +184,8 @@ def load_demo_city() -> list[DemoLogin]:
                 )
             else:
                 staff = do_update_staff(ACTOR, existing, email=existing.email, **assignment)
+            if spec.get("skills"):
+                do_assign_skills(ACTOR, staff, skills=spec["skills"], all_day=True)
             logins.append(
                 DemoLogin(
                     username=staff.username,

@@ -31,7 +31,10 @@ class SessionRenewalMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
-        if session is not None and session.session_key and "_auth_user_id" in session:
+        # A page's own background calls (presence heartbeats) are not the staff member working: a terminal
+        # left open must still log out when nobody touches it.
+        background = request.headers.get("X-Madoguchi-Background") == "1"
+        if session is not None and session.session_key and "_auth_user_id" in session and not background:
             now = int(time.time())
             if now - int(session.get(RENEWED_KEY, 0)) >= RENEW_EVERY:
                 session[RENEWED_KEY] = now  # marks it modified: saved, with a new expiry, after the view

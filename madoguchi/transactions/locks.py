@@ -36,6 +36,9 @@ LOCK_ORDER: tuple[str, ...] = (
     "reservations.reservationschedule",
     # certificate requests (each step locks only its own request's row)
     "certificates.certificaterequest",
+    # remote consultation: an expert's profile, then the consultation they accept or end
+    "remote.expertprofile",
+    "remote.consultation",
     # the visit
     "preparation.preparedvisit",
     "reservations.reservation",

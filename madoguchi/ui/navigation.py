@@ -12,6 +12,7 @@ from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability
 from madoguchi.staff.roles import (
     APPROVE_WORK_ITEM,
+    CONSULT_REMOTE,
     EDIT_CATALOG,
     HANDLE_CASE,
     HANDLE_DEPARTMENT_PROCEDURE,
@@ -49,6 +50,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("差戻し"), "center:returns", (HANDLE_CASE,)),
     NavItem(_("引継ぎ案件"), "departments:list", (HANDLE_DEPARTMENT_PROCEDURE,)),
     NavItem(_("センター状況"), "center:dashboard", (VIEW_DASHBOARDS, PROCESS_WORK_ITEM)),
+    NavItem(_("リモート相談"), "remote:desk", (CONSULT_REMOTE,)),
+    NavItem(_("相談の実績"), "remote:manage", (VIEW_DASHBOARDS,)),
     NavItem(_("ライフイベント・ナビ"), "navigator:start", (HANDLE_CASE, HANDLE_DEPARTMENT_PROCEDURE)),
     NavItem(_("庁舎・窓口"), "organization:offices", (VIEW_DASHBOARDS, MANAGE_ORGANIZATION)),
     NavItem(_("手続カタログ"), "catalog:procedures", (EDIT_CATALOG,)),

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from madoguchi.audit.models import AuditEntry
 from madoguchi.organization.models import Counter, Office, Queue
+from madoguchi.remote.models import ExpertProfile
 from madoguchi.staff.models import Staff
 from madoguchi.staff.roles import Role
 
@@ -32,7 +33,13 @@ def test_demo_city_has_the_offices_queues_and_one_account_per_role(
         one_stop = Queue.objects.get(office__code=ward, code="one-stop")
         assert one_stop.kind == Queue.Kind.ONE_STOP
         assert Counter.objects.filter(queue=one_stop).count() >= 6
-    assert sorted(Staff.objects.values_list("role", flat=True)) == sorted(Role.values)
+    # one account per role, and a second head-office expert for remote consultation
+    roles = sorted(Staff.objects.values_list("role", flat=True))
+    assert roles == sorted([*Role.values, Role.DEPARTMENT_STAFF])
+    assert {p.staff.username: p.skills for p in ExpertProfile.objects.select_related("staff")} == {
+        "department": ["kokuho_nenkin"],
+        "expert": ["kaigo", "kosodate", "fukushi"],
+    }
     out = capsys.readouterr().out
     assert "contractor" in out
     assert "minato-demo-2026" in out
