@@ -78,5 +78,9 @@ def running_server(var_dir: Path, extra_env: dict[str, str] | None = None) -> It
         yield server
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # a stream a test left open holds the graceful shutdown
+            process.kill()
+            process.wait(timeout=10)
         log.close()

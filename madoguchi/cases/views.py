@@ -71,7 +71,7 @@ from madoguchi.rules.facts import EVENTS, HOUSEHOLD_INPUT_FACTS, Kind, labels
 from madoguchi.rules.household import InvalidFacts, legal_age
 from madoguchi.staff.models import Staff
 from madoguchi.staff.permissions import has_capability, staff_for
-from madoguchi.staff.roles import HANDLE_CASE, REVEAL_MY_NUMBER
+from madoguchi.staff.roles import CONSULT_REMOTE, HANDLE_CASE, REVEAL_MY_NUMBER
 from madoguchi.submissions.actions import latest
 from madoguchi.submissions.models import Submission, source_key
 from madoguchi.ui.htmx import HtmxHttpRequest
@@ -513,8 +513,9 @@ def reveal_my_number(request: HttpRequest, case_id: UUID, person_id: UUID) -> Ht
 @login_required
 @require_GET
 def postal_lookup(request: HttpRequest) -> JsonResponse:
-    """Postal code → address candidates (bundled data; a postal code is not personal data)."""
-    staff_for(request, HANDLE_CASE)
+    """Postal code → address candidates (bundled data; a postal code is not personal data). For whoever
+    fills in a case: the one-stop staff, and the expert of a remote consultation."""
+    staff_for(request, HANDLE_CASE, CONSULT_REMOTE)
     try:
         candidates = postal.lookup(request.GET.get("code", ""))
     except InvalidInput as error:

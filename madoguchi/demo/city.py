@@ -20,9 +20,9 @@ from madoguchi.organization.models import Department, Office, Queue
 from madoguchi.registry import population
 from madoguchi.registry.actions import do_load_population
 from madoguchi.registry.models import SimulatedResident
+from madoguchi.remote.actions import do_assign_skills
 from madoguchi.reservations.actions import do_upsert_schedule
 from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR
-from madoguchi.remote.actions import do_assign_skills
 from madoguchi.staff.actions import do_create_staff, do_update_staff
 from madoguchi.staff.models import Staff
 

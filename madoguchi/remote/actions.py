@@ -440,21 +440,23 @@ def code_hash(code: str) -> str:
 
 @atomic_action
 def do_redeem(code: str, *, now: datetime | None = None) -> Participant:
-    """A guest types or scans their code: it is used once."""
+    """A guest types or scans their code: it is used once (one conditional UPDATE: two devices entering the
+    same code at once get it once)."""
     now = now or timezone.now()
     digits = "".join(ch for ch in code if ch.isdigit())
-    party = lock(
+    party = (
         Participant.objects.filter(
             code_hash=code_hash(digits),
             code_expires_at__gte=now,
             consultation__state__in=Consultation.OPEN_STATES,
-        )
-    ).first()
-    if len(digits) != 8 or party is None:
+        ).first()
+        if len(digits) == 8
+        else None
+    )
+    if party is None or not Participant.objects.filter(pk=party.pk, code_hash=party.code_hash).update(
+        code_hash="", code_expires_at=None
+    ):
         raise ConsultationError(_("参加コードが正しくないか、有効期限が切れています。"))
-    party.code_hash = ""
-    party.code_expires_at = None
-    party.save(update_fields=["code_hash", "code_expires_at"])
     return party
 
 

@@ -6,15 +6,18 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
+from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 from uuid import UUID
 
 import segno
+from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from madoguchi.cases.access import may_handle
+from madoguchi.cases.actions import case_channel
 from madoguchi.cases.models import Case
 from madoguchi.remote import actions, presence
 from madoguchi.remote.models import WEEKDAYS, Capture, Consultation, ExpertProfile, Participant
@@ -180,16 +184,29 @@ def incoming(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def desk_stream(request: HttpRequest) -> HttpResponseBase:
-    staff = staff_for(request, CONSULT_REMOTE)
-    profile = ExpertProfile.objects.filter(staff=staff).first()
-    channels = [
-        actions.staff_channel(staff.pk),
-        *(actions.skill_channel(s) for s in (profile.skills if profile else [])),
-    ]
-    return event_stream(*channels)
+async def _authorized(check: Callable[[], tuple[str, ...]]) -> tuple[str, ...]:
+    """Run a stream's permission check and channel lookup in a thread, and give its database connection
+    back at once: a stream stays open for hours and must not hold a connection meanwhile."""
+
+    def run() -> tuple[str, ...]:
+        try:
+            return check()
+        finally:
+            connection.close()
+
+    return await sync_to_async(run, thread_sensitive=False)()
+
+
+async def desk_stream(request: HttpRequest) -> HttpResponseBase:
+    """An expert's desk hears of every change of their skills' queues and of offers made to them."""
+
+    def channels() -> tuple[str, ...]:
+        staff = staff_for(request, CONSULT_REMOTE)
+        profile = ExpertProfile.objects.filter(staff=staff).first()
+        skills = profile.skills if profile else []
+        return (actions.staff_channel(staff.pk), *(actions.skill_channel(s) for s in skills))
+
+    return event_stream(*await _authorized(channels))
 
 
 def _time(value: str, field: str) -> time:
@@ -448,16 +465,22 @@ def room_state(request: HttpRequest, consultation_id: UUID) -> JsonResponse:
     return JsonResponse(_state(consultation, party))
 
 
-@require_GET
-def room_events(request: HttpRequest, consultation_id: UUID) -> HttpResponseBase:
-    consultation = _consultation(consultation_id)
-    party = _party(request, consultation)
-    return event_stream(
-        actions.room_channel(consultation.pk),
-        actions.party_channel(party.pk),
-        actions.skill_channel(consultation.skill),
-        f"case:{consultation.case_id}",
-    )
+async def room_events(request: HttpRequest, consultation_id: UUID) -> HttpResponseBase:
+    """A party's stream: the consultation's changes, its own signalling messages, the queue, the case."""
+
+    def channels() -> tuple[str, ...]:
+        consultation = _consultation(consultation_id)
+        party = _party(request, consultation)
+        return (
+            actions.room_channel(consultation.pk),
+            actions.party_channel(party.pk),
+            actions.skill_channel(consultation.skill),
+            case_channel(consultation.case_id),
+        )
+
+    if request.method != "GET":
+        return HttpResponse(status=405)
+    return event_stream(*await _authorized(channels))
 
 
 @require_POST

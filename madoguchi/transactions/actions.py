@@ -49,7 +49,7 @@ def atomic_action(function: Callable[P, R]) -> Callable[P, R]:
         outermost = not transaction.get_connection().in_atomic_block
         attempt = 1
         while True:
-            enter_action()
+            enter_action(outermost=outermost)
             try:
                 with transaction.atomic():
                     return function(*args, **kwargs)

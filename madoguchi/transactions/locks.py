@@ -78,8 +78,11 @@ def _current_scope() -> object | None:
     return connection.atomic_blocks[0] if connection.atomic_blocks else None
 
 
-def enter_action() -> None:
-    if _state.depth == 0:
+def enter_action(*, outermost: bool = False) -> None:
+    """An action starts. `outermost`: no transaction is open on the connection, so it starts a scope of its
+    own even when called from inside another action, as an action run by an on-commit hook of another
+    (whose transaction has committed) is."""
+    if _state.depth == 0 or outermost:
         _state.scope, _state.rank, _state.label = object(), -1, ""
     _state.depth += 1
 

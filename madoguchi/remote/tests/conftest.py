@@ -48,7 +48,9 @@ def branch_clerk(demo_city: None) -> Staff:
 
 @pytest.fixture
 def case(branch_clerk: Staff) -> Case:
-    return do_create_case(branch_clerk, office=branch_clerk.office, event="tennyu", event_date=date(2026, 12, 1))
+    return do_create_case(
+        branch_clerk, office=branch_clerk.office, event="tennyu", event_date=date(2026, 12, 1)
+    )
 
 
 @pytest.fixture

@@ -61,7 +61,11 @@ def test_first_available_rings_the_expert_idle_longest_and_moves_on_when_unanswe
 def test_all_at_once_rings_every_available_expert_and_the_first_to_answer_gets_it(
     clock: Clock, expert: Callable[..., Staff], branch_clerk: Staff, case: Case, on_commit: Any
 ) -> None:
-    experts = [expert("department"), expert("nenkin2", ["kokuho_nenkin"]), expert("nenkin3", ["kokuho_nenkin"])]
+    experts = [
+        expert("department"),
+        expert("nenkin2", ["kokuho_nenkin"]),
+        expert("nenkin3", ["kokuho_nenkin"]),
+    ]
     for staff in experts:
         online(staff)
     consultation = ask(branch_clerk, case, on_commit, routing="all")
@@ -74,7 +78,8 @@ def test_all_at_once_rings_every_available_expert_and_the_first_to_answer_gets_i
             do_accept(staff, consultation.pk)
         assert offers_for(staff) == []
     consultation.refresh_from_db()
-    assert consultation.state == State.ACTIVE and consultation.expert == experts[1]
+    assert consultation.state == State.ACTIVE
+    assert consultation.expert == experts[1]
     assert do_accept(experts[1], consultation.pk).expert == experts[1]  # a double click is the same answer
     assert Participant.objects.filter(consultation=consultation, role="expert").count() == 1
 
@@ -90,16 +95,17 @@ def test_an_expert_answers_one_consultation_at_a_time_and_only_of_their_skills(
     do_accept(staff, first.pk)
     with pytest.raises(ConsultationError, match="ほかの相談に応答中"):
         do_accept(staff, second.pk)
-    welfare = ask(branch_clerk, Case.objects.create(
-        number="x-3", office=case.office, event="tennyu", event_date=case.event_date
-    ), on_commit, skill="kaigo")
+    welfare = ask(
+        branch_clerk,
+        Case.objects.create(number="x-3", office=case.office, event="tennyu", event_date=case.event_date),
+        on_commit,
+        skill="kaigo",
+    )
     with pytest.raises(PermissionDenied):
         do_accept(staff, welfare.pk)
 
 
-def test_a_double_click_asks_once(
-    clock: Clock, branch_clerk: Staff, case: Case, on_commit: Any
-) -> None:
+def test_a_double_click_asks_once(clock: Clock, branch_clerk: Staff, case: Case, on_commit: Any) -> None:
     assert ask(branch_clerk, case, on_commit).pk == ask(branch_clerk, case, on_commit).pk
     assert Consultation.objects.count() == 1
 
@@ -129,7 +135,8 @@ def test_the_queue_shows_the_position_and_an_estimate_and_offers_a_call_back(
     clock.advance(1)
     third = ask(branch_clerk, cases[2], on_commit)
     # then
-    assert estimate(second).position == 1 and estimate(third).position == 2
+    assert estimate(second).position == 1
+    assert estimate(third).position == 2
     assert estimate(second).minutes == pytest.approx(actions.ASSUMED_MINUTES)
     assert estimate(third).minutes == pytest.approx(2 * actions.ASSUMED_MINUTES)
     assert not estimate(third).fallback_due
@@ -151,7 +158,9 @@ def test_nobody_on_duty_offers_the_call_back_at_once(
 ) -> None:
     consultation = ask(branch_clerk, case, on_commit, skill="zei")
     result = estimate(consultation)
-    assert result.minutes is None and result.fallback_due and result.experts_on_duty == 0
+    assert result.minutes is None
+    assert result.fallback_due
+    assert result.experts_on_duty == 0
 
 
 def test_the_end_is_recorded_on_the_case_and_in_the_audit_log(
@@ -166,13 +175,19 @@ def test_the_end_is_recorded_on_the_case_and_in_the_audit_log(
         do_end(staff, consultation, outcome="")
     ended = do_end(staff, consultation, outcome="follow_up", note="後日、年金事務所に照会")
     assert ended.state == State.ENDED
-    assert ended.wait_seconds == 90 and ended.duration_seconds == 600
+    assert ended.wait_seconds == 90
+    assert ended.duration_seconds == 600
     assert do_end(staff, consultation, outcome="resolved").outcome == "follow_up"  # a double click
     assert ExpertProfile.objects.get(staff=staff).last_ended_at == clock.now
-    logged = AuditEntry.objects.filter(target_id=str(consultation.pk)).order_by("pk").values_list("action", flat=True)
+    logged = (
+        AuditEntry.objects.filter(target_id=str(consultation.pk))
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
     assert list(logged) == ["remote.request", "remote.accept", "remote.end"]
     end = AuditEntry.objects.get(action="remote.end")
-    assert end.summary["outcome"] == "follow_up" and end.summary["minutes"] == 10.0
+    assert end.summary["outcome"] == "follow_up"
+    assert end.summary["minutes"] == 10.0
     assert "年金事務所" not in str(end.summary)  # the note stays on the case, not in the log
 
 

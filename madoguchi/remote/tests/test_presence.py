@@ -75,4 +75,5 @@ def test_duty_hours_may_run_past_midnight_and_a_same_start_and_end_is_all_day(ex
     assert not profile.on_duty(MONDAY.replace(day=8, hour=7))
     assert not profile.on_duty(MONDAY.replace(hour=12))
     always = ExpertProfile(duty_days=list(range(7)), duty_start=time(0), duty_end=time(0))
-    assert always.on_duty(MONDAY.replace(hour=3)) and always.on_duty(MONDAY.replace(hour=23, minute=59))
+    assert always.on_duty(MONDAY.replace(hour=3))
+    assert always.on_duty(MONDAY.replace(hour=23, minute=59))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 
 from madoguchi.cases.models import Case
 from madoguchi.reception.models import Ticket, TicketCounter
@@ -55,6 +55,28 @@ def test_the_order_holds_across_nested_actions_and_resets_for_the_next_action() 
 
     counters()
     inner()  # a new action starts a new order
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_an_action_run_after_another_commits_starts_its_own_order() -> None:
+    # given: an action whose on-commit hook runs another action (remote consultation routes a new request
+    # once it is committed); the first transaction is over, so its locks are no longer held
+    ran: list[str] = []
+
+    @atomic_action
+    def inner() -> None:
+        list(lock(Ticket.objects.all()))
+        ran.append("inner")
+
+    @atomic_action
+    def outer() -> None:
+        list(lock(Case.objects.all()))
+        transaction.on_commit(inner)
+
+    # when / then: no violation (a ticket after a case, but in a transaction of its own)
+    outer()
+    assert ran == ["inner"]
 
 
 def test_a_model_without_a_place_cannot_be_locked() -> None:

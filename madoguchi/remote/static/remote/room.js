@@ -123,7 +123,7 @@
   // --- peers ---------------------------------------------------------------------------------------------
 
   function send(peer, payload) {
-    post(urls.signal, { to: peer.id, session, payload }).catch(() => {});
+    post(urls.signal, { to: peer.id, session, payload: { ...payload, gen: peer.gen } }).catch(() => {});
   }
 
   function closePeer(peer) {
@@ -137,10 +137,13 @@
     return party ? `${party.role_label} ${party.name}` : "";
   }
 
-  function peerFor(id, remoteSession) {
+  // A connection is known by the other page (its session) and a generation: a connection that never got
+  // through (a message lost while a stream reconnected) is replaced by a new generation, which the other
+  // side follows.
+  function peerFor(id, remoteSession, gen = 0) {
     let peer = peers.get(id);
-    if (peer && peer.remoteSession !== remoteSession) {
-      closePeer(peer); // the other party reloaded its page: a new connection to the new page
+    if (peer && (peer.remoteSession !== remoteSession || gen > peer.gen)) {
+      closePeer(peer); // the other party reloaded its page, or started again
       peer = null;
     }
     if (peer) return peer;
@@ -154,6 +157,8 @@
       ignoreOffer: false,
       chain: Promise.resolve(),
       disconnectedSince: 0,
+      gen,
+      createdAt: Date.now(),
     };
     peers.set(id, peer);
     for (const track of local.getTracks()) pc.addTrack(track, local);
@@ -204,8 +209,11 @@
   }
 
   async function onSignal(message) {
-    const peer = peerFor(message.from, message.session);
     const payload = message.payload || {};
+    const gen = Number(payload.gen || 0);
+    const known = peers.get(message.from);
+    if (known && known.remoteSession === message.session && gen < known.gen) return; // an old generation's
+    const peer = peerFor(message.from, message.session, gen);
     peer.chain = peer.chain.then(async () => {
       const pc = peer.pc;
       if (payload.document) {
@@ -385,28 +393,36 @@
       say(text.no_camera);
     }
     tile("local", `${text.you}`, local, { muted: true });
-    const response = await post(urls.join, { session });
-    const answer = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      say(answer.error || text.join_failed);
-      return;
-    }
-    me = answer.party;
-    rtc = answer.rtc;
-    setupControls();
+    // Listen first, then take the place: whatever another page sends once it sees us arrives.
     events = new EventSource(urls.events);
     let hellos = 0;
+    let joining = null;
+    const join = async () => {
+      const response = await post(urls.join, { session });
+      const answer = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        say(answer.error || text.join_failed);
+        events.close();
+        throw new Error(answer.error || "join");
+      }
+      me = answer.party;
+      rtc = answer.rtc;
+      setupControls();
+    };
     events.onmessage = (event) => {
       const message = JSON.parse(event.data);
       if (message.type === "hello") {
         hellos += 1;
-        refresh().then(() => {
+        if (!joining) joining = join();
+        joining.then(refresh).then(() => {
           if (hellos > 1) {
             // back after a network drop: what was missed is re-negotiated from fresh candidates
             for (const peer of peers.values()) if (!peer.polite && peer.pc.connectionState !== "connected") peer.pc.restartIce();
           }
         });
         reloadCase();
+      } else if (!me) {
+        // not in the room yet: the state is read once joined
       } else if (message.type === "state" || message.type === "queue") {
         refresh();
       } else if (message.type === "case") {
@@ -416,10 +432,14 @@
       }
     };
     setInterval(() => {
-      for (const peer of peers.values()) {
-        if (peer.disconnectedSince && Date.now() - peer.disconnectedSince > 5000 && !peer.polite) {
+      for (const peer of [...peers.values()]) {
+        if (peer.polite) continue; // one side of each pair acts
+        if (peer.disconnectedSince && Date.now() - peer.disconnectedSince > 5000) {
           peer.disconnectedSince = Date.now();
           peer.pc.restartIce();
+        } else if (["new", "connecting"].includes(peer.pc.connectionState) && Date.now() - peer.createdAt > 8000) {
+          closePeer(peer); // never got through: a new generation
+          peerFor(peer.id, peer.remoteSession, peer.gen + 1);
         }
       }
     }, 1000);
