@@ -77,7 +77,7 @@ MATRIX: dict[str, tuple[str, tuple[str, ...]]] = {
     "navigator:checklist":                                 row("POST", "login 403   400   400   403    403   400   400    403   403   400"),
     "cases:list":                                          row("GET",  "login 403   ok    ok    403    403   403   ok     403   403   ok"),
     "cases:create":                                        row("POST", "login 403   ok    ok    403    403   403   ok     403   403   ok"),
-    "cases:postal":                                        row("GET",  "login 403   400   400   403    403   403   400    403   403   400"),
+    "cases:postal":                                        row("GET",  "login 403   400   400   403    403   400   400    403   403   400"),
     "cases:from-interview":                                row("POST", "login 403   400   400   403    403   403   400    403   403   400"),
     "cases:detail":                                        row("GET",  "login 403   ok    ok    403    403   403   403    403   403   403"),
     "cases:ready":                                         row("POST", "login 403   ok    ok    403    403   403   403    403   403   403"),
@@ -146,6 +146,34 @@ MATRIX: dict[str, tuple[str, tuple[str, ...]]] = {
     "certificates:alerts":                                 row("GET",  "login 403   403   403   403    403   403   403    ok    403   403"),
     "certificates:manage":                                 row("GET",  "login 403   403   403   403    403   403   403    ok    403   403"),
     "certificates:acknowledge":                            row("POST", "login 403   403   403   403    403   403   403    ok    403   403"),
+    "remote:desk":                                         row("GET",  "login 403 403 403 403 403 ok ok 403 403 403"),
+    "remote:presence":                                     row("GET",  "login 403 403 403 403 403 ok ok 403 403 403"),
+    "remote:beat":                                         row("POST", "403 400 400 400 400 400 400 400 400 400 400"),
+    "remote:presence-leave":                               row("POST", "ok ok ok ok ok ok ok ok ok ok ok"),
+    "remote:incoming":                                     row("GET",  "login 403 403 403 403 403 ok ok 403 403 403"),
+    "remote:desk-stream":                                  row("GET",  "-     -     -     -     -      -     -     -      -     -     -"),
+    "remote:profile":                                      row("POST", "login 403 403 403 403 403 ok ok 403 403 403"),
+    "remote:away":                                         row("POST", "login 403 403 403 403 403 ok ok 403 403 403"),
+    "remote:manage":                                       row("GET",  "login 403 403 403 403 403 403 403 ok 403 403"),
+    "remote:door":                                         row("GET",  "ok ok ok ok ok ok ok ok ok ok ok"),
+    "remote:request":                                      row("POST", "login 403 403 403 403 403 403 403 403 403 403"),
+    "remote:room":                                         row("GET",  "login 403 403 403 403 403 ok ok 403 403 403"),
+    "remote:guest":                                        row("GET",  "ok ok ok ok ok ok ok ok ok ok ok"),
+    "remote:accept":                                       row("POST", "login 403 403 403 403 403 ok 403 403 403 403"),
+    "remote:state":                                        row("GET",  "403 403 403 403 403 403 ok ok 403 403 403"),
+    "remote:events":                                       row("GET",  "-     -     -     -     -      -     -     -      -     -     -"),
+    "remote:join":                                         row("POST", "403 403 403 403 403 403 400 400 403 403 403"),
+    "remote:leave":                                        row("POST", "403 403 403 403 403 403 ok ok 403 403 403"),
+    "remote:signal":                                       row("POST", "403 403 403 403 403 403 400 400 403 403 403"),
+    "remote:connected":                                    row("POST", "403 403 403 403 403 403 ok ok 403 403 403"),
+    "remote:case":                                         row("GET",  "403 403 403 403 403 403 ok ok 403 403 403"),
+    "remote:invite":                                       row("POST", "login 403 403 403 403 403 403 400 403 403 403"),
+    "remote:consent":                                      row("POST", "login 403 403 403 403 403 403 ok 403 403 403"),
+    "remote:capture":                                      row("POST", "login 403 403 403 403 403 400 400 403 403 403"),
+    "remote:capture-image":                                row("GET",  "login 404 404 404 404 404 404 404 404 404 404"),
+    "remote:callback":                                     row("POST", "login 403 403 403 403 403 403 ok 403 403 403"),
+    "remote:cancel":                                       row("POST", "login 403 403 403 403 403 403 ok 403 403 403"),
+    "remote:end":                                          row("POST", "login 403 403 403 403 403 ok ok 403 403 403"),
     "verify":                                              row("GET",  "ok    ok    ok    ok    ok     ok    ok    ok     ok    ok    ok"),
     "api-preparations-import":                             row("POST", "401   401   401   401   401    401   401   401    401   401   401"),
     "reservations:offices":                                row("GET",  "ok    ok    ok    ok    ok     ok    ok    ok     ok    ok    ok"),
@@ -316,6 +344,7 @@ def world(
 
 def build_world() -> World:
     from madoguchi.audit.chain import SystemActor
+    from madoguchi.cases.actions import do_create_case
     from madoguchi.cases.models import Case
     from madoguchi.catalog.models import Procedure
     from madoguchi.center.models import WorkItem, WorkQueue
@@ -324,6 +353,7 @@ def build_world() -> World:
     from madoguchi.organization.models import Counter, Office, Queue
     from madoguchi.reception.actions import do_create_kiosk_token, do_issue_ticket
     from madoguchi.reception.models import Ticket
+    from madoguchi.remote.actions import do_accept, do_request
     from madoguchi.reservations.actions import Resident, available_slots, do_book, open_days
     from madoguchi.reservations.models import Reservation, ReservationSchedule
     from madoguchi.simulation.actions import do_start_run
@@ -382,8 +412,15 @@ def build_world() -> World:
         "axes_accesslog": None,
         "axes_accessfailurelog": None,
     }
+    branch_case = do_create_case(
+        staff["branch"], office=staff["branch"].office, event="tennyu", event_date=case.event_date
+    )
+    consultation = do_request(staff["branch"], branch_case, skill="kokuho_nenkin")
+    do_accept(staff["department"], consultation.pk)
     values: dict[str, Any] = {
         "case_id": case.pk,
+        "consultation_id": consultation.pk,
+        "capture_id": uuid.uuid4(),  # none: not found
         "person_id": person.pk if person else None,
         "item_id": item.pk if item else None,
         "version": 1,

@@ -426,7 +426,7 @@ def do_invite(actor: Staff, consultation: Consultation, *, role: str, name: str 
     party = Participant.objects.create(
         consultation=consultation,
         role=role,
-        name=name.strip()[:80] or str(Participant.Role(role).label),
+        name=name.strip()[:80],
         code_hash=code_hash(code),
         code_expires_at=timezone.now() + timedelta(minutes=CODE_MINUTES),
     )

@@ -52,6 +52,8 @@ def _error(error: ValidationError, status: int = 400) -> JsonResponse:
 
 
 def _json_body(request: HttpRequest) -> dict[str, Any]:
+    if request.content_type != "application/json":
+        raise ValidationError(_("送られた内容を読み取れませんでした。"))
     try:
         body = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
@@ -108,7 +110,8 @@ def presence_leave(request: HttpRequest) -> HttpResponse:
     user = request.user
     if isinstance(user, Staff):
         with contextlib.suppress(ValidationError):
-            presence.leave(user, _tab(request.POST.get("tab") or _json_body(request).get("tab")))
+            tab = request.POST.get("tab") if request.content_type != "application/json" else None
+            presence.leave(user, _tab(tab or _json_body(request).get("tab")))
     return HttpResponse(status=204)
 
 
@@ -491,6 +494,9 @@ def room_join(request: HttpRequest, consultation_id: UUID) -> JsonResponse:
         session = str(_json_body(request).get("session", ""))
         if not 8 <= len(session) <= 40:
             raise ValidationError(_("ページの識別子が正しくありません。"))
+    except ValidationError as error:
+        return _error(error)
+    try:
         party = actions.do_join(party, session)
     except ValidationError as error:
         return _error(error, 409)
@@ -502,8 +508,8 @@ def room_join(request: HttpRequest, consultation_id: UUID) -> JsonResponse:
 def room_leave(request: HttpRequest, consultation_id: UUID) -> HttpResponse:
     consultation = _consultation(consultation_id)
     party = _party(request, consultation)
-    session = request.POST.get("session", "")
-    if not session:
+    session = request.POST.get("session", "") if request.content_type != "application/json" else ""
+    if not session and request.content_type == "application/json":
         try:
             session = str(_json_body(request).get("session", ""))
         except ValidationError:
@@ -518,7 +524,13 @@ def room_signal(request: HttpRequest, consultation_id: UUID) -> JsonResponse:
     party = _party(request, consultation)
     try:
         body = _json_body(request)
-        actions.relay(party, str(body.get("to", "")), str(body.get("session", "")), body.get("payload"))
+        to = str(_tab(body.get("to")))
+        if not isinstance(body.get("payload"), dict):
+            raise ValidationError(_("送られた内容を読み取れませんでした。"))
+    except ValidationError as error:
+        return _error(error)
+    try:
+        actions.relay(party, to, str(body.get("session", "")), body["payload"])
     except ValidationError as error:
         return _error(error, 409)
     return JsonResponse({"ok": True})
@@ -615,6 +627,8 @@ def capture_image(request: HttpRequest, consultation_id: UUID, capture_id: UUID)
 def callback(request: HttpRequest, consultation_id: UUID) -> HttpResponse:
     staff = staff_for(request, CONSULT_REMOTE)
     consultation = _consultation(consultation_id)
+    if not actions.has_branch_access(staff, consultation):
+        raise PermissionDenied(_("この相談に参加する権限がありません。"))
     raw = request.POST.get("callback_at", "")
     when = parse_datetime(raw) if raw else None
     try:

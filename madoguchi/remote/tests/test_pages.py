@@ -97,7 +97,7 @@ def test_signalling_passes_only_between_present_parties_of_one_consultation(
     do_accept(staff, consultation.pk)
     clerk, expert_web = client_of(branch_clerk), client_of(staff)
     join = reverse("remote:join", args=[consultation.pk])
-    assert post_json(clerk, join, {"session": "short"}).status_code == 409
+    assert post_json(clerk, join, {"session": "short"}).status_code == 400
     mine = post_json(clerk, join, {"session": "clerk-session-1"}).json()
     assert mine["rtc"]["iceServers"] == []  # no TURN set: host candidates only, never a public STUN
     signal = reverse("remote:signal", args=[consultation.pk])

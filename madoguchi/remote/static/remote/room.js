@@ -134,7 +134,7 @@
 
   function partyLabel(id) {
     const party = parties.get(id);
-    return party ? `${party.role_label} ${party.name}` : "";
+    return party ? [party.role_label, party.name].filter(Boolean).join(" ") : "";
   }
 
   // A connection is known by the other page (its session) and a generation: a connection that never got
@@ -248,7 +248,7 @@
       let state = party.present ? text.present : text.left;
       if (party.id === me) state = text.you;
       else if (peer && party.present) state = text.connection[peer.pc.connectionState] || peer.pc.connectionState;
-      item.textContent = `${party.role_label} ${party.name} — ${state}`;
+      item.textContent = `${partyLabel(party.id)} — ${state}`;
       item.dataset.party = party.id;
       roster.append(item);
     }
@@ -274,6 +274,10 @@
         }),
       );
     }
+    const waiting = document.getElementById("room-waiting");
+    if (waiting) waiting.hidden = state.state !== "waiting";
+    const ending = document.getElementById("room-end");
+    if (ending) ending.hidden = state.state !== "active";
     const fallback = document.getElementById("room-fallback");
     if (fallback) fallback.hidden = !(state.queue && state.queue.fallback);
     if (state.state === "ended" || state.state === "cancelled") {
