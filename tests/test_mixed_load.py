@@ -24,8 +24,9 @@ import time
 from collections import Counter as Tally
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,7 +36,7 @@ from django.utils import timezone
 
 from madoguchi.audit.chain import SystemActor, seal_pending, verify_chain
 from madoguchi.audit.models import AuditEntry
-from madoguchi.cases.actions import do_save_case_details
+from madoguchi.cases.actions import do_create_case, do_save_case_details
 from madoguchi.cases.models import Case
 from madoguchi.center.actions import claim_next, do_approve, do_return, do_send_for_approval
 from madoguchi.center.exports import do_request_export
@@ -59,6 +60,9 @@ from madoguchi.reception.actions import (
     do_transfer,
 )
 from madoguchi.reception.models import Ticket
+from madoguchi.remote import presence as remote_presence
+from madoguchi.remote.actions import ConsultationError, do_accept, do_end, do_request, route
+from madoguchi.remote.models import Consultation, ExpertProfile
 from madoguchi.reservations.actions import Resident, do_book, do_check_in
 from madoguchi.reservations.models import Reservation, ReservationSchedule
 from madoguchi.staff.models import Staff
@@ -355,6 +359,77 @@ def test_a_ward_office_morning_of_mixed_writes_holds(staff_of: Any, monkeypatch:
 
         return body
 
+    # remote consultation: the branch asks about its cases (one at a time per case, some to all experts at
+    # once), three experts beat, race to answer, fill in the case while the branch saves it too, and end
+    yamate = Office.objects.get(code="kita-yamate")
+    branch_clerks = [
+        staff_of(Role.BRANCH_STAFF),
+        clone_staff(staff_of(Role.BRANCH_STAFF), "branch-2", yamate),
+    ]
+    experts = [clone_staff(staff_of(Role.DEPARTMENT_STAFF), f"expert-{i}", chuo) for i in range(3)]
+    for expert in experts:
+        ExpertProfile.objects.update_or_create(
+            staff=expert,
+            defaults={
+                "skills": ["kokuho_nenkin"],
+                "duty_days": list(range(7)),
+                "duty_start": dt_time(0),
+                "duty_end": dt_time(0),
+            },
+        )
+
+    def branch_asking(branch_clerk: Staff) -> Callable[[random.Random], None]:
+        def body(rng: random.Random) -> None:
+            case = do_create_case(branch_clerk, office=yamate, event="tennyu", event_date=date(2026, 11, 20))
+            routing = "all" if rng.random() < 0.5 else "first"
+            consultation = do_request(branch_clerk, case, skill="kokuho_nenkin", routing=routing)
+            assert (
+                do_request(branch_clerk, case, skill="kokuho_nenkin").pk == consultation.pk
+            )  # a double click
+            count("consultation requested")
+            time.sleep(0.02)
+            mine = list(
+                Consultation.objects.filter(office=yamate, state=Consultation.State.ACTIVE).values_list(
+                    "case_id", flat=True
+                )[:3]
+            )
+            for case_id in mine:  # the branch saves a case that an expert is filling in
+                details = details_of(Case.objects.get(pk=case_id))
+                details.contact_phone = f"090-0000-{rng.randint(0, 9999):04d}"
+                do_save_case_details(branch_clerk, Case.objects.get(pk=case_id), details)
+                count("case saved by the branch during a consultation")
+
+        return body
+
+    def expert_answering(expert: Staff) -> Callable[[random.Random], None]:
+        tab = uuid4()
+
+        def body(rng: random.Random) -> None:
+            remote_presence.beat(expert, tab)
+            route(skill="kokuho_nenkin")
+            active = Consultation.objects.filter(state=Consultation.State.ACTIVE, expert=expert).first()
+            if active is None:
+                waiting = list(
+                    Consultation.objects.filter(state=Consultation.State.WAITING).order_by("requested_at")[:3]
+                )
+                if not waiting:
+                    time.sleep(0.01)
+                    return
+                try:  # the oldest few: the other experts go for the same ones
+                    active = do_accept(expert, rng.choice(waiting).pk)
+                except ConsultationError:
+                    count("consultation already taken")
+                    return
+                count("consultation answered")
+            case = Case.objects.get(pk=active.case_id)
+            details = details_of(case)
+            details.contact_phone = "080-1111-2222"
+            do_save_case_details(expert, case, details)
+            do_end(expert, active, outcome="resolved", note="")
+            count("consultation ended")
+
+        return body
+
     def sealer(rng: random.Random) -> None:
         sealed = seal_pending(wait=False)
         with tally_lock:
@@ -379,6 +454,8 @@ def test_a_ward_office_morning_of_mixed_writes_holds(staff_of: Any, monkeypatch:
     threads += [loop("exports", exports), loop("sealer", sealer)]
     threads += [loop(f"phone-{i}", phone) for i in range(2)]
     threads += [loop("scan-chuo-1", scanning(clerk)), loop("scan-chuo-2", scanning(scan_clerk))]
+    threads += [loop(f"branch-{i}", branch_asking(b)) for i, b in enumerate(branch_clerks)]
+    threads += [loop(f"expert-{i}", expert_answering(e)) for i, e in enumerate(experts)]
 
     # when
     started = time.monotonic()
@@ -404,8 +481,26 @@ def test_a_ward_office_morning_of_mixed_writes_holds(staff_of: Any, monkeypatch:
         "pension claim decided",
         "preparation finished on a phone",
         "prepared case opened by a scan",
+        "consultation answered",
+        "consultation ended",
     ):
         assert done[kind] > 0, kind
+    # every consultation was answered by one expert at most, once; no expert answers two at a time
+    accepts = Tally(AuditEntry.objects.filter(action="remote.accept").values_list("target_id", flat=True))
+    assert all(n == 1 for n in accepts.values()), accepts.most_common(3)
+    assert len(accepts) == done["consultation answered"]
+    assert Consultation.objects.filter(state=Consultation.State.ENDED).count() == done["consultation ended"]
+    busy = Tally(
+        Consultation.objects.filter(state=Consultation.State.ACTIVE).values_list("expert_id", flat=True)
+    )
+    assert all(n == 1 for n in busy.values()), busy
+    assert (
+        Consultation.objects.values("case")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1, state__in=Consultation.OPEN_STATES)
+        .count()
+        == 0
+    )
     # every preparation is one visit, and opened one case however often and wherever it was scanned
     assert PreparedVisit.objects.count() == len(finished)
     assert all(len(cases) == 1 for cases in opened_cases.values()), opened_cases
