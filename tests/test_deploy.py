@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 import shlex
 import shutil
 import subprocess
@@ -75,7 +76,12 @@ def event_stream_block() -> str:
 
 def test_every_event_stream_is_proxied_without_buffering() -> None:
     pattern, _, body = event_stream_block().partition("\n")
-    for url in (reverse("reception:board-events", args=["chuo"]), reverse("reception:status-events")):
+    for url in (
+        reverse("reception:board-events", args=["chuo"]),
+        reverse("reception:status-events"),
+        reverse("remote:desk-stream"),
+        reverse("remote:events", args=[uuid.uuid4()]),
+    ):
         assert re.search(pattern, url), f"{url} is not matched by {pattern}"
     assert "proxy_buffering off;" in body
     assert "proxy_read_timeout 1h;" in body

@@ -61,6 +61,9 @@ RESIDENT_FILES = (
     "certificates/templates/certificates/store.html",
     "certificates/templates/certificates/verify.html",
     "certificates/eligibility.py",
+    "remote/templates/remote/guest.html",
+    "remote/templates/remote/door.html",
+    "remote/templates/remote/_room_body.html",
 )
 
 

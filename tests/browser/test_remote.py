@@ -194,46 +194,52 @@ def test_a_branch_its_terminal_and_an_expert_meet_by_video_and_fill_in_the_case(
     terminal.context.close()
 
 
+DEPLOYED_TURN_CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "turnserver.conf"
+
+
+def turn_config_for_test(port: int, secret: str, directory: Path) -> str:
+    """deploy/turnserver.conf as shipped, with the city's addresses replaced by loopback: the same
+    authentication (credentials madoguchi mints), the same deny-everything-then-allow-the-media-subnets
+    rule, with loopback as the one "media subnet"."""
+    lines = []
+    for line in DEPLOYED_TURN_CONFIG.read_text().splitlines():
+        key = line.split("=", 1)[0].strip()
+        if key in {"listening-ip", "relay-ip"}:
+            line = f"{key}=127.0.0.1"
+        elif key == "listening-port":
+            line = f"listening-port={port}"
+        elif key == "allowed-peer-ip":
+            line = "allowed-peer-ip=127.0.0.1"
+        elif key == "static-auth-secret":
+            line = f"static-auth-secret={secret}"
+        elif key == "syslog":
+            continue
+        lines.append(line)
+    lines += [
+        "allow-loopback-peers",  # the test's only subnet is loopback, which coturn refuses by default
+        "external-ip=127.0.0.1",
+        f"userdb={directory / 'turndb'}",
+        f"pidfile={directory / 'turnserver.pid'}",
+        f"log-file={directory / 'turn.log'}",
+        "verbose",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 @pytest.fixture(scope="module")
 def turn_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
-    """coturn as the city would run it (deploy/turnserver.conf), on loopback for the test, with a secret
-    shared with madoguchi; relaying between loopback addresses is allowed here only."""
+    """coturn started with the shipped deploy/turnserver.conf (on loopback for the test)."""
     if not Path(TURNSERVER).exists():
         pytest.skip("the TURN test needs coturn (Debian: apt-get install coturn)")
     directory = tmp_path_factory.mktemp("turn")
-    directory.chmod(0o777)
+    directory.chmod(0o777)  # coturn may drop to its own user: its log and database go here
     port = free_port()
     secret = "test-turn-secret-not-for-production"
+    config = directory / "turnserver.conf"
+    config.write_text(turn_config_for_test(port, secret, directory))
     log = directory / "turn.log"
     process = subprocess.Popen(
-        [
-            TURNSERVER,
-            "-n",
-            "--listening-ip=127.0.0.1",
-            f"--listening-port={port}",
-            "--relay-ip=127.0.0.1",
-            "--external-ip=127.0.0.1",
-            "--min-port=49160",
-            "--max-port=49400",
-            "--use-auth-secret",
-            f"--static-auth-secret={secret}",
-            "--realm=madoguchi.test",
-            "--no-tls",
-            "--no-dtls",
-            "--no-cli",
-            "--no-tcp-relay",
-            "--allow-loopback-peers",
-            "--allowed-peer-ip=127.0.0.1",
-            "--no-multicast-peers",
-            "--fingerprint",
-            f"--userdb={directory / 'turndb'}",
-            f"--pidfile={directory / 'turnserver.pid'}",
-            "--simple-log",
-            f"--log-file={log}",
-            "--verbose",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
+        [TURNSERVER, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
     )
     deadline = time.monotonic() + 10
     while "UDP listener opened" not in (log.read_text() if log.exists() else ""):
