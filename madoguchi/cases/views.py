@@ -224,6 +224,7 @@ def _context(case: Case, entry: Entry, staff: Staff) -> dict[str, Any]:
         "event_date_wareki": wareki.format_date(case.event_date),
         # the expert of a consultation fills the case in; printing and sending stay with the branch
         "steps": CASE.allowed(case) if has_capability(staff, HANDLE_CASE) else [],
+        "handles_cases": has_capability(staff, HANDLE_CASE),
         "submissions": list(
             Submission.objects.filter(source=SOURCE, source_id=str(case.pk)).defer("bundle_pdf")
         ),

@@ -51,6 +51,12 @@ def _error(error: ValidationError, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": " ".join(error.messages)}, status=status)
 
 
+def _tell(request: HttpRequest, error: ValidationError) -> None:
+    """A refused form step: each reason on the next page, in the user's language."""
+    for message in error.messages:
+        messages.error(request, message)
+
+
 def _json_body(request: HttpRequest) -> dict[str, Any]:
     if request.content_type != "application/json":
         raise ValidationError(_("送られた内容を読み取れませんでした。"))
@@ -235,8 +241,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             duty_end=_time(request.POST.get("duty_end", ""), _("勤務終了")),
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _tell(request, error)
         return redirect("remote:desk")
     messages.success(request, _("相談分野と勤務時間を保存しました。"))
     return redirect("remote:desk")
@@ -269,8 +274,7 @@ def request_consultation(request: HttpRequest, case_id: UUID) -> HttpResponse:
             question=request.POST.get("question", ""),
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _tell(request, error)
         return redirect("cases:detail", case_id=case.pk)
     return redirect("remote:room", consultation_id=consultation.pk)
 
@@ -282,8 +286,7 @@ def accept(request: HttpRequest, consultation_id: UUID) -> HttpResponse:
     try:
         consultation = actions.do_accept(staff, consultation_id)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _tell(request, error)
         return redirect("remote:desk")
     return redirect("remote:room", consultation_id=consultation.pk)
 
@@ -638,8 +641,7 @@ def callback(request: HttpRequest, consultation_id: UUID) -> HttpResponse:
             when = timezone.make_aware(when)
         actions.do_callback(staff, consultation, when=when)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _tell(request, error)
         return redirect("remote:room", consultation_id=consultation.pk)
     messages.success(request, _("折り返しを予約しました。専門職員から連絡します。"))
     return redirect("cases:detail", case_id=consultation.case_id)
@@ -653,8 +655,7 @@ def cancel(request: HttpRequest, consultation_id: UUID) -> HttpResponse:
     try:
         actions.do_cancel(staff, consultation)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _tell(request, error)
         return redirect("remote:room", consultation_id=consultation.pk)
     messages.success(request, _("相談の依頼を取り消しました。"))
     return redirect("cases:detail", case_id=consultation.case_id)
@@ -670,8 +671,7 @@ def end(request: HttpRequest, consultation_id: UUID) -> HttpResponse:
             staff, consultation, outcome=request.POST.get("outcome", ""), note=request.POST.get("note", "")
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _tell(request, error)
         return redirect("remote:room", consultation_id=consultation.pk)
     messages.success(request, _("相談を終了し、受付案件に記録しました。"))
     if consultation.expert_id == staff.pk:

@@ -190,8 +190,43 @@ def test_a_branch_its_terminal_and_an_expert_meet_by_video_and_fill_in_the_case(
     assert offline_after <= 12 + 4 + 2, offline_after
     (SCREENSHOTS / "remote-presence-offline.txt").write_text(f"{offline_after:.1f}\n")
     shot(board, "remote-presence-offline")
+
+    # the branch ends it with the outcome: the record is on the case and in the managers' figures
+    clerk.get_by_label("結果").select_option("resolved")
+    clerk.get_by_label("記録（受付案件に残ります）").fill("資格喪失日を確認し、その場で手続")
+    with clerk.expect_navigation():
+        clerk.get_by_role("button", name="終了して記録する").click()
+    record = clerk.locator("#remote-consultations")
+    record.locator("summary").first.click()
+    assert "保険 年子" in record.inner_text()
+    assert "資格喪失日を確認し、その場で手続" in record.inner_text()
+    shot(clerk, "remote-case-record")
+    terminal.wait_for_function("() => document.getElementById('room-status').textContent.includes('終了')")
+    manager = new_page(media_browser, live)
+    sign_in(manager, live.url, "manager")
+    manager.goto(f"{live.url}/remote/manage/")
+    row = manager.locator("table").first.locator("tbody tr").first
+    assert "北区役所 山手支所" in row.inner_text()
+    assert "国保・年金" in row.inner_text()
+    shot(manager, "remote-manage")
     clerk.context.close()
     terminal.context.close()
+    manager.context.close()
+
+
+def test_the_join_page_on_a_phone_in_english_names_a_wrong_code(
+    media_browser: Any, live: RunningServer
+) -> None:
+    phone = new_page(media_browser, live, width=390, height=844)
+    phone.goto(f"{live.url}/remote/join/")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="English").click()
+    phone.get_by_label("Join code").fill("1234")
+    phone.get_by_role("button", name="Join").click()
+    assert "The join code is wrong or has expired." in phone.locator("main").inner_text()
+    assert phone.get_by_label("Join code").get_attribute("aria-invalid") == "true"
+    shot(phone, "remote-join-phone-en")
+    phone.context.close()
 
 
 DEPLOYED_TURN_CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "turnserver.conf"
