@@ -232,7 +232,7 @@ def _time(value: str, field: str) -> time:
 def profile(request: HttpRequest) -> HttpResponse:
     staff = staff_for(request, CONSULT_REMOTE)
     try:
-        days = [int(d) for d in request.POST.getlist("duty_days") if d.isdigit() and int(d) < 7]
+        days = [int(d) for d in request.POST.getlist("duty_days") if d in {"0", "1", "2", "3", "4", "5", "6"}]
         actions.do_set_profile(
             staff,
             skills=request.POST.getlist("skills"),
