@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import uuid
 import shlex
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest

@@ -122,8 +122,11 @@
 
   // --- peers ---------------------------------------------------------------------------------------------
 
+  // One peer's messages go out one after the other: a candidate must not overtake the description it
+  // belongs to (the server relays them in the order it receives them).
   function send(peer, payload) {
-    post(urls.signal, { to: peer.id, session, payload: { ...payload, gen: peer.gen } }).catch(() => {});
+    const body = { to: peer.id, session, payload: { ...payload, gen: peer.gen } };
+    peer.outbox = peer.outbox.then(() => post(urls.signal, body)).catch(() => {});
   }
 
   function closePeer(peer) {
@@ -156,6 +159,8 @@
       makingOffer: false,
       ignoreOffer: false,
       chain: Promise.resolve(),
+      outbox: Promise.resolve(),
+      early: [], // candidates that came before the description they belong to
       disconnectedSince: 0,
       gen,
       createdAt: Date.now(),
@@ -224,10 +229,15 @@
         peer.ignoreOffer = !peer.polite && collision;
         if (peer.ignoreOffer) return;
         await pc.setRemoteDescription(description);
+        for (const candidate of peer.early.splice(0)) {
+          await pc.addIceCandidate(candidate).catch((error) => console.warn(error));
+        }
         if (description.type === "offer") {
           await pc.setLocalDescription();
           send(peer, { description: pc.localDescription });
         }
+      } else if (payload.candidate && !pc.remoteDescription) {
+        peer.early.push(payload.candidate);
       } else if (payload.candidate) {
         try {
           await pc.addIceCandidate(payload.candidate);
@@ -258,9 +268,14 @@
     const response = await fetch(urls.state, { credentials: "same-origin" });
     if (!response.ok) return;
     const state = await response.json();
+    if (ended) return; // a second read that crossed the one that ended the room
     parties = new Map(state.parties.map((party) => [party.id, party]));
     root.dataset.state = state.state;
     document.getElementById("room-state").textContent = state.state_label;
+    if (state.state === "ended" || state.state === "cancelled") {
+      finish(state.state_label);
+      return;
+    }
     say(state.queue_text || (state.expert ? `${text.expert}: ${state.expert}` : ""));
     const consent = document.getElementById("room-consent-state");
     if (consent) consent.textContent = state.consent ? text.consent_yes : text.consent_no;
@@ -280,10 +295,6 @@
     if (ending) ending.hidden = state.state !== "active";
     const fallback = document.getElementById("room-fallback");
     if (fallback) fallback.hidden = !(state.queue && state.queue.fallback);
-    if (state.state === "ended" || state.state === "cancelled") {
-      finish(state.state_label);
-      return;
-    }
     for (const party of state.parties) {
       if (party.id !== me && party.present && party.session) peerFor(party.id, party.session);
     }
