@@ -84,7 +84,9 @@ def planning(consultations: list[Consultation], *, days: int) -> list[dict[str, 
         mean = statistics.fmean(lengths) if lengths else None
         hours: Counter[int] = Counter(timezone.localtime(c.requested_at).hour for c in items)
         row_hours = []
-        for hour in range(8, 18):
+        # the office hours, widened to any hour that had requests (an evening counter, a night shift)
+        first, last = min([8, *hours]), max([17, *hours])
+        for hour in range(first, last + 1):
             rate = hours.get(hour, 0) / business_days  # requests per hour
             needed = (
                 servers_for_service_level(rate, mean, TARGET_WAIT_MINUTES, TARGET_SHARE)

@@ -276,3 +276,25 @@ def test_bad_input_on_the_forms_is_told_not_a_500(
     )
     assert "勤務開始 は 8:30 のように" in bad_hours.content.decode()
     assert client_of(staff_of("manager")).get(reverse("remote:manage") + "?days=abc").status_code == 200
+
+
+def test_the_planning_figures_count_every_hour_that_had_requests(
+    clock: Clock, expert: Callable[..., Staff], branch_clerk: Staff, case: Case, on_commit: Any
+) -> None:
+    from madoguchi.remote.figures import figures
+
+    # given one consultation at 19:30 Tokyo time, outside the usual office hours
+    clock.now = clock.now.replace(hour=19, minute=30)
+    with on_commit(execute=True):
+        consultation = do_request(branch_clerk, case, skill="kokuho_nenkin")
+    staff = expert("department")
+    do_accept(staff, consultation.pk)
+    clock.advance(600)
+    do_end(staff, consultation, outcome="resolved")
+    # then
+    planning = figures(clock.now.date(), days=7)["planning"][0]
+    hours = {h["hour"]: h for h in planning["hours"]}
+    assert min(hours) == 8
+    assert hours[19]["rate"] > 0
+    assert hours[19]["experts"] >= 1
+    assert sum(h["rate"] for h in planning["hours"]) == pytest.approx(1 / 5)  # one request in 5 business days
