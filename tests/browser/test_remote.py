@@ -10,7 +10,6 @@ connection must go through the city's TURN server.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -38,15 +37,11 @@ TURNSERVER = "/usr/bin/turnserver"
 
 
 @pytest.fixture(scope="module")
-def media_browser() -> Iterator[Any]:
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=MEDIA_ARGS)
-        yield instance
-        instance.close()
+def media_browser(browser: Any) -> Iterator[Any]:
+    """A second Chromium with fake media devices, from the session's Playwright (only one may run)."""
+    instance = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=MEDIA_ARGS)
+    yield instance
+    instance.close()
 
 
 def new_page(browser: Any, server: RunningServer, *, width: int = 1280, height: int = 900) -> Any:
