@@ -80,8 +80,8 @@ def start_case(clerk: Any, server: RunningServer) -> str:
     return str(clerk.url)
 
 
-def ask_and_answer(clerk: Any, expert: Any, *, routing: str = "first") -> None:
-    clerk.get_by_label("相談分野").select_option("kokuho_nenkin")
+def ask_and_answer(clerk: Any, expert: Any, *, routing: str = "first", skill: str = "kokuho_nenkin") -> None:
+    clerk.get_by_label("相談分野").select_option(skill)
     clerk.get_by_label("呼出し方").select_option(routing)
     clerk.get_by_label("相談内容（任意）").fill("国保の資格喪失日の確認")
     with clerk.expect_navigation():
@@ -111,16 +111,16 @@ def test_a_branch_its_terminal_and_an_expert_meet_by_video_and_fill_in_the_case(
     terminal = new_page(media_browser, live)
     board = clerk.context.new_page()  # the branch's presence board, beside the room
     case_url = start_case(clerk, live)
-    sign_in(expert, live.url, "department")
+    sign_in(expert, live.url, "expert")
     expert.goto(f"{live.url}/remote/")
     board.goto(f"{live.url}/remote/")
-    expert_on_board = board.locator("#presence-board li[data-staff='department']").first
+    expert_on_board = board.locator("#presence-board li[data-staff='expert']").first
     expert_on_board.and_(board.locator("[data-state='available']")).wait_for(timeout=15_000)
     shot(board, "remote-presence")
 
     # when the branch asks and the expert answers
     clerk.goto(case_url)
-    ask_and_answer(clerk, expert)
+    ask_and_answer(clerk, expert, skill="kaigo")
     expert_on_board.and_(board.locator("[data-state='busy']")).wait_for(timeout=15_000)
     invite_terminal(clerk, terminal)
 
@@ -193,7 +193,7 @@ def test_a_branch_its_terminal_and_an_expert_meet_by_video_and_fill_in_the_case(
         clerk.get_by_role("button", name="終了して記録する").click()
     record = clerk.locator("#remote-consultations")
     record.locator("summary").first.click()
-    assert "保険 年子" in record.inner_text()
+    assert "福祉 直美" in record.inner_text()
     assert "資格喪失日を確認し、その場で手続" in record.inner_text()
     shot(clerk, "remote-case-record")
     try:
@@ -207,7 +207,7 @@ def test_a_branch_its_terminal_and_an_expert_meet_by_video_and_fill_in_the_case(
     manager.goto(f"{live.url}/remote/manage/")
     row = manager.locator("table").first.locator("tbody tr").first
     assert "北区役所 山手支所" in row.inner_text()
-    assert "国保・年金" in row.inner_text()
+    assert "介護" in row.inner_text()
     shot(manager, "remote-manage")
     clerk.context.close()
     terminal.context.close()
