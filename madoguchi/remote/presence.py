@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -158,6 +157,3 @@ def on_duty_count(skill: str, *, now: datetime | None = None) -> int:
     """Experts of `skill` online and on duty (available or busy): who will answer the queue."""
     return sum(1 for p in experts(skill=skill, now=now) if p.state in (AVAILABLE, BUSY))
 
-
-def staff_filter_online(now: datetime) -> Q:
-    return Q(presence_tabs__last_seen__gte=now - timedelta(seconds=timeout_seconds()))
