@@ -156,4 +156,3 @@ def available_experts(skill: str, *, now: datetime | None = None) -> list[Staff]
 def on_duty_count(skill: str, *, now: datetime | None = None) -> int:
     """Experts of `skill` online and on duty (available or busy): who will answer the queue."""
     return sum(1 for p in experts(skill=skill, now=now) if p.state in (AVAILABLE, BUSY))
-
