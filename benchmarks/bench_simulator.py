@@ -43,7 +43,7 @@ GOAL_SECONDS = 60.0  # per 300,000 visits
 def counters_of(config: OfficeConfig, design: str) -> int:
     """Counters of every queue the design's households visit (the busiest hour block of each)."""
     table = default_table()
-    queues = {stop.queue for route in routes_for(table, design, config.timings) for stop in route}
+    queues = {stop.queue for route in routes_for(table, design, config) for stop in route}
     queues |= {ONE_STOP, CONCIERGE} & set(config.after if design == "after" else config.before)
     return sum(max(config.schedule(design, queue)) for queue in queues)
 

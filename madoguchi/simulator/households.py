@@ -19,6 +19,7 @@ from madoguchi.rules.household import InvalidFacts
 
 CERTIFICATE = "certificate"  # a visit for one certificate (住民票の写し等) at the certificate counter
 CERTIFICATE_QUEUE = "shomei"
+CERTIFICATE_PROCEDURE = "juminhyo-utsushi"  # the certificate a certificate visit asks for
 ONE_STOP = "one_stop"
 DEPARTMENT = "department"
 REFERENCE_DATE = date(2026, 6, 2)  # event date of the typical households: an ordinary month
@@ -70,6 +71,8 @@ class HouseholdType:
     event: str
     size: int
     works: tuple[Work, ...]
+    label: str = ""  # a household described by its facts: where it came from (a file and line)
+    undecided: tuple[str, ...] = ()  # procedures its facts leave open (a question unanswered): not simulated
 
     @property
     def key(self) -> str:
@@ -99,6 +102,15 @@ class HouseholdTable:
 
     def index(self, event: str, size: int) -> int:
         return self.types.index(self.find(event, size))
+
+    def with_types(self, extra: Iterable[HouseholdType]) -> tuple[HouseholdTable, tuple[int, ...]]:
+        """This table with `extra` types appended (households given by their facts), and their indexes."""
+        added = tuple(extra)
+        first = len(self.types)
+        return (
+            HouseholdTable(self.catalog_version, self.types + added),
+            tuple(range(first, first + len(added))),
+        )
 
 
 def typical_facts(event: str, size: int, on: date = REFERENCE_DATE) -> dict[str, Any]:
@@ -189,10 +201,25 @@ def handwritten_entries(form: FormDefinition | None, members: int) -> int:
 
 def household_type(catalog: Catalog, forms: FormLibrary, event: str, size: int) -> HouseholdType:
     """The required procedures of the typical household, with counter minutes and handwritten entries."""
-    plan = make_plan(catalog, typical_facts(event, size))
+    return household_from_facts(catalog, forms, typical_facts(event, size))
+
+
+def household_from_facts(
+    catalog: Catalog, forms: FormLibrary, facts: Mapping[str, Any], label: str = ""
+) -> HouseholdType:
+    """Any household described in household-facts/v1: the procedures the rules require of it, as the
+    counters see them. Procedures the facts leave open are listed in `undecided`, not simulated; external
+    procedures (police, vehicle registration) happen elsewhere and are left out.
+
+    Raises InvalidFacts (naming each field) when the facts do not validate."""
+    plan = make_plan(catalog, dict(facts))
     works: list[Work] = []
+    undecided: list[str] = []
     for planned in plan.procedures:
-        if planned.status != REQUIRED or planned.counter not in {ONE_STOP, DEPARTMENT}:
+        if planned.counter not in {ONE_STOP, DEPARTMENT}:
+            continue
+        if planned.status != REQUIRED:
+            undecided.append(planned.code)
             continue
         members = len(planned.member_ids) or 1
         works.append(
@@ -205,10 +232,13 @@ def household_type(catalog: Catalog, forms: FormLibrary, event: str, size: int) 
                 index=len(works),
             )
         )
-    return HouseholdType(event, size, tuple(works))
+    size = len(facts.get("members") or ())
+    return HouseholdType(str(facts.get("event")), size, tuple(works), label, tuple(undecided))
 
 
-def certificate_type(catalog: Catalog, forms: FormLibrary, code: str = "juminhyo-utsushi") -> HouseholdType:
+def certificate_type(
+    catalog: Catalog, forms: FormLibrary, code: str = CERTIFICATE_PROCEDURE
+) -> HouseholdType:
     """A visit for one certificate: one procedure at the certificate counter, the same in both designs."""
     procedure = catalog.procedure(code)
     work = Work(

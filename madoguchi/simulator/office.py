@@ -22,22 +22,24 @@ from madoguchi.simulator.households import (
     ONE_STOP,
     HouseholdTable,
     HouseholdType,
+    Work,
     shares_by_key,
 )
 from madoguchi.simulator.parameters import (
     AFTER,
     CLOSE_MINUTE,
     FIRST_HOUR,
+    HANDOVER_PROCESSED,
     HOURS,
     LAST_TICKET_MINUTE,
     MOVE_EVENTS,
     OPEN_MINUTE,
     OfficeConfig,
     Schedule,
-    Timings,
 )
 
 CONCIERGE = "concierge"
+PROCESSING = "processing"  # the clerks behind the counter who process and issue same-day documents (after)
 WAIT_BINS = 601  # waits are tallied in whole minutes, the last bin holds 600 minutes and more
 
 
@@ -62,7 +64,10 @@ class Stop:
     fixed: float  # minutes of the call that do not depend on the procedures
     works: tuple[tuple[float, int], ...]  # (counter minutes, index of the multiplier)
     signing: float = 0.0  # minutes of signing at the counter (counted as writing)
-    issue_wait: float = 0.0  # minutes waiting, counter free, for documents processed by the center
+    # documents issued behind the counter once this call is over: (processing minutes, multiplier index);
+    # the household goes on and, at the end of its visit, waits for any that are not ready yet
+    processing: tuple[tuple[float, int], ...] = ()
+    codes: tuple[str, ...] = ()  # the procedures served at this call, for the breakdown of one household
 
 
 Route = tuple[Stop, ...]
@@ -90,41 +95,53 @@ def multiplier_drawer(distribution: str, cv: float) -> Callable[[random.Random],
     return lambda rng: draw_multiplier(rng, sigma)
 
 
-def route(kind: HouseholdType, design: str, timings: Timings) -> Route:
+def route(kind: HouseholdType, design: str, config: OfficeConfig) -> Route:
     """The counters a household of this type calls at, in order, in one design."""
+    timings = config.timings
     entry_minutes = timings.handwritten_entry_seconds / 60.0
+    signing = timings.signatures_after * timings.signature_seconds / 60.0
     fixed_index = len(kind.works)
-    by_queue: dict[str, list[tuple[float, int, int]]] = {}
-    one_stop: list[tuple[float, int, int]] = []
+    by_queue: dict[str, list[Work]] = {}
+    one_stop: list[Work] = []
     for work in kind.works:
-        item = (work.minutes, work.index, work.entries)
         if kind.event == CERTIFICATE:
-            by_queue.setdefault(CERTIFICATE_QUEUE, []).append(item)
+            by_queue.setdefault(CERTIFICATE_QUEUE, []).append(work)
         elif design == AFTER and work.counter == ONE_STOP:
-            one_stop.append(item)
+            one_stop.append(work)
         else:
-            by_queue.setdefault(work.department, []).append(item)
+            by_queue.setdefault(work.department, []).append(work)
     stops: list[Stop] = []
-    prefilled = design == AFTER and bool(one_stop)
+    # After, every form is printed from what the household said: the one-stop bundle, the department
+    # forms of the same visit, and a certificate request (pre-filled from the My Number card or the
+    # navigator, as 岩見沢's 書かない窓口); the resident signs instead of writing.
+    prefilled = design == AFTER
     if design == AFTER and kind.event != CERTIFICATE:
         stops.append(Stop(CONCIERGE, timings.walk_from_entrance, 0.0, timings.concierge, ()))
     if one_stop:
+        processed = [work for work in one_stop if config.handover.get(work.code) == HANDOVER_PROCESSED]
         stops.append(
             Stop(
                 ONE_STOP,
                 timings.walk_between_counters,
                 0.0,
                 timings.counter_call + timings.interview + timings.form_review * len(one_stop),
-                tuple((minutes * timings.one_stop_factor, index) for minutes, index, _ in one_stop),
-                signing=timings.signatures_after * timings.signature_seconds / 60.0,
-                issue_wait=timings.issue_wait,
+                tuple((work.minutes * timings.one_stop_factor, work.index) for work in one_stop),
+                signing=signing,
+                processing=tuple(
+                    (work.minutes * timings.processing_factor, work.index) for work in processed
+                ),
+                codes=tuple(work.code for work in one_stop),
             )
         )
     for queue, items in by_queue.items():
         walk = timings.walk_between_counters if stops else timings.walk_from_entrance
-        writing = 0.0 if prefilled else entry_minutes * sum(entries for _, _, entries in items)
-        works = tuple((minutes, index) for minutes, index, _ in items)
-        stops.append(Stop(queue, walk, writing, timings.counter_call, works))
+        if prefilled:
+            writing, sign = 0.0, signing
+        else:
+            writing, sign = entry_minutes * sum(work.entries for work in items), 0.0
+        works = tuple((work.minutes, work.index) for work in items)
+        codes = tuple(work.code for work in items)
+        stops.append(Stop(queue, walk, writing, timings.counter_call, works, signing=sign, codes=codes))
     return tuple((_with_fixed_index(stop, fixed_index)) for stop in stops)
 
 
@@ -262,8 +279,30 @@ class QueueTally:
         self.max_waiting = max(self.max_waiting, other.max_waiting)
 
 
-# per household type: [households, waiting, served, walking, writing]
+# per household type: [households, waiting, served, walking, writing, documents]
 TypeTally = list[float]
+PARTS = 5  # waiting, served, walking, writing, documents
+
+
+@dataclass(frozen=True)
+class StopRecord:
+    """What one followed household did at one call: for the breakdown per counter and procedure."""
+
+    queue: str
+    walking: float
+    writing: float
+    waiting: float
+    served: float
+    procedures: tuple[tuple[str, float], ...]  # (procedure code, counter minutes) served at this call
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One followed household: its type, its five parts (minutes) and its calls."""
+
+    kind: int
+    parts: tuple[float, float, float, float, float]  # waiting, served, walking, writing, documents
+    stops: tuple[StopRecord, ...]
 
 
 @dataclass
@@ -271,14 +310,14 @@ class Tally:
     """What a run of days adds up; days merge into one tally (across processes too)."""
 
     types: dict[int, TypeTally] = field(default_factory=dict)
-    probes: list[tuple[int, float, float, float, float]] = field(default_factory=list)  # kind and split
+    probes: list[Probe] = field(default_factory=list)
     queues: dict[str, QueueTally] = field(default_factory=dict)
     events: int = 0
     days: int = 0
 
     def merge(self, other: Tally) -> None:
         for kind, values in other.types.items():
-            mine = self.types.setdefault(kind, [0.0] * 5)
+            mine = self.types.setdefault(kind, [0.0] * (PARTS + 1))
             for position, value in enumerate(values):
                 mine[position] += value
         self.probes.extend(other.probes)
@@ -392,10 +431,24 @@ def simulate_day(
 
     for name in {stop.queue for kind_route in routes for stop in kind_route}:
         counters(name)
+    if any(stop.processing for kind_route in routes for stop in kind_route):
+        counters(PROCESSING)
+
+    def process(minutes: float, done: simpy.Event) -> Generator[simpy.Event, None, None]:
+        # A same-day document: a processing clerk takes it when free, the household is told when it is ready.
+        queue = queues[PROCESSING]
+        since = env.now
+        yield queue.request()
+        queue.record_wait(since, env.now - since)
+        yield env.timeout(minutes)
+        queue.release()
+        done.succeed()
 
     def household(arrival: Arrival) -> Generator[simpy.Event, None, None]:
-        waited = served = walked = written = 0.0
+        waited = served = walked = written = documents = 0.0
         multipliers = arrival.service
+        pending: list[simpy.Event] = []
+        records: list[StopRecord] | None = [] if arrival.probe >= 0 else None
         for stop in routes[arrival.kind]:
             writing = stop.writing * arrival.writing
             yield env.timeout(stop.walk + writing)
@@ -415,20 +468,34 @@ def simulate_day(
             queue.release()
             served += service
             written += signing
-            if stop.issue_wait:
-                issue_wait = stop.issue_wait * multipliers[-1]
-                yield env.timeout(issue_wait)
-                waited += issue_wait
-        if arrival.probe >= 0:
-            tally.probes.append((arrival.kind, waited, served, walked, written))
+            for minutes, index in stop.processing:
+                done = env.event()
+                env.process(process(minutes * multipliers[index], done))
+                pending.append(done)
+            if records is not None:
+                procedures = tuple(
+                    (code, minutes * multipliers[index])
+                    for code, (minutes, index) in zip(stop.codes, stop.works, strict=False)
+                )
+                records.append(
+                    StopRecord(stop.queue, stop.walk, writing + signing, wait, service, procedures)
+                )
+        if pending:
+            since = env.now
+            yield env.all_of(pending)
+            documents = env.now - since
+        if records is not None:
+            parts = (waited, served, walked, written, documents)
+            tally.probes.append(Probe(arrival.kind, parts, tuple(records)))
         values = tally.types.get(arrival.kind)
         if values is None:
-            values = tally.types[arrival.kind] = [0.0] * 5
+            values = tally.types[arrival.kind] = [0.0] * (PARTS + 1)
         values[0] += 1
         values[1] += waited
         values[2] += served
         values[3] += walked
         values[4] += written
+        values[5] += documents
 
     def source() -> Generator[simpy.Event, None, None]:
         for arrival in arrivals:
@@ -457,5 +524,5 @@ def simulate_day(
     tally.days += 1
 
 
-def routes_for(table: HouseholdTable, design: str, timings: Timings) -> tuple[Route, ...]:
-    return tuple(route(kind, design, timings) for kind in table.types)
+def routes_for(table: HouseholdTable, design: str, config: OfficeConfig) -> tuple[Route, ...]:
+    return tuple(route(kind, design, config) for kind in table.types)

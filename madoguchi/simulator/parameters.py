@@ -39,14 +39,17 @@ COUNTER_CALL_MINUTES = 1.5
 # so the counter time of a one-stop procedure is a share of its catalog minutes (assumption: 90 %).
 ONE_STOP_MINUTES_FACTOR = 0.9
 # Chiba (ライフイベント型・誰でも型): the one-stop clerk first interviews the household with the navigator
-# (facts, questions, identity documents): a fixed time per case (assumption).
-ONE_STOP_INTERVIEW_MINUTES = 8.0
-# Chiba (集中事務センター): what the one-stop counter receives is processed by the center, so the documents
-# the household takes home the same day (住民票の写し, insurance cards) are handed over at the pick-up counter
-# once processed; the household waits for them without holding a counter (assumption: 18 minutes).
-ISSUE_WAIT_MINUTES = 18.0
-# assumption: the clerk explains each pre-filled form of the bundle and the resident checks it before signing.
-FORM_REVIEW_MINUTES = 2.5
+# (facts, questions, identity documents): a fixed time per case (assumption, calibrated: docs/simulator.md).
+ONE_STOP_INTERVIEW_MINUTES = 12.0
+# Chiba (集中事務センター): what the one-stop counter receives is processed behind the counter (the central
+# center, or the ward's back office for same-day work), not by the clerk with the resident in front of them.
+# A document the household takes home the same day (an insurance card, a medical-expense card) is issued
+# once that processing is done: it takes this share of the procedure's catalog minutes of a processing
+# clerk (assumption: the decision and the issue remain, the keying of a handwritten form is gone), and the
+# household waits for it, holding no counter, only if it is not ready when the household is done.
+PROCESSING_MINUTES_FACTOR = 0.5
+# assumption, calibrated: the clerk explains each pre-filled form of the bundle and the resident checks it.
+FORM_REVIEW_MINUTES = 3.0
 # Chiba (コンシェルジェ): the concierge asks the purpose and issues the ticket (assumption: 1.5 minutes).
 CONCIERGE_MINUTES = 1.5
 # assumption: service times vary around their mean with this coefficient of variation, lognormal (a long
@@ -115,6 +118,54 @@ VISIT_SHARES: Mapping[str, float] = {
 SIZE_SHARES: Mapping[int, float] = {1: 0.34, 2: 0.27, 3: 0.18, 4: 0.14, 5: 0.05, 6: 0.02}
 
 
+# --- What the household takes home, per procedure (what it waits for after signing)
+
+HANDOVER_NONE = "none"  # nothing to take home: a registration, a notice sent later, information
+HANDOVER_COUNTER = "counter"  # handed over by the clerk during the call (part of its counter minutes)
+HANDOVER_PROCESSED = "processed"  # issued the same day once processed behind the counter (after only)
+HANDOVER_MAIL = "mail"  # mailed or sent later: nobody waits for it
+HANDOVER_KINDS = (HANDOVER_NONE, HANDOVER_COUNTER, HANDOVER_PROCESSED, HANDOVER_MAIL)
+# Before, the department's clerk processes and hands everything over during the call: the catalog minutes
+# include it. After, a `processed` document of a one-stop procedure is issued behind the counter. Sources:
+# the procedures' own texts in the catalog (e.g. kaigo-shikaku-shutoku: "被保険者証は後日郵送します") and
+# the usual practice of ward offices (assumption where the catalog is silent). A procedure not listed
+# hands over nothing.
+HANDOVER: Mapping[str, str] = {
+    # 市民課: the register is updated during the call; the clerk hands the card or certificate back
+    "tennyu-todoke": HANDOVER_COUNTER,
+    "tenkyo-todoke": HANDOVER_COUNTER,
+    "tenshutsu-todoke": HANDOVER_COUNTER,  # 転出証明書
+    "mynumber-card-kenmen-henko": HANDOVER_COUNTER,  # the card, its back rewritten
+    "zairyu-card-jusho-todoke": HANDOVER_COUNTER,
+    "inkan-toroku": HANDOVER_COUNTER,  # 印鑑登録証
+    "kaso-kyoka": HANDOVER_COUNTER,  # 火葬許可証: the funeral needs it the same day
+    "juminhyo-utsushi": HANDOVER_COUNTER,
+    "inkan-shomeisho": HANDOVER_COUNTER,
+    "koseki-shomeisho": HANDOVER_COUNTER,
+    # 保険年金課: the card or 資格確認書 issued the same day (assumption: most ward offices issue it)
+    "kokuho-kanyu": HANDOVER_PROCESSED,
+    "kokuho-henko": HANDOVER_PROCESSED,
+    "koki-koreisha-kanyu": HANDOVER_PROCESSED,
+    "koki-koreisha-henko": HANDOVER_PROCESSED,
+    # こども家庭課: the medical-expense card (医療証) the same day; 児童手当 is decided and notified later
+    "kodomo-iryohi-josei": HANDOVER_PROCESSED,
+    "kodomo-iryohi-henko": HANDOVER_PROCESSED,
+    "hitorioya-iryohi": HANDOVER_PROCESSED,
+    "jido-teate-nintei": HANDOVER_MAIL,
+    "jido-teate-gaku-kaitei": HANDOVER_MAIL,
+    "jido-fuyo-teate": HANDOVER_MAIL,
+    # 介護保険課: the catalog says the insured person's certificate is mailed
+    "kaigo-shikaku-shutoku": HANDOVER_MAIL,
+    "kaigo-henko": HANDOVER_MAIL,
+    # 学務課, 健康課, 母子保健: papers handed over during the call
+    "tennyugaku": HANDOVER_COUNTER,  # 就学通知書
+    "tengaku": HANDOVER_COUNTER,
+    "yobo-sesshu-yoshinhyo": HANDOVER_COUNTER,  # 予診票
+    "boshi-techo-kofu": HANDOVER_COUNTER,  # 母子健康手帳
+    "shogai-techo-jusho": HANDOVER_COUNTER,
+}
+
+
 @dataclass(frozen=True)
 class Timings:
     """The time constants of one run (the module constants by default)."""
@@ -128,7 +179,7 @@ class Timings:
     counter_call: float = COUNTER_CALL_MINUTES
     one_stop_factor: float = ONE_STOP_MINUTES_FACTOR
     interview: float = ONE_STOP_INTERVIEW_MINUTES
-    issue_wait: float = ISSUE_WAIT_MINUTES
+    processing_factor: float = PROCESSING_MINUTES_FACTOR
     form_review: float = FORM_REVIEW_MINUTES
     concierge: float = CONCIERGE_MINUTES
     service_cv: float = SERVICE_CV
@@ -162,6 +213,9 @@ class OfficeConfig:
     hour_weights: Mapping[int, float] = field(default_factory=lambda: dict(HOUR_WEIGHTS))
     move_month_weights: Mapping[int, float] = field(default_factory=lambda: dict(MOVE_MONTH_WEIGHTS))
     weekday_weights: Mapping[int, float] = field(default_factory=lambda: dict(WEEKDAY_WEIGHTS))
+    handover: Mapping[str, str] = field(default_factory=lambda: dict(HANDOVER))
+    name: str = ""  # the office's name as its sign says ("" where only the code is known)
+    queue_names: Mapping[str, str] = field(default_factory=dict)  # queue → its name, for reports
 
     def schedule(self, design: str, queue: str) -> Schedule:
         counters = self.before if design == BEFORE else self.after
@@ -202,11 +256,11 @@ _BUSY_WARD_BEFORE = {
     "kankyo": 2,
     "suido": 2,
 }
-_BUSY_WARD_AFTER = {**_DEPARTMENTS_AFTER, "one_stop": 20, "concierge": 2, "suido": 2}
+_BUSY_WARD_AFTER = {**_DEPARTMENTS_AFTER, "one_stop": 20, "concierge": 2, "suido": 2, "processing": 4}
 
 # A ward with half the visits: half the counters where the load is (assumption).
 _SMALL_WARD_BEFORE = {**_BUSY_WARD_BEFORE, "shomei": 8, "shimin": 4, "hoken_nenkin": 4, "kodomo": 2}
-_SMALL_WARD_AFTER = {**_BUSY_WARD_AFTER, "shomei": 8, "one_stop": 10}
+_SMALL_WARD_AFTER = {**_BUSY_WARD_AFTER, "shomei": 8, "one_stop": 10, "processing": 2}
 
 OFFICES: Mapping[str, OfficeConfig] = {
     "chuo": OfficeConfig("chuo", 300_000, _flat_all(_BUSY_WARD_BEFORE), _flat_all(_BUSY_WARD_AFTER)),

@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from madoguchi.simulator.households import HouseholdTable
-from madoguchi.simulator.office import WAIT_BINS, QueueTally, Tally
+from madoguchi.simulator.households import HouseholdTable, HouseholdType
+from madoguchi.simulator.office import PARTS, WAIT_BINS, Probe, QueueTally, Tally
+from madoguchi.simulator.parameters import OfficeConfig
 
 
 @dataclass(frozen=True)
 class TimeSplit:
     """Mean minutes a household spends in the office, by what it is doing."""
 
-    waiting: float
-    served: float
+    waiting: float  # in line for a counter
+    served: float  # at a counter
     walking: float
-    writing: float
+    writing: float  # forms by hand, and signing
+    documents: float = 0.0  # done at every counter, waiting for a document issued behind the counter
 
     @property
     def total(self) -> float:
-        return self.waiting + self.served + self.walking + self.writing
+        return self.waiting + self.served + self.walking + self.writing + self.documents
 
     @classmethod
-    def mean_of(cls, rows: list[tuple[float, float, float, float]]) -> TimeSplit:
+    def mean_of(cls, rows: list[tuple[float, ...]]) -> TimeSplit:
         count = len(rows) or 1
-        return cls(*(sum(row[position] for row in rows) / count for position in range(4)))
+        return cls(*(sum(row[position] for row in rows) / count for position in range(PARTS)))
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def household_figures(table: HouseholdTable, tally: Tally) -> tuple[HouseholdFig
     for index, values in sorted(tally.types.items()):
         kind = table.types[index]
         count = values[0]
-        split = TimeSplit(*(value / count for value in values[1:])) if count else TimeSplit(0, 0, 0, 0)
+        split = TimeSplit(*(value / count for value in values[1:])) if count else TimeSplit(0, 0, 0, 0, 0)
         rows.append(HouseholdFigures(kind.event, kind.size, int(count), split))
     return tuple(rows)
 
@@ -174,4 +177,140 @@ class SavingsReport:
                 }
                 for row in self.rows
             ],
+        }
+
+
+@dataclass(frozen=True)
+class CallFigures:
+    """One call of a followed household at one counter, averaged over the replications."""
+
+    queue: str
+    walking: float
+    writing: float
+    waiting: float
+    served: float
+    procedures: tuple[tuple[str, float], ...]  # (procedure code, mean counter minutes)
+
+
+@dataclass(frozen=True)
+class FollowedHousehold:
+    """A household type followed through the office: its mean parts and calls in each design."""
+
+    event: str
+    size: int
+    label: str
+    households: int  # followed households per design
+    procedures: tuple[str, ...]  # what it does at the counters, in the plan's order
+    undecided: tuple[str, ...]  # procedures its facts leave open: not simulated
+    minutes: dict[str, TimeSplit]  # design → mean parts
+    calls: dict[str, tuple[CallFigures, ...]]  # design → its calls in order
+
+    @property
+    def before(self) -> TimeSplit:
+        return self.minutes["before"]
+
+    @property
+    def after(self) -> TimeSplit:
+        return self.minutes["after"]
+
+    @property
+    def saved(self) -> float | None:
+        if "before" in self.minutes and "after" in self.minutes:
+            return self.before.total - self.after.total
+        return None
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "event": self.event,
+            "size": self.size,
+            "label": self.label,
+            "households": self.households,
+            "procedures": list(self.procedures),
+            "undecided": list(self.undecided),
+        }
+        for design, split in self.minutes.items():
+            data[f"{design}_min"] = round(split.total, 1)
+        if self.saved is not None:
+            data["saved_min"] = round(self.saved, 1)
+        for design, split in self.minutes.items():
+            data[design] = {**asdict(split), "calls": [_call_json(call) for call in self.calls[design]]}
+        return data
+
+
+def _call_json(call: CallFigures) -> dict[str, Any]:
+    return {
+        "queue": call.queue,
+        "walking": round(call.walking, 2),
+        "writing": round(call.writing, 2),
+        "waiting": round(call.waiting, 2),
+        "served": round(call.served, 2),
+        "procedures": [{"code": code, "minutes": round(minutes, 2)} for code, minutes in call.procedures],
+    }
+
+
+def followed_household(
+    kind: HouseholdType, by_design: Mapping[str, Sequence[Probe]], config: OfficeConfig
+) -> FollowedHousehold:
+    """Mean parts and calls of the followed households of one type (every probe of a type in a design
+    makes the same calls in the same order, so calls are averaged position by position)."""
+    minutes: dict[str, TimeSplit] = {}
+    calls: dict[str, tuple[CallFigures, ...]] = {}
+    count = 0
+    for design, probes in by_design.items():
+        count = len(probes)
+        minutes[design] = TimeSplit.mean_of([probe.parts for probe in probes])
+        calls[design] = _mean_calls(probes)
+    return FollowedHousehold(
+        kind.event,
+        kind.size,
+        kind.label,
+        count,
+        tuple(work.code for work in kind.works),
+        kind.undecided,
+        minutes,
+        calls,
+    )
+
+
+def _mean_calls(probes: Sequence[Probe]) -> tuple[CallFigures, ...]:
+    if not probes:
+        return ()
+    count = len(probes)
+    calls = []
+    for position, first in enumerate(probes[0].stops):
+        stops = [probe.stops[position] for probe in probes]
+        procedures = tuple(
+            (code, sum(stop.procedures[number][1] for stop in stops) / count)
+            for number, (code, _) in enumerate(first.procedures)
+        )
+        calls.append(
+            CallFigures(
+                first.queue,
+                sum(stop.walking for stop in stops) / count,
+                sum(stop.writing for stop in stops) / count,
+                sum(stop.waiting for stop in stops) / count,
+                sum(stop.served for stop in stops) / count,
+                procedures,
+            )
+        )
+    return tuple(calls)
+
+
+@dataclass(frozen=True)
+class FollowReport:
+    """Households followed through an office in one or both designs."""
+
+    office: str
+    seed: int
+    replications: int
+    designs: tuple[str, ...]
+    rows: tuple[FollowedHousehold, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "office": self.office,
+            "seed": self.seed,
+            "replications": self.replications,
+            "designs": list(self.designs),
+            "households": [row.as_json() for row in self.rows],
         }

@@ -25,12 +25,13 @@ from madoguchi.simulator.office import (
     routes_for,
     simulate_day,
 )
-from madoguchi.simulator.parameters import AFTER, BEFORE, DESIGNS, OfficeConfig
+from madoguchi.simulator.parameters import AFTER, DESIGNS, OfficeConfig
 from madoguchi.simulator.reports import (
+    FollowReport,
     Saving,
     SavingsReport,
-    TimeSplit,
     YearReport,
+    followed_household,
     household_figures,
     queue_figures,
 )
@@ -92,7 +93,7 @@ class DayJob:
 
 def run_job(job: DayJob) -> dict[str, Tally]:
     """Simulate the job's days in every design on the same arrivals (common random numbers)."""
-    routes = {design: routes_for(job.table, design, job.config.timings) for design in job.designs}
+    routes = {design: routes_for(job.table, design, job.config) for design in job.designs}
     tallies = {design: Tally() for design in job.designs}
     for load, key in job.days:
         arrivals = draw_arrivals(load, job.table, job.config, random.Random(key), job.probes)  # noqa: S311 (simulation draws)
@@ -195,28 +196,73 @@ def savings(
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> SavingsReport:
-    """Mean time in the office before and after for households of each size with `event`.
+    """Mean time in the office before and after for the typical households of each size with `event`.
 
     Each replication is the office's ordinary day (`reference_day`) with its usual visitors, in which
     `probes_per_size` households of each size arrive at random times; both designs see the same day.
     """
     table = table or default_table()
     sizes = list(sizes)
-    if replications < 1:
-        raise SimulationError("at least one replication is needed")
     try:
         kinds = [table.index(event, size) for size in sizes]
     except KeyError as error:
         raise SimulationError(f"no household type {error.args[0]} in the catalog") from error
-    probes = tuple(kind for kind in kinds for _ in range(probes_per_size))
-    load = day_loads(config, table, [reference_day], config.visits_per_year)[0]
-    keyed = [(load, f"{seed}:{config.code}:savings:{number}") for number in range(replications)]
+    followed = follow(
+        config,
+        kinds,
+        replications,
+        seed,
+        per_replication=probes_per_size,
+        days=[reference_day],
+        table=table,
+        workers=workers,
+        progress=progress,
+        key="savings",
+    )
+    rows = tuple(
+        Saving(event, size, row.households, row.before, row.after)
+        for size, row in zip(sizes, followed.rows, strict=True)
+    )
+    return SavingsReport(config.code, seed, replications, rows)
+
+
+def follow(
+    config: OfficeConfig,
+    kinds: Sequence[int],
+    replications: int,
+    seed: int = 0,
+    *,
+    designs: Sequence[str] = DESIGNS,
+    per_replication: int = 1,
+    days: Sequence[date] = (REFERENCE_DAY,),
+    table: HouseholdTable | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    key: str = "follow",
+) -> FollowReport:
+    """Follow households of the given types (indexes into `table`) through the office's days.
+
+    Replication n is day `days[n % len(days)]` with its usual visitors, in which `per_replication`
+    households of each kind arrive at random times; every design sees the same day and the same draws.
+    """
+    table = table or default_table()
+    if replications < 1:
+        raise SimulationError("at least one replication is needed")
+    if not days:
+        raise SimulationError("no business day to simulate")
+    unknown = [design for design in designs if design not in DESIGNS]
+    if unknown or not designs:
+        raise SimulationError(f"designs are {', '.join(DESIGNS)}, not {', '.join(unknown) or 'none'}")
+    probes = tuple(kind for kind in kinds for _ in range(per_replication))
+    loads = day_loads(config, table, list(days), config.visits_per_year)
+    keyed = [
+        (loads[number % len(loads)], f"{seed}:{config.code}:{key}:{number}") for number in range(replications)
+    ]
     cores = (os.cpu_count() or 1) if workers is None else max(1, workers)
-    jobs = [DayJob(config, table, (BEFORE, AFTER), chunk, probes) for chunk in split_days(keyed, cores * 2)]
+    jobs = [DayJob(config, table, tuple(designs), chunk, probes) for chunk in split_days(keyed, cores * 2)]
     tallies = run_jobs(jobs, workers, progress)
     rows = []
-    for size, kind in zip(sizes, kinds, strict=True):
-        before = [probe[1:] for probe in tallies[BEFORE].probes if probe[0] == kind]
-        after = [probe[1:] for probe in tallies[AFTER].probes if probe[0] == kind]
-        rows.append(Saving(event, size, len(before), TimeSplit.mean_of(before), TimeSplit.mean_of(after)))
-    return SavingsReport(config.code, seed, replications, tuple(rows))
+    for kind in dict.fromkeys(kinds):
+        by_design = {design: [p for p in tallies[design].probes if p.kind == kind] for design in designs}
+        rows.append(followed_household(table.types[kind], by_design, config))
+    return FollowReport(config.code, seed, replications, tuple(designs), tuple(rows))

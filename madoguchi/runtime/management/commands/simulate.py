@@ -13,7 +13,6 @@ from django.core.management.base import BaseCommand, CommandError
 from madoguchi.simulator import (
     AFTER,
     DESIGNS,
-    OFFICES,
     OfficeConfig,
     SimulationError,
     StaffingTarget,
@@ -25,6 +24,7 @@ from madoguchi.simulator.households import MAX_SIZE
 from madoguchi.simulator.parameters import with_self_service
 
 BAR_WIDTH = 30
+OFFICE_HELP = "a ward office's code in the organization data (default: the first)"
 
 
 def _positive(text: str) -> int:
@@ -35,6 +35,16 @@ def _positive(text: str) -> int:
     if value < 1:
         raise ArgumentTypeError(f"must be 1 or more: {text!r}")
     return value
+
+
+def _month(text: str) -> int:
+    try:
+        month = int(text)
+    except ValueError as error:
+        raise ArgumentTypeError(f"a month from 1 to 12: {text!r}") from error
+    if not 1 <= month <= 12:
+        raise ArgumentTypeError(f"a month from 1 to 12: {text!r}")
+    return month
 
 
 def _sizes(text: str) -> list[int]:
@@ -56,10 +66,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        offices = sorted(OFFICES)
+        # The offices are the city's own (organization data): checked when the command runs, not here, so
+        # that `--help` works before the database is set up.
 
         saved = sub.add_parser("savings", help="minutes before and after by household size (moving in)")
-        saved.add_argument("--office", default="chuo", choices=offices)
+        saved.add_argument("--office", default=None, help=OFFICE_HELP)
         saved.add_argument(
             "--sizes", type=_sizes, default=list(range(1, MAX_SIZE + 1)), help="e.g. 1-6 or 3,5"
         )
@@ -70,7 +81,7 @@ class Command(BaseCommand):
         saved.add_argument("--json", action="store_true", help="print JSON")
 
         year = sub.add_parser("year", help="every business day of a year of one office")
-        year.add_argument("--office", default="chuo", choices=offices)
+        year.add_argument("--office", default=None, help=OFFICE_HELP)
         year.add_argument("--visits", type=_positive, default=None, help="tickets in the year")
         year.add_argument("--design", default=AFTER, choices=DESIGNS)
         year.add_argument("--year", type=int, default=2026)
@@ -84,24 +95,78 @@ class Command(BaseCommand):
         year.add_argument("--json", action="store_true", help="print JSON")
 
         staff = sub.add_parser("staffing", help="fewest one-stop counters per hour meeting a waiting target")
-        staff.add_argument("--office", default="chuo", choices=offices)
+        staff.add_argument("--office", default=None, help=OFFICE_HELP)
         staff.add_argument("--wait", type=float, default=30.0, help="minutes (default 30)")
         staff.add_argument("--share", type=float, default=0.9, help="share of tickets under --wait (0.9)")
         staff.add_argument("--visits", type=_positive, default=None, help="tickets in the year")
         staff.add_argument("--seed", type=int, default=0)
         staff.add_argument("--json", action="store_true", help="print JSON")
 
+        home = sub.add_parser("household", help="any households (household-facts/v1) before and after")
+        home.add_argument("facts", help="a JSON file of one household, or JSON lines of several; - for stdin")
+        home.add_argument("--office", default=None, help=OFFICE_HELP)
+        home.add_argument("--design", default="both", choices=[*DESIGNS, "both"])
+        home.add_argument("--month", type=_month, default=None, help="simulate days of this month (1-12)")
+        home.add_argument("--replications", type=_positive, default=100, help="simulated days (default 100)")
+        home.add_argument("--seed", type=int, default=0)
+        home.add_argument("--workers", type=_positive, default=None, help="processes (default: all cores)")
+        home.add_argument("--json", action="store_true", help="print JSON")
+
     def handle(self, *args: Any, **options: Any) -> None:
-        config = OFFICES[options["office"]]
+        config = self._office(options["office"])
         try:
             if options["subcommand"] == "savings":
                 self._savings(config, options)
             elif options["subcommand"] == "year":
                 self._year(config, options)
+            elif options["subcommand"] == "household":
+                self._household(config, options)
             else:
                 self._staffing(config, options)
         except SimulationError as error:
             raise CommandError(str(error), returncode=2) from error
+
+    def _office(self, code: str | None) -> OfficeConfig:
+        from madoguchi.simulation.offices import UnknownOffice, office_config, simulated_offices
+
+        offices = [office.code for office in simulated_offices()]
+        if not offices:
+            raise CommandError(
+                "no ward office with a one-stop queue and counters in the organization data "
+                "(load the city's organization, or the demo city with `madoguchi demo`)",
+                returncode=2,
+            )
+        try:
+            return office_config(code or offices[0])
+        except UnknownOffice as error:
+            raise CommandError(
+                f"--office: no ward office {code!r}; the offices are {', '.join(offices)}", returncode=2
+            ) from error
+
+    def _household(self, config: OfficeConfig, options: dict[str, Any]) -> None:
+        from madoguchi.simulation.households import FactsFileError, follow_households, read_facts_file
+
+        try:
+            households = read_facts_file(options["facts"])
+            report = follow_households(
+                config,
+                households,
+                designs=DESIGNS if options["design"] == "both" else (options["design"],),
+                month=options["month"],
+                replications=options["replications"],
+                seed=options["seed"],
+                workers=options["workers"],
+                progress=self._progress_bar("household"),
+            )
+        except FactsFileError as error:
+            raise CommandError(str(error), returncode=2) from error
+        self._clear_bar()
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
+            return
+        from madoguchi.simulation.households import describe
+
+        self.stdout.write("\n".join(describe(report, config)))
 
     def _savings(self, config: OfficeConfig, options: dict[str, Any]) -> None:
         report = savings(
@@ -130,7 +195,7 @@ class Command(BaseCommand):
         if chosen == "measured":
             from madoguchi.certificates.actions import self_service_share
 
-            share = self_service_share(options["office"]) or 0.0
+            share = self_service_share(config.code) or 0.0
         elif chosen is not None:
             try:
                 share = float(chosen)
