@@ -30,12 +30,13 @@ class InvalidRun(ValueError):
 
 def check_parameters(kind: str, office: str, raw: dict[str, str]) -> dict[str, int]:
     """The form's values as numbers within their limits, or InvalidRun naming each bad field."""
-    from madoguchi.simulator import OFFICES
+    from madoguchi.simulation.offices import simulated_offices
 
+    offices = {item.code: item for item in simulated_offices()}
     errors: dict[str, str] = {}
     if kind not in SimulationRun.Kind.values:
         errors["kind"] = _("試算の種類を選んでください。")
-    if office not in OFFICES:
+    if office not in offices:
         errors["office"] = _("区役所を選んでください。")
     wanted = ["seed", "replications"] if kind == SimulationRun.Kind.SAVINGS else ["seed", "visits"]
     values: dict[str, int] = {}
@@ -43,7 +44,10 @@ def check_parameters(kind: str, office: str, raw: dict[str, str]) -> dict[str, i
         text = (raw.get(name) or "").strip()
         low, high = LIMITS[name]
         if not text and name == "visits":
-            values[name] = OFFICES[office].visits_per_year if office in OFFICES else 0
+            if office in offices:  # the office's own yearly visits (its ticket history or counters)
+                from madoguchi.simulation.offices import office_config
+
+                values[name] = office_config(office).visits_per_year
             continue
         try:
             value = int(text)
@@ -110,7 +114,9 @@ def do_interrupt_lost_runs() -> int:
 
 def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
     """Run the model for a stored run; store the result and the PDF. Called by the background task."""
-    from madoguchi.simulator import AFTER, BEFORE, OFFICES, savings, simulate_year
+    from madoguchi.simulation.households import queue_name
+    from madoguchi.simulation.offices import office_config
+    from madoguchi.simulator import AFTER, BEFORE, savings, simulate_year
 
     run = SimulationRun.objects.get(pk=run_id)
     if not RUN.update(SimulationRun.objects.filter(pk=run.pk), "start", timezone.now()):
@@ -126,10 +132,10 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
             last[0] = now
             SimulationRun.objects.filter(pk=run.pk).update(progress=round(fraction, 3))
 
-    config = OFFICES[run.office]
     params = run.parameters
     workers = settings.MADOGUCHI_SIMULATION_WORKERS or None  # None: every core
     try:
+        config = office_config(run.office)
         if run.kind == SimulationRun.Kind.SAVINGS:
             result = savings(
                 config,
@@ -146,9 +152,17 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
                     progress(start + fraction / 2)
 
                 year = simulate_year(
-                    config, params["visits"], params["seed"], design=design, workers=workers, progress=half
+                    config,
+                    params["visits"],
+                    params["seed"],
+                    design=design,
+                    workers=workers,
+                    progress=half,
                 )
                 result[design] = year.as_json()
+            queues = {q["queue"] for design in (BEFORE, AFTER) for q in result[design]["queues"]}
+            result["queue_names"] = {queue: queue_name(config, queue) for queue in sorted(queues)}
+        result["office_name"] = config.name
         from madoguchi.simulation.report import pdf_for
 
         pdf = pdf_for(run, result)

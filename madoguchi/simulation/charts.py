@@ -17,6 +17,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from madoguchi.printing.fonts import FONT_DIR
+from madoguchi.simulator.parameters import HOURS
 
 # Font subsetting reports every table it touches at INFO: not for the city's logs.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -86,13 +87,21 @@ def waits_by_hour_figure(result: dict[str, Any]) -> Figure:
                 total = per_hour.setdefault(slot["hour"], [0.0, 0.0])
                 total[0] += tickets
                 total[1] += tickets * wait
-        hours = sorted(per_hour)
+        # A ticket taken after the last hour block (a resident walking on to the next counter after the
+        # closing) counts in the last one: the axis is the office's business hours, not the evening.
+        folded: dict[int, list[float]] = {}
+        for hour, (tickets, minutes) in per_hour.items():
+            slot = folded.setdefault(min(max(hour, HOURS[0]), HOURS[-1]), [0.0, 0.0])
+            slot[0] += tickets
+            slot[1] += minutes
+        hours = sorted(folded)
         axes.plot(
             hours,
-            [per_hour[h][1] / per_hour[h][0] if per_hour[h][0] else 0 for h in hours],
+            [folded[h][1] / folded[h][0] if folded[h][0] else 0 for h in hours],
             style,
             label=DESIGN_LABELS[design],
         )
+    axes.set_xticks(list(HOURS), [f"{hour}時" for hour in HOURS[:-1]] + [f"{HOURS[-1]}時〜"])
     axes.set_xlabel("時刻")
     axes.set_ylabel("平均待ち時間（分）")
     axes.set_title("時間帯別の平均待ち時間（全窓口）")
@@ -108,15 +117,16 @@ def utilisation_figure(result: dict[str, Any]) -> Figure:
     by_design = {
         design: {q["queue"]: q["utilisation"] for q in result[design]["queues"]} for design in DESIGN_LABELS
     }
-    names = sorted(set(by_design["before"]) | set(by_design["after"]))
+    codes = sorted(set(by_design["before"]) | set(by_design["after"]))
+    labels = result.get("queue_names", {})
     for offset, design in ((-0.2, "before"), (0.2, "after")):
         axes.barh(
-            [i + offset for i in range(len(names))],
-            [by_design[design].get(name, 0.0) * 100 for name in names],
+            [i + offset for i in range(len(codes))],
+            [by_design[design].get(code, 0.0) * 100 for code in codes],
             0.38,
             label=DESIGN_LABELS[design],
         )
-    axes.set_yticks(range(len(names)), names, fontsize=8)
+    axes.set_yticks(range(len(codes)), [labels.get(code, code) for code in codes], fontsize=8)
     axes.set_xlabel("窓口の稼働率（%）")
     axes.set_title("窓口別の稼働率")
     axes.legend()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from madoguchi.simulation.models import SimulationRun
 
 
 def summary_lines(run: SimulationRun, result: dict[str, Any]) -> list[str]:
-    lines = [
-        f"庁舎：{run.office}　乱数の種：{run.parameters.get('seed')}　実行：{run.created_at:%Y-%m-%d %H:%M}"
-    ]
+    office = result.get("office_name") or run.office
+    started = timezone.localtime(run.created_at)  # the city's time (Asia/Tokyo), not the database's UTC
+    lines = [f"庁舎：{office}　乱数の種：{run.parameters.get('seed')}　実行：{started:%Y-%m-%d %H:%M}"]
     if run.kind == SimulationRun.Kind.SAVINGS:
         lines.append(f"反復回数：{result['replications']}（同じ来庁者で導入前と導入後を比較）")
         for row in result["households"]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
-from madoguchi.organization.models import Office
 from madoguchi.simulation.actions import InvalidRun, do_start_run
 from madoguchi.simulation.models import SimulationRun
 from madoguchi.simulation.report import summary_lines
@@ -17,17 +18,26 @@ from madoguchi.staff.roles import PLAN_OPERATIONS
 
 
 def _offices() -> list[tuple[str, str]]:
-    from madoguchi.simulator import OFFICES
+    from madoguchi.simulation.offices import simulated_offices
 
-    names = {office.code: office.name for office in Office.objects.filter(code__in=list(OFFICES))}
-    return [(code, names.get(code, code)) for code in OFFICES]
+    return [(office.code, office.name) for office in simulated_offices()]
+
+
+def _named(runs: Any, names: dict[str, str]) -> list[SimulationRun]:
+    """Runs with the office's name (a run of an office since removed keeps its code)."""
+    listed = list(runs)
+    for run in listed:
+        run.office_name = names.get(run.office, run.office)
+    return listed
 
 
 @login_required
 def runs(request: HttpRequest) -> HttpResponse:
     staff = staff_for(request, PLAN_OPERATIONS)
     errors: dict[str, str] = {}
-    values = {"kind": "savings", "office": "chuo", "seed": "1", "replications": "100", "visits": ""}
+    offices = _offices()
+    first = offices[0][0] if offices else ""
+    values = {"kind": "savings", "office": first, "seed": "1", "replications": "100", "visits": ""}
     if request.method == "POST":
         values = {key: request.POST.get(key, "") for key in values}
         try:
@@ -40,9 +50,9 @@ def runs(request: HttpRequest) -> HttpResponse:
         request,
         "simulation/runs.html",
         {
-            "runs": SimulationRun.objects.defer("pdf", "result")[:30],
+            "runs": _named(SimulationRun.objects.defer("pdf", "result")[:30], dict(offices)),
             "kinds": SimulationRun.Kind.choices,
-            "offices": _offices(),
+            "offices": offices,
             "values": values,
             "errors": errors,
         },
@@ -87,6 +97,6 @@ def run_pdf(request: HttpRequest, run_id: UUID) -> HttpResponse:
     run = get_object_or_404(SimulationRun, pk=run_id, status=SimulationRun.Status.DONE)
     response = HttpResponse(bytes(run.pdf), content_type="application/pdf")
     response["Content-Disposition"] = (
-        f'inline; filename="simulation-{run.office}-{run.created_at:%Y%m%d-%H%M}.pdf"'
+        f'inline; filename="simulation-{run.office}-{timezone.localtime(run.created_at):%Y%m%d-%H%M}.pdf"'
     )
     return response

@@ -56,9 +56,32 @@ def test_a_year_run_compares_both_designs(staff_of: Any) -> None:
     drain("test")
     run.refresh_from_db()
     assert run.status == SimulationRun.Status.DONE, run.error
-    assert set(run.result) == {"before", "after"}
+    assert set(run.result) == {"before", "after", "office_name", "queue_names"}
     assert run.result["before"]["visits"] > 0
     assert bytes(run.pdf).startswith(b"%PDF")
+    # names as the office's signs say them, not codes; the run's time in the city's time zone
+    assert run.result["office_name"] == "北区役所"
+    assert run.result["queue_names"]["one_stop"] == "総合窓口"
+    assert run.result["queue_names"]["kodomo"] == "こども家庭課"
+    from django.utils import timezone
+
+    from madoguchi.simulation.report import summary_lines
+
+    first = summary_lines(run, run.result)[0]
+    assert "北区役所" in first
+    assert f"{timezone.localtime(run.created_at):%Y-%m-%d %H:%M}" in first
+
+
+def test_the_hourly_wait_chart_stays_within_business_hours() -> None:
+    from madoguchi.simulation.charts import waits_by_hour_figure
+
+    late = {"queue": "shomei", "by_hour": [{"hour": 9, "tickets": 4, "mean_wait_min": 5.0}]}
+    late["by_hour"].append({"hour": 29, "tickets": 1, "mean_wait_min": 50.0})
+    figure = waits_by_hour_figure({"before": {"queues": [late]}, "after": {"queues": [late]}})
+    axes = figure.axes[0]
+    lines = axes.get_lines()
+    assert max(lines[0].get_xdata()) == 17  # the evening ticket counts in the last hour block
+    assert [tick.get_text() for tick in axes.get_xticklabels()][-1] == "17時〜"
 
 
 @pytest.mark.parametrize(
