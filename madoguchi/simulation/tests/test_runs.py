@@ -72,6 +72,16 @@ def test_a_year_run_compares_both_designs(staff_of: Any) -> None:
     assert f"{timezone.localtime(run.created_at):%Y-%m-%d %H:%M}" in first
 
 
+def test_the_savings_chart_stacks_every_part_of_the_time() -> None:
+    from madoguchi.simulation.charts import savings_figure
+
+    parts = {"waiting": 1.0, "served": 2.0, "walking": 3.0, "writing": 4.0, "documents": 5.0}
+    row = {"size": 3, "before": parts, "after": parts}
+    figure = savings_figure({"households": [row]})
+    tops = [patch.get_y() + patch.get_height() for patch in figure.axes[0].patches]
+    assert max(tops) == sum(parts.values())  # the bar is as tall as the time in the office
+
+
 def test_the_hourly_wait_chart_stays_within_business_hours() -> None:
     from madoguchi.simulation.charts import waits_by_hour_figure
 
