@@ -78,7 +78,13 @@ def savings_figure(result: dict[str, Any]) -> Figure:
             axes.annotate(
                 DESIGN_LABELS[design][-1], (row["size"] + offset, top), ha="center", va="bottom", fontsize=8
             )
-    axes.margins(y=0.08)  # room above the tallest bar for its 前/後 label
+    # room above the tallest bar for its 前/後 label (margins do not apply: a zero-height part's bottom is a
+    # sticky edge at the bar's top)
+    tallest = max(
+        (sum(row[design].get(part, 0.0) for part, _ in PARTS) for row in rows for design in DESIGN_LABELS),
+        default=0.0,
+    )
+    axes.set_ylim(0, tallest * 1.08 or 1.0)
     axes.set_xticks([row["size"] for row in rows], [f"{row['size']}人" for row in rows])
     axes.set_xlabel("転入する世帯の人数（左：導入前、右：導入後）")
     axes.set_ylabel("庁舎にいる時間（分）")
