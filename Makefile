@@ -28,7 +28,7 @@ setup: $(VENV)/.synced
 
 run: setup
 	$(MADOGUCHI) migrate --noinput
-	$(MADOGUCHI) demo
+	$(MADOGUCHI) demo --history 3
 	MADOGUCHI_LOG_FORMAT=$${MADOGUCHI_LOG_FORMAT:-text} $(MADOGUCHI) serve --host $(HOST) --port $(PORT)
 
 lint: setup

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from madoguchi.demo.city import demo_cards, load_demo_city, load_demo_population
@@ -13,10 +14,28 @@ from madoguchi.demo.city import demo_cards, load_demo_city, load_demo_population
 class Command(BaseCommand):
     help = "Load the demo city みなと市 (idempotent) and print one login per role."
 
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=0,
+            metavar="MONTHS",
+            help="also generate the ward offices' tickets of the last MONTHS months (for statistics and fits)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if not 0 <= options["history"] <= 24:
+            raise CommandError("--history: from 0 to 24 months", returncode=2)
         translation.activate("ja")
         logins = load_demo_city()
         load_demo_population()
+        if options["history"]:
+            from madoguchi.demo.history import load_demo_history
+
+            written = load_demo_history(options["history"])
+            self.stdout.write(
+                f"Ticket history of the last {options['history']} months: {written} tickets written"
+            )
         self.stdout.write("")
         self.stdout.write("みなと市 demo staff logins (password changes made since are kept):")
         self.stdout.write(f"  {'login':<12} {'password':<18} role / office")

@@ -6,6 +6,7 @@ import json
 import sys
 from argparse import ArgumentParser, ArgumentTypeError
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -35,6 +36,13 @@ def _positive(text: str) -> int:
     if value < 1:
         raise ArgumentTypeError(f"must be 1 or more: {text!r}")
     return value
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise ArgumentTypeError(f"a date as YYYY-MM-DD: {text!r}") from error
 
 
 def _month(text: str) -> int:
@@ -112,7 +120,19 @@ class Command(BaseCommand):
         home.add_argument("--workers", type=_positive, default=None, help="processes (default: all cores)")
         home.add_argument("--json", action="store_true", help="print JSON")
 
+        fit = sub.add_parser("fit", help="fit the office's queues from its tickets and simulate that period")
+        fit.add_argument("--office", default=None, help=OFFICE_HELP)
+        fit.add_argument(
+            "--from", dest="start", type=_day, required=True, help="first business day, YYYY-MM-DD"
+        )
+        fit.add_argument("--to", dest="end", type=_day, required=True, help="last business day, YYYY-MM-DD")
+        fit.add_argument("--seed", type=int, default=0)
+        fit.add_argument("--json", action="store_true", help="print JSON")
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "fit":
+            self._fit(options)
+            return
         config = self._office(options["office"])
         try:
             if options["subcommand"] == "savings":
@@ -142,6 +162,39 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--office: no ward office {code!r}; the offices are {', '.join(offices)}", returncode=2
             ) from error
+
+    def _fit(self, options: dict[str, Any]) -> None:
+        from madoguchi.simulation.fit import NoHistory, fit_office, fit_report
+        from madoguchi.simulator.fitted import simulate_fitted
+
+        config = self._office(options["office"])
+        from madoguchi.organization.models import Office
+
+        try:
+            fitted = fit_office(Office.objects.get(code=config.code), options["start"], options["end"])
+        except NoHistory as error:
+            raise CommandError(f"{config.code}: {error}", returncode=2) from error
+        report = fit_report(fitted, simulate_fitted(fitted, options["seed"]))
+        if options["json"]:
+            self.stdout.write(json.dumps(report, ensure_ascii=False))
+            return
+        self.stdout.write(
+            f"{config.name} {options['start']}..{options['end']}: {len(fitted.days)} business days, "
+            f"{report['transfer']:.1%} of one-stop residents handed over"
+        )
+        weekdays = "  ".join(
+            f"{'月火水木金土日'[day]} {factor:.2f}" for day, factor in sorted(fitted.weekday_factors.items())
+        )
+        self.stdout.write(f"weekday factors: {weekdays}")
+        for queue in report["queues"]:
+            daily = sum(queue["daily_by_month"].values()) / max(1, len(queue["daily_by_month"]))
+            recorded, simulated = queue["recorded"], queue["simulated"]
+            self.stdout.write(
+                f"{queue['name']}: {queue['counters']} counters, {daily:.1f} tickets a day, "
+                f"{queue['service_mean']:.1f} min a resident (CV {queue['service_cv']:.2f}), "
+                f"no-show {queue['no_show']:.1%}; wait recorded/simulated: mean {recorded['mean']:.1f}/"
+                f"{simulated['mean']:.1f}, p90 {recorded['p90']:.1f}/{simulated['p90']:.1f} min"
+            )
 
     def _household(self, config: OfficeConfig, options: dict[str, Any]) -> None:
         from madoguchi.simulation.households import FactsFileError, follow_households, read_facts_file
