@@ -293,6 +293,8 @@ def _write_day(
 def _events(tickets: Iterable[Ticket]) -> list[TicketEvent]:
     events = []
     for ticket in tickets:
+        assert ticket.called_at is not None  # noqa: S101 (every generated ticket was called and ended)
+        assert ticket.finished_at is not None  # noqa: S101
         events.append(
             TicketEvent(ticket=ticket, status=Ticket.Status.WAITING, at=ticket.issued_at, actor=ACTOR)
         )

@@ -146,7 +146,7 @@ def fit_office(office: Office, start: date, end: date) -> FittedOffice:
 
 def fit_report(fitted: FittedOffice, compared: Sequence[QueueComparison]) -> dict[str, Any]:
     """The fit and the comparison as JSON: per queue its fitted rates and its recorded and simulated waits."""
-    simulated = {comparison.code: comparison.simulated for comparison in compared}
+    by_code = {comparison.code: comparison for comparison in compared}
     return {
         "office": fitted.office,
         "from": fitted.days[0].isoformat() if fitted.days else None,
@@ -169,7 +169,10 @@ def fit_report(fitted: FittedOffice, compared: Sequence[QueueComparison]) -> dic
                 "service_cv": round(queue.service_cv, 3),
                 "no_show": round(queue.no_show, 4),
                 "recorded": _waits(queue.recorded),
-                "simulated": _waits(simulated[queue.code]),
+                "simulated": _waits(by_code[queue.code].simulated),
+                "simulated_mean_band": [round(value, 2) for value in by_code[queue.code].mean_band],
+                "simulated_p90_band": [round(value, 2) for value in by_code[queue.code].p90_band],
+                "recorded_within_simulated": by_code[queue.code].within,
             }
             for queue in fitted.queues
         ],

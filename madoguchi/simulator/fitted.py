@@ -80,24 +80,61 @@ class FittedOffice:
 
 @dataclass(frozen=True)
 class QueueComparison:
+    """A queue's recorded waits beside the simulated ones: pooled over the replications, and the band (5th
+    to 95th percentile over the replications) in which the period's mean and 90th percentile fall. A busy
+    queue's waits change much from one run of the same days to the next; the recorded period is one run."""
+
     code: str
     name: str
     recorded: Waits
     simulated: Waits
+    mean_band: tuple[float, float]
+    p90_band: tuple[float, float]
+
+    @property
+    def within(self) -> bool:
+        """The recorded mean and 90th percentile both lie in the simulated bands."""
+        low, high = self.mean_band
+        p90_low, p90_high = self.p90_band
+        return low <= self.recorded.mean <= high and p90_low <= self.recorded.p90 <= p90_high
 
 
-def simulate_fitted(fitted: FittedOffice, seed: int = 0) -> tuple[QueueComparison, ...]:
-    """Every day the fit read, simulated with the fitted rates; each queue's simulated waits beside the
-    recorded ones."""
-    waits: dict[str, list[float]] = {queue.code: [] for queue in fitted.queues}
+REPLICATIONS = 20
+
+
+def simulate_fitted(
+    fitted: FittedOffice, seed: int = 0, replications: int = REPLICATIONS
+) -> tuple[QueueComparison, ...]:
+    """Every day the fit read, simulated `replications` times with the fitted rates; each queue's simulated
+    waits beside the recorded ones."""
     blocks = hour_shares(fitted.hour_shares)
-    for day in fitted.days:
-        rng = random.Random(f"{seed}:{fitted.office}:{day.isoformat()}")  # noqa: S311 (simulation draws)
-        _simulate_day(fitted, day, blocks, rng, waits)
+    pooled: dict[str, list[float]] = {queue.code: [] for queue in fitted.queues}
+    runs: dict[str, list[Waits]] = {queue.code: [] for queue in fitted.queues}
+    for replication in range(max(1, replications)):
+        waits: dict[str, list[float]] = {queue.code: [] for queue in fitted.queues}
+        for day in fitted.days:
+            key = f"{seed}:{replication}:{fitted.office}:{day.isoformat()}"
+            _simulate_day(fitted, day, blocks, random.Random(key), waits)  # noqa: S311 (simulation draws)
+        for code, minutes in waits.items():
+            pooled[code].extend(minutes)
+            runs[code].append(Waits.of(minutes))
     return tuple(
-        QueueComparison(queue.code, queue.name, queue.recorded, Waits.of(waits[queue.code]))
+        QueueComparison(
+            queue.code,
+            queue.name,
+            queue.recorded,
+            Waits.of(pooled[queue.code]),
+            _band([run.mean for run in runs[queue.code]]),
+            _band([run.p90 for run in runs[queue.code]]),
+        )
         for queue in fitted.queues
     )
+
+
+def _band(values: Sequence[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    last = len(ordered) - 1
+    return ordered[round(0.05 * last)], ordered[round(0.95 * last)]
 
 
 def _simulate_day(

@@ -20,7 +20,7 @@ class Command(BaseCommand):
             type=int,
             default=0,
             metavar="MONTHS",
-            help="also generate the ward offices' tickets of the last MONTHS months (for statistics and fits)",
+            help="also generate the ward offices' tickets of the last MONTHS months (statistics, fits)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -188,12 +188,18 @@ class Command(BaseCommand):
         self.stdout.write(f"weekday factors: {weekdays}")
         for queue in report["queues"]:
             daily = sum(queue["daily_by_month"].values()) / max(1, len(queue["daily_by_month"]))
-            recorded, simulated = queue["recorded"], queue["simulated"]
+            recorded = queue["recorded"]
+            (mean_low, mean_high), (p90_low, p90_high) = (
+                queue["simulated_mean_band"],
+                queue["simulated_p90_band"],
+            )
+            verdict = "within" if queue["recorded_within_simulated"] else "OUTSIDE"
             self.stdout.write(
                 f"{queue['name']}: {queue['counters']} counters, {daily:.1f} tickets a day, "
                 f"{queue['service_mean']:.1f} min a resident (CV {queue['service_cv']:.2f}), "
-                f"no-show {queue['no_show']:.1%}; wait recorded/simulated: mean {recorded['mean']:.1f}/"
-                f"{simulated['mean']:.1f}, p90 {recorded['p90']:.1f}/{simulated['p90']:.1f} min"
+                f"no-show {queue['no_show']:.1%}; wait recorded mean {recorded['mean']:.1f} "
+                f"(simulated {mean_low:.1f}-{mean_high:.1f}), p90 {recorded['p90']:.1f} "
+                f"(simulated {p90_low:.1f}-{p90_high:.1f}) min: {verdict} the simulated runs"
             )
 
     def _household(self, config: OfficeConfig, options: dict[str, Any]) -> None:
