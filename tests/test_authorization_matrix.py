@@ -132,6 +132,7 @@ MATRIX: dict[str, tuple[str, tuple[str, ...]]] = {
     "reception:counter":                                   row("GET",  "login 403   ok    ok    403    403   ok    ok     403   403   ok"),
     "reception:counter-action":                            row("POST", "login 403   ok    ok    403    403   ok    ok     403   403   ok"),
     "reception:status":                                    row("GET",  "login 403   403   403   403    403   403   403    ok    403   403"),
+    "reception:statistics":                                row("GET",  "login 403   403   403   403    403   403   403    ok    403   403"),
     "reception:status-events":                             row("GET",  "-     -     -     -     -      -     -     -      -     -     -"),
     "prepare:start":                                       row("GET",  "ok    ok    ok    ok    ok     ok    ok    ok     ok    ok    ok"),
     "prepare:code-png":                                    row("POST", "400   400   400   400   400    400   400   400    400   400   400"),

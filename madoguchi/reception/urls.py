@@ -1,6 +1,6 @@
 from django.urls import path
 
-from madoguchi.reception import kiosk, live, resident, views
+from madoguchi.reception import kiosk, live, resident, statistics_views, views
 
 app_name = "reception"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("reception/counter/<slug:action>/", views.counter_action, name="counter-action"),
     path("reception/status/", live.office_status, name="status"),
     path("reception/status/events", live.office_status_events, name="status-events"),
+    path("reception/statistics/", statistics_views.statistics, name="statistics"),
 ]

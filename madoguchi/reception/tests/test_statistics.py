@@ -1,0 +1,124 @@
+"""The managers' counter statistics: what the recorded tickets say, on the page and in the CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from madoguchi.demo.history import HistoryRates, QueueRates, business_days_between, generate_history
+from madoguchi.organization.models import Counter, Office, Queue
+from madoguchi.reception.models import Ticket
+from madoguchi.reception.statistics import bar_chart, office_statistics
+from madoguchi.staff.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2026, 10, 5)  # a Monday
+
+
+def _at(minute: float) -> datetime:
+    return timezone.make_aware(datetime(2026, 10, 5, 9, 0) + timedelta(minutes=minute))
+
+
+def _ticket(
+    queue: Queue, number: int, wait: float, handling: float, status: str = Ticket.Status.DONE
+) -> None:
+    counter = Counter.objects.filter(queue=queue).first()
+    Ticket.objects.create(
+        office=queue.office,
+        queue=queue,
+        business_day=DAY,
+        number=number,
+        status=status,
+        channel=Ticket.Channel.KIOSK,
+        issued_at=_at(number),
+        counter=counter,
+        called_at=_at(number + wait),
+        serving_at=_at(number + wait + 0.5) if status != Ticket.Status.NO_SHOW else None,
+        finished_at=_at(number + wait + 0.5 + handling),
+    )
+
+
+def test_waits_handling_and_rates_are_counted_as_defined(demo_city: None) -> None:
+    shomei = Queue.objects.get(office__code="chuo", code="shomei")
+    for number, wait in enumerate([0, 2, 4, 6, 8, 10, 12, 14, 16, 30], start=1):
+        _ticket(shomei, number, wait, handling=5)
+    _ticket(shomei, 11, 20, 0, Ticket.Status.NO_SHOW)
+    _ticket(shomei, 12, 1, 3, Ticket.Status.TRANSFERRED)
+    stats = office_statistics(Office.objects.get(code="chuo"), DAY, DAY)
+    (row,) = stats.queues
+    assert (row.label, row.tickets, stats.days) == ("証明書発行", 12, 1)
+    # waits 0,1,2,4,6,8,10,12,14,16,20,30: the median is 9, the 90th percentile the 11th of 12 (20)
+    assert row.wait_median == pytest.approx(9.0)
+    assert row.wait_p90 == pytest.approx(20.0)
+    # handling: the 10 done at 5 minutes and the transferred one at 3; the no-show has none
+    assert row.handling_mean == pytest.approx((10 * 5 + 3) / 11)
+    assert row.no_show_rate == pytest.approx(1 / 12)
+    assert row.transfer_rate == pytest.approx(1 / 12)
+    assert [hour.label for hour in stats.hours] == ["9:00"]  # the hour in Tokyo, when the ticket was taken
+
+
+@pytest.fixture
+def history(demo_city: None) -> Office:
+    office = Office.objects.get(code="chuo")
+    rates = HistoryRates(queues={"shomei": QueueRates(0.6, 5.0, 0.5), "one-stop": QueueRates(0.4, 38.0, 0.5)})
+    generate_history(office, business_days_between(date(2026, 10, 1), date(2026, 10, 30)), rates, seed=1)
+    return office
+
+
+def test_the_page_and_its_csv_tell_the_same_figures(history: Office, staff_of: Any, signed_in: Any) -> None:
+    client = signed_in(staff_of(Role.MANAGER))
+    query = "?office=chuo&from=2026-10-01&to=2026-10-31&by=week"
+    page = client.get("/reception/statistics/" + query)
+    assert page.status_code == 200
+    text = page.content.decode()
+    recorded = Ticket.objects.filter(office=history, business_day__month=10).count()
+    assert f"整理券 {recorded} 枚" in text
+    assert "証明書発行" in text
+    assert "総合窓口" in text
+    assert text.count("<svg") == 3
+    response = client.get("/reception/statistics/" + query + "&format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["section", "label", "tickets"]
+    total = next(row for row in rows if row[0] == "total")
+    assert int(total[2]) == recorded
+    weeks = [row for row in rows if row[0] == "week"]
+    assert weeks[0][1] == "2026-09-28"  # the week of 1 October starts on Monday 28 September
+    assert sum(int(row[2]) for row in weeks) == recorded
+    queues = {row[1]: row for row in rows if row[0] == "queue"}
+    assert sum(int(row[2]) for row in queues.values()) == recorded
+    assert float(queues["総合窓口"][7]) == pytest.approx(38.0, rel=0.1)  # the mean handling time drawn
+
+
+def test_bad_periods_are_refused_at_their_field(demo_city: None, staff_of: Any, signed_in: Any) -> None:
+    client = signed_in(staff_of(Role.MANAGER))
+    for query, field in (
+        ("?from=2026-02-30", "from-error"),
+        ("?from=2026-10-10&to=2026-10-01", "to-error"),
+        ("?from=2020-01-01&to=2026-01-01", "to-error"),
+        ("?office=nowhere", "office-error"),
+        ("?by=year", "by-error"),
+    ):
+        response = client.get("/reception/statistics/" + query)
+        assert response.status_code == 400, query
+        assert f'id="{field}"' in response.content.decode(), query
+
+
+def test_a_period_without_tickets_says_so(demo_city: None, staff_of: Any, signed_in: Any) -> None:
+    page = signed_in(staff_of(Role.MANAGER)).get("/reception/statistics/?from=2026-01-05&to=2026-01-09")
+    assert page.status_code == 200
+    assert "この期間に記録された整理券はありません。" in page.content.decode()
+
+
+def test_bar_heights_follow_the_values() -> None:
+    chart = bar_chart([("a", 10.0), ("b", 5.0), ("c", None)], "件")
+    heights = [bar.height for bar in chart.bars]
+    assert heights[0] == 2 * heights[1] > 0
+    assert heights[2] == 0
+    assert chart.ticks[-1][1] == "10"
