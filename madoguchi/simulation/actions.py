@@ -20,6 +20,7 @@ from madoguchi.transactions import atomic_action
 
 RUN_TASK = "simulation.run"
 LIMITS = {"replications": (1, 2000), "visits": (1000, 1_000_000), "seed": (0, 2**31 - 1)}
+MAX_FACTS_CHARACTERS = 100_000
 
 
 class InvalidRun(ValueError):
@@ -28,7 +29,7 @@ class InvalidRun(ValueError):
         self.errors = errors
 
 
-def check_parameters(kind: str, office: str, raw: dict[str, str]) -> dict[str, int]:
+def check_parameters(kind: str, office: str, raw: dict[str, str]) -> dict[str, Any]:
     """The form's values as numbers within their limits, or InvalidRun naming each bad field."""
     from madoguchi.simulation.offices import simulated_offices
 
@@ -38,8 +39,14 @@ def check_parameters(kind: str, office: str, raw: dict[str, str]) -> dict[str, i
         errors["kind"] = _("試算の種類を選んでください。")
     if office not in offices:
         errors["office"] = _("区役所を選んでください。")
-    wanted = ["seed", "replications"] if kind == SimulationRun.Kind.SAVINGS else ["seed", "visits"]
-    values: dict[str, int] = {}
+    wanted = ["seed", "visits"] if kind == SimulationRun.Kind.YEAR else ["seed", "replications"]
+    values: dict[str, Any] = {}
+    if kind == SimulationRun.Kind.HOUSEHOLD:
+        facts = _check_facts(raw.get("facts") or "")
+        if isinstance(facts, str):
+            errors["facts"] = facts
+        else:
+            values["facts"] = facts
     for name in wanted:
         text = (raw.get(name) or "").strip()
         low, high = LIMITS[name]
@@ -62,6 +69,34 @@ def check_parameters(kind: str, office: str, raw: dict[str, str]) -> dict[str, i
     return values
 
 
+def _check_facts(text: str) -> list[dict[str, Any]] | str:
+    """The households of the form's text (one JSON object, a JSON list, or JSON lines), or what is wrong."""
+    import json
+
+    from madoguchi.simulation.households import FactsFileError, households_from_text
+
+    text = text.strip()
+    if not text:
+        return _("世帯の事実（household-facts/v1 の JSON）を入力してください。")
+    if len(text) > MAX_FACTS_CHARACTERS:
+        return _("世帯の事実が長すぎます（%(limit)s 文字まで）。") % {"limit": MAX_FACTS_CHARACTERS}
+    try:
+        listed = json.loads(text)
+    except json.JSONDecodeError:
+        listed = None
+    if isinstance(listed, list):
+        text = "\n".join(json.dumps(item, ensure_ascii=False) for item in listed)
+    try:
+        households_from_text(text, _("入力"))
+    except FactsFileError as error:
+        return _("世帯の事実を読めません：%(reason)s") % {"reason": error}
+    if isinstance(listed, list):
+        return [item for item in listed if isinstance(item, dict)]
+    if isinstance(listed, dict):
+        return [listed]
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
 @atomic_action
 def do_start_run(actor: AuditActor, *, kind: str, office: str, raw: dict[str, str]) -> SimulationRun:
     from madoguchi.tasks.queue import enqueue
@@ -71,7 +106,10 @@ def do_start_run(actor: AuditActor, *, kind: str, office: str, raw: dict[str, st
     run = SimulationRun.objects.create(
         kind=kind, office=office, parameters=parameters, requested_by=actor.audit_name
     )
-    record(actor, "simulation.start", run, after={"kind": kind, "office": office, **parameters})
+    summary = {key: value for key, value in parameters.items() if key != "facts"}
+    if "facts" in parameters:
+        summary["households"] = len(parameters["facts"])
+    record(actor, "simulation.start", run, after={"kind": kind, "office": office, **summary})
     run.task = enqueue(RUN_TASK, max_attempts=1, run_id=str(run.pk))
     run.save(update_fields=["task"])
     return run
@@ -114,9 +152,9 @@ def do_interrupt_lost_runs() -> int:
 
 def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
     """Run the model for a stored run; store the result and the PDF. Called by the background task."""
-    from madoguchi.simulation.households import queue_name
+    from madoguchi.simulation.households import follow_households, households_from_text, queue_name
     from madoguchi.simulation.offices import office_config
-    from madoguchi.simulator import AFTER, BEFORE, savings, simulate_year
+    from madoguchi.simulator import AFTER, BEFORE, DESIGNS, savings, simulate_year
 
     run = SimulationRun.objects.get(pk=run_id)
     if not RUN.update(SimulationRun.objects.filter(pk=run.pk), "start", timezone.now()):
@@ -144,6 +182,26 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
                 workers=workers,
                 progress=progress,
             ).as_json()
+        elif run.kind == SimulationRun.Kind.HOUSEHOLD:
+            import json
+
+            text = "\n".join(json.dumps(facts, ensure_ascii=False) for facts in params["facts"])
+            result = follow_households(
+                config,
+                households_from_text(text, "世帯"),
+                designs=DESIGNS,
+                replications=params["replications"],
+                seed=params["seed"],
+                workers=workers,
+                progress=progress,
+            ).as_json()
+            queues = {
+                call["queue"]
+                for row in result["households"]
+                for design in DESIGNS
+                for call in row[design]["calls"]
+            }
+            result["queue_names"] = {queue: queue_name(config, queue) for queue in sorted(queues)}
         else:
             result = {}
             for design, start in ((BEFORE, 0.0), (AFTER, 0.5)):

@@ -14,6 +14,7 @@ _fields = {
     "seed": _("乱数の種"),
     "replications": _("反復回数"),
     "visits": _("年間の来庁件数"),
+    "households": _("世帯の数"),
     "error": _("理由"),
 }
 

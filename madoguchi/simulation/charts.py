@@ -56,9 +56,22 @@ def _figure(width: float = 8.0, height: float = 4.2) -> Figure:
 
 def savings_figure(result: dict[str, Any]) -> Figure:
     """Minutes in the office by household size, before and after: waiting, counter, walking, writing."""
+    rows = result["households"]
+    return _stacked(
+        rows, [f"{row['size']}人" for row in rows], "転入する世帯の人数（左：導入前、右：導入後）"
+    )
+
+
+def household_figure(result: dict[str, Any]) -> Figure:
+    """Minutes in the office of each household given by its facts, before and after."""
+    rows = result["households"]
+    return _stacked(rows, [row["label"] for row in rows], "世帯（左：導入前、右：導入後）")
+
+
+def _stacked(rows: list[dict[str, Any]], names: list[str], xlabel: str) -> Figure:
     figure = _figure()
     axes = figure.add_subplot()
-    rows = result["households"]
+    rows = [{**row, "size": number} for number, row in enumerate(rows, start=1)]
     width = 0.38
     for offset, design in ((-width / 2, "before"), (width / 2, "after")):
         bottom = [0.0] * len(rows)
@@ -85,8 +98,8 @@ def savings_figure(result: dict[str, Any]) -> Figure:
         default=0.0,
     )
     axes.set_ylim(0, tallest * 1.08 or 1.0)
-    axes.set_xticks([row["size"] for row in rows], [f"{row['size']}人" for row in rows])
-    axes.set_xlabel("転入する世帯の人数（左：導入前、右：導入後）")
+    axes.set_xticks([row["size"] for row in rows], names)
+    axes.set_xlabel(xlabel)
     axes.set_ylabel("庁舎にいる時間（分）")
     axes.set_title("世帯人数別の所要時間")
     axes.legend(loc="upper left", ncols=5, fontsize=8)
@@ -157,6 +170,7 @@ Chart = Callable[[dict[str, Any]], Figure]
 CHARTS: dict[str, tuple[Chart, ...]] = {
     "savings": (savings_figure,),
     "year": (waits_by_hour_figure, utilisation_figure),
+    "household": (household_figure,),
 }
 
 

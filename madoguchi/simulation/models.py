@@ -12,6 +12,7 @@ class SimulationRun(models.Model):
     class Kind(models.TextChoices):
         SAVINGS = "savings", _("転入の待ち時間の短縮（世帯人数別）")
         YEAR = "year", _("区役所の1年間（導入前と導入後）")
+        HOUSEHOLD = "household", _("指定した世帯の所要時間（導入前と導入後）")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("待機中")

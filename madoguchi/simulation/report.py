@@ -22,6 +22,18 @@ def summary_lines(run: SimulationRun, result: dict[str, Any]) -> list[str]:
                 f"転入 {row['size']}人世帯：導入前 {row['before_min']:.1f}分 → "
                 f"導入後 {row['after_min']:.1f}分（{change}）"
             )
+    elif run.kind == SimulationRun.Kind.HOUSEHOLD:
+        lines.append(f"反復回数：{result['replications']}（同じ来庁者で導入前と導入後を比較）")
+        for row in result["households"]:
+            saved = row["saved_min"]
+            change = f"{saved:.1f}分短縮" if saved >= 0 else f"{-saved:.1f}分増加"
+            lines.append(
+                f"{row['label']}（{EVENT_NAMES.get(row['event'], row['event'])}・{row['size']}人）：導入前 "
+                f"{row['before_min']:.1f}分 → 導入後 {row['after_min']:.1f}分（{change}）、"
+                f"手続 {len(row['procedures'])}件"
+            )
+            if row["undecided"]:
+                lines.append(f"　未確定のため試算に含めない手続：{len(row['undecided'])}件")
     else:
         for design, label in (("before", "導入前"), ("after", "導入後")):
             year = result[design]
@@ -33,6 +45,20 @@ def summary_lines(run: SimulationRun, result: dict[str, Any]) -> list[str]:
                 f"（{year['events']:,}イベント、{year['wall_s']:.1f}秒）"
             )
     return lines
+
+
+EVENT_NAMES = {
+    "tennyu": "転入",
+    "tenshutsu": "転出",
+    "tenkyo": "転居",
+    "shussei": "出生",
+    "shibou": "死亡",
+    "konin": "婚姻",
+    "rikon": "離婚",
+    "ninshin": "妊娠",
+    "shaho_kanyu": "社会保険の加入",
+    "shaho_soshitsu": "社会保険の喪失",
+}
 
 
 def pdf_for(run: SimulationRun, result: dict[str, Any]) -> bytes:

@@ -23,6 +23,18 @@ def _offices() -> list[tuple[str, str]]:
     return [(office.code, office.name) for office in simulated_offices()]
 
 
+# A household the page offers to start from: a couple moving in from another city (household-facts/v1).
+EXAMPLE_FACTS = (
+    '{"event": "tennyu", "event_date": "2026-04-01",\n'
+    ' "moved_from": {"kind": "other_municipality", "municipality_code": "131016"},\n'
+    ' "members": [\n'
+    '  {"id": "m1", "relationship": "head", "birth_date": "1990-05-01", "health_insurance": "national"},\n'
+    '  {"id": "m2", "relationship": "spouse", "birth_date": "1991-08-20", "health_insurance": "national"}\n'
+    " ],\n"
+    ' "household": {}}'
+)
+
+
 def _named(runs: Any, names: dict[str, str]) -> list[SimulationRun]:
     """Runs with the office's name (a run of an office since removed keeps its code)."""
     listed = list(runs)
@@ -37,7 +49,14 @@ def runs(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     offices = _offices()
     first = offices[0][0] if offices else ""
-    values = {"kind": "savings", "office": first, "seed": "1", "replications": "100", "visits": ""}
+    values = {
+        "kind": "savings",
+        "office": first,
+        "seed": "1",
+        "replications": "100",
+        "visits": "",
+        "facts": EXAMPLE_FACTS,
+    }
     if request.method == "POST":
         values = {key: request.POST.get(key, "") for key in values}
         try:

@@ -185,3 +185,54 @@ def test_a_live_run_is_left_alone(staff_of: Any, monkeypatch: pytest.MonkeyPatch
     statuses = dict(SimulationRun.objects.values_list("pk", "status"))
     assert statuses[queued.pk] == SimulationRun.Status.QUEUED
     assert statuses[running.pk] == SimulationRun.Status.RUNNING
+
+
+def test_a_household_run_takes_the_facts_from_the_page(staff_of: Any, signed_in: Any) -> None:
+    import json
+
+    from madoguchi.simulation.views import EXAMPLE_FACTS
+
+    client = signed_in(staff_of(Role.MANAGER))
+    assert "&quot;tennyu&quot;" in client.get("/simulations/").content.decode()  # the example to start from
+    one = json.loads(EXAMPLE_FACTS)
+    alone = {**one, "members": one["members"][:1]}
+    facts = json.dumps([one, alone])
+    response = client.post(
+        "/simulations/",
+        {"kind": "household", "office": "kita", "seed": "2", "replications": "3", "facts": facts},
+    )
+    run = SimulationRun.objects.get()
+    assert response["Location"] == f"/simulations/{run.pk}/"
+    assert run.parameters["facts"] == [one, alone]
+    drain("test")
+    run.refresh_from_db()
+    assert run.status == SimulationRun.Status.DONE, run.error
+    rows = run.result["households"]
+    assert [(row["label"], row["size"]) for row in rows] == [("世帯:1", 2), ("世帯:2", 1)]
+    page = client.get(f"/simulations/{run.pk}/").content.decode()
+    assert "世帯:1（転入・2人）：導入前" in page
+    assert client.get(f"/simulations/{run.pk}/charts/0.png").content.startswith(b"\x89PNG")
+    assert bytes(run.pdf).startswith(b"%PDF")
+    entry = AuditEntry.objects.get(action="simulation.start")
+    assert entry.summary["after"]["households"] == 2
+    assert "facts" not in entry.summary["after"]  # the audit log keeps the count, not the household's facts
+
+
+@pytest.mark.parametrize(
+    ("facts", "message"),
+    [
+        ("", "世帯の事実（household-facts/v1 の JSON）を入力してください。"),
+        ('{"event": "tennyu"', "世帯の事実を読めません"),
+        ('{"event": "tennyu", "event_date": "2026-02-30", "members": []}', "event_date"),
+    ],
+)
+def test_household_facts_that_cannot_be_read_are_refused_at_their_field(
+    staff_of: Any, signed_in: Any, facts: str, message: str
+) -> None:
+    form = {"kind": "household", "office": "chuo", "seed": "1", "replications": "2", "facts": facts}
+    response = signed_in(staff_of(Role.MANAGER)).post("/simulations/", form)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="facts-error"' in page
+    assert message in page
+    assert not SimulationRun.objects.exists()
