@@ -44,7 +44,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         response.write("\ufeff")  # Excel opens UTF-8 with a byte-order mark
         csv.writer(response).writerows(csv_rows(figures))
         return response
-    context = {
+    context: dict[str, object] = {
         "offices": offices,
         "groupings": GROUPINGS,
         "errors": {},
