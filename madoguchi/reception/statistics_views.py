@@ -35,8 +35,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
         office, start, end, grouping = None, None, None, "day"
     values = {key: request.GET.get(key, "") for key in ("office", "from", "to", "by")}
     if office is None or start is None or end is None:
-        context = {"offices": offices, "groupings": GROUPINGS, "errors": errors, "values": values}
-        return render(request, "reception/statistics.html", context, status=400)
+        refused = {"offices": offices, "groupings": GROUPINGS, "errors": errors, "values": values}
+        return render(request, "reception/statistics.html", refused, status=400)
     figures = office_statistics(office, start, end, grouping)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
