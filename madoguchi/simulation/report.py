@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from madoguchi.rules.facts import EVENTS
 from madoguchi.simulation.models import SimulationRun
 
 
@@ -28,7 +29,7 @@ def summary_lines(run: SimulationRun, result: dict[str, Any]) -> list[str]:
             saved = row["saved_min"]
             change = f"{saved:.1f}分短縮" if saved >= 0 else f"{-saved:.1f}分増加"
             lines.append(
-                f"{row['label']}（{EVENT_NAMES.get(row['event'], row['event'])}・{row['size']}人）：導入前 "
+                f"{row['label']}（{EVENTS.get(row['event'], row['event'])}・{row['size']}人）：導入前 "
                 f"{row['before_min']:.1f}分 → 導入後 {row['after_min']:.1f}分（{change}）、"
                 f"手続 {len(row['procedures'])}件"
             )
@@ -45,20 +46,6 @@ def summary_lines(run: SimulationRun, result: dict[str, Any]) -> list[str]:
                 f"（{year['events']:,}イベント、{year['wall_s']:.1f}秒）"
             )
     return lines
-
-
-EVENT_NAMES = {
-    "tennyu": "転入",
-    "tenshutsu": "転出",
-    "tenkyo": "転居",
-    "shussei": "出生",
-    "shibou": "死亡",
-    "konin": "婚姻",
-    "rikon": "離婚",
-    "ninshin": "妊娠",
-    "shaho_kanyu": "社会保険の加入",
-    "shaho_soshitsu": "社会保険の喪失",
-}
 
 
 def pdf_for(run: SimulationRun, result: dict[str, Any]) -> bytes:
