@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from madoguchi.organization.models import Counter, Office, Queue
 from madoguchi.reception.models import Ticket, TicketCounter, TicketEvent
-from madoguchi.rules.calendar import is_business_day
+from madoguchi.rules.calendar import business_days_between
 from madoguchi.simulator.parameters import (
     HOUR_WEIGHTS,
     LAST_TICKET_MINUTE,
@@ -97,17 +97,6 @@ DEMO_RATES = HistoryRates(
         "zeimu": QueueRates(0.6, 10.0, 0.5),
     }
 )
-
-
-def business_days_between(start: date, end: date) -> list[date]:
-    """The business days from `start` to `end`, both included."""
-    days = []
-    day = start
-    while day <= end:
-        if is_business_day(day):
-            days.append(day)
-        day += timedelta(days=1)
-    return days
 
 
 @dataclass
@@ -291,40 +280,19 @@ def _write_day(
 
 
 def _events(tickets: Iterable[Ticket]) -> list[TicketEvent]:
-    events = []
+    """Each ticket's events as the counter records them: issued, called, serving (unless a no-show), ended."""
+    events: list[TicketEvent] = []
     for ticket in tickets:
-        assert ticket.called_at is not None  # noqa: S101 (every generated ticket was called and ended)
-        assert ticket.finished_at is not None  # noqa: S101
-        events.append(
-            TicketEvent(ticket=ticket, status=Ticket.Status.WAITING, at=ticket.issued_at, actor=ACTOR)
-        )
-        events.append(
-            TicketEvent(
-                ticket=ticket,
-                status=Ticket.Status.CALLED,
-                at=ticket.called_at,
-                counter=ticket.counter,
-                actor=ACTOR,
-            )
-        )
-        if ticket.serving_at is not None:
-            events.append(
-                TicketEvent(
-                    ticket=ticket,
-                    status=Ticket.Status.SERVING,
-                    at=ticket.serving_at,
-                    counter=ticket.counter,
-                    actor=ACTOR,
-                )
-            )
-        events.append(
-            TicketEvent(
-                ticket=ticket,
-                status=ticket.status,
-                at=ticket.finished_at,
-                counter=ticket.counter,
-                actor=ACTOR,
-            )
+        steps = [
+            (Ticket.Status.WAITING, ticket.issued_at, None),
+            (Ticket.Status.CALLED, ticket.called_at, ticket.counter),
+            (Ticket.Status.SERVING, ticket.serving_at, ticket.counter),
+            (ticket.status, ticket.finished_at, ticket.counter),
+        ]
+        events.extend(
+            TicketEvent(ticket=ticket, status=status, at=at, counter=counter, actor=ACTOR)
+            for status, at, counter in steps
+            if at is not None
         )
     return events
 

@@ -38,6 +38,12 @@ def is_business_day(day: date) -> bool:
     )
 
 
+def business_days_between(start: date, end: date) -> list[date]:
+    """The business days from `start` to `end`, both included."""
+    days = (start + timedelta(days=offset) for offset in range((end - start).days + 1))
+    return [day for day in days if is_business_day(day)]
+
+
 def _business_days_after(start: date, step: int) -> Iterator[date]:
     """Business days after `start` (step 1) or before it (step -1), nearest first. Endless: no closure
     lasts longer than a few days."""

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from madoguchi.organization.models import Office
 from madoguchi.reception.models import Ticket
-from madoguchi.rules.calendar import is_business_day
+from madoguchi.rules.calendar import business_days_between
 from madoguchi.simulator.fitted import FittedOffice, FittedQueue, QueueComparison, Waits
 
 MIN_TICKETS = 20
@@ -31,12 +31,6 @@ class NoHistory(ValueError):
 
 def _minutes(later: datetime, earlier: datetime) -> float:
     return (later - earlier).total_seconds() / 60.0
-
-
-def _business_days(start: date, end: date) -> list[date]:
-    from madoguchi.demo.history import business_days_between
-
-    return business_days_between(start, end)
 
 
 def fit_office(office: Office, start: date, end: date) -> FittedOffice:
@@ -60,7 +54,7 @@ def fit_office(office: Office, start: date, end: date) -> FittedOffice:
     )
     if not rows:
         raise NoHistory(f"{office.code} recorded no ticket from {start} to {end}")
-    days = [day for day in _business_days(start, end) if is_business_day(day)]
+    days = business_days_between(start, end)
     recorded_days = {row[2] for row in rows}
     days = [day for day in days if day in recorded_days] or sorted(recorded_days)
     days_in_month = Tally(day.month for day in days)

@@ -14,24 +14,17 @@ def summary_lines(run: SimulationRun, result: dict[str, Any]) -> list[str]:
     office = result.get("office_name") or run.office
     started = timezone.localtime(run.created_at)  # the city's time (Asia/Tokyo), not the database's UTC
     lines = [f"庁舎：{office}　乱数の種：{run.parameters.get('seed')}　実行：{started:%Y-%m-%d %H:%M}"]
+    if run.kind in {SimulationRun.Kind.SAVINGS, SimulationRun.Kind.HOUSEHOLD}:
+        lines.append(f"反復回数：{result['replications']}（同じ来庁者で導入前と導入後を比較）")
     if run.kind == SimulationRun.Kind.SAVINGS:
-        lines.append(f"反復回数：{result['replications']}（同じ来庁者で導入前と導入後を比較）")
         for row in result["households"]:
-            saved = row["saved_min"]
-            change = f"{saved:.1f}分短縮" if saved >= 0 else f"{-saved:.1f}分増加"
-            lines.append(
-                f"転入 {row['size']}人世帯：導入前 {row['before_min']:.1f}分 → "
-                f"導入後 {row['after_min']:.1f}分（{change}）"
-            )
+            lines.append(f"転入 {row['size']}人世帯：{_before_after(row)}")
     elif run.kind == SimulationRun.Kind.HOUSEHOLD:
-        lines.append(f"反復回数：{result['replications']}（同じ来庁者で導入前と導入後を比較）")
         for row in result["households"]:
-            saved = row["saved_min"]
-            change = f"{saved:.1f}分短縮" if saved >= 0 else f"{-saved:.1f}分増加"
+            event = EVENTS.get(row["event"], row["event"])
+            procedures = len(row["procedures"])
             lines.append(
-                f"{row['label']}（{EVENTS.get(row['event'], row['event'])}・{row['size']}人）：導入前 "
-                f"{row['before_min']:.1f}分 → 導入後 {row['after_min']:.1f}分（{change}）、"
-                f"手続 {len(row['procedures'])}件"
+                f"{row['label']}（{event}・{row['size']}人）：{_before_after(row)}、手続 {procedures}件"
             )
             if row["undecided"]:
                 lines.append(f"　未確定のため試算に含めない手続：{len(row['undecided'])}件")
@@ -46,6 +39,12 @@ def summary_lines(run: SimulationRun, result: dict[str, Any]) -> list[str]:
                 f"（{year['events']:,}イベント、{year['wall_s']:.1f}秒）"
             )
     return lines
+
+
+def _before_after(row: dict[str, Any]) -> str:
+    saved = row["saved_min"]
+    change = f"{saved:.1f}分短縮" if saved >= 0 else f"{-saved:.1f}分増加"
+    return f"導入前 {row['before_min']:.1f}分 → 導入後 {row['after_min']:.1f}分（{change}）"
 
 
 def pdf_for(run: SimulationRun, result: dict[str, Any]) -> bytes:

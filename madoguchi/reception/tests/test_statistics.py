@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from madoguchi.demo.history import HistoryRates, QueueRates, business_days_between, generate_history
+from madoguchi.demo.history import HistoryRates, QueueRates, generate_history
 from madoguchi.organization.models import Counter, Office, Queue
 from madoguchi.reception.models import Ticket
 from madoguchi.reception.statistics import bar_chart, office_statistics
+from madoguchi.rules.calendar import business_days_between
 from madoguchi.staff.roles import Role
 
 pytestmark = pytest.mark.django_db

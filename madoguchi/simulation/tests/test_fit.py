@@ -10,8 +10,9 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from madoguchi.demo.history import HistoryRates, QueueRates, business_days_between, generate_history
+from madoguchi.demo.history import HistoryRates, QueueRates, generate_history
 from madoguchi.organization.models import Office
+from madoguchi.rules.calendar import business_days_between
 from madoguchi.simulation.fit import NoHistory, fit_office
 from madoguchi.simulator.fitted import simulate_fitted
 
