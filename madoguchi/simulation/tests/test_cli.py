@@ -63,7 +63,7 @@ def test_year_json_counts_events_and_wall_time(demo_city: None) -> None:
 def test_bad_arguments_are_clear_errors(demo_city: None) -> None:
     assert "no ward office 'nowhere'" in fails("year", "--office", "nowhere")
     assert "chuo, kita, minami" in fails("year", "--office", "nowhere")
-    assert "tennyu" not in fails("savings", "--event", "frobnicate")
+    assert "no household type frobnicate-1 in the catalog" in fails("savings", "--event", "frobnicate")
     assert "share" in fails("staffing", "--share", "1.5")
 
 
