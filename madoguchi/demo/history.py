@@ -12,8 +12,9 @@ against what was drawn (`HistoryRates` is the truth of a generated history):
 - a share of the one-stop counter's residents is handed over to a department queue when served: the
   handed-over ticket arrives there after a short walk, with priority, as `do_transfer` makes it.
 
-The tickets are written in bulk with their events (actor `demo-history`), not through the actions and the
-audit log: they stand for the past, before the demo's day.
+The tickets are written in bulk with their events (actor `demo-history`), and each counter's shift of the
+day (open from the opening to the closing, taken by the office's clerks in turn), not through the actions
+and the audit log: they stand for the past, before the demo's day.
 """
 
 from __future__ import annotations
@@ -29,15 +30,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from madoguchi.organization.models import Counter, Office, Queue
-from madoguchi.reception.models import Ticket, TicketCounter, TicketEvent
+from madoguchi.reception.models import CounterShift, Ticket, TicketCounter, TicketEvent
 from madoguchi.rules.calendar import business_days_between
 from madoguchi.simulator.parameters import (
+    CLOSE_MINUTE,
     HOUR_WEIGHTS,
     LAST_TICKET_MINUTE,
     MOVE_MONTH_WEIGHTS,
     OPEN_MINUTE,
     WEEKDAY_WEIGHTS,
 )
+from madoguchi.staff.models import Staff
 
 ACTOR = "demo-history"
 NO_SHOW_MINUTES = 3.0  # a called resident who does not come: the counter waits this long
@@ -215,6 +218,7 @@ def generate_history(
         .values_list("business_day", flat=True)
         .distinct()
     )
+    clerks = list(Staff.objects.filter(office=office, is_active=True).order_by("username"))
     written = 0
     for day in days:
         if day in recorded:
@@ -222,7 +226,34 @@ def generate_history(
         rng = random.Random(f"{seed}:{office.code}:{day.isoformat()}")  # noqa: S311 (demo data)
         visits = draw_day(day, known, rates, rng)
         written += _write_day(office, day, visits, queues, counters)
+        _write_shifts(day, visits, {code: counters[code][: known[code]] for code in known}, clerks)
     return written
+
+
+def _write_shifts(
+    day: date, visits: Sequence[_Visit], counters: Mapping[str, Sequence[Counter]], clerks: Sequence[Staff]
+) -> None:
+    """Each counter the history served at was open the whole day: a shift from the opening to the closing,
+    or to its last resident if later. The office's clerks take the counters in turn."""
+    if not clerks:
+        return
+    last: dict[tuple[str, int], float] = {}
+    for visit in visits:
+        key = (visit.queue, visit.counter)
+        last[key] = max(last.get(key, 0.0), visit.finished)
+    shifts = []
+    for code, open_counters in counters.items():
+        for number, counter in enumerate(open_counters):
+            closed = max(float(CLOSE_MINUTE), last.get((code, number), 0.0))
+            shifts.append(
+                CounterShift(
+                    counter=counter,
+                    staff=clerks[len(shifts) % len(clerks)],
+                    opened_at=_at(day, float(OPEN_MINUTE)),
+                    closed_at=_at(day, closed),
+                )
+            )
+    CounterShift.objects.bulk_create(shifts, batch_size=BATCH)
 
 
 def _write_day(

@@ -17,6 +17,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from madoguchi.printing.fonts import FONT_DIR
+from madoguchi.simulation.assumptions import PARAMETER_LABELS
 from madoguchi.simulator.parameters import HOURS
 
 # Font subsetting reports every table it touches at INFO: not for the city's logs.
@@ -166,9 +167,45 @@ def utilisation_figure(result: dict[str, Any]) -> Figure:
     return figure
 
 
+def tornado_figure(result: dict[str, Any]) -> Figure:
+    """How the 3-person household's saving moves as each assumption goes to the ends of its range."""
+    figure = _figure(height=4.8)
+    axes = figure.add_subplot()
+    found = result.get("sensitivity")
+    axes.set_title("仮定ごとの感度（3人世帯の転入で短縮される時間）")
+    if not found:
+        axes.text(0.5, 0.5, "この試算には感度分析がありません", ha="center", va="center")
+        axes.set_axis_off()
+        return figure
+    base = found["base"]
+    swings = list(reversed(found["swings"]))  # the widest on top
+    positions = range(len(swings))
+    ends = (("low_result", "範囲の下端", "#4f7bd9"), ("high_result", "範囲の上端", "#d4493c"))
+    for key, label, colour in ends:
+        axes.barh(
+            list(positions),
+            [swing[key] - base for swing in swings],
+            0.6,
+            left=base,
+            color=colour,
+            alpha=0.8,
+            label=label,
+        )
+    axes.axvline(base, color="#333333", linewidth=1)
+    axes.set_yticks(
+        list(positions),
+        [PARAMETER_LABELS.get(swing["name"], swing["name"]) for swing in swings],
+        fontsize=8,
+    )
+    axes.set_xlabel(f"短縮される時間（分）　基準 {base:.1f}分")
+    axes.legend(loc="lower right", fontsize=8)
+    axes.grid(axis="x", alpha=0.3)
+    return figure
+
+
 Chart = Callable[[dict[str, Any]], Figure]
 CHARTS: dict[str, tuple[Chart, ...]] = {
-    "savings": (savings_figure,),
+    "savings": (savings_figure, tornado_figure),
     "year": (waits_by_hour_figure, utilisation_figure),
     "household": (household_figure,),
 }

@@ -12,6 +12,9 @@ assumption, named here and in docs/simulator.md:
 - same-day documents are processed behind the one-stop counter by half as many clerks as it has counters;
 - before the one-stop counter, its clerks sat at the departments whose procedures it took over, in
   proportion to that work;
+- the counters open in each hour block are the mean of the office's counter shifts (who opened which
+  counter, and when they closed it) over the last 365 days, where a queue has shifts on at least
+  `MIN_HISTORY_DAYS` business days; else every counter of the queue is open all day;
 - the yearly visits are the office's tickets of the last 365 days where it has recorded at least
   `MIN_HISTORY_DAYS` business days, else 60 certificate tickets a day per certificate counter.
 """
@@ -20,7 +23,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -29,7 +33,14 @@ from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR, load_catalog
 from madoguchi.simulator import OfficeConfig, default_table
 from madoguchi.simulator.households import CERTIFICATE, CERTIFICATE_PROCEDURE, CERTIFICATE_QUEUE, ONE_STOP
 from madoguchi.simulator.office import CONCIERGE, PROCESSING
-from madoguchi.simulator.parameters import VISIT_SHARES, flat
+from madoguchi.simulator.parameters import (
+    CLOSE_MINUTE,
+    HOURS,
+    OPEN_MINUTE,
+    VISIT_SHARES,
+    Schedule,
+    flat,
+)
 from madoguchi.simulator.runs import business_days
 
 PROCESSING_CLERKS_PER_ONE_STOP_COUNTER = 0.5  # assumption
@@ -56,12 +67,13 @@ def office_config(code: str) -> OfficeConfig:
     if office is None:
         raise UnknownOffice(code)
     certificate_department = load_catalog(DEFAULT_CATALOG_DIR).procedure(CERTIFICATE_PROCEDURE).department
-    after: dict[str, int] = {}
+    counts: dict[str, int] = {}
     names: dict[str, str] = {}
+    queue_of_counter: dict[int, str] = {}
     for queue in (
         Queue.objects.filter(office=office).select_related("department").prefetch_related("counters")
     ):
-        counters = len(queue.counters.all())
+        counters = list(queue.counters.all())
         if not counters:
             continue
         if queue.kind == Queue.Kind.ONE_STOP:
@@ -71,24 +83,75 @@ def office_config(code: str) -> OfficeConfig:
             name = CERTIFICATE_QUEUE if department == certificate_department else department
         else:
             continue  # the bereavement counter: its households are modelled at the one-stop counter
-        after[name] = after.get(name, 0) + counters
+        counts[name] = counts.get(name, 0) + len(counters)
         names[name] = queue.name_ja
-    one_stop = after.get(ONE_STOP, 0)
-    after[CONCIERGE] = max(1, office.staff.filter(role="concierge", is_active=True).count())
+        queue_of_counter.update((counter.pk, name) for counter in counters)
+    staffed = shift_schedules(office, queue_of_counter)
+    after: dict[str, Schedule] = {name: staffed.get(name, flat(count)) for name, count in counts.items()}
+    one_stop = after.get(ONE_STOP, flat(0))
+    after[CONCIERGE] = flat(max(1, office.staff.filter(role="concierge", is_active=True).count()))
     names[CONCIERGE] = "コンシェルジュ"
-    after[PROCESSING] = max(1, math.ceil(one_stop * PROCESSING_CLERKS_PER_ONE_STOP_COUNTER))
+    after[PROCESSING] = tuple(
+        max(1, math.ceil(open_counters * PROCESSING_CLERKS_PER_ONE_STOP_COUNTER))
+        for open_counters in one_stop
+    )
     names[PROCESSING] = "処理（交付物の作成）"
-    before = {name: count for name, count in after.items() if name not in {ONE_STOP, CONCIERGE, PROCESSING}}
+    before = {name: hours for name, hours in after.items() if name not in {ONE_STOP, CONCIERGE, PROCESSING}}
     for department, share in _one_stop_work_by_department().items():
-        before[department] = before.get(department, 0) + max(1, round(one_stop * share))
+        moved = tuple(
+            max(1, round(open_counters * share)) if open_counters else 0 for open_counters in one_stop
+        )
+        own = before.get(department, flat(0))
+        before[department] = tuple(a + b for a, b in zip(own, moved, strict=True))
     return OfficeConfig(
         code=office.code,
-        visits_per_year=_visits_per_year(office, after.get(CERTIFICATE_QUEUE, 1)),
-        before={name: flat(count) for name, count in before.items()},
-        after={name: flat(count) for name, count in after.items()},
+        visits_per_year=_visits_per_year(office, counts.get(CERTIFICATE_QUEUE, 1)),
+        before=before,
+        after=after,
         name=office.name_ja,
         queue_names=names,
     )
+
+
+def shift_schedules(office: Office, queue_of_counter: Mapping[int, str]) -> dict[str, Schedule]:
+    """Counters open in each hour block (HOURS) per simulated queue: the mean over the business days of the
+    last 365 on which the queue had shifts, where there are at least `MIN_HISTORY_DAYS` of them. A shift
+    still open from an earlier day (a clerk who did not close the counter) counts until the closing."""
+    from madoguchi.reception.models import CounterShift
+
+    today = timezone.localdate()
+    since = timezone.now() - timedelta(days=365)
+    minutes: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(HOURS))
+    days: dict[str, set[date]] = defaultdict(set)
+    shifts = CounterShift.objects.filter(counter__office=office, opened_at__gte=since).values_list(
+        "counter_id", "opened_at", "closed_at"
+    )
+    for counter_id, opened_at, closed_at in shifts.iterator():
+        name = queue_of_counter.get(counter_id)
+        opened = timezone.localtime(opened_at)
+        if name is None or opened.date() == today:
+            continue  # today is not over: its shifts are not a day's schedule yet
+        start = opened.hour * 60 + opened.minute
+        if closed_at is None or timezone.localtime(closed_at).date() != opened.date():
+            end = float(CLOSE_MINUTE)
+        else:
+            closed = timezone.localtime(closed_at)
+            end = closed.hour * 60 + closed.minute + closed.second / 60
+        days[name].add(opened.date())
+        for position, (block_start, block_end) in enumerate(_blocks()):
+            overlap = min(end, block_end) - max(start, block_start)
+            if overlap > 0:
+                minutes[name][position] += overlap / (block_end - block_start)
+    return {
+        name: tuple(round(total / len(days[name])) for total in minutes[name])
+        for name in minutes
+        if len(days[name]) >= MIN_HISTORY_DAYS
+    }
+
+
+def _blocks() -> list[tuple[float, float]]:
+    """The hour blocks (HOURS) as (start, end) minutes of the day, from the opening to the closing."""
+    return [(float(max(hour * 60, OPEN_MINUTE)), float(min((hour + 1) * 60, CLOSE_MINUTE))) for hour in HOURS]
 
 
 def _one_stop_work_by_department() -> dict[str, float]:

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from madoguchi.rules.facts import EVENTS
+from madoguchi.simulation.assumptions import PARAMETER_LABELS
 from madoguchi.simulation.models import SimulationRun
 
 
@@ -19,6 +20,7 @@ def summary_lines(run: SimulationRun, result: dict[str, Any]) -> list[str]:
     if run.kind == SimulationRun.Kind.SAVINGS:
         for row in result["households"]:
             lines.append(f"転入 {row['size']}人世帯：{_before_after(row)}")
+        lines.extend(_sensitivity_lines(result.get("sensitivity")))
     elif run.kind == SimulationRun.Kind.HOUSEHOLD:
         for row in result["households"]:
             event = EVENTS.get(row["event"], row["event"])
@@ -39,6 +41,22 @@ def summary_lines(run: SimulationRun, result: dict[str, Any]) -> list[str]:
                 f"（{year['events']:,}イベント、{year['wall_s']:.1f}秒）"
             )
     return lines
+
+
+def _sensitivity_lines(found: dict[str, Any] | None) -> list[str]:
+    """The assumptions that move the 3-person saving most (the tornado chart in words)."""
+    if not found:
+        return []
+    widest = [
+        f"{PARAMETER_LABELS.get(swing['name'], swing['name'])}"
+        f"（{min(swing['low_result'], swing['high_result']):.1f}〜"
+        f"{max(swing['low_result'], swing['high_result']):.1f}分）"
+        for swing in found["swings"][:3]
+    ]
+    return [
+        f"感度（3人世帯の転入、基準 {found['base']:.1f}分短縮）：仮定を妥当な範囲で動かしたとき最も効くのは"
+        + "、".join(widest)
+    ]
 
 
 def _before_after(row: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from madoguchi.printing.forms import Check, FormDefinition, FormLibrary
+from madoguchi.printing.forms import Check, Field, FormDefinition, FormLibrary
 from madoguchi.rules.catalog import Catalog, CatalogError
 from madoguchi.rules.engine import REQUIRED, make_plan
 from madoguchi.rules.household import InvalidFacts
@@ -64,6 +64,7 @@ class Work:
     minutes: float  # catalog counter minutes for the members concerned
     entries: int  # handwritten entries on its paper form
     index: int  # position in the household's draws of service-time variability
+    names: int = 0  # of those entries, the names written (a name's furigana is not counted again)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,10 @@ class HouseholdType:
     @property
     def handwritten_entries(self) -> int:
         return sum(work.entries for work in self.works)
+
+    @property
+    def handwritten_names(self) -> int:
+        return sum(work.names for work in self.works)
 
 
 @dataclass(frozen=True)
@@ -199,6 +204,30 @@ def handwritten_entries(form: FormDefinition | None, members: int) -> int:
     return entries
 
 
+def handwritten_names(form: FormDefinition | None, members: int) -> int:
+    """Names a resident writes by hand on the paper form for `members` people: every handwritten field
+    whose value is a person's name (the notifier, the head of household, each member of a table)."""
+    if form is None:
+        return 1 + members  # the applicant, and each member concerned
+    names = sum(
+        1
+        for section in form.sections
+        for item in section.items
+        if isinstance(item, Field) and item.handwritten and _is_name(item.label, item.path)
+    )
+    for section in form.sections:
+        if section.table is not None:
+            per_row = sum(
+                1 for column in section.table.columns if column.handwritten and _is_name(column.label)
+            )
+            names += per_row * members
+    return names
+
+
+def _is_name(label: str, path: str = "") -> bool:
+    return "氏名" in label or path.rsplit(".", 1)[-1] == "name"
+
+
 def household_type(catalog: Catalog, forms: FormLibrary, event: str, size: int) -> HouseholdType:
     """The required procedures of the typical household, with counter minutes and handwritten entries."""
     return household_from_facts(catalog, forms, typical_facts(event, size))
@@ -230,6 +259,7 @@ def household_from_facts(
                 minutes=float(planned.minutes),
                 entries=handwritten_entries(forms.for_procedure(planned.code), members),
                 index=len(works),
+                names=handwritten_names(forms.for_procedure(planned.code), members),
             )
         )
     size = len(facts.get("members") or ())
@@ -248,6 +278,7 @@ def certificate_type(
         minutes=float(procedure.minutes_base),
         entries=handwritten_entries(forms.for_procedure(code), 1),
         index=0,
+        names=handwritten_names(forms.for_procedure(code), 1),
     )
     return HouseholdType(CERTIFICATE, 1, (work,))
 

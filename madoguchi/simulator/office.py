@@ -101,6 +101,7 @@ def route(kind: HouseholdType, design: str, config: OfficeConfig) -> Route:
     entry_minutes = timings.handwritten_entry_seconds / 60.0
     signing = timings.signatures_after * timings.signature_seconds / 60.0
     fixed_index = len(kind.works)
+    scale = timings.catalog_factor
     by_queue: dict[str, list[Work]] = {}
     one_stop: list[Work] = []
     for work in kind.works:
@@ -125,10 +126,10 @@ def route(kind: HouseholdType, design: str, config: OfficeConfig) -> Route:
                 timings.walk_between_counters,
                 0.0,
                 timings.counter_call + timings.interview + timings.form_review * len(one_stop),
-                tuple((work.minutes * timings.one_stop_factor, work.index) for work in one_stop),
+                tuple((work.minutes * scale * timings.one_stop_factor, work.index) for work in one_stop),
                 signing=signing,
                 processing=tuple(
-                    (work.minutes * timings.processing_factor, work.index) for work in processed
+                    (work.minutes * scale * timings.processing_factor, work.index) for work in processed
                 ),
                 codes=tuple(work.code for work in one_stop),
             )
@@ -136,10 +137,10 @@ def route(kind: HouseholdType, design: str, config: OfficeConfig) -> Route:
     for queue, items in by_queue.items():
         walk = timings.walk_between_counters if stops else timings.walk_from_entrance
         if prefilled:
-            writing, sign = 0.0, signing
+            writing, sign, factor = 0.0, signing, timings.prefilled_factor
         else:
-            writing, sign = entry_minutes * sum(work.entries for work in items), 0.0
-        works = tuple((work.minutes, work.index) for work in items)
+            writing, sign, factor = entry_minutes * sum(work.entries for work in items), 0.0, 1.0
+        works = tuple((work.minutes * scale * factor, work.index) for work in items)
         codes = tuple(work.code for work in items)
         stops.append(Stop(queue, walk, writing, timings.counter_call, works, signing=sign, codes=codes))
     return tuple((_with_fixed_index(stop, fixed_index)) for stop in stops)

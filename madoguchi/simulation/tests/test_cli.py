@@ -139,3 +139,31 @@ def _argument_error(*args: str) -> str:
 
 def _spouse() -> dict[str, Any]:
     return {"id": "m2", "relationship": "spouse", "birth_date": "1991-05-01", "health_insurance": "national"}
+
+
+def test_calibrate_json_lists_every_target_with_its_residual() -> None:
+    from madoguchi.simulator.calibration import TARGETS
+
+    # the example ward of the package: no organization is needed
+    data = json.loads(simulate("calibrate", "--json", "--replications", "6"))
+    assert [row["key"] for row in data["targets"]] == [target.key for target in TARGETS]
+    for row in data["targets"]:
+        assert row["residual"] == pytest.approx(row["simulated"] - row["published"], abs=0.002)
+        assert row["within"] == (row["low"] <= row["simulated"] <= row["high"])
+    assert set(data["loss"]) == {"fitted", "held out"}
+    assert data["timings"]["handwritten_entry_seconds"] > 0
+    text = simulate("calibrate", "--replications", "6")
+    assert "chiba-move-in-3" in text
+    assert "sum of squared scores, held out" in text
+
+
+def test_sensitivity_json_swings_each_assumption_over_its_range(demo_city: None) -> None:
+    from madoguchi.simulator.sensitivity import RANGES
+
+    data = json.loads(simulate("sensitivity", "--json", "--replications", "4", "--workers", "1"))
+    assert data["output"] == "minutes saved, tennyu of 3"
+    assert sorted(swing["name"] for swing in data["swings"]) == sorted(item.name for item in RANGES)
+    entry = next(swing for swing in data["swings"] if swing["name"] == "handwritten_entry_seconds")
+    assert entry["low_value"] < entry["high_value"]
+    assert entry["low_result"] < data["base"] < entry["high_result"]  # a slower hand: more to save
+    assert "--size: one household size" in fails("sensitivity", "--size", "3,5")

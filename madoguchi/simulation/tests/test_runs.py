@@ -41,7 +41,17 @@ def test_a_manager_starts_a_savings_run_follows_it_and_reads_the_report(
     chart = client.get(f"/simulations/{run.pk}/charts/0.png")
     assert chart["Content-Type"] == "image/png"
     assert chart.content.startswith(b"\x89PNG")
-    assert client.get(f"/simulations/{run.pk}/charts/1.png").status_code == 404  # a savings run has one chart
+    # the second chart is the sensitivity of the 3-person saving to each assumption (the tornado chart)
+    assert client.get(f"/simulations/{run.pk}/charts/1.png").content.startswith(b"\x89PNG")
+    assert client.get(f"/simulations/{run.pk}/charts/2.png").status_code == 404
+    found = run.result["sensitivity"]
+    names = [swing["name"] for swing in found["swings"]]
+    from madoguchi.simulator.sensitivity import RANGES
+
+    assert sorted(names) == sorted(item.name for item in RANGES)
+    spans = [abs(swing["high_result"] - swing["low_result"]) for swing in found["swings"]]
+    assert spans == sorted(spans, reverse=True)
+    assert "感度（3人世帯の転入" in page
     pdf = client.get(f"/simulations/{run.pk}/report.pdf")
     assert pdf.content.startswith(b"%PDF")
     assert AuditEntry.objects.filter(action="simulation.start").exists()
@@ -236,3 +246,10 @@ def test_household_facts_that_cannot_be_read_are_refused_at_their_field(
     assert 'id="facts-error"' in page
     assert message in page
     assert not SimulationRun.objects.exists()
+
+
+def test_every_assumption_of_the_sensitivity_has_a_label_for_the_report() -> None:
+    from madoguchi.simulation.assumptions import PARAMETER_LABELS
+    from madoguchi.simulator.sensitivity import RANGES
+
+    assert sorted(PARAMETER_LABELS) == sorted(item.name for item in RANGES)

@@ -1,11 +1,12 @@
-"""`madoguchi simulate`: the effect simulator from the command line (savings, a year, staffing)."""
+"""`madoguchi simulate`: the effect simulator from the command line (savings, a year, staffing, any household,
+the fit to an office's tickets, the calibration on published figures and the sensitivity to assumptions)."""
 
 from __future__ import annotations
 
 import json
 import sys
 from argparse import ArgumentParser, ArgumentTypeError
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from madoguchi.simulator import (
     OfficeConfig,
     SimulationError,
     StaffingTarget,
+    Timings,
     fewest_counters,
     savings,
     simulate_year,
@@ -129,9 +131,31 @@ class Command(BaseCommand):
         fit.add_argument("--seed", type=int, default=0)
         fit.add_argument("--json", action="store_true", help="print JSON")
 
+        calibrate = sub.add_parser(
+            "calibrate", help="the model against published figures (fitted and held out), on the example ward"
+        )
+        calibrate.add_argument("--fit", action="store_true", help="search the free parameters again first")
+        calibrate.add_argument(
+            "--replications", type=_positive, default=160, help="simulated days per evaluation (default 160)"
+        )
+        calibrate.add_argument("--seed", type=int, default=0)
+        calibrate.add_argument("--json", action="store_true", help="print JSON")
+
+        swing = sub.add_parser("sensitivity", help="minutes saved as each assumption moves over its range")
+        swing.add_argument("--office", default=None, help=OFFICE_HELP)
+        swing.add_argument("--event", default="tennyu", help="life event of the household (default tennyu)")
+        swing.add_argument("--size", type=_sizes, default=[3], help="household size (default 3)")
+        swing.add_argument("--replications", type=_positive, default=40, help="simulated days (default 40)")
+        swing.add_argument("--seed", type=int, default=0)
+        swing.add_argument("--workers", type=_positive, default=None, help="processes (default: all cores)")
+        swing.add_argument("--json", action="store_true", help="print JSON")
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "fit":
             self._fit(options)
+            return
+        if options["subcommand"] == "calibrate":
+            self._calibrate(options)
             return
         config = self._office(options["office"])
         try:
@@ -141,6 +165,8 @@ class Command(BaseCommand):
                 self._year(config, options)
             elif options["subcommand"] == "household":
                 self._household(config, options)
+            elif options["subcommand"] == "sensitivity":
+                self._sensitivity(config, options)
             else:
                 self._staffing(config, options)
         except SimulationError as error:
@@ -200,6 +226,66 @@ class Command(BaseCommand):
                 f"no-show {queue['no_show']:.1%}; wait recorded mean {recorded['mean']:.1f} "
                 f"(simulated {mean_low:.1f}-{mean_high:.1f}), p90 {recorded['p90']:.1f} "
                 f"(simulated {p90_low:.1f}-{p90_high:.1f}) min: {verdict} the simulated runs"
+            )
+
+    def _calibrate(self, options: dict[str, Any]) -> None:
+        from madoguchi.simulator.calibration import FITTED, HELD_OUT, evaluate, fit, loss, residuals
+
+        def evaluator(timings: Timings) -> Any:
+            return evaluate(timings, replications=options["replications"], seed=options["seed"])
+
+        timings, at_bounds = Timings(), ()
+        if options["fit"]:
+            found = fit(evaluator=evaluator, progress=lambda line: self.stderr.write(line))
+            timings, at_bounds = found.timings, found.at_bounds
+        rows = residuals(evaluator(timings))
+        if options["json"]:
+            data = {
+                "timings": asdict(timings),
+                "at_bounds": list(at_bounds),
+                "loss": {role: round(loss(rows, role), 3) for role in (FITTED, HELD_OUT)},
+                "targets": [row.as_json() for row in rows],
+            }
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+            return
+        self.stdout.write("target                               role      published  simulated  residual")
+        for row in rows:
+            verdict = "within" if row.within else f"OUTSIDE {row.target.low:g}-{row.target.high:g}"
+            self.stdout.write(
+                f"{row.target.key:<36} {row.target.role:<9} {row.target.published:9.2f}  {row.simulated:9.2f}"
+                f"  {row.residual:+8.2f}  {verdict}"
+            )
+        for role in (FITTED, HELD_OUT):
+            self.stdout.write(f"sum of squared scores, {role}: {loss(rows, role):.2f}")
+        if options["fit"]:
+            changed = {
+                name: value for name, value in asdict(timings).items() if value != getattr(Timings(), name)
+            }
+            self.stdout.write(f"fitted: {changed or 'no change'}; at a bound: {list(at_bounds)}")
+
+    def _sensitivity(self, config: OfficeConfig, options: dict[str, Any]) -> None:
+        from madoguchi.simulator.sensitivity import sensitivity
+
+        if len(options["size"]) != 1:
+            raise CommandError("--size: one household size", returncode=2)
+        found = sensitivity(
+            config,
+            options["event"],
+            options["size"][0],
+            options["replications"],
+            options["seed"],
+            workers=options["workers"],
+            progress=self._progress_bar("sensitivity"),
+        )
+        self._clear_bar()
+        if options["json"]:
+            self.stdout.write(json.dumps(found.as_json(), ensure_ascii=False))
+            return
+        self.stdout.write(f"{config.code}: {found.output}: {found.base:.1f} with every parameter as set")
+        for swing in found.swings:
+            self.stdout.write(
+                f"{swing.name:<26} {swing.low_value:8.3g} → {swing.low_result:6.1f}   "
+                f"{swing.high_value:8.3g} → {swing.high_result:6.1f}   ({swing.what})"
             )
 
     def _household(self, config: OfficeConfig, options: dict[str, Any]) -> None:

@@ -1,0 +1,41 @@
+"""The sensitivity of a saving to each assumption (the tornado chart's data)."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import pytest
+
+from madoguchi.simulator.parameters import OFFICES, Timings
+from madoguchi.simulator.sensitivity import RANGES, Range, sensitivity
+
+
+def test_every_range_is_a_number_of_the_timings_and_has_two_distinct_ends() -> None:
+    numbers = {item.name for item in fields(Timings) if item.type in {"float", "int"}}
+    for item in RANGES:
+        assert item.name in numbers, item.name
+        low, high = item.values(Timings())
+        assert low < high, item.name
+        if item.ceiling is not None:
+            assert high <= item.ceiling
+
+
+def test_a_share_does_not_pass_its_ceiling() -> None:
+    share = Range("one_stop_factor", "", 0.8, 1.2, ceiling=1.0)
+    low, high = share.values(Timings(one_stop_factor=0.9))
+    assert (low, high) == (pytest.approx(0.72), 1.0)
+
+
+def test_the_swings_come_widest_first_and_move_the_saving_the_way_the_model_says() -> None:
+    chosen = [item for item in RANGES if item.name in {"handwritten_entry_seconds", "interview", "concierge"}]
+    found = sensitivity(OFFICES["chuo"], replications=6, workers=1, ranges=chosen)
+    spans = [swing.span for swing in found.swings]
+    assert spans == sorted(spans, reverse=True)
+    by_name = {swing.name: swing for swing in found.swings}
+    # writing by hand is what the one-stop counter saves: a slower hand, more saved
+    entry = by_name["handwritten_entry_seconds"]
+    assert entry.low_result < found.base < entry.high_result
+    # the interview is what it costs: a longer interview, less saved
+    interview = by_name["interview"]
+    assert interview.high_result < found.base < interview.low_result
+    assert found.as_json()["swings"][0]["name"] == found.swings[0].name
