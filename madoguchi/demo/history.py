@@ -241,7 +241,7 @@ def _write_shifts(
     for visit in visits:
         key = (visit.queue, visit.counter)
         last[key] = max(last.get(key, 0.0), visit.finished)
-    shifts = []
+    shifts: list[CounterShift] = []
     for code, open_counters in counters.items():
         for number, counter in enumerate(open_counters):
             closed = max(float(CLOSE_MINUTE), last.get((code, number), 0.0))

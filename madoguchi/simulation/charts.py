@@ -59,17 +59,22 @@ def savings_figure(result: dict[str, Any]) -> Figure:
     """Minutes in the office by household size, before and after: waiting, counter, walking, writing."""
     rows = result["households"]
     return _stacked(
-        rows, [f"{row['size']}人" for row in rows], "転入する世帯の人数（左：導入前、右：導入後）"
+        rows,
+        [f"{row['size']}人" for row in rows],
+        "転入する世帯の人数（左：導入前、右：導入後）",
+        "世帯人数別の所要時間",
     )
 
 
 def household_figure(result: dict[str, Any]) -> Figure:
     """Minutes in the office of each household given by its facts, before and after."""
     rows = result["households"]
-    return _stacked(rows, [row["label"] for row in rows], "世帯（左：導入前、右：導入後）")
+    return _stacked(
+        rows, [row["label"] for row in rows], "世帯（左：導入前、右：導入後）", "世帯ごとの所要時間"
+    )
 
 
-def _stacked(rows: list[dict[str, Any]], names: list[str], xlabel: str) -> Figure:
+def _stacked(rows: list[dict[str, Any]], names: list[str], xlabel: str, title: str) -> Figure:
     figure = _figure()
     axes = figure.add_subplot()
     rows = [{**row, "size": number} for number, row in enumerate(rows, start=1)]
@@ -102,7 +107,7 @@ def _stacked(rows: list[dict[str, Any]], names: list[str], xlabel: str) -> Figur
     axes.set_xticks([row["size"] for row in rows], names)
     axes.set_xlabel(xlabel)
     axes.set_ylabel("庁舎にいる時間（分）")
-    axes.set_title("世帯人数別の所要時間")
+    axes.set_title(title)
     axes.legend(loc="upper left", ncols=5, fontsize=8)
     axes.grid(axis="y", alpha=0.3)
     return figure

@@ -49,14 +49,19 @@ def _sensitivity_lines(found: dict[str, Any] | None) -> list[str]:
         return []
     widest = [
         f"{PARAMETER_LABELS.get(swing['name'], swing['name'])}"
-        f"（{min(swing['low_result'], swing['high_result']):.1f}〜"
-        f"{max(swing['low_result'], swing['high_result']):.1f}分）"
+        f"（{_minutes(min(swing['low_result'], swing['high_result']))}〜"
+        f"{_minutes(max(swing['low_result'], swing['high_result']))}分）"
         for swing in found["swings"][:3]
     ]
     return [
-        f"感度（3人世帯の転入、基準 {found['base']:.1f}分短縮）：仮定を妥当な範囲で動かしたとき最も効くのは"
-        + "、".join(widest)
+        f"感度（3人世帯の転入、基準 {_minutes(found['base'])}分短縮）："
+        f"仮定を妥当な範囲で動かしたとき最も効くのは{'、'.join(widest)}"
     ]
+
+
+def _minutes(value: float) -> str:
+    """One decimal, without a minus sign on a value that rounds to zero."""
+    return f"{round(value, 1) + 0.0:.1f}"
 
 
 def _before_after(row: dict[str, Any]) -> str:

@@ -69,6 +69,18 @@ def _move_in_with_care_facts(on: date = REFERENCE_DAY) -> dict[str, Any]:
     return facts
 
 
+# The death notification and the cremation permit are filed on the day of the death, usually by the
+# funeral company (蒲郡市: "届書の審査、斎場の申請に30分程度"); the bereaved family's visit that the cities
+# time (おくやみ窓口) comes later and is for the rest.
+FILED_BY_THE_FUNERAL = frozenset({"shibou-todoke", "kaso-kyoka"})
+
+
+def _without(kind: HouseholdType, codes: frozenset[str]) -> HouseholdType:
+    kept = [work for work in kind.works if work.code not in codes]
+    works = tuple(replace(work, index=number) for number, work in enumerate(kept))
+    return replace(kind, works=works)
+
+
 @cache
 def households() -> Mapping[str, HouseholdType]:
     """The households the targets measure, built by the navigator's rules like any other household."""
@@ -79,7 +91,9 @@ def households() -> Mapping[str, HouseholdType]:
         MOVE_IN_4: table.find("tennyu", 4),
         MOVE_IN_5: table.find("tennyu", 5),
         MOVE_IN_CARE: household_from_facts(catalog, forms, _move_in_with_care_facts(), MOVE_IN_CARE),
-        BEREAVEMENT: household_from_facts(catalog, forms, _bereavement_facts(), BEREAVEMENT),
+        BEREAVEMENT: _without(
+            household_from_facts(catalog, forms, _bereavement_facts(), BEREAVEMENT), FILED_BY_THE_FUNERAL
+        ),
         CERTIFICATE_VISIT: table.find(CERTIFICATE, 1),
     }
 
@@ -191,7 +205,7 @@ TARGETS: tuple[Target, ...] = (
         67.4,
         87.4,
         "min before",
-        FITTED,
+        HELD_OUT,
         lambda e: e.total(BEREAVEMENT, BEFORE),
         "an average over the surveyed cities (2022); their households vary: ±10 minutes",
     ),
@@ -204,7 +218,7 @@ TARGETS: tuple[Target, ...] = (
         40.0,
         55.0,
         "min after",
-        FITTED,
+        HELD_OUT,
         lambda e: e.total(BEREAVEMENT, AFTER),
         "the same survey: ±7.5 minutes",
     ),
@@ -270,7 +284,7 @@ TARGETS: tuple[Target, ...] = (
         70.0,
         100.0,
         "min before",
-        HELD_OUT,
+        FITTED,
         lambda e: e.total(MOVE_IN_CARE, BEFORE),
         "the longest case before; the mean lies below it",
     ),
@@ -431,7 +445,8 @@ def fit(
         improved = False
         for parameter in free:
             for value in parameter.grid():
-                candidate = replace(best, **{parameter.name: round(value, 6)})
+                changed: dict[str, Any] = {parameter.name: round(value, 6)}
+                candidate = replace(best, **changed)
                 candidate_loss = score(candidate)
                 if candidate_loss < best_loss - 1e-9:
                     best, best_loss, improved = candidate, candidate_loss, True

@@ -76,6 +76,19 @@ class Sensitivity:
     base: float
     swings: tuple[Swing, ...]
 
+    def centred_on(self, base: float) -> Sensitivity:
+        """The same swings around another estimate of the base (the run's own figure, from more days):
+        each swing is a difference measured on common random numbers, so it moves with the base."""
+        shift = base - self.base
+        return Sensitivity(
+            self.output,
+            base,
+            tuple(
+                replace(swing, low_result=swing.low_result + shift, high_result=swing.high_result + shift)
+                for swing in self.swings
+            ),
+        )
+
     def as_json(self) -> dict[str, Any]:
         return {
             "output": self.output,
@@ -143,5 +156,5 @@ def sensitivity(
 
 def _with(timings: Timings, name: str, value: float) -> Timings:
     current = getattr(timings, name)
-    return replace(timings, **{name: type(current)(value) if isinstance(current, int) else value})
-
+    changed: dict[str, Any] = {name: type(current)(value) if isinstance(current, int) else value}
+    return replace(timings, **changed)

@@ -52,6 +52,9 @@ def test_a_manager_starts_a_savings_run_follows_it_and_reads_the_report(
     spans = [abs(swing["high_result"] - swing["low_result"]) for swing in found["swings"]]
     assert spans == sorted(spans, reverse=True)
     assert "感度（3人世帯の転入" in page
+    # the chart is drawn around the table's own 3-person figure: the two never disagree
+    three = next(row for row in run.result["households"] if row["size"] == 3)
+    assert found["base"] == pytest.approx(three["saved_min"], abs=0.01)
     pdf = client.get(f"/simulations/{run.pk}/report.pdf")
     assert pdf.content.startswith(b"%PDF")
     assert AuditEntry.objects.filter(action="simulation.start").exists()

@@ -39,6 +39,7 @@ def single_counter_office(
         walk_between_counters=0,
         walk_from_entrance=0,
         counter_call=0,
+        catalog_factor=1.0,
         service_cv=1.0,
         service_distribution="gamma",
     )
@@ -88,15 +89,13 @@ def test_the_same_seed_gives_the_same_results_and_another_seed_others() -> None:
     assert small_year(seed=12) != first
 
 
-def test_moving_in_saves_about_22_minutes_for_3_people_and_53_for_5() -> None:
-    # Chiba: 22 minutes saved for a 3-person household (夫婦と子供1人), 53 for a 5-person one; ±20 %
-    report = savings(OFFICES["chuo"], sizes=[3, 5], replications=240, seed=0)
+def test_the_saving_comes_from_writing_and_walking_and_grows_with_the_household() -> None:
+    # the published figures are held in test_calibration.py; here, where the saving comes from
+    report = savings(OFFICES["chuo"], sizes=[3, 5], replications=60, seed=0)
     three, five = report.row(3), report.row(5)
-    assert three.households == five.households == 240
-    assert 22 * 0.8 <= three.saved <= 22 * 1.2
-    assert 53 * 0.8 <= five.saved <= 53 * 1.2
-    # the saving comes from the mechanics: no writing, no walking between departments
-    assert three.after.writing < 1 < 30 < three.before.writing < five.before.writing
+    assert three.households == five.households == 60
+    assert 0 < three.saved < five.saved
+    assert three.after.writing < 1 < 20 < three.before.writing < five.before.writing
     assert five.after.walking < five.before.walking
 
 

@@ -39,3 +39,13 @@ def test_the_swings_come_widest_first_and_move_the_saving_the_way_the_model_says
     interview = by_name["interview"]
     assert interview.high_result < found.base < interview.low_result
     assert found.as_json()["swings"][0]["name"] == found.swings[0].name
+
+
+def test_swings_drawn_around_another_base_keep_their_differences() -> None:
+    chosen = [item for item in RANGES if item.name == "interview"]
+    found = sensitivity(OFFICES["chuo"], replications=4, workers=1, ranges=chosen)
+    moved = found.centred_on(found.base + 10.0)
+    assert moved.base == pytest.approx(found.base + 10.0)
+    before, after = found.swings[0], moved.swings[0]
+    assert after.low_result - moved.base == pytest.approx(before.low_result - found.base)
+    assert after.high_result - moved.base == pytest.approx(before.high_result - found.base)

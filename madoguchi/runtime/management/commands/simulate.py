@@ -234,7 +234,8 @@ class Command(BaseCommand):
         def evaluator(timings: Timings) -> Any:
             return evaluate(timings, replications=options["replications"], seed=options["seed"])
 
-        timings, at_bounds = Timings(), ()
+        timings = Timings()
+        at_bounds: tuple[str, ...] = ()
         if options["fit"]:
             found = fit(evaluator=evaluator, progress=lambda line: self.stderr.write(line))
             timings, at_bounds = found.timings, found.at_bounds
