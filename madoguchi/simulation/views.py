@@ -28,10 +28,15 @@ EXAMPLE_FACTS = (
     '{"event": "tennyu", "event_date": "2026-04-01",\n'
     ' "moved_from": {"kind": "other_municipality", "municipality_code": "131016"},\n'
     ' "members": [\n'
-    '  {"id": "m1", "relationship": "head", "birth_date": "1990-05-01", "health_insurance": "national"},\n'
-    '  {"id": "m2", "relationship": "spouse", "birth_date": "1991-08-20", "health_insurance": "national"}\n'
+    '  {"id": "m1", "relationship": "head", "birth_date": "1990-05-01", "health_insurance": "national",\n'
+    '   "nationality": "JP", "has_my_number_card": true, "has_seal_registration": false,\n'
+    '   "pregnant": false, "disability_certificate": false},\n'
+    '  {"id": "m2", "relationship": "spouse", "birth_date": "1991-08-20", "health_insurance": "national",\n'
+    '   "nationality": "JP", "has_my_number_card": true, "has_seal_registration": false,\n'
+    '   "pregnant": false, "disability_certificate": false}\n'
     " ],\n"
-    ' "household": {}}'
+    ' "household": {"car": false, "dog": false, "light_motorbike": false,\n'
+    '  "receives_public_assistance": false}}'
 )
 
 

@@ -222,6 +222,7 @@ def test_a_household_run_takes_the_facts_from_the_page(staff_of: Any, signed_in:
     assert run.status == SimulationRun.Status.DONE, run.error
     rows = run.result["households"]
     assert [(row["label"], row["size"]) for row in rows] == [("世帯:1", 2), ("世帯:2", 1)]
+    assert rows[0]["undecided"] == []  # the example answers every question its procedures ask
     page = client.get(f"/simulations/{run.pk}/").content.decode()
     assert "世帯:1（転入・2人）：導入前" in page
     assert client.get(f"/simulations/{run.pk}/charts/0.png").content.startswith(b"\x89PNG")
