@@ -130,7 +130,7 @@ def evaluate(
     timings: Timings | None = None,
     *,
     office: OfficeConfig | None = None,
-    replications: int = 160,
+    replications: int = 240,
     seed: int = 0,
     workers: int | None = None,
 ) -> Evaluation:

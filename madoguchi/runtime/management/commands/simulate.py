@@ -136,7 +136,7 @@ class Command(BaseCommand):
         )
         calibrate.add_argument("--fit", action="store_true", help="search the free parameters again first")
         calibrate.add_argument(
-            "--replications", type=_positive, default=160, help="simulated days per evaluation (default 160)"
+            "--replications", type=_positive, default=240, help="simulated days per evaluation (default 240)"
         )
         calibrate.add_argument("--seed", type=int, default=0)
         calibrate.add_argument("--json", action="store_true", help="print JSON")
