@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,14 +97,37 @@ def _check_facts(text: str) -> list[dict[str, Any]] | str:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
+def do_start_run(
+    actor: AuditActor, *, kind: str, office: str, raw: dict[str, str], request_key: str = ""
+) -> SimulationRun:
+    """Start a run; with the page's one-time `request_key`, a second submission of the same form (a
+    double click, Back and send again, two at once) returns the run the first one started."""
+    key = request_key.strip()[:64]
+    if key:
+        started = SimulationRun.objects.filter(requested_by=actor.audit_name, request_key=key).first()
+        if started is not None:
+            return started
+        try:
+            return _start_run(actor, kind=kind, office=office, raw=raw, request_key=key)
+        except IntegrityError:  # the other submission committed first
+            return SimulationRun.objects.get(requested_by=actor.audit_name, request_key=key)
+    return _start_run(actor, kind=kind, office=office, raw=raw, request_key="")
+
+
 @atomic_action
-def do_start_run(actor: AuditActor, *, kind: str, office: str, raw: dict[str, str]) -> SimulationRun:
+def _start_run(
+    actor: AuditActor, *, kind: str, office: str, raw: dict[str, str], request_key: str
+) -> SimulationRun:
     from madoguchi.tasks.queue import enqueue
 
     require(actor, PLAN_OPERATIONS)
     parameters = check_parameters(kind, office, raw)
     run = SimulationRun.objects.create(
-        kind=kind, office=office, parameters=parameters, requested_by=actor.audit_name
+        kind=kind,
+        office=office,
+        parameters=parameters,
+        requested_by=actor.audit_name,
+        request_key=request_key,
     )
     summary = {key: value for key, value in parameters.items() if key != "facts"}
     if "facts" in parameters:

@@ -35,6 +35,9 @@ class SimulationRun(models.Model):
     pdf = models.BinaryField(default=b"")
     error = models.TextField(blank=True)
     requested_by = models.CharField(max_length=150)
+    # The page's one-time key of the form that started it: a second submission (a double click, Back and
+    # send again) finds this run instead of starting another.
+    request_key = models.CharField(max_length=64, blank=True, default="")
     # The background task that runs it: when the queue gives that task up, the run is interrupted.
     task = models.ForeignKey(
         "tasks.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -44,6 +47,13 @@ class SimulationRun(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requested_by", "request_key"],
+                condition=~models.Q(request_key=""),
+                name="simulation_run_request_key_unique",
+            )
+        ]
         verbose_name = _("効果試算")
         verbose_name_plural = _("効果試算")
 

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from madoguchi.rules.facts import labels
 from madoguchi.simulation.actions import InvalidRun, do_start_run
+from madoguchi.simulation.builder import (
+    MAX_MEMBERS,
+    facts_from_form,
+    household_ticks,
+    member_ticks,
+    moved_from_labels,
+)
 from madoguchi.simulation.models import SimulationRun
 from madoguchi.simulation.report import summary_lines
 from madoguchi.staff.permissions import staff_for
@@ -62,14 +71,28 @@ def runs(request: HttpRequest) -> HttpResponse:
         "visits": "",
         "facts": EXAMPLE_FACTS,
     }
+    built = {key: str(value) for key, value in request.POST.items() if key.startswith("b_")}
     if request.method == "POST":
         values = {key: request.POST.get(key, "") for key in values}
-        try:
-            run = do_start_run(staff, kind=values["kind"], office=values["office"], raw=values)
-        except InvalidRun as error:
-            errors = error.errors
-        else:
-            return redirect("simulation:run", run_id=run.pk)
+        if "build" in request.POST:  # the household built on the page, field by field
+            facts, errors = facts_from_form(request.POST)
+            if facts is not None:
+                values["kind"] = SimulationRun.Kind.HOUSEHOLD
+                values["facts"] = json.dumps(facts, ensure_ascii=False, indent=1)
+        if not errors:
+            try:
+                run = do_start_run(
+                    staff,
+                    kind=values["kind"],
+                    office=values["office"],
+                    raw=values,
+                    request_key=request.POST.get("request_key", ""),
+                )
+            except InvalidRun as error:
+                errors = error.errors
+            else:
+                return redirect("simulation:run", run_id=run.pk)
+    language = translation.get_language() or "ja"
     return render(
         request,
         "simulation/runs.html",
@@ -79,9 +102,48 @@ def runs(request: HttpRequest) -> HttpResponse:
             "offices": offices,
             "values": values,
             "errors": errors,
+            # a new key for each page shown: its form starts one run however often it is sent
+            "request_key": request.POST.get("request_key") if errors else uuid4().hex,
+            "built": built,
+            "builder_open": bool(built) and (bool(errors) or "build" in request.POST),
+            "builder": {
+                "events": labels("event", language).items(),
+                "relationships": labels("relationship", language).items(),
+                "insurances": labels("health_insurance", language).items(),
+                "schools": labels("school", language).items(),
+                "moved_from": moved_from_labels(language).items(),
+                "members": _builder_rows(built, errors),
+                "household_ticks": [
+                    {"tick": tick, "checked": bool(built.get(tick.name))} for tick in household_ticks()
+                ],
+                "english": language.startswith("en"),
+            },
         },
         status=400 if errors else 200,
     )
+
+
+def _builder_rows(built: dict[str, str], errors: dict[str, str]) -> list[dict[str, Any]]:
+    """The member rows of the household builder with what was entered and each field's error."""
+    rows = []
+    for number in range(1, MAX_MEMBERS + 1):
+        prefix = f"b_m{number}_"
+        fields = ("relationship", "birth_date", "health_insurance", "school")
+        rows.append(
+            {
+                "number": number,
+                "prefix": prefix,
+                **{name: built.get(prefix + name, "") for name in fields},
+                "errors": [errors[prefix + name] for name in fields if prefix + name in errors],
+                "error_fields": {name for name in fields if prefix + name in errors},
+                "subject": bool(built.get(prefix + "subject")),
+                "ticks": [
+                    {"tick": tick, "name": prefix + tick.name, "checked": bool(built.get(prefix + tick.name))}
+                    for tick in member_ticks()
+                ],
+            }
+        )
+    return rows
 
 
 @login_required

@@ -257,3 +257,55 @@ def test_every_assumption_of_the_sensitivity_has_a_label_for_the_report() -> Non
     from madoguchi.simulator.sensitivity import RANGES
 
     assert sorted(PARAMETER_LABELS) == sorted(item.name for item in RANGES)
+
+
+def test_the_same_form_sent_twice_starts_one_run(staff_of: Any, signed_in: Any) -> None:
+    import re
+
+    client = signed_in(staff_of(Role.MANAGER))
+    page = client.get("/simulations/").content.decode()
+    key = re.search(r'name="request_key" value="([0-9a-f]{32})"', page)
+    assert key is not None
+    form = {"kind": "savings", "office": "chuo", "seed": "3", "replications": "2", "request_key": key[1]}
+    first = client.post("/simulations/", form)
+    second = client.post("/simulations/", form)  # a double click, or Back and send again
+    run = SimulationRun.objects.get()
+    assert first["Location"] == second["Location"] == f"/simulations/{run.pk}/"
+    assert AuditEntry.objects.filter(action="simulation.start").count() == 1
+    # the next page shown has a new key: a new run
+    again = client.get("/simulations/").content.decode()
+    assert key[1] not in again
+    fresh = re.findall(r'name="request_key" value="(\w+)"', again)[0]
+    client.post("/simulations/", {**form, "request_key": fresh})
+    assert SimulationRun.objects.count() == 2
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_at_once_start_one_run(staff_of: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    from madoguchi.simulation.actions import do_start_run
+
+    manager = staff_of(Role.MANAGER)
+
+    def start(_: int) -> str:
+        try:
+            run = do_start_run(
+                manager,
+                kind="savings",
+                office="chuo",
+                raw={"seed": "1", "replications": "2"},
+                request_key="k1",
+            )
+            return str(run.pk)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        started = set(pool.map(start, range(6)))
+    assert len(started) == 1
+    assert SimulationRun.objects.count() == 1
+    assert AuditEntry.objects.filter(action="simulation.start").count() == 1
