@@ -105,7 +105,7 @@ def runs(request: HttpRequest) -> HttpResponse:
             # a new key for each page shown: its form starts one run however often it is sent
             "request_key": request.POST.get("request_key") if errors else uuid4().hex,
             "built": built,
-            "builder_open": bool(built) and (bool(errors) or "build" in request.POST),
+            "builder_open": "build" in request.POST,  # shown again after a mistake in the builder
             "builder": {
                 "events": labels("event", language).items(),
                 "relationships": labels("relationship", language).items(),
