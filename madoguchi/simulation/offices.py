@@ -126,6 +126,7 @@ def shift_schedules(office: Office, queue_of_counter: Mapping[int, str]) -> dict
     shifts = CounterShift.objects.filter(counter__office=office, opened_at__gte=since).values_list(
         "counter_id", "opened_at", "closed_at"
     )
+    blocks = _blocks()
     for counter_id, opened_at, closed_at in shifts.iterator():
         name = queue_of_counter.get(counter_id)
         opened = timezone.localtime(opened_at)
@@ -138,7 +139,7 @@ def shift_schedules(office: Office, queue_of_counter: Mapping[int, str]) -> dict
             closed = timezone.localtime(closed_at)
             end = closed.hour * 60 + closed.minute + closed.second / 60
         days[name].add(opened.date())
-        for position, (block_start, block_end) in enumerate(_blocks()):
+        for position, (block_start, block_end) in enumerate(blocks):
             overlap = min(end, block_end) - max(start, block_start)
             if overlap > 0:
                 minutes[name][position] += overlap / (block_end - block_start)
