@@ -10,7 +10,10 @@ against what was drawn (`HistoryRates` is the truth of a generated history):
 - each queue is served first come, first served by its counters (the organization's) with lognormal
   service times; a called resident who does not come is a no-show after `NO_SHOW_MINUTES`;
 - a share of the one-stop counter's residents is handed over to a department queue when served: the
-  handed-over ticket arrives there after a short walk, with priority, as `do_transfer` makes it.
+  handed-over ticket arrives there after a short walk, with priority, as `do_transfer` makes it;
+- a visit at a queue with `cases` (the one-stop and bereavement counters) opens a case of a household
+  drawn from a varied pool, signs its plan and takes the minutes of its procedures (`case_visits`); a
+  handed-over ticket keeps its case.
 
 The tickets are written in bulk with their events (actor `demo-history`), and each counter's shift of the
 day (open from the opening to the closing, taken by the office's clerks in turn), not through the actions
@@ -29,9 +32,12 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from madoguchi.catalog.service import versioned_catalog
+from madoguchi.demo.case_visits import CaseVisits, PlannedVisit, pools_for, write_cases
 from madoguchi.organization.models import Counter, Office, Queue
 from madoguchi.reception.models import CounterShift, Ticket, TicketCounter, TicketEvent
 from madoguchi.rules.calendar import business_days_between
+from madoguchi.simulator.households import REFERENCE_DATE
 from madoguchi.simulator.parameters import (
     CLOSE_MINUTE,
     HOUR_WEIGHTS,
@@ -47,6 +53,7 @@ NO_SHOW_MINUTES = 3.0  # a called resident who does not come: the counter waits 
 CALL_TO_COUNTER_MINUTES = 0.5  # from the call to the resident at the counter
 TRANSFER_WALK_MINUTES = 2.0
 BATCH = 2000
+POOL_DATE = REFERENCE_DATE  # the pool's households are planned as of this day (their ages)
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class QueueRates:
     service_mean: float  # minutes at the counter
     service_cv: float
     seasonal: bool = False  # moves: its month weights are the simulator's (March and April peak)
+    cases: CaseVisits | None = None  # its visits open cases: minutes from their procedures
 
     def daily(self, counters: int) -> float:
         """Tickets on an ordinary day at `counters` counters."""
@@ -88,8 +96,16 @@ OPEN_DAY_MINUTES = LAST_TICKET_MINUTE - OPEN_MINUTE
 DEMO_RATES = HistoryRates(
     queues={
         "shomei": QueueRates(0.75, 5.0, 0.5),
-        "one-stop": QueueRates(0.45, 38.0, 0.6, seasonal=True),
-        "okuyami": QueueRates(0.4, 55.0, 0.4),
+        "one-stop": QueueRates(
+            0.45,
+            38.0,
+            0.6,
+            seasonal=True,
+            cases=CaseVisits(
+                tuple((event, size) for event in ("tennyu", "tenkyo", "tenshutsu") for size in range(1, 6))
+            ),
+        ),
+        "okuyami": QueueRates(0.4, 55.0, 0.4, cases=CaseVisits((("shibou", 2), ("shibou", 3)), base=10.0)),
         "hoken-nenkin": QueueRates(0.65, 12.0, 0.5),
         "kaigo": QueueRates(0.6, 15.0, 0.5),
         "kodomo": QueueRates(0.6, 14.0, 0.5),
@@ -108,6 +124,8 @@ class _Visit:
     minute: float  # issued, minutes after midnight
     priority: bool = False
     transferred_from: int | None = None  # index of the ticket it was handed over from
+    planned: int | None = None  # its household in the queue's pool (a visit that opens a case)
+    mean: float | None = None  # its true mean minutes at the counter (a case visit), else the queue's
     # filled by the service
     number: int = 0
     counter: int = 0
@@ -133,12 +151,16 @@ def _arrivals(rng: random.Random, mean: float, hour_weights: Mapping[int, float]
     return minutes
 
 
+def _lognormal(mean: float, cv: float) -> tuple[float, float]:
+    sigma = math.sqrt(math.log(1.0 + cv**2))
+    return math.log(mean) - sigma * sigma / 2.0, sigma
+
+
 def _serve(
     visits: list[_Visit], counters: int, rates: QueueRates, no_show: float, rng: random.Random
 ) -> None:
     """First come, first served (priority first) by `counters` counters; fills called, finished, status."""
-    sigma = math.sqrt(math.log(1.0 + rates.service_cv**2))
-    mu = math.log(rates.service_mean) - sigma * sigma / 2.0
+    mu, sigma = _lognormal(rates.service_mean, rates.service_cv)
     free = [(float(OPEN_MINUTE), number) for number in range(counters)]
     heapq.heapify(free)
     waiting: list[tuple[int, float, int]] = []  # (not priority, issued, index)
@@ -161,20 +183,35 @@ def _serve(
         if rng.random() < no_show:
             visit.status = Ticket.Status.NO_SHOW
             visit.finished = at + NO_SHOW_MINUTES
+        elif visit.mean is not None and rates.cases is not None:
+            own_mu, own_sigma = _lognormal(max(visit.mean, 0.5), rates.cases.cv)
+            visit.finished = at + CALL_TO_COUNTER_MINUTES + rng.lognormvariate(own_mu, own_sigma)
         else:
             visit.finished = at + CALL_TO_COUNTER_MINUTES + rng.lognormvariate(mu, sigma)
         heapq.heappush(free, (visit.finished, counter))
 
 
-def draw_day(day: date, counters: Mapping[str, int], rates: HistoryRates, rng: random.Random) -> list[_Visit]:
-    """One business day of an office: every queue's tickets, served, with the handed-over ones."""
+def draw_day(
+    day: date,
+    counters: Mapping[str, int],
+    rates: HistoryRates,
+    rng: random.Random,
+    pools: Mapping[str, Sequence[PlannedVisit]] | None = None,
+) -> list[_Visit]:
+    """One business day of an office: every queue's tickets, served, with the handed-over ones. A queue
+    with a pool of households opens a case for each visit, drawn from it."""
     visits: list[_Visit] = []
     by_queue: dict[str, list[_Visit]] = {}
+    pools = pools or {}
     for queue in rates.queues:
         if counters.get(queue, 0) < 1:
             continue
         minutes = _arrivals(rng, rates.daily_mean(queue, day, counters[queue]), rates.hour_weights)
         by_queue[queue] = [_Visit(queue, minute) for minute in minutes]
+        pool = pools.get(queue)
+        for visit in by_queue[queue] if pool else ():
+            visit.planned = rng.randrange(len(pool))  # type: ignore[arg-type]
+            visit.mean = pool[visit.planned].minutes  # type: ignore[index]
     targets = [queue for queue in rates.transfer_to if queue in by_queue]
     first = [queue for queue in by_queue if queue == "one-stop"]  # the queue others are handed over from
     for queue in [*first, *(queue for queue in by_queue if queue not in first)]:
@@ -219,13 +256,25 @@ def generate_history(
         .distinct()
     )
     clerks = list(Staff.objects.filter(office=office, is_active=True).order_by("username"))
+    catalog_number, catalog = versioned_catalog()
+    pools = pools_for(
+        catalog, {code: rates.queues[code] for code in known}, POOL_DATE, f"{seed}:{office.code}"
+    )
     written = 0
     for day in days:
         if day in recorded:
             continue
         rng = random.Random(f"{seed}:{office.code}:{day.isoformat()}")  # noqa: S311 (demo data)
-        visits = draw_day(day, known, rates, rng)
-        written += _write_day(office, day, visits, queues, counters)
+        visits = draw_day(day, known, rates, rng, {code: pool for code, (pool, _) in pools.items()})
+        written += _write_day(
+            office,
+            day,
+            visits,
+            queues,
+            counters,
+            {code: pool for code, (pool, _) in pools.items()},
+            (catalog_number, catalog.version),
+        )
         _write_shifts(day, visits, {code: counters[code][: known[code]] for code in known}, clerks)
     return written
 
@@ -262,6 +311,8 @@ def _write_day(
     visits: list[_Visit],
     queues: Mapping[str, Queue],
     counters: Mapping[str, list[Counter]],
+    pools: Mapping[str, Sequence[PlannedVisit]],
+    catalog_version: tuple[int, str],
 ) -> int:
     tickets: list[Ticket] = []
     for visit in visits:
@@ -289,7 +340,25 @@ def _write_day(
     for visit, ticket in zip(visits, tickets, strict=True):
         if visit.transferred_from is not None:
             ticket.transferred_from = tickets[visit.transferred_from]
+    # the visits that open a case (a no-show never came: nothing was signed), in the order they were called
+    opening = sorted(
+        (
+            (visit.called, index, visit.planned)
+            for index, visit in enumerate(visits)
+            if visit.planned is not None and visit.status != Ticket.Status.NO_SHOW
+        ),
+    )
     with transaction.atomic():
+        opened = [
+            (pools[visits[index].queue][planned], _at(day, visits[index].finished))
+            for _, index, planned in opening
+        ]
+        cases = write_cases(office, day, opened, catalog_version)
+        for (_, index, _), case in zip(opening, cases, strict=True):
+            tickets[index].case = case
+        for visit, ticket in zip(visits, tickets, strict=True):
+            if visit.transferred_from is not None:
+                ticket.case = tickets[visit.transferred_from].case
         # the handed-over-from tickets first: a ticket's foreign key needs its row
         plain = [ticket for ticket in tickets if ticket.transferred_from is None]
         Ticket.objects.bulk_create(plain, batch_size=BATCH)

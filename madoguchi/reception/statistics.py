@@ -1,7 +1,7 @@
 """Counter statistics from the recorded tickets: visits by day (week, month) and hour, waits (median and
-90th percentile), handling times per queue and counter, no-show and hand-over rates; as a page with
-charts and as CSV. Times are the city's (Asia/Tokyo); a wait runs from the ticket to the first call, a
-handling time from the resident at the counter to the end of the service."""
+90th percentile), handling times per queue, counter and procedure (`procedure_times`), no-show and
+hand-over rates; as a page with charts and as CSV. Times are the city's (Asia/Tokyo); a wait runs from
+the ticket to the first call, a handling time from the resident at the counter to the end of the service."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from madoguchi.organization.models import Office
 from madoguchi.reception.models import Ticket
+from madoguchi.reception.procedure_times import ProcedureFit, office_procedure_minutes
 
 GROUPINGS = ("day", "week", "month")
 MAX_DAYS = 400  # a period longer than this is refused: a year and a bit is what a manager compares
@@ -106,6 +107,7 @@ class Statistics:
     periods: tuple[Figures, ...]  # by day, week (from its Monday) or month
     hours: tuple[Figures, ...]
     counters: tuple[Figures, ...]
+    procedures: ProcedureFit  # counter minutes per procedure, from the visits' signed plans
 
 
 def _period_label(day: date, grouping: str) -> str:
@@ -169,6 +171,7 @@ def office_statistics(office: Office, start: date, end: date, grouping: str = "d
         counters=tuple(
             Figures.of(label, group, days) for label, group in _grouped(rows, lambda r: r.counter) if label
         ),
+        procedures=office_procedure_minutes(office, start, end),
     )
 
 
@@ -190,6 +193,9 @@ CSV_HEADER = (
     "handling_mean_min",
     "no_show_rate",
     "transfer_rate",
+    "procedure_minutes",  # the procedure rows: its own minutes and their 90% interval
+    "procedure_minutes_low",
+    "procedure_minutes_high",
 )
 
 
@@ -220,7 +226,28 @@ def csv_rows(statistics: Statistics) -> Iterable[tuple[str, ...]]:
                 number(row.handling_mean),
                 number(row.no_show_rate, 3),
                 number(row.transfer_rate, 3),
+                "",
+                "",
+                "",
             )
+    # a procedure row: its codes (several when they always come together), the visits that signed it,
+    # the median minutes of those visits and the procedure's own minutes (blank: too few or not separable)
+    for procedure in statistics.procedures.procedures:
+        yield (
+            "procedure",
+            "+".join(procedure.codes),
+            str(procedure.visits),
+            "",
+            "",
+            "",
+            number(procedure.visit_median),
+            "",
+            "",
+            "",
+            number(procedure.minutes),
+            number(procedure.low),
+            number(procedure.high),
+        )
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from madoguchi.catalog.service import versioned_catalog
 from madoguchi.organization.models import Office
+from madoguchi.reception.procedure_times import ProcedureMinutes
 from madoguchi.reception.statistics import (
     GROUPINGS,
     InvalidPeriod,
+    Statistics,
     bar_chart,
     csv_rows,
     office_statistics,
@@ -53,5 +56,16 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "visits_chart": bar_chart([(row.label, float(row.tickets)) for row in figures.periods], "件"),
         "hours_chart": bar_chart([(row.label, row.wait_median) for row in figures.hours], "分"),
         "p90_chart": bar_chart([(row.label, row.wait_p90) for row in figures.hours], "分"),
+        "procedure_rows": _procedure_rows(figures),
     }
     return render(request, "reception/statistics.html", context)
+
+
+def _procedure_rows(figures: Statistics) -> list[tuple[ProcedureMinutes, list[object]]]:
+    """Each procedure row with its procedures as the catalog names them (the code where it has none)."""
+    _, catalog = versioned_catalog()
+    known = {procedure.code: procedure for procedure in catalog.procedures}
+    return [
+        (row, [known.get(code, {"name_ja": code}) for code in row.codes])
+        for row in figures.procedures.procedures
+    ]

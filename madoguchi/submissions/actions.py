@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from madoguchi.audit.chain import AuditActor, record
 from madoguchi.organization.models import Office
-from madoguchi.submissions.models import Submission
+from madoguchi.submissions.models import Submission, counter_procedures
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ def create_submission(
         catalog_version=signed.catalog_version,
         catalog_label=signed.catalog_label,
         plan=signed.plan,
+        counter_procedures=counter_procedures(signed.plan),
         data=signed.data,
         forms=signed.forms,
         signed_forms=signed.signed_forms,

@@ -40,6 +40,9 @@ class Submission(models.Model):
     catalog_version = models.PositiveIntegerField(_("手続カタログの版"))
     catalog_label = models.CharField(_("手続カタログの版名"), max_length=80, blank=True)
     plan = models.JSONField(_("署名された手続一覧"))
+    # The codes of the plan's required procedures done at a counter (one-stop or department), in the plan's
+    # order: what the counter handled for this visit, read by the statistics without loading whole plans.
+    counter_procedures = models.JSONField(_("窓口で受け付けた手続"), default=list, blank=True)
     data = models.JSONField(_("申請の内容"))
     forms = models.JSONField(_("帳票ごとの指紋"), default=dict)
     signed_forms = models.JSONField(_("この版で署名された帳票"), default=list)
@@ -85,3 +88,17 @@ class Submission(models.Model):
     @property
     def address_line(self) -> str:
         return postal.address_line(self.data.get("address"))
+
+
+COUNTER_KINDS = frozenset({"one_stop", "department"})  # the catalog's counters; "external" is elsewhere
+
+
+def counter_procedures(plan: dict[str, Any]) -> list[str]:
+    """The codes of a signed plan's required procedures handled at a counter (each once, in order)."""
+    codes: list[str] = []
+    for procedure in plan.get("procedures", []):
+        code = procedure.get("code")
+        counted = procedure.get("status") == "required" and procedure.get("counter") in COUNTER_KINDS
+        if counted and code and code not in codes:
+            codes.append(code)
+    return codes
