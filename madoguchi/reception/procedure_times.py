@@ -61,7 +61,7 @@ class ProcedureMinutes:
 class ProcedureFit:
     visits: int  # visits with counter time and a signed plan
     r_squared: float | None  # share of the visits' variance the fit explains; None: no fit (too few)
-    procedures: tuple[ProcedureMinutes, ...]  # most signed first
+    procedures: tuple[ProcedureMinutes, ...]  # those with a figure first; then by visits, most first
 
     def minutes_by_code(self) -> dict[str, float]:
         """Each shown procedure's minutes by code (a group's minutes split evenly among its codes)."""
@@ -152,6 +152,7 @@ def fit_procedure_minutes(
                 identified=bool(identified[number]),
             )
         )
+    fitted.sort(key=lambda row: row.minutes is None)  # the figures first, each part most signed first
     return ProcedureFit(len(kept), r_squared, tuple(fitted))
 
 
