@@ -199,7 +199,7 @@ def tornado_figure(result: dict[str, Any]) -> Figure:
     axes.axvline(base, color="#333333", linewidth=1)
     axes.set_yticks(
         list(positions),
-        [PARAMETER_LABELS.get(swing["name"], swing["name"]) for swing in swings],
+        [str(PARAMETER_LABELS.get(swing["name"], swing["name"])) for swing in swings],
         fontsize=8,
     )
     axes.set_xlabel(f"短縮される時間（分）　基準 {base:.1f}分")

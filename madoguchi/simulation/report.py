@@ -4,41 +4,76 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from madoguchi.rules.facts import EVENTS
+from madoguchi.organization.models import Office
+from madoguchi.rules.facts import EVENTS, EVENTS_EN
 from madoguchi.simulation.assumptions import PARAMETER_LABELS
 from madoguchi.simulation.models import SimulationRun
+from madoguchi.ui.languages import is_english
 
 
 def summary_lines(run: SimulationRun, result: dict[str, Any]) -> list[str]:
-    office = result.get("office_name") or run.office
+    """The run in a few sentences, in the reader's language (the page's; the PDF's task writes Japanese)."""
+    office = Office.objects.filter(code=run.office).first()
     started = timezone.localtime(run.created_at)  # the city's time (Asia/Tokyo), not the database's UTC
-    lines = [f"庁舎：{office}　乱数の種：{run.parameters.get('seed')}　実行：{started:%Y-%m-%d %H:%M}"]
+    lines = [
+        _("庁舎：%(office)s　乱数の種：%(seed)s　実行：%(started)s")
+        % {
+            "office": office.name if office else (result.get("office_name") or run.office),
+            "seed": run.parameters.get("seed"),
+            "started": f"{started:%Y-%m-%d %H:%M}",
+        }
+    ]
     if run.kind in {SimulationRun.Kind.SAVINGS, SimulationRun.Kind.HOUSEHOLD}:
-        lines.append(f"反復回数：{result['replications']}（同じ来庁者で導入前と導入後を比較）")
+        lines.append(
+            _("反復回数：%(replications)s（同じ来庁者で導入前と導入後を比較）")
+            % {"replications": result["replications"]}
+        )
     if run.kind == SimulationRun.Kind.SAVINGS:
         for row in result["households"]:
-            lines.append(f"転入 {row['size']}人世帯：{_before_after(row)}")
+            lines.append(
+                _("転入 %(size)s人世帯：%(change)s") % {"size": row["size"], "change": _before_after(row)}
+            )
         lines.extend(_sensitivity_lines(result.get("sensitivity")))
     elif run.kind == SimulationRun.Kind.HOUSEHOLD:
+        events = EVENTS_EN if is_english() else EVENTS
         for row in result["households"]:
-            event = EVENTS.get(row["event"], row["event"])
-            procedures = len(row["procedures"])
             lines.append(
-                f"{row['label']}（{event}・{row['size']}人）：{_before_after(row)}、手続 {procedures}件"
+                _("%(label)s（%(event)s・%(size)s人）：%(change)s、手続 %(procedures)s件")
+                % {
+                    "label": row["label"],
+                    "event": events.get(row["event"], row["event"]),
+                    "size": row["size"],
+                    "change": _before_after(row),
+                    "procedures": len(row["procedures"]),
+                }
             )
             if row["undecided"]:
-                lines.append(f"　未確定のため試算に含めない手続：{len(row['undecided'])}件")
+                lines.append(
+                    _("　未確定のため試算に含めない手続：%(count)s件") % {"count": len(row["undecided"])}
+                )
     else:
-        for design, label in (("before", "導入前"), ("after", "導入後")):
+        for design, label in (("before", _("導入前")), ("after", _("導入後"))):
             year = result[design]
             waits = [q for q in year["queues"] if q["tickets"]]
             tickets = sum(q["tickets"] for q in waits) or 1
             mean = sum(q["mean_wait_min"] * q["tickets"] for q in waits) / tickets
             lines.append(
-                f"{label}：来庁 {year['visits']:,}件・{year['days']}開庁日・平均待ち {mean:.1f}分"
-                f"（{year['events']:,}イベント、{year['wall_s']:.1f}秒）"
+                _(
+                    "%(design)s：来庁 %(visits)s件・%(days)s開庁日・平均待ち %(wait)s分"
+                    "（%(events)sイベント、%(seconds)s秒）"
+                )
+                % {
+                    "design": label,
+                    "visits": f"{year['visits']:,}",
+                    "days": year["days"],
+                    "wait": f"{mean:.1f}",
+                    "events": f"{year['events']:,}",
+                    "seconds": f"{year['wall_s']:.1f}",
+                }
             )
     return lines
 
@@ -48,14 +83,17 @@ def _sensitivity_lines(found: dict[str, Any] | None) -> list[str]:
     if not found:
         return []
     widest = [
-        f"{PARAMETER_LABELS.get(swing['name'], swing['name'])}"
-        f"（{_minutes(min(swing['low_result'], swing['high_result']))}〜"
-        f"{_minutes(max(swing['low_result'], swing['high_result']))}分）"
+        _("%(assumption)s（%(low)s〜%(high)s分）")
+        % {
+            "assumption": PARAMETER_LABELS.get(swing["name"], swing["name"]),
+            "low": _minutes(min(swing["low_result"], swing["high_result"])),
+            "high": _minutes(max(swing["low_result"], swing["high_result"])),
+        }
         for swing in found["swings"][:3]
     ]
     return [
-        f"感度（3人世帯の転入、基準 {_minutes(found['base'])}分短縮）："
-        f"仮定を妥当な範囲で動かしたとき最も効くのは{'、'.join(widest)}"
+        _("感度（3人世帯の転入、基準 %(base)s分短縮）：仮定を妥当な範囲で動かしたとき最も効くのは%(widest)s")
+        % {"base": _minutes(found["base"]), "widest": _("、").join(widest)}
     ]
 
 
@@ -66,12 +104,23 @@ def _minutes(value: float) -> str:
 
 def _before_after(row: dict[str, Any]) -> str:
     saved = row["saved_min"]
-    change = f"{saved:.1f}分短縮" if saved >= 0 else f"{-saved:.1f}分増加"
-    return f"導入前 {row['before_min']:.1f}分 → 導入後 {row['after_min']:.1f}分（{change}）"
+    change = (
+        _("%(minutes)s分短縮") % {"minutes": f"{saved:.1f}"}
+        if saved >= 0
+        else _("%(minutes)s分増加") % {"minutes": f"{-saved:.1f}"}
+    )
+    return _("導入前 %(before)s分 → 導入後 %(after)s分（%(change)s）") % {
+        "before": f"{row['before_min']:.1f}",
+        "after": f"{row['after_min']:.1f}",
+        "change": change,
+    }
 
 
 def pdf_for(run: SimulationRun, result: dict[str, Any]) -> bytes:
+    """The report as a PDF, in Japanese whatever the language of the request that started it: it is the
+    city's record of the run."""
     from madoguchi.simulation.charts import report_pdf  # matplotlib: only the task that writes the PDF
 
-    title = f"効果試算：{run.get_kind_display()}"
-    return report_pdf(title, summary_lines(run, result), run.kind, result)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = f"効果試算：{run.get_kind_display()}"
+        return report_pdf(title, summary_lines(run, result), run.kind, result)

@@ -83,6 +83,14 @@ def test_a_year_run_compares_both_designs(staff_of: Any) -> None:
     first = summary_lines(run, run.result)[0]
     assert "北区役所" in first
     assert f"{timezone.localtime(run.created_at):%Y-%m-%d %H:%M}" in first
+    from django.utils import translation
+
+    with translation.override("en"):  # the English page says it in English, the office's English name
+        english = summary_lines(run, run.result)
+    assert english[0].startswith("Office: ")
+    assert "Kita Ward Office" in english[0]
+    assert english[1].startswith("Before the change: ")
+    assert not any("分" in line or "来庁" in line for line in english)
 
 
 def test_the_savings_chart_stacks_every_part_of_the_time() -> None:
