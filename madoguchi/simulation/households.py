@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -18,7 +19,7 @@ from madoguchi.printing.forms import load_forms
 from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR, Catalog, load_catalog
 from madoguchi.rules.household import InvalidFacts
 from madoguchi.simulator import OfficeConfig, default_table
-from madoguchi.simulator.households import HouseholdType, household_from_facts
+from madoguchi.simulator.households import HouseholdType, household_from_facts, with_measured_minutes
 from madoguchi.simulator.reports import FollowReport
 from madoguchi.simulator.runs import REFERENCE_DAY, Progress, business_days, follow
 
@@ -77,6 +78,49 @@ def households_from_text(text: str, name: str = "facts") -> list[HouseholdType]:
         except InvalidFacts as error:
             raise FactsFileError(f"{label}: {error}") from error
     return households
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Each procedure's counter minutes as an office recorded them over a period
+    (`reception.procedure_times`)."""
+
+    office: str
+    start: date
+    end: date
+    visits: int
+    minutes: dict[str, float]  # by procedure code: those with a figure
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "office": self.office,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "visits": self.visits,
+            "procedures": {code: round(value, 2) for code, value in sorted(self.minutes.items())},
+        }
+
+
+def measured_minutes(office: str, start: date, end: date) -> Measured:
+    """The office's counter minutes per procedure from its visits with a case from `start` to `end`;
+    FactsFileError when there are too few visits to fit (fewer than 30)."""
+    from madoguchi.organization.models import Office
+    from madoguchi.reception.procedure_times import MIN_FIT_VISITS, office_procedure_minutes
+
+    fit = office_procedure_minutes(Office.objects.get(code=office), start, end)
+    if fit.r_squared is None:
+        raise FactsFileError(
+            f"--measured-from/--measured-to: {fit.visits} visits with a signed case at {office} from {start} "
+            f"to {end}; at least {MIN_FIT_VISITS} are needed to measure the procedures' minutes"
+        )
+    return Measured(office, start, end, fit.visits, fit.minutes_by_code())
+
+
+def measure(
+    households: Sequence[HouseholdType], measured: Measured, config: OfficeConfig
+) -> list[HouseholdType]:
+    """The households with the office's measured counter minutes in place of the catalog's."""
+    return [with_measured_minutes(kind, measured.minutes, config.timings) for kind in households]
 
 
 def days_of(month: int | None) -> list[date]:

@@ -8,7 +8,7 @@ The table is computed once per catalog, so the simulation's hot loop never calls
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,6 +16,7 @@ from madoguchi.printing.forms import Check, Field, FormDefinition, FormLibrary
 from madoguchi.rules.catalog import Catalog, CatalogError
 from madoguchi.rules.engine import REQUIRED, make_plan
 from madoguchi.rules.household import InvalidFacts
+from madoguchi.simulator.parameters import Timings
 
 CERTIFICATE = "certificate"  # a visit for one certificate (住民票の写し等) at the certificate counter
 CERTIFICATE_QUEUE = "shomei"
@@ -264,6 +265,33 @@ def household_from_facts(
         )
     size = len(facts.get("members") or ())
     return HouseholdType(str(facts.get("event")), size, tuple(works), label, tuple(undecided))
+
+
+def with_measured_minutes(
+    kind: HouseholdType, measured: Mapping[str, float], timings: Timings
+) -> HouseholdType:
+    """The household with the counter minutes its office measured (`measured`: each procedure's minutes at
+    the one-stop counter, from the recorded tickets and signed plans) in place of the catalog's.
+
+    The model's minutes of a procedure after the change are its work minutes × the catalog scale × the
+    one-stop share, plus the explanation of its printed form, at the one-stop counter; × the catalog scale
+    × the pre-filled share at a department. Each measured procedure's work minutes are set so that the model
+    gives the measured minutes after the change; before the change, the same work is done at its
+    department without the shares. Procedures without a measured figure keep the catalog's minutes."""
+    works = []
+    for work in kind.works:
+        found = measured.get(work.code)
+        if found is None:
+            works.append(work)
+            continue
+        if work.counter == ONE_STOP:
+            minutes = max(0.0, found - timings.form_review) / (
+                timings.catalog_factor * timings.one_stop_factor
+            )
+        else:
+            minutes = found / (timings.catalog_factor * timings.prefilled_factor)
+        works.append(replace(work, minutes=minutes))
+    return replace(kind, works=tuple(works))
 
 
 def certificate_type(

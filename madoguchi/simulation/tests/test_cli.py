@@ -167,3 +167,44 @@ def test_sensitivity_json_swings_each_assumption_over_its_range(demo_city: None)
     assert entry["low_value"] < entry["high_value"]
     assert entry["low_result"] < data["base"] < entry["high_result"]  # a slower hand: more to save
     assert "--size: one household size" in fails("sensitivity", "--size", "3,5")
+
+
+def test_household_with_the_minutes_the_office_measured(demo_city: None, tmp_path: Path) -> None:
+    """--measured-from/--measured-to take each procedure's counter minutes from the office's tickets and
+    signed cases; too few visits, or half a period, is refused at the option."""
+    from datetime import date
+
+    from madoguchi.demo.case_visits import CaseVisits
+    from madoguchi.demo.history import HistoryRates, QueueRates, generate_history
+    from madoguchi.organization.models import Office
+    from madoguchi.reception.procedure_times import office_procedure_minutes
+    from madoguchi.rules.calendar import business_days_between
+
+    facts = write(tmp_path, "one.json", json.dumps(ONE_PERSON_MOVING_IN))
+    args = ("household", facts, "--json", "--replications", "6", "--workers", "1", "--design", "after")
+    assert "at least 30 are needed" in fails(
+        *args, "--measured-from", "2026-09-01", "--measured-to", "2026-09-30"
+    )
+    assert "go together" in fails(*args, "--measured-from", "2026-09-01")
+    assert "before --measured-from" in fails(
+        *args, "--measured-from", "2026-09-30", "--measured-to", "2026-09-01"
+    )
+
+    office = Office.objects.get(code="chuo")
+    moves = CaseVisits((*(("tennyu", size) for size in range(1, 5)), ("tenshutsu", 1), ("tenkyo", 2)))
+    rates = HistoryRates(queues={"one-stop": QueueRates(0.6, 38.0, 0.5, cases=moves)}, transfer=0.0)
+    generate_history(office, business_days_between(date(2026, 9, 1), date(2026, 9, 30)), rates, seed=4)
+    recorded = office_procedure_minutes(office, date(2026, 9, 1), date(2026, 9, 30)).minutes_by_code()
+    catalog = json.loads(simulate(*args))
+    measured = json.loads(simulate(*args, "--measured-from", "2026-09-01", "--measured-to", "2026-09-30"))
+    assert measured["measured"]["procedures"] == {
+        code: round(value, 2) for code, value in sorted(recorded.items())
+    }
+    assert "measured" not in catalog
+    (row,) = measured["households"]
+    one_stop = next(call for call in row["after"]["calls"] if call["queue"] == "one_stop")
+    served = {item["code"]: item["minutes"] for item in one_stop["procedures"]}
+    shared = [code for code in served if code in recorded]
+    assert shared  # the household signs procedures the office measured
+    (plain,) = catalog["households"]
+    assert plain["after"]["served"] != row["after"]["served"]

@@ -148,3 +148,31 @@ def test_staffing_finds_a_schedule_that_meets_the_target_and_is_minimal() -> Non
         assert (
             share_within(config.with_schedule(AFTER, "one_stop", tuple(fewer)), target, days, 5, table) < 0.9
         )
+
+
+def test_measured_minutes_give_the_counter_the_minutes_the_office_recorded() -> None:
+    """A procedure measured at 7 minutes takes 7 minutes at the one-stop counter after the change (its
+    printed form's explanation included), and its work before is the same work without the one-stop
+    share; a procedure without a measured figure keeps the catalog's minutes."""
+    from madoguchi.simulator.households import with_measured_minutes
+    from madoguchi.simulator.office import route
+
+    config = OFFICES["chuo"]
+    timings = config.timings
+    kind = default_table().find("tennyu", 3)
+    one_stop = next(work for work in kind.works if work.counter == "one_stop")
+    other = next(work for work in kind.works if work.counter == "one_stop" and work.code != one_stop.code)
+    measured = with_measured_minutes(kind, {one_stop.code: 7.0}, timings)
+    after = {stop.queue: stop for stop in route(measured, AFTER, config)}["one_stop"]
+    minutes = dict(zip(after.codes, (work for work, _ in after.works), strict=False))
+    assert minutes[one_stop.code] + timings.form_review == pytest.approx(7.0)
+    assert minutes[other.code] == pytest.approx(
+        other.minutes * timings.catalog_factor * timings.one_stop_factor
+    )
+    before = {
+        code: work
+        for stop in route(measured, BEFORE, config)
+        for code, (work, _) in zip(stop.codes, stop.works, strict=False)
+    }
+    assert before[one_stop.code] == pytest.approx((7.0 - timings.form_review) / timings.one_stop_factor)
+    assert with_measured_minutes(kind, {}, timings) == kind

@@ -120,6 +120,16 @@ class Command(BaseCommand):
         home.add_argument("--replications", type=_positive, default=100, help="simulated days (default 100)")
         home.add_argument("--seed", type=int, default=0)
         home.add_argument("--workers", type=_positive, default=None, help="processes (default: all cores)")
+        home.add_argument(
+            "--measured-from",
+            type=_day,
+            default=None,
+            help="with --measured-to: each procedure's counter minutes as the office recorded them "
+            "(tickets and signed cases) from this day, YYYY-MM-DD, in place of the catalog's",
+        )
+        home.add_argument(
+            "--measured-to", type=_day, default=None, help="last day of --measured-from's period"
+        )
         home.add_argument("--json", action="store_true", help="print JSON")
 
         fit = sub.add_parser("fit", help="fit the office's queues from its tickets and simulate that period")
@@ -290,10 +300,26 @@ class Command(BaseCommand):
             )
 
     def _household(self, config: OfficeConfig, options: dict[str, Any]) -> None:
-        from madoguchi.simulation.households import FactsFileError, follow_households, read_facts_file
+        from madoguchi.simulation.households import (
+            FactsFileError,
+            Measured,
+            follow_households,
+            measure,
+            measured_minutes,
+            read_facts_file,
+        )
 
+        start, end = options["measured_from"], options["measured_to"]
+        if (start is None) != (end is None):
+            raise CommandError("--measured-from and --measured-to go together: give both days", returncode=2)
+        if start is not None and end is not None and end < start:
+            raise CommandError("--measured-to: the last day is before --measured-from", returncode=2)
+        measured: Measured | None = None
         try:
             households = read_facts_file(options["facts"])
+            if start is not None and end is not None:
+                measured = measured_minutes(config.code, start, end)
+                households = measure(households, measured, config)
             report = follow_households(
                 config,
                 households,
@@ -308,11 +334,22 @@ class Command(BaseCommand):
             raise CommandError(str(error), returncode=2) from error
         self._clear_bar()
         if options["json"]:
-            self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
+            data = report.as_json()
+            if measured is not None:
+                data["measured"] = measured.as_json()
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
         from madoguchi.simulation.households import describe
 
-        self.stdout.write("\n".join(describe(report, config)))
+        lines = describe(report, config)
+        if measured is not None:
+            lines.insert(
+                1,
+                f"counter minutes of {len(measured.minutes)} procedures as measured at {measured.office} "
+                f"from {measured.start} to {measured.end} ({measured.visits} visits with a case); the "
+                "others from the catalog",
+            )
+        self.stdout.write("\n".join(lines))
 
     def _savings(self, config: OfficeConfig, options: dict[str, Any]) -> None:
         report = savings(
