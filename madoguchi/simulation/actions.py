@@ -47,6 +47,10 @@ def check_parameters(kind: str, office: str, raw: dict[str, str]) -> dict[str, A
             errors["facts"] = facts
         else:
             values["facts"] = facts
+        if office in offices:
+            measured = _check_measured(office, raw, errors)
+            if measured is not None:
+                values["measured"] = measured
     for name in wanted:
         text = (raw.get(name) or "").strip()
         low, high = LIMITS[name]
@@ -67,6 +71,49 @@ def check_parameters(kind: str, office: str, raw: dict[str, str]) -> dict[str, A
     if errors:
         raise InvalidRun(errors)
     return values
+
+
+MAX_MEASURED_DAYS = 400
+
+
+def _check_measured(office: str, raw: dict[str, str], errors: dict[str, str]) -> dict[str, str] | None:
+    """The period whose recorded counter minutes per procedure replace the catalog's (both days blank: the
+    catalog's), or None with the mistake added to `errors` at its field."""
+    from datetime import date
+
+    from madoguchi.simulation.households import FactsFileError, measured_minutes
+
+    texts = {name: (raw.get(name) or "").strip() for name in ("measured_from", "measured_to")}
+    if not any(texts.values()):
+        return None
+    days: dict[str, date] = {}
+    for name, text in texts.items():
+        if not text:
+            errors[name] = _(
+                "期間の始めと終わりの日を両方入力してください（カタログの時間を使うときは両方空欄）。"
+            )
+            continue
+        try:
+            days[name] = date.fromisoformat(text)
+        except ValueError:
+            errors[name] = _("日付は 2026-04-01 のように入力してください。")
+    if len(days) < 2:
+        return None
+    start, end = days["measured_from"], days["measured_to"]
+    if end < start:
+        errors["measured_to"] = _("終わりの日は始めの日より後にしてください。")
+        return None
+    if (end - start).days + 1 > MAX_MEASURED_DAYS:
+        errors["measured_to"] = _("期間は %(days)s 日以内にしてください。") % {"days": MAX_MEASURED_DAYS}
+        return None
+    try:
+        measured_minutes(office, start, end)
+    except FactsFileError:
+        errors["measured_from"] = _(
+            "この期間の受付案件のある来庁が少なく、手続ごとの時間を推定できません（30件以上必要です）。"
+        )
+        return None
+    return {"from": start.isoformat(), "to": end.isoformat()}
 
 
 def _check_facts(text: str) -> list[dict[str, Any]] | str:
@@ -183,7 +230,15 @@ SENSITIVITY_SIZE = 3
 
 def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
     """Run the model for a stored run; store the result and the PDF. Called by the background task."""
-    from madoguchi.simulation.households import follow_households, households_from_text, queue_name
+    from datetime import date
+
+    from madoguchi.simulation.households import (
+        follow_households,
+        households_from_text,
+        measure,
+        measured_minutes,
+        queue_name,
+    )
     from madoguchi.simulation.offices import office_config
     from madoguchi.simulator import AFTER, BEFORE, DESIGNS, savings, simulate_year
     from madoguchi.simulator.sensitivity import sensitivity
@@ -229,9 +284,17 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
             import json
 
             text = "\n".join(json.dumps(facts, ensure_ascii=False) for facts in params["facts"])
+            households = households_from_text(text, "世帯")
+            measured = None
+            if params.get("measured"):
+                period = params["measured"]
+                measured = measured_minutes(
+                    run.office, date.fromisoformat(period["from"]), date.fromisoformat(period["to"])
+                )
+                households = measure(households, measured, config)
             result = follow_households(
                 config,
-                households_from_text(text, "世帯"),
+                households,
                 designs=DESIGNS,
                 replications=params["replications"],
                 seed=params["seed"],
@@ -245,6 +308,8 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
                 for call in row[design]["calls"]
             }
             result["queue_names"] = {queue: queue_name(config, queue) for queue in sorted(queues)}
+            if measured is not None:
+                result["measured"] = measured.as_json()
         else:
             result = {}
             for design, start in ((BEFORE, 0.0), (AFTER, 0.5)):

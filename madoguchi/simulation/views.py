@@ -70,6 +70,8 @@ def runs(request: HttpRequest) -> HttpResponse:
         "replications": "100",
         "visits": "",
         "facts": EXAMPLE_FACTS,
+        "measured_from": "",
+        "measured_to": "",
     }
     built = {key: str(value) for key, value in request.POST.items() if key.startswith("b_")}
     if request.method == "POST":

@@ -317,3 +317,49 @@ def test_two_submissions_at_once_start_one_run(staff_of: Any) -> None:
     assert len(started) == 1
     assert SimulationRun.objects.count() == 1
     assert AuditEntry.objects.filter(action="simulation.start").count() == 1
+
+
+def test_a_household_run_with_the_minutes_the_office_recorded(staff_of: Any, signed_in: Any) -> None:
+    """The recorded period replaces the catalog's minutes with the office's own; half a period, or a
+    period without enough visits, is refused at its field with what was entered kept."""
+    from datetime import date
+
+    from madoguchi.demo.case_visits import CaseVisits
+    from madoguchi.demo.history import HistoryRates, QueueRates, generate_history
+    from madoguchi.organization.models import Office
+    from madoguchi.rules.calendar import business_days_between
+    from madoguchi.simulation.views import EXAMPLE_FACTS
+
+    client = signed_in(staff_of(Role.MANAGER))
+    form = {"kind": "household", "office": "kita", "seed": "2", "replications": "3", "facts": EXAMPLE_FACTS}
+    for period, field, message in (
+        ({"measured_from": "2026-09-01"}, "measured_to", "両方入力してください"),
+        ({"measured_from": "2026-09-01", "measured_to": "2026-09-31"}, "measured_to", "2026-04-01 のように"),
+        ({"measured_from": "2026-09-30", "measured_to": "2026-09-01"}, "measured_to", "始めの日より後"),
+        ({"measured_from": "2026-09-01", "measured_to": "2026-09-30"}, "measured_from", "30件以上必要です"),
+    ):
+        response = client.post("/simulations/", {**form, **period})
+        assert response.status_code == 400, period
+        page = response.content.decode()
+        assert f'id="{field}-error"' in page, period
+        assert message in page, period
+        assert 'value="2026-09' in page  # what was entered is kept
+    assert not SimulationRun.objects.exists()
+
+    moves = CaseVisits(tuple(("tennyu", size) for size in range(1, 5)))
+    rates = HistoryRates(queues={"one-stop": QueueRates(0.6, 38.0, 0.5, cases=moves)}, transfer=0.0)
+    office = Office.objects.get(code="kita")
+    generate_history(office, business_days_between(date(2026, 9, 1), date(2026, 9, 30)), rates, seed=5)
+    period = {"measured_from": "2026-09-01", "measured_to": "2026-09-30"}
+    response = client.post("/simulations/", {**form, **period})
+    run = SimulationRun.objects.get()
+    assert run.parameters["measured"] == {"from": "2026-09-01", "to": "2026-09-30"}
+    drain("test")
+    run.refresh_from_db()
+    assert run.status == SimulationRun.Status.DONE, run.error
+    measured = run.result["measured"]
+    assert measured["office"] == "kita"
+    assert measured["visits"] > 30
+    assert measured["procedures"]
+    page = client.get(f"/simulations/{run.pk}/").content.decode()
+    assert "手続ごとの窓口時間：2026-09-01〜2026-09-30 の記録から推定" in page
