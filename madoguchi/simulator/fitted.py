@@ -151,10 +151,11 @@ def _simulate_day(
         yield counters.request()
         waits[queue.code].append(env.now - since)
         if rng.random() < queue.no_show:
-            yield env.timeout(queue.no_show_minutes)
+            held = queue.no_show_minutes
         else:
-            yield env.timeout(queue.service_mean * draw_multiplier(rng, sigma))
-        counters.release()
+            held = queue.service_mean * draw_multiplier(rng, sigma)
+        yield env.timeout(held)
+        counters.release(held)
 
     def source(queue: FittedQueue, counters: Counters, mean: float) -> Generator[simpy.Event, None, None]:
         sigma = math.sqrt(math.log(1.0 + queue.service_cv**2))

@@ -327,9 +327,14 @@ class Tally:
 
 
 class Counters:
-    """The counters of one queue: a FIFO line, and as many residents served as counters are open."""
+    """The counters of one queue: a FIFO line, and as many residents served as counters are open.
 
-    __slots__ = ("_changed", "_last_capacity", "busy", "env", "line", "schedule", "tally")
+    The day's areas are sums, not integrals kept at every change: the counter-minutes serving are the sum of
+    each resident's time holding a counter (`release(held)`), and the resident-minutes in the line the sum of
+    the waits (`record_wait`): the same figures (every resident leaves the line and the counter before the
+    day ends), without the bookkeeping at every request and release."""
+
+    __slots__ = ("_last_capacity", "busy", "env", "line", "schedule", "tally")
 
     def __init__(self, env: simpy.Environment, schedule: Schedule, tally: QueueTally) -> None:
         self.env = env
@@ -337,7 +342,6 @@ class Counters:
         self.line: deque[simpy.Event] = deque()
         self.busy = 0
         self.tally = tally
-        self._changed = float(OPEN_MINUTE)
         self._last_capacity = schedule[-1] if schedule[-1] > 0 else max(schedule)
 
     def capacity(self, now: float) -> int:
@@ -346,16 +350,7 @@ class Counters:
             return self._last_capacity  # after the closing, the last counters serve whoever is still in line
         return self.schedule[max(block, 0)]
 
-    def _account(self) -> None:
-        now = self.env.now
-        elapsed = now - self._changed
-        if elapsed > 0:
-            self.tally.busy_area += self.busy * elapsed
-            self.tally.waiting_area += len(self.line) * elapsed
-            self._changed = now
-
     def request(self) -> simpy.Event:
-        self._account()
         event = self.env.event()
         if not self.line and self.busy < self.capacity(self.env.now):
             self.busy += 1
@@ -366,8 +361,9 @@ class Counters:
                 self.tally.max_waiting = len(self.line)
         return event
 
-    def release(self) -> None:
-        self._account()
+    def release(self, held: float) -> None:
+        """A resident leaves the counter after holding it `held` minutes."""
+        self.tally.busy_area += held
         self.busy -= 1
         self.dispatch()
 
@@ -376,13 +372,13 @@ class Counters:
             return  # most releases: nobody waiting
         capacity = self.capacity(self.env.now)
         if self.busy < capacity:
-            self._account()
             while self.line and self.busy < capacity:
                 self.busy += 1
                 self.line.popleft().succeed()
 
     def record_wait(self, since: float, waited: float) -> None:
         tally = self.tally
+        tally.waiting_area += waited
         tally.waits[min(int(waited), WAIT_BINS - 1)] += 1
         hour = int(since // 60)
         slot = tally.by_hour.get(hour)
@@ -395,7 +391,6 @@ class Counters:
 
     def close(self, end: float) -> None:
         """Add the open counter-minutes of the day, from the opening to the last resident served."""
-        self._account()
         self.tally.open_minutes += end - OPEN_MINUTE
         area = 0.0
         for position, hour in enumerate(HOURS):
@@ -439,7 +434,7 @@ def simulate_day(
         yield queue.request()
         queue.record_wait(since, env.now - since)
         yield env.timeout(minutes)
-        queue.release()
+        queue.release(minutes)
         done.succeed()
 
     timeout = env.timeout  # looked up once: the households call it at every step
@@ -466,7 +461,7 @@ def simulate_day(
                 service += minutes * multipliers[index]
             signing = stop.signing * speed
             yield timeout(service + signing)
-            queue.release()
+            queue.release(service + signing)
             served += service
             written += signing
             for minutes, index in stop.processing:
