@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from statistics import median
 
 import simpy
 
-from madoguchi.simulator.office import Counters, QueueTally, draw_multiplier, hour_shares
+from madoguchi.simulator.office import Counters, QueueTally, hour_shares, multiplier_drawer
 from madoguchi.simulator.parameters import HOURS, OPEN_MINUTE, flat
 
 
@@ -146,19 +146,18 @@ def _simulate_day(
 ) -> None:
     env = simpy.Environment(initial_time=OPEN_MINUTE)
 
-    def resident(queue: FittedQueue, counters: Counters, sigma: float) -> Generator[simpy.Event, None, None]:
+    def resident(
+        queue: FittedQueue, counters: Counters, draw: Callable[[random.Random], float]
+    ) -> Generator[simpy.Event, None, None]:
         since = env.now
         yield counters.request()
         waits[queue.code].append(env.now - since)
-        if rng.random() < queue.no_show:
-            held = queue.no_show_minutes
-        else:
-            held = queue.service_mean * draw_multiplier(rng, sigma)
+        held = queue.no_show_minutes if rng.random() < queue.no_show else queue.service_mean * draw(rng)
         yield env.timeout(held)
         counters.release(held)
 
     def source(queue: FittedQueue, counters: Counters, mean: float) -> Generator[simpy.Event, None, None]:
-        sigma = math.sqrt(math.log(1.0 + queue.service_cv**2))
+        draw = multiplier_drawer("lognormal", queue.service_cv)
         for start, end, share in blocks:
             rate = mean * share / (end - start)
             if rate <= 0:
@@ -168,7 +167,7 @@ def _simulate_day(
             minute = start + rng.expovariate(rate)
             while minute < end:
                 yield env.timeout(minute - env.now)
-                env.process(resident(queue, counters, sigma))
+                env.process(resident(queue, counters, draw))
                 minute += rng.expovariate(rate)
 
     def hours(lines: list[Counters]) -> Generator[simpy.Event, None, None]:

@@ -78,11 +78,6 @@ def _lognormal_sigma(cv: float) -> float:
     return math.sqrt(math.log(1.0 + cv * cv))
 
 
-def draw_multiplier(rng: random.Random, sigma: float) -> float:
-    """A lognormal draw with mean 1 (`sigma` of the underlying normal)."""
-    return rng.lognormvariate(-sigma * sigma / 2.0, sigma) if sigma > 0 else 1.0
-
-
 def multiplier_drawer(distribution: str, cv: float) -> Callable[[random.Random], float]:
     """Draws with mean 1 and coefficient of variation `cv`: lognormal, or gamma (exponential at CV 1)."""
     if cv <= 0:
