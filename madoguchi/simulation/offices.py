@@ -36,10 +36,10 @@ from madoguchi.simulator.office import CONCIERGE, PROCESSING
 from madoguchi.simulator.parameters import (
     CLOSE_MINUTE,
     HOURS,
-    OPEN_MINUTE,
     VISIT_SHARES,
     Schedule,
     flat,
+    hour_block,
 )
 from madoguchi.simulator.runs import business_days
 
@@ -152,7 +152,7 @@ def shift_schedules(office: Office, queue_of_counter: Mapping[int, str]) -> dict
 
 def _blocks() -> list[tuple[float, float]]:
     """The hour blocks (HOURS) as (start, end) minutes of the day, from the opening to the closing."""
-    return [(float(max(hour * 60, OPEN_MINUTE)), float(min((hour + 1) * 60, CLOSE_MINUTE))) for hour in HOURS]
+    return [hour_block(hour, CLOSE_MINUTE) for hour in HOURS]
 
 
 def _one_stop_work_by_department() -> dict[str, float]:

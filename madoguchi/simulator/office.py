@@ -37,6 +37,7 @@ from madoguchi.simulator.parameters import (
     OPEN_MINUTE,
     OfficeConfig,
     Schedule,
+    hour_block,
 )
 
 CONCIERGE = "concierge"
@@ -158,10 +159,9 @@ def hour_shares(weights: Mapping[int, float]) -> list[tuple[float, float, float]
     """(start minute, end minute, share of the day's tickets) for each hour block with tickets."""
     blocks = []
     for hour, weight in sorted(weights.items()):
-        start = max(hour * 60, OPEN_MINUTE)
-        end = min((hour + 1) * 60, LAST_TICKET_MINUTE)
+        start, end = hour_block(hour, LAST_TICKET_MINUTE)
         if end > start and weight > 0:
-            blocks.append((float(start), float(end), weight))
+            blocks.append((start, end, weight))
     total = sum(weight for _, _, weight in blocks)
     return [(start, end, weight / total) for start, end, weight in blocks]
 
@@ -389,8 +389,7 @@ class Counters:
         self.tally.open_minutes += end - OPEN_MINUTE
         area = 0.0
         for position, hour in enumerate(HOURS):
-            start = max(hour * 60.0, float(OPEN_MINUTE))
-            stop = min((hour + 1) * 60.0, max(end, float(CLOSE_MINUTE)))
+            start, stop = hour_block(hour, max(end, float(CLOSE_MINUTE)))
             if stop > start:
                 area += self.schedule[position] * (stop - start)
         overtime_from = (HOURS[-1] + 1) * 60.0

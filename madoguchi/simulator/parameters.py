@@ -201,6 +201,12 @@ class Timings:
 Schedule = tuple[int, ...]  # counters open in each hour block of HOURS
 
 
+def hour_block(hour: int, until: float) -> tuple[float, float]:
+    """The hour block `hour` of HOURS as (start, end) minutes of the day: the first starts at the opening,
+    and none runs past `until` (the last ticket, the closing, or the last resident served)."""
+    return float(max(hour * 60, OPEN_MINUTE)), float(min((hour + 1) * 60, until))
+
+
 def flat(counters: int) -> Schedule:
     """The same number of counters in every hour block."""
     return (counters,) * len(HOURS)
