@@ -4,6 +4,7 @@ each hour needs for a service level, by the Erlang C formula of madoguchi.simula
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -21,10 +22,12 @@ TARGET_SHARE = 0.8  # … in this share of consultations (an assumption a city s
 
 
 def _percentile(values: list[float], share: float) -> float | None:
+    """The nearest-rank percentile, as the counter statistics take it: the smallest wait that `share` of
+    the consultations did not exceed (`int(share * n)` took the next one: the longest of ten as the 90th)."""
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
 
 
 @dataclass(frozen=True)

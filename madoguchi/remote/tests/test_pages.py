@@ -298,3 +298,14 @@ def test_the_planning_figures_count_every_hour_that_had_requests(
     assert hours[19]["rate"] > 0
     assert hours[19]["experts"] >= 1
     assert sum(h["rate"] for h in planning["hours"]) == pytest.approx(1 / 5)  # one request in 5 business days
+
+
+def test_the_figures_percentiles_are_nearest_rank() -> None:
+    """The 90th percentile of ten waits is the ninth (nine of ten waited no longer), not the longest."""
+    from madoguchi.remote.figures import _percentile
+
+    waits = [float(minute) for minute in range(1, 11)]
+    assert _percentile(waits, 0.9) == 9.0
+    assert _percentile(waits, 0.5) == 5.0
+    assert _percentile([4.0], 0.9) == 4.0
+    assert _percentile([], 0.9) is None
