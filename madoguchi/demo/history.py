@@ -53,6 +53,7 @@ NO_SHOW_MINUTES = 3.0  # a called resident who does not come: the counter waits 
 CALL_TO_COUNTER_MINUTES = 0.5  # from the call to the resident at the counter
 TRANSFER_WALK_MINUTES = 2.0
 BATCH = 2000
+MOVES = ("tennyu", "tenkyo", "tenshutsu")  # the life events of the one-stop counter's cases
 POOL_DATE = REFERENCE_DATE  # the pool's households are planned as of this day (their ages)
 
 
@@ -101,9 +102,7 @@ DEMO_RATES = HistoryRates(
             38.0,
             0.6,
             seasonal=True,
-            cases=CaseVisits(
-                tuple((event, size) for event in ("tennyu", "tenkyo", "tenshutsu") for size in range(1, 6))
-            ),
+            cases=CaseVisits(tuple((event, size) for event in MOVES for size in range(1, 6))),
         ),
         "okuyami": QueueRates(0.4, 55.0, 0.4, cases=CaseVisits((("shibou", 2), ("shibou", 3)), base=10.0)),
         "hoken-nenkin": QueueRates(0.65, 12.0, 0.5),
@@ -209,9 +208,10 @@ def draw_day(
         minutes = _arrivals(rng, rates.daily_mean(queue, day, counters[queue]), rates.hour_weights)
         by_queue[queue] = [_Visit(queue, minute) for minute in minutes]
         pool = pools.get(queue)
-        for visit in by_queue[queue] if pool else ():
-            visit.planned = rng.randrange(len(pool))  # type: ignore[arg-type]
-            visit.mean = pool[visit.planned].minutes  # type: ignore[index]
+        if pool:
+            for visit in by_queue[queue]:
+                visit.planned = rng.randrange(len(pool))
+                visit.mean = pool[visit.planned].minutes
     targets = [queue for queue in rates.transfer_to if queue in by_queue]
     first = [queue for queue in by_queue if queue == "one-stop"]  # the queue others are handed over from
     for queue in [*first, *(queue for queue in by_queue if queue not in first)]:
@@ -257,22 +257,23 @@ def generate_history(
     )
     clerks = list(Staff.objects.filter(office=office, is_active=True).order_by("username"))
     catalog_number, catalog = versioned_catalog()
-    pools = pools_for(
+    drawn = pools_for(
         catalog, {code: rates.queues[code] for code in known}, POOL_DATE, f"{seed}:{office.code}"
     )
+    pools = {code: pool for code, (pool, _) in drawn.items()}  # (each pool's true minutes: for the tests)
     written = 0
     for day in days:
         if day in recorded:
             continue
         rng = random.Random(f"{seed}:{office.code}:{day.isoformat()}")  # noqa: S311 (demo data)
-        visits = draw_day(day, known, rates, rng, {code: pool for code, (pool, _) in pools.items()})
+        visits = draw_day(day, known, rates, rng, pools)
         written += _write_day(
             office,
             day,
             visits,
             queues,
             counters,
-            {code: pool for code, (pool, _) in pools.items()},
+            pools,
             (catalog_number, catalog.version),
         )
         _write_shifts(day, visits, {code: counters[code][: known[code]] for code in known}, clerks)
