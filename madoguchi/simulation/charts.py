@@ -1,4 +1,7 @@
-"""The report's charts (matplotlib, the IPAex Gothic font that ships with madoguchi) and its PDF."""
+"""The report's charts (matplotlib, the IPAex Gothic font that ships with madoguchi) and its PDF.
+
+The charts speak the language of the page that shows them (drawn when asked for); the PDF's are Japanese
+(`report.pdf_for`)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on a server
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from matplotlib import font_manager
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
@@ -24,11 +29,11 @@ from madoguchi.simulator.parameters import HOURS
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 PARTS = (
-    ("waiting", "待ち"),
-    ("served", "窓口"),
-    ("walking", "移動"),
-    ("writing", "記入"),
-    ("documents", "交付物の待ち"),
+    ("waiting", gettext_lazy("待ち")),
+    ("served", gettext_lazy("窓口")),
+    ("walking", gettext_lazy("移動")),
+    ("writing", gettext_lazy("記入")),
+    ("documents", gettext_lazy("交付物の待ち")),
 )
 COLOURS = {
     "waiting": "#d4493c",
@@ -37,7 +42,8 @@ COLOURS = {
     "writing": "#e0a100",
     "documents": "#1d8a4e",
 }
-DESIGN_LABELS = {"before": "導入前", "after": "導入後"}
+DESIGN_LABELS = {"before": gettext_lazy("導入前"), "after": gettext_lazy("導入後")}
+SHORT_LABELS = {"before": pgettext_lazy("chart bar", "前"), "after": pgettext_lazy("chart bar", "後")}
 
 
 @cache
@@ -60,9 +66,9 @@ def savings_figure(result: dict[str, Any]) -> Figure:
     rows = result["households"]
     return _stacked(
         rows,
-        [f"{row['size']}人" for row in rows],
-        "転入する世帯の人数（左：導入前、右：導入後）",
-        "世帯人数別の所要時間",
+        [_("%(size)s人") % {"size": row["size"]} for row in rows],
+        _("転入する世帯の人数（左：導入前、右：導入後）"),
+        _("世帯人数別の所要時間"),
     )
 
 
@@ -70,7 +76,7 @@ def household_figure(result: dict[str, Any]) -> Figure:
     """Minutes in the office of each household given by its facts, before and after."""
     rows = result["households"]
     return _stacked(
-        rows, [row["label"] for row in rows], "世帯（左：導入前、右：導入後）", "世帯ごとの所要時間"
+        rows, [row["label"] for row in rows], _("世帯（左：導入前、右：導入後）"), _("世帯ごとの所要時間")
     )
 
 
@@ -89,16 +95,16 @@ def _stacked(rows: list[dict[str, Any]], names: list[str], xlabel: str, title: s
                 width * 0.95,
                 bottom=bottom,
                 color=COLOURS[part],
-                label=label if design == "before" else None,
+                label=str(label) if design == "before" else None,
                 alpha=1.0 if design == "before" else 0.55,
             )
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         for row, top in zip(rows, bottom, strict=True):
             axes.annotate(
-                DESIGN_LABELS[design][-1], (row["size"] + offset, top), ha="center", va="bottom", fontsize=8
+                str(SHORT_LABELS[design]), (row["size"] + offset, top), ha="center", va="bottom", fontsize=8
             )
-    # room above the tallest bar for its 前/後 label (margins do not apply: a zero-height part's bottom is a
-    # sticky edge at the bar's top)
+    # room above the tallest bar for its before/after label (margins do not apply: a zero-height part's
+    # bottom is a sticky edge at the bar's top)
     tallest = max(
         (sum(row[design].get(part, 0.0) for part, _ in PARTS) for row in rows for design in DESIGN_LABELS),
         default=0.0,
@@ -106,7 +112,7 @@ def _stacked(rows: list[dict[str, Any]], names: list[str], xlabel: str, title: s
     axes.set_ylim(0, tallest * 1.25 or 1.0)  # and for the legend, which sits above the bars
     axes.set_xticks([row["size"] for row in rows], names)
     axes.set_xlabel(xlabel)
-    axes.set_ylabel("庁舎にいる時間（分）")
+    axes.set_ylabel(_("庁舎にいる時間（分）"))
     axes.set_title(title)
     axes.legend(loc="upper left", ncols=5, fontsize=8)
     axes.grid(axis="y", alpha=0.3)
@@ -137,12 +143,15 @@ def waits_by_hour_figure(result: dict[str, Any]) -> Figure:
             hours,
             [folded[h][1] / folded[h][0] if folded[h][0] else 0 for h in hours],
             style,
-            label=DESIGN_LABELS[design],
+            label=str(DESIGN_LABELS[design]),
         )
-    axes.set_xticks(list(HOURS), [f"{hour}時" for hour in HOURS[:-1]] + [f"{HOURS[-1]}時〜"])
-    axes.set_xlabel("時刻")
-    axes.set_ylabel("平均待ち時間（分）")
-    axes.set_title("時間帯別の平均待ち時間（全窓口）")
+    axes.set_xticks(
+        list(HOURS),
+        [_("%(hour)s時") % {"hour": hour} for hour in HOURS[:-1]] + [_("%(hour)s時〜") % {"hour": HOURS[-1]}],
+    )
+    axes.set_xlabel(_("時刻"))
+    axes.set_ylabel(_("平均待ち時間（分）"))
+    axes.set_title(_("時間帯別の平均待ち時間（全窓口）"))
     axes.legend()
     axes.grid(alpha=0.3)
     return figure
@@ -162,11 +171,11 @@ def utilisation_figure(result: dict[str, Any]) -> Figure:
             [i + offset for i in range(len(codes))],
             [by_design[design].get(code, 0.0) * 100 for code in codes],
             0.38,
-            label=DESIGN_LABELS[design],
+            label=str(DESIGN_LABELS[design]),
         )
     axes.set_yticks(range(len(codes)), [labels.get(code, code) for code in codes], fontsize=8)
-    axes.set_xlabel("窓口の稼働率（%）")
-    axes.set_title("窓口別の稼働率")
+    axes.set_xlabel(_("窓口の稼働率（%）"))
+    axes.set_title(_("窓口別の稼働率"))
     axes.legend()
     axes.grid(axis="x", alpha=0.3)
     return figure
@@ -177,15 +186,15 @@ def tornado_figure(result: dict[str, Any]) -> Figure:
     figure = _figure(height=4.8)
     axes = figure.add_subplot()
     found = result.get("sensitivity")
-    axes.set_title("仮定ごとの感度（3人世帯の転入で短縮される時間）")
+    axes.set_title(_("仮定ごとの感度（3人世帯の転入で短縮される時間）"))
     if not found:
-        axes.text(0.5, 0.5, "この試算には感度分析がありません", ha="center", va="center")
+        axes.text(0.5, 0.5, _("この試算には感度分析がありません"), ha="center", va="center")
         axes.set_axis_off()
         return figure
     base = found["base"]
     swings = list(reversed(found["swings"]))  # the widest on top
     positions = range(len(swings))
-    ends = (("low_result", "範囲の下端", "#4f7bd9"), ("high_result", "範囲の上端", "#d4493c"))
+    ends = (("low_result", _("範囲の下端"), "#4f7bd9"), ("high_result", _("範囲の上端"), "#d4493c"))
     for key, label, colour in ends:
         axes.barh(
             list(positions),
@@ -202,7 +211,7 @@ def tornado_figure(result: dict[str, Any]) -> Figure:
         [str(PARAMETER_LABELS.get(swing["name"], swing["name"])) for swing in swings],
         fontsize=8,
     )
-    axes.set_xlabel(f"短縮される時間（分）　基準 {base:.1f}分")
+    axes.set_xlabel(_("短縮される時間（分）　基準 %(base)s分") % {"base": f"{base:.1f}"})
     axes.legend(loc="lower right", fontsize=8)
     axes.grid(axis="x", alpha=0.3)
     return figure

@@ -363,3 +363,19 @@ def test_a_household_run_with_the_minutes_the_office_recorded(staff_of: Any, sig
     assert measured["procedures"]
     page = client.get(f"/simulations/{run.pk}/").content.decode()
     assert "手続ごとの窓口時間：2026-09-01〜2026-09-30 の記録から推定" in page
+
+
+def test_the_charts_speak_the_language_of_the_page() -> None:
+    from django.utils import translation
+
+    from madoguchi.simulation.charts import savings_figure
+
+    parts = {"waiting": 1.0, "served": 2.0, "walking": 3.0, "writing": 4.0, "documents": 5.0}
+    result = {"households": [{"size": 3, "before": parts, "after": parts}]}
+    with translation.override("en"):
+        axes = savings_figure(result).axes[0]
+        assert axes.get_title() == "Time in the office by household size"
+        assert [text.get_text() for text in axes.texts] == ["before", "after"]  # above each bar
+        assert axes.get_xticklabels()[0].get_text() == "3 people"
+    with translation.override("ja"):
+        assert savings_figure(result).axes[0].get_title() == "世帯人数別の所要時間"
