@@ -16,7 +16,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display on a server
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from matplotlib import font_manager
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
@@ -66,7 +66,7 @@ def savings_figure(result: dict[str, Any]) -> Figure:
     rows = result["households"]
     return _stacked(
         rows,
-        [_("%(size)s人") % {"size": row["size"]} for row in rows],
+        [ngettext("%(size)s人", "%(size)s人", row["size"]) % {"size": row["size"]} for row in rows],
         _("転入する世帯の人数（左：導入前、右：導入後）"),
         _("世帯人数別の所要時間"),
     )

@@ -377,5 +377,7 @@ def test_the_charts_speak_the_language_of_the_page() -> None:
         assert axes.get_title() == "Time in the office by household size"
         assert [text.get_text() for text in axes.texts] == ["before", "after"]  # above each bar
         assert axes.get_xticklabels()[0].get_text() == "3 people"
+        one = {"households": [{"size": 1, "before": parts, "after": parts}]}
+        assert savings_figure(one).axes[0].get_xticklabels()[0].get_text() == "1 person"
     with translation.override("ja"):
         assert savings_figure(result).axes[0].get_title() == "世帯人数別の所要時間"
