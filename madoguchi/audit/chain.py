@@ -31,8 +31,14 @@ REDACTED = "[redacted]"
 # Twelve digits (half- or full-width) in a row or grouped 4-4-4 by one and the same space or hyphen, that no
 # letter or digit touches: how a 個人番号 is typed. A person's free text (a reason, a note) can carry one;
 # the log keeps the words and never the number. Hex digests, longer numbers (a 法人番号 has 13 digits) and
-# other groupings (a case number's date and sequence, chuo-20261205-0001) are left alone.
-MY_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{4}([ \-‐－　]?)\d{4}\1\d{4}(?![0-9A-Za-z])")
+# other groupings (a case number's date and sequence, chuo-20261205-0001) are left alone, and so are the
+# parts of a hyphenated identifier: a UUID's last group can be twelve digits (about 1 in 280), and its
+# middle groups can read 4-4-4; neither is a number someone typed.
+MY_NUMBER_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])(?<![0-9A-Za-z][\-‐－])"
+    r"\d{4}([ \-‐－　]?)\d{4}\1\d{4}"
+    r"(?![0-9A-Za-z])(?![\-‐－][0-9A-Za-z])"
+)
 MY_NUMBER_HIDDEN = "[個人番号]"
 
 

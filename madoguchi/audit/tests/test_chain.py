@@ -310,6 +310,10 @@ def test_entry_rolls_back_with_the_action() -> None:
         ("1234567890123", "1234567890123"),  # 13 digits: a 法人番号
         ("090-1234-5678", "090-1234-5678"),
         ("sha 0123456789abcdef0123", "sha 0123456789abcdef0123"),
+        # a UUID whose last group is twelve digits, or whose middle groups read 4-4-4 (a person's id)
+        ("ff9c7cd0-64b2-4c1e-a9a6-208316051555", "ff9c7cd0-64b2-4c1e-a9a6-208316051555"),
+        ("12345678-1234-5678-9012-abcdef012345", "12345678-1234-5678-9012-abcdef012345"),
+        ("番号-123456789018", "番号-[個人番号]"),  # after a word, still typed
     ],
 )
 def test_a_my_number_typed_into_free_text_is_hidden_and_nothing_else(typed: str, kept: str) -> None:
