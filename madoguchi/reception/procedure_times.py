@@ -94,11 +94,16 @@ def _identified(design: np.ndarray) -> np.ndarray:
     return np.abs(null).max(axis=0) < 1e-6
 
 
+def usable(visits: Sequence[tuple[float, Sequence[str]]]) -> list[tuple[float, tuple[str, ...]]]:
+    """The visits a fit can use: some counter time and at least one procedure (each procedure once)."""
+    return [(minutes, tuple(dict.fromkeys(codes))) for minutes, codes in visits if minutes > 0 and codes]
+
+
 def fit_procedure_minutes(
     visits: Sequence[tuple[float, Sequence[str]]], *, resamples: int = RESAMPLES, seed: int = 0
 ) -> ProcedureFit:
     """Fit each procedure's minutes to `visits` (counter minutes, procedure codes)."""
-    kept = [(minutes, tuple(dict.fromkeys(codes))) for minutes, codes in visits if minutes > 0 and codes]
+    kept = usable(visits)
     holding: dict[str, list[int]] = defaultdict(list)
     for index, (_, codes) in enumerate(kept):
         for code in codes:

@@ -311,6 +311,34 @@ class InvalidPeriod(ValueError):
         self.errors = errors
 
 
+def read_days(
+    query: Mapping[str, str],
+    fields: tuple[str, str],
+    defaults: tuple[date | None, date | None],
+    errors: dict[str, str],
+) -> tuple[date | None, date | None]:
+    """The first and last day of a period from two date fields (a blank one takes its default), with each
+    mistake added to `errors` at its field: not a date, the last before the first, longer than MAX_DAYS."""
+    days: list[date | None] = []
+    for field, default in zip(fields, defaults, strict=True):
+        text = (query.get(field) or "").strip()
+        if not text:
+            days.append(default)
+            continue
+        try:
+            days.append(date.fromisoformat(text))
+        except ValueError:
+            days.append(None)
+            errors[field] = _("日付は 2026-04-01 のように入力してください。")
+    start, end = days
+    if start is not None and end is not None:
+        if end < start:
+            errors[fields[1]] = _("終わりの日は始めの日より後にしてください。")
+        elif (end - start).days + 1 > MAX_DAYS:
+            errors[fields[1]] = _("期間は %(days)s 日以内にしてください。") % {"days": MAX_DAYS}
+    return start, end
+
+
 def read_period(query: Mapping[str, str], offices: Sequence[Office]) -> tuple[Office, date, date, str]:
     """The office, the first and last day and the grouping a manager asked for, or InvalidPeriod naming
     each field. Defaults: the first office, the 28 days up to yesterday, by day."""
@@ -321,23 +349,7 @@ def read_period(query: Mapping[str, str], offices: Sequence[Office]) -> tuple[Of
     if office is None:
         errors["office"] = _("庁舎を選んでください。")
     yesterday = timezone.localdate() - timedelta(days=1)
-    days: dict[str, date | None] = {}
-    for field, default in (("from", yesterday - timedelta(days=27)), ("to", yesterday)):
-        text = (query.get(field) or "").strip()
-        if not text:
-            days[field] = default
-            continue
-        try:
-            days[field] = date.fromisoformat(text)
-        except ValueError:
-            days[field] = None
-            errors[field] = _("日付は 2026-04-01 のように入力してください。")
-    start, end = days["from"], days["to"]
-    if start is not None and end is not None:
-        if end < start:
-            errors["to"] = _("終わりの日は始めの日より後にしてください。")
-        elif (end - start).days + 1 > MAX_DAYS:
-            errors["to"] = _("期間は %(days)s 日以内にしてください。") % {"days": MAX_DAYS}
+    start, end = read_days(query, ("from", "to"), (yesterday - timedelta(days=27), yesterday), errors)
     grouping = (query.get("by") or "day").strip()
     if grouping not in GROUPINGS:
         errors["by"] = _("集計の単位を選んでください。")

@@ -73,42 +73,28 @@ def check_parameters(kind: str, office: str, raw: dict[str, str]) -> dict[str, A
     return values
 
 
-MAX_MEASURED_DAYS = 400
-
-
 def _check_measured(office: str, raw: dict[str, str], errors: dict[str, str]) -> dict[str, str] | None:
     """The period whose recorded counter minutes per procedure replace the catalog's (both days blank: the
-    catalog's), or None with the mistake added to `errors` at its field."""
-    from datetime import date
+    catalog's), or None with the mistake added to `errors` at its field. Only the visits are counted here:
+    the fit itself runs once, in the task."""
+    from madoguchi.organization.models import Office
+    from madoguchi.reception.procedure_times import MIN_FIT_VISITS, usable, visit_minutes
+    from madoguchi.reception.statistics import read_days
 
-    from madoguchi.simulation.households import FactsFileError, measured_minutes
-
-    texts = {name: (raw.get(name) or "").strip() for name in ("measured_from", "measured_to")}
-    if not any(texts.values()):
+    fields = ("measured_from", "measured_to")
+    if not any((raw.get(name) or "").strip() for name in fields):
         return None
-    days: dict[str, date] = {}
-    for name, text in texts.items():
-        if not text:
-            errors[name] = _(
+    found: dict[str, str] = {}
+    start, end = read_days(raw, fields, (None, None), found)
+    for name in fields:
+        if not (raw.get(name) or "").strip():
+            found[name] = _(
                 "期間の始めと終わりの日を両方入力してください（カタログの時間を使うときは両方空欄）。"
             )
-            continue
-        try:
-            days[name] = date.fromisoformat(text)
-        except ValueError:
-            errors[name] = _("日付は 2026-04-01 のように入力してください。")
-    if len(days) < 2:
+    errors.update(found)
+    if found or start is None or end is None:
         return None
-    start, end = days["measured_from"], days["measured_to"]
-    if end < start:
-        errors["measured_to"] = _("終わりの日は始めの日より後にしてください。")
-        return None
-    if (end - start).days + 1 > MAX_MEASURED_DAYS:
-        errors["measured_to"] = _("期間は %(days)s 日以内にしてください。") % {"days": MAX_MEASURED_DAYS}
-        return None
-    try:
-        measured_minutes(office, start, end)
-    except FactsFileError:
+    if len(usable(visit_minutes(Office.objects.get(code=office), start, end))) < MIN_FIT_VISITS:
         errors["measured_from"] = _(
             "この期間の受付案件のある来庁が少なく、手続ごとの時間を推定できません（30件以上必要です）。"
         )
