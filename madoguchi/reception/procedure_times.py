@@ -103,7 +103,9 @@ def fit_procedure_minutes(
     visits: Sequence[tuple[float, Sequence[str]]], *, resamples: int = RESAMPLES, seed: int = 0
 ) -> ProcedureFit:
     """Fit each procedure's minutes to `visits` (counter minutes, procedure codes)."""
-    kept = usable(visits)
+    # sorted: the fit, and the bootstrap's resamples with it, depend on the visits and not on the order a
+    # database returned them in (the same interval at every reading of the page, on SQLite or PostgreSQL)
+    kept = sorted(usable(visits))
     holding: dict[str, list[int]] = defaultdict(list)
     for index, (_, codes) in enumerate(kept):
         for code in codes:

@@ -45,6 +45,14 @@ def test_the_fit_finds_the_minutes_a_history_was_drawn_with() -> None:
     assert by_code["inu"] == by_code["gomi"] == pytest.approx(rows[("inu", "gomi")].minutes / 2)  # type: ignore[operator]
 
 
+def test_the_order_the_visits_come_in_changes_nothing() -> None:
+    """A database returns rows in no set order: the figures and their intervals must not follow it."""
+    visits = _visits(600, seed=3)
+    shuffled = list(visits)
+    random.Random(1).shuffle(shuffled)  # noqa: S311
+    assert fit_procedure_minutes(shuffled) == fit_procedure_minutes(visits)
+
+
 def test_what_the_visits_cannot_separate_has_no_figure() -> None:
     """Every visit is a move in or a move out, and always signs the address change of its My Number card:
     the card's minutes are any share of the two notifications' (a null space), so none of the three has

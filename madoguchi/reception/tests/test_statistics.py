@@ -161,7 +161,9 @@ def test_a_history_with_cases_gives_each_procedure_its_minutes(
     shown = [row for row in fit.procedures if row.minutes is not None]
     assert len(shown) >= 10
     covered = [row.low <= sum(truth[code] for code in row.codes) <= row.high for row in shown]  # type: ignore[operator]
-    assert sum(covered) >= 0.8 * len(shown), [
+    # 90% intervals: of 15 rows, 10 or fewer hold the truth about once in 80 draws; a biased fit, far fewer
+    # (this history gives 12 of 15, the same on every database now that the fit ignores the rows' order)
+    assert sum(covered) >= 0.7 * len(shown), [
         (row.codes, row.low, row.high, sum(truth[code] for code in row.codes)) for row in shown
     ]
     assert any(not row.identified for row in fit.procedures)  # the notifications carry the visit's base
