@@ -15,8 +15,13 @@ assumption, named here and in docs/simulator.md:
 - the counters open in each hour block are the mean of the office's counter shifts (who opened which
   counter, and when they closed it) over the last 365 days, where a queue has shifts on at least
   `MIN_HISTORY_DAYS` business days; else every counter of the queue is open all day;
-- the yearly visits are the office's tickets of the last 365 days where it has recorded at least
-  `MIN_HISTORY_DAYS` business days, else 60 certificate tickets a day per certificate counter.
+- a department's own residents (who come for its business, not a life event) are the tickets its queues
+  issued over the last 365 days that were not handed over from another counter, per business day with
+  tickets (at weekday weight 1), and their mean handling time, where the office has at least
+  `MIN_HISTORY_DAYS` business days of tickets; else none;
+- the yearly visits are the office's other tickets of the last 365 days (certificates, the one-stop and
+  bereavement counters; none handed over) where it has recorded at least `MIN_HISTORY_DAYS` business
+  days, else 60 certificate tickets a day per certificate counter.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -37,6 +43,8 @@ from madoguchi.simulator.parameters import (
     CLOSE_MINUTE,
     HOURS,
     VISIT_SHARES,
+    WEEKDAY_WEIGHTS,
+    Errand,
     Schedule,
     flat,
     hour_block,
@@ -70,6 +78,7 @@ def office_config(code: str) -> OfficeConfig:
     counts: dict[str, int] = {}
     names: dict[str, str] = {}
     queue_of_counter: dict[int, str] = {}
+    departments: dict[int, str] = {}  # department queues (not the certificate counter): pk → simulated name
     for queue in (
         Queue.objects.filter(office=office).select_related("department").prefetch_related("counters")
     ):
@@ -81,6 +90,8 @@ def office_config(code: str) -> OfficeConfig:
         elif queue.kind == Queue.Kind.DEPARTMENT and queue.department is not None:
             department = queue.department.code
             name = CERTIFICATE_QUEUE if department == certificate_department else department
+            if name != CERTIFICATE_QUEUE:
+                departments[queue.pk] = name
         else:
             continue  # the bereavement counter: its households are modelled at the one-stop counter
         counts[name] = counts.get(name, 0) + len(counters)
@@ -105,12 +116,51 @@ def office_config(code: str) -> OfficeConfig:
         before[department] = tuple(a + b for a, b in zip(own, moved, strict=True))
     return OfficeConfig(
         code=office.code,
-        visits_per_year=_visits_per_year(office, counts.get(CERTIFICATE_QUEUE, 1)),
+        visits_per_year=_visits_per_year(office, counts.get(CERTIFICATE_QUEUE, 1), set(departments)),
         before=before,
         after=after,
         name=office.name_ja,
         queue_names=names,
+        errands=errands(office, departments),
     )
+
+
+def _recorded(office: Office) -> tuple[Any, int, float]:
+    """The office's tickets of the last 365 days that were not handed over from another counter, its
+    business days with tickets, and their mean weekday weight."""
+    from madoguchi.reception.models import Ticket
+
+    since = timezone.localdate() - timedelta(days=365)
+    recorded = Ticket.objects.filter(office=office, business_day__gte=since, transferred_from__isnull=True)
+    days = list(recorded.order_by().values_list("business_day", flat=True).distinct())
+    weight = sum(WEEKDAY_WEIGHTS.get(day.weekday(), 1.0) for day in days) / len(days) if days else 1.0
+    return recorded, len(days), weight
+
+
+def errands(office: Office, departments: Mapping[int, str]) -> dict[str, Errand]:
+    """Each department's own residents (`departments`: queue pk → simulated name) from its recorded
+    tickets, where the office has `MIN_HISTORY_DAYS` business days of them."""
+    from madoguchi.reception.models import Ticket
+
+    recorded, days, weight = _recorded(office)
+    if days < MIN_HISTORY_DAYS or not departments:
+        return {}
+    tickets: dict[str, int] = defaultdict(int)
+    handled: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    rows = recorded.filter(queue_id__in=list(departments)).values_list(
+        "queue_id", "status", "serving_at", "finished_at"
+    )
+    for queue_id, status, serving, finished in rows.iterator(chunk_size=5000):
+        name = departments[queue_id]
+        tickets[name] += 1
+        if status == Ticket.Status.DONE and serving is not None and finished is not None:
+            handled[name][0] += 1
+            handled[name][1] += max(0.0, (finished - serving).total_seconds() / 60.0)
+    return {
+        name: Errand(round(count / days / weight, 2), round(handled[name][1] / handled[name][0], 2))
+        for name, count in sorted(tickets.items())
+        if handled[name][0] > 0
+    }
 
 
 def shift_schedules(office: Office, queue_of_counter: Mapping[int, str]) -> dict[str, Schedule]:
@@ -172,15 +222,13 @@ def _one_stop_work_by_department() -> dict[str, float]:
     return {department: value / total for department, value in minutes.items() if value / total >= 0.05}
 
 
-def _visits_per_year(office: Office, certificate_counters: int) -> int:
-    from madoguchi.reception.models import Ticket
-
-    since = timezone.localdate() - timedelta(days=365)
-    recorded = Ticket.objects.filter(office=office, business_day__gte=since, transferred_from__isnull=True)
-    days = recorded.values("business_day").distinct().count()
+def _visits_per_year(office: Office, certificate_counters: int, departments: set[int]) -> int:
+    """The year's visits of the simulated purposes: the recorded tickets less the departments' own
+    residents (`departments`: their queues), who are simulated apart."""
+    recorded, days, _ = _recorded(office)
     if days >= MIN_HISTORY_DAYS:
         year = len(business_days(timezone.localdate().year))
-        return max(1, round(recorded.count() * year / days))
+        return max(1, round(recorded.exclude(queue_id__in=departments).count() * year / days))
     year = len(business_days(timezone.localdate().year))
     certificates = certificate_counters * CERTIFICATES_PER_COUNTER_PER_DAY * year
     return max(1, round(certificates / VISIT_SHARES[CERTIFICATE]))

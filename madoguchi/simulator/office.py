@@ -35,6 +35,7 @@ from madoguchi.simulator.parameters import (
     LAST_TICKET_MINUTE,
     MOVE_EVENTS,
     OPEN_MINUTE,
+    Errand,
     OfficeConfig,
     Schedule,
     hour_block,
@@ -147,6 +148,18 @@ def route(kind: HouseholdType, design: str, config: OfficeConfig) -> Route:
     return tuple((_with_fixed_index(stop, fixed_index)) for stop in stops)
 
 
+def errand_route(queue: str, errand: Errand, config: OfficeConfig) -> Route:
+    """A department's own resident: straight to its counter, the same in both designs (no concierge, no
+    form printed for them: the one-stop counter changes nothing for their business)."""
+    stop = Stop(queue, config.timings.walk_from_entrance, 0.0, 0.0, ((errand.minutes, 0),))
+    return (_with_fixed_index(stop, 1),)
+
+
+def errand_queues(config: OfficeConfig) -> tuple[str, ...]:
+    """The queues with their own residents, in the order their routes follow the household types'."""
+    return tuple(sorted(queue for queue, errand in config.errands.items() if errand.per_day > 0))
+
+
 def _with_fixed_index(stop: Stop, fixed_index: int) -> Stop:
     # The fixed part of every call draws from the same multiplier: one household is slow or quick throughout.
     return replace(stop, works=(*stop.works, (stop.fixed, fixed_index)))
@@ -210,6 +223,17 @@ def draw_arrivals(
     for number, kind in enumerate(probes):
         start, end, _ = rng.choices(blocks, weights)[0]
         arrivals.append(visit(rng.uniform(start, end), kind, number))
+    # the departments' own residents, drawn last (an office without them draws what it drew before); their
+    # routes follow the household types' (`routes_for`), so their kind is past the table's
+    weekday = config.weekday_weights.get(load.day.weekday(), 1.0)
+    for number, queue in enumerate(errand_queues(config)):
+        kind = len(table.types) + number
+        for start, end, share in blocks:
+            rate = config.errands[queue].per_day * weekday * share / (end - start)
+            minute = start + rng.expovariate(rate)
+            while minute < end:
+                arrivals.append(Arrival(minute, kind, (service_draw(rng), service_draw(rng)), 1.0))
+                minute += rng.expovariate(rate)
     arrivals.sort(key=lambda arrival: arrival.minute)
     return arrivals
 
@@ -431,6 +455,7 @@ def simulate_day(
         queue.release(minutes)
         done.succeed()
 
+    households = len(routes) - len(errand_queues(config))  # the routes past them are the errands'
     timeout = env.timeout  # looked up once: the households call it at every step
     resolved = [tuple((stop, queues[stop.queue]) for stop in kind_route) for kind_route in routes]
 
@@ -470,6 +495,8 @@ def simulate_day(
                 records.append(
                     StopRecord(stop.queue, stop.walk, writing + signing, wait, service, procedures)
                 )
+        if arrival.kind >= households:
+            return  # a department's own resident: counted in its queue, not among the households
         if pending:
             since = env.now
             yield env.all_of(pending)
@@ -515,4 +542,7 @@ def simulate_day(
 
 
 def routes_for(table: HouseholdTable, design: str, config: OfficeConfig) -> tuple[Route, ...]:
-    return tuple(route(kind, design, config) for kind in table.types)
+    """The route of each household type of `table`, then of each queue's own residents (`errand_queues`)."""
+    households = tuple(route(kind, design, config) for kind in table.types)
+    errands = tuple(errand_route(queue, config.errands[queue], config) for queue in errand_queues(config))
+    return households + errands

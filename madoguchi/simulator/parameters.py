@@ -201,6 +201,16 @@ class Timings:
 Schedule = tuple[int, ...]  # counters open in each hour block of HOURS
 
 
+@dataclass(frozen=True)
+class Errand:
+    """Residents who come to a department's counter for its own business (a premium, a pension, a
+    consultation): not a life event, the same visit in both designs, and the line the life-event
+    households find at that counter."""
+
+    per_day: float  # visits on an ordinary day (weekday weight 1; the moving season does not change them)
+    minutes: float  # mean counter minutes of one visit, the call included
+
+
 def hour_block(hour: int, until: float) -> tuple[float, float]:
     """The hour block `hour` of HOURS as (start, end) minutes of the day: the first starts at the opening,
     and none runs past `until` (the last ticket, the closing, or the last resident served)."""
@@ -234,6 +244,7 @@ class OfficeConfig:
     handover: Mapping[str, str] = field(default_factory=lambda: dict(HANDOVER))
     name: str = ""  # the office's name as its sign says ("" where only the code is known)
     queue_names: Mapping[str, str] = field(default_factory=dict)  # queue → its name, for reports
+    errands: Mapping[str, Errand] = field(default_factory=dict)  # queue → its own residents' visits
 
     def schedule(self, design: str, queue: str) -> Schedule:
         counters = self.before if design == BEFORE else self.after
@@ -280,10 +291,51 @@ _BUSY_WARD_AFTER = {**_DEPARTMENTS_AFTER, "one_stop": 20, "concierge": 2, "suido
 _SMALL_WARD_BEFORE = {**_BUSY_WARD_BEFORE, "shomei": 8, "shimin": 4, "hoken_nenkin": 4, "kodomo": 2}
 _SMALL_WARD_AFTER = {**_BUSY_WARD_AFTER, "shomei": 8, "one_stop": 10, "processing": 2}
 
+# The departments' own residents (assumption, as the demo city's generated history: each department's
+# counters after the change half busy with them, at the demo's mean minutes per visit; docs/simulator.md).
+ERRAND_UTILISATION = 0.5
+ERRAND_MINUTES = {
+    "hoken_nenkin": 12.0,
+    "kaigo": 15.0,
+    "kodomo": 14.0,
+    "hoiku": 20.0,
+    "boshi_hoken": 18.0,
+    "shogai": 20.0,
+    "hogo": 30.0,
+    "zeimu": 10.0,
+}
+
+
+def _errands(after: Mapping[str, int]) -> Mapping[str, Errand]:
+    day = LAST_TICKET_MINUTE - OPEN_MINUTE
+    return {
+        queue: Errand(round(ERRAND_UTILISATION * after[queue] * day / minutes, 1), minutes)
+        for queue, minutes in ERRAND_MINUTES.items()
+    }
+
+
 OFFICES: Mapping[str, OfficeConfig] = {
-    "chuo": OfficeConfig("chuo", 300_000, _flat_all(_BUSY_WARD_BEFORE), _flat_all(_BUSY_WARD_AFTER)),
-    "kita": OfficeConfig("kita", 150_000, _flat_all(_SMALL_WARD_BEFORE), _flat_all(_SMALL_WARD_AFTER)),
-    "minami": OfficeConfig("minami", 150_000, _flat_all(_SMALL_WARD_BEFORE), _flat_all(_SMALL_WARD_AFTER)),
+    "chuo": OfficeConfig(
+        "chuo",
+        300_000,
+        _flat_all(_BUSY_WARD_BEFORE),
+        _flat_all(_BUSY_WARD_AFTER),
+        errands=_errands(_BUSY_WARD_AFTER),
+    ),
+    "kita": OfficeConfig(
+        "kita",
+        150_000,
+        _flat_all(_SMALL_WARD_BEFORE),
+        _flat_all(_SMALL_WARD_AFTER),
+        errands=_errands(_SMALL_WARD_AFTER),
+    ),
+    "minami": OfficeConfig(
+        "minami",
+        150_000,
+        _flat_all(_SMALL_WARD_BEFORE),
+        _flat_all(_SMALL_WARD_AFTER),
+        errands=_errands(_SMALL_WARD_AFTER),
+    ),
 }
 
 

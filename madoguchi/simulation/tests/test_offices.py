@@ -1,4 +1,5 @@
-"""The simulator's office from the city's data: counters per hour block from the counters' shifts."""
+"""The simulator's office from the city's data: counters per hour block from the counters' shifts, the
+departments' own residents and the yearly visits from the tickets."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from madoguchi.organization.models import Counter, Queue
-from madoguchi.reception.models import CounterShift
+from madoguchi.demo.history import HistoryRates, QueueRates, generate_history
+from madoguchi.organization.models import Counter, Office, Queue
+from madoguchi.reception.models import CounterShift, Ticket
 from madoguchi.rules.calendar import business_days_between
 from madoguchi.simulation.offices import MIN_HISTORY_DAYS, office_config
-from madoguchi.simulator.parameters import HOURS, flat
+from madoguchi.simulator.parameters import HOURS, WEEKDAY_WEIGHTS, flat
+from madoguchi.simulator.runs import business_days
 from madoguchi.staff.models import Staff
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +72,37 @@ def test_todays_shifts_are_not_a_day_of_schedule_yet(demo_city: None) -> None:
     lunch_rotation([*days, timezone.localdate()])
     counters = Counter.objects.filter(office__code="chuo", queue__kind=Queue.Kind.ONE_STOP).count()
     assert office_config("chuo").after["one_stop"] == flat(counters)
+
+
+def test_a_departments_own_residents_come_from_its_tickets_not_handed_over(demo_city: None) -> None:
+    """The tickets a department's queue issued for its own business (not handed over from the one-stop
+    counter) give its residents per ordinary day and their minutes; the yearly visits leave them out."""
+    office = Office.objects.get(code="chuo")
+    days = past_business_days(MIN_HISTORY_DAYS + 5)
+    rates = HistoryRates(
+        queues={
+            "shomei": QueueRates(0.6, 5.0, 0.5),
+            "one-stop": QueueRates(0.5, 38.0, 0.6),
+            "hoken-nenkin": QueueRates(0.6, 12.0, 0.5),
+        },
+        no_show=0.0,
+        transfer=0.3,
+    )
+    generate_history(office, days, rates, seed=5)
+    queue = Queue.objects.get(office=office, code="hoken-nenkin")
+    own = Ticket.objects.filter(queue=queue, transferred_from__isnull=True)
+    assert Ticket.objects.filter(queue=queue, transferred_from__isnull=False).exists()  # some handed over
+    weight = sum(WEEKDAY_WEIGHTS[day.weekday()] for day in days) / len(days)
+
+    config = office_config("chuo")
+    errand = config.errands[queue.department.code]  # type: ignore[union-attr]
+    assert errand.per_day * weight * len(days) == pytest.approx(own.count(), rel=0.01)
+    assert errand.minutes == pytest.approx(12.0, rel=0.1)  # the mean handling time drawn
+    assert set(config.errands) == {queue.department.code}  # type: ignore[union-attr]
+    others = Ticket.objects.filter(office=office, transferred_from__isnull=True).exclude(queue=queue).count()
+    year = len(business_days(timezone.localdate().year))
+    assert config.visits_per_year == pytest.approx(others * year / len(days), rel=0.01)
+
+
+def test_without_history_an_office_has_no_departments_own_residents(demo_city: None) -> None:
+    assert office_config("chuo").errands == {}

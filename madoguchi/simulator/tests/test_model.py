@@ -20,7 +20,7 @@ from madoguchi.simulator import (
     simulate_year,
 )
 from madoguchi.simulator.households import CERTIFICATE, HouseholdTable, HouseholdType, Work
-from madoguchi.simulator.parameters import HOURS
+from madoguchi.simulator.parameters import HOURS, Errand
 from madoguchi.simulator.runs import business_days
 from madoguchi.simulator.staffing import share_within
 
@@ -72,6 +72,39 @@ def test_a_single_counter_waits_as_the_m_m_1_formula_says() -> None:
     assert queue.tickets > 15_000
     assert queue.mean_wait_min == pytest.approx(expected, rel=0.1)
     assert queue.utilisation == pytest.approx(arrival_rate / service_rate, rel=0.05)
+
+
+def test_a_departments_own_residents_share_its_line_with_the_households() -> None:
+    # given the same counter with certificate households at 0.15/min and the department's own residents
+    # at 0.10/min, both served in 2 minutes on average: together λ = 0.25/min, as above
+    config, table = single_counter_office(0.15, 2.0)
+    config = replace(config, errands={"shomei": Errand(per_day=0.10 * DAY_MINUTES, minutes=2.0)})
+    # when
+    days = business_days(2026)[:150]
+    report = simulate_year(config, seed=3, design=BEFORE, days=days, table=table, workers=1)
+    # then the line is the M/M/1 line of both streams; the households counted are the certificate ones
+    (queue,) = report.queues
+    assert queue.tickets == pytest.approx(0.25 * DAY_MINUTES * len(days), rel=0.03)
+    assert queue.mean_wait_min == pytest.approx(0.25 / (0.5 * (0.5 - 0.25)), rel=0.1)
+    (households,) = report.households
+    assert households.households == pytest.approx(0.15 * DAY_MINUTES * len(days), rel=0.03)
+    assert report.visits == households.households
+
+
+def test_an_office_without_own_residents_draws_the_day_it_drew_before() -> None:
+    """The departments' residents are drawn after everything else: the same households arrive with or
+    without them, and the departments' counters get busier."""
+    config = OFFICES["kita"]
+    days = business_days(2026)[40:42]
+    alone = simulate_year(replace(config, errands={}), 60_000, 4, days=days, workers=1)
+    shared = simulate_year(config, 60_000, 4, days=days, workers=1)
+    assert [(row.event, row.size, row.households) for row in alone.households] == [
+        (row.event, row.size, row.households) for row in shared.households
+    ]
+    quiet = {queue.queue: queue.tickets for queue in alone.queues}
+    busy = {queue.queue: queue.tickets for queue in shared.queues}
+    for name, errand in config.errands.items():
+        assert busy[name] - quiet.get(name, 0) == pytest.approx(errand.per_day * len(days), rel=0.3), name
 
 
 def small_year(seed: int, workers: int = 1) -> dict[str, object]:
