@@ -306,36 +306,32 @@ ERRAND_MINUTES = {
 }
 
 
-def _errands(after: Mapping[str, int]) -> Mapping[str, Errand]:
+def with_errand_load(config: OfficeConfig, load: float) -> OfficeConfig:
+    """The office with as many of each department's own residents as keep `load` of its counters after
+    the change busy (its mean counters over the day), at their minutes per visit."""
+    if not 0.0 <= load < 1.0:
+        raise ValueError(f"the share of counters busy with their own residents is from 0 to 1, not {load}")
     day = LAST_TICKET_MINUTE - OPEN_MINUTE
-    return {
-        queue: Errand(round(ERRAND_UTILISATION * after[queue] * day / minutes, 1), minutes)
-        for queue, minutes in ERRAND_MINUTES.items()
-    }
+    errands = {}
+    for queue, errand in config.errands.items():
+        hours = config.schedule(AFTER, queue)
+        counters = sum(hours) / len(hours)
+        errands[queue] = replace(errand, per_day=round(load * counters * day / errand.minutes, 1))
+    return replace(config, errands=errands)
+
+
+def _example_ward(
+    code: str, visits: int, before: Mapping[str, int], after: Mapping[str, int]
+) -> OfficeConfig:
+    errands = {queue: Errand(0.0, minutes) for queue, minutes in ERRAND_MINUTES.items()}
+    config = OfficeConfig(code, visits, _flat_all(before), _flat_all(after), errands=errands)
+    return with_errand_load(config, ERRAND_UTILISATION)
 
 
 OFFICES: Mapping[str, OfficeConfig] = {
-    "chuo": OfficeConfig(
-        "chuo",
-        300_000,
-        _flat_all(_BUSY_WARD_BEFORE),
-        _flat_all(_BUSY_WARD_AFTER),
-        errands=_errands(_BUSY_WARD_AFTER),
-    ),
-    "kita": OfficeConfig(
-        "kita",
-        150_000,
-        _flat_all(_SMALL_WARD_BEFORE),
-        _flat_all(_SMALL_WARD_AFTER),
-        errands=_errands(_SMALL_WARD_AFTER),
-    ),
-    "minami": OfficeConfig(
-        "minami",
-        150_000,
-        _flat_all(_SMALL_WARD_BEFORE),
-        _flat_all(_SMALL_WARD_AFTER),
-        errands=_errands(_SMALL_WARD_AFTER),
-    ),
+    "chuo": _example_ward("chuo", 300_000, _BUSY_WARD_BEFORE, _BUSY_WARD_AFTER),
+    "kita": _example_ward("kita", 150_000, _SMALL_WARD_BEFORE, _SMALL_WARD_AFTER),
+    "minami": _example_ward("minami", 150_000, _SMALL_WARD_BEFORE, _SMALL_WARD_AFTER),
 }
 
 

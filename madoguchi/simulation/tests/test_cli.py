@@ -157,6 +157,20 @@ def test_calibrate_json_lists_every_target_with_its_residual() -> None:
     assert "sum of squared scores, held out" in text
 
 
+def test_calibrate_with_busier_departments_lengthens_the_visits_before() -> None:
+    """--errand-load sets how busy each department is with its own residents: the bereavement visit
+    before the change, which calls at several departments, waits longer behind them."""
+
+    def before(load: str) -> float:
+        data = json.loads(simulate("calibrate", "--json", "--replications", "6", "--errand-load", load))
+        return next(
+            row["simulated"] for row in data["targets"] if row["key"] == "tsuruoka-bereavement-before"
+        )
+
+    assert before("0.8") > before("0.2") + 10
+    assert "--errand-load" in fails("calibrate", "--errand-load", "1.5")
+
+
 def test_sensitivity_json_swings_each_assumption_over_its_range(demo_city: None) -> None:
     from madoguchi.simulator.sensitivity import RANGES
 

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from madoguchi.simulator import (
     AFTER,
     DESIGNS,
+    OFFICES,
     OfficeConfig,
     SimulationError,
     StaffingTarget,
@@ -24,7 +25,7 @@ from madoguchi.simulator import (
     simulate_year,
 )
 from madoguchi.simulator.households import MAX_SIZE
-from madoguchi.simulator.parameters import with_self_service
+from madoguchi.simulator.parameters import ERRAND_UTILISATION, with_errand_load, with_self_service
 
 BAR_WIDTH = 30
 OFFICE_HELP = "a ward office's code in the organization data (default: the first)"
@@ -149,6 +150,13 @@ class Command(BaseCommand):
             "--replications", type=_positive, default=240, help="simulated days per evaluation (default 240)"
         )
         calibrate.add_argument("--seed", type=int, default=0)
+        calibrate.add_argument(
+            "--errand-load",
+            type=float,
+            default=None,
+            help="share of each department's counters after the change busy with its own residents "
+            f"(0 to 1; default {ERRAND_UTILISATION})",
+        )
         calibrate.add_argument("--json", action="store_true", help="print JSON")
 
         swing = sub.add_parser("sensitivity", help="minutes saved as each assumption moves over its range")
@@ -241,8 +249,16 @@ class Command(BaseCommand):
     def _calibrate(self, options: dict[str, Any]) -> None:
         from madoguchi.simulator.calibration import FITTED, HELD_OUT, evaluate, fit, loss, residuals
 
+        office = OFFICES["chuo"]
+        if options["errand_load"] is not None:
+            try:
+                office = with_errand_load(office, options["errand_load"])
+            except ValueError as error:
+                raise CommandError(f"--errand-load: {error}", returncode=2) from error
+
         def evaluator(timings: Timings) -> Any:
-            return evaluate(timings, replications=options["replications"], seed=options["seed"])
+            replications, seed = options["replications"], options["seed"]
+            return evaluate(timings, office=office, replications=replications, seed=seed)
 
         timings = Timings()
         at_bounds: tuple[str, ...] = ()
