@@ -47,10 +47,10 @@ def check_parameters(kind: str, office: str, raw: dict[str, str]) -> dict[str, A
             errors["facts"] = facts
         else:
             values["facts"] = facts
-        if office in offices:
-            measured = _check_measured(office, raw, errors)
-            if measured is not None:
-                values["measured"] = measured
+    if office in offices:
+        measured = _check_measured(office, raw, errors)
+        if measured is not None:
+            values["measured"] = measured
     for name in wanted:
         text = (raw.get(name) or "").strip()
         low, high = LIMITS[name]
@@ -223,10 +223,11 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
         households_from_text,
         measure,
         measured_minutes,
+        measured_table,
         queue_name,
     )
     from madoguchi.simulation.offices import office_config
-    from madoguchi.simulator import AFTER, BEFORE, DESIGNS, savings, simulate_year
+    from madoguchi.simulator import AFTER, BEFORE, DESIGNS, default_table, savings, simulate_year
     from madoguchi.simulator.sensitivity import sensitivity
 
     run = SimulationRun.objects.get(pk=run_id)
@@ -247,11 +248,18 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
     workers = settings.MADOGUCHI_SIMULATION_WORKERS or None  # None: every core
     try:
         config = office_config(run.office)
+        measured = None
+        if params.get("measured"):
+            period = params["measured"]
+            since, until = date.fromisoformat(period["from"]), date.fromisoformat(period["to"])
+            measured = measured_minutes(run.office, since, until)
+        table = default_table() if measured is None else measured_table(measured, config)
         if run.kind == SimulationRun.Kind.SAVINGS:
             result = savings(
                 config,
                 replications=params["replications"],
                 seed=params["seed"],
+                table=table,
                 workers=workers,
                 progress=lambda fraction: progress(fraction * SAVINGS_SHARE),
             ).as_json()
@@ -260,6 +268,7 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
                 size=SENSITIVITY_SIZE,
                 replications=max(SENSITIVITY_MIN_REPLICATIONS, params["replications"] // 5),
                 seed=params["seed"],
+                table=table,
                 workers=workers,
                 progress=lambda fraction: progress(SAVINGS_SHARE + fraction * (1 - SAVINGS_SHARE)),
             )
@@ -271,12 +280,7 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
 
             text = "\n".join(json.dumps(facts, ensure_ascii=False) for facts in params["facts"])
             households = households_from_text(text, "世帯")
-            measured = None
-            if params.get("measured"):
-                period = params["measured"]
-                measured = measured_minutes(
-                    run.office, date.fromisoformat(period["from"]), date.fromisoformat(period["to"])
-                )
+            if measured is not None:
                 households = measure(households, measured, config)
             result = follow_households(
                 config,
@@ -294,8 +298,6 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
                 for call in row[design]["calls"]
             }
             result["queue_names"] = {queue: queue_name(config, queue) for queue in sorted(queues)}
-            if measured is not None:
-                result["measured"] = measured.as_json()
         else:
             result = {}
             for design, start in ((BEFORE, 0.0), (AFTER, 0.5)):
@@ -308,6 +310,7 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
                     params["visits"],
                     params["seed"],
                     design=design,
+                    table=table,
                     workers=workers,
                     progress=half,
                 )
@@ -315,6 +318,8 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
             queues = {q["queue"] for design in (BEFORE, AFTER) for q in result[design]["queues"]}
             result["queue_names"] = {queue: queue_name(config, queue) for queue in sorted(queues)}
         result["office_name"] = config.name
+        if measured is not None:
+            result["measured"] = measured.as_json()
         from madoguchi.simulation.report import pdf_for
 
         pdf = pdf_for(run, result)

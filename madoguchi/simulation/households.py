@@ -19,7 +19,13 @@ from madoguchi.printing.forms import load_forms
 from madoguchi.rules.catalog import DEFAULT_CATALOG_DIR, Catalog, load_catalog
 from madoguchi.rules.household import InvalidFacts
 from madoguchi.simulator import OfficeConfig, default_table
-from madoguchi.simulator.households import HouseholdType, household_from_facts, with_measured_minutes
+from madoguchi.simulator.households import (
+    HouseholdTable,
+    HouseholdType,
+    household_from_facts,
+    with_measured_minutes,
+    with_measured_table,
+)
 from madoguchi.simulator.reports import FollowReport
 from madoguchi.simulator.runs import REFERENCE_DAY, Progress, business_days, follow
 
@@ -121,6 +127,12 @@ def measure(
 ) -> list[HouseholdType]:
     """The households with the office's measured counter minutes in place of the catalog's."""
     return [with_measured_minutes(kind, measured.minutes, config.timings) for kind in households]
+
+
+def measured_table(measured: Measured, config: OfficeConfig) -> HouseholdTable:
+    """The simulator's household types (the typical households, the certificate visit) with the office's
+    measured counter minutes in place of the catalog's: for the savings and year runs."""
+    return with_measured_table(default_table(), measured.minutes, config.timings)
 
 
 def days_of(month: int | None) -> list[date]:

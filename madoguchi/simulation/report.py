@@ -32,6 +32,20 @@ def summary_lines(run: SimulationRun, result: dict[str, Any]) -> list[str]:
             _("反復回数：%(replications)s（同じ来庁者で導入前と導入後を比較）")
             % {"replications": result["replications"]}
         )
+    measured = result.get("measured")
+    if measured:
+        lines.append(
+            _(
+                "手続ごとの窓口時間：%(start)s〜%(end)s の記録から推定（受付案件のある来庁 %(visits)s件、"
+                "%(count)s手続）。ほかはカタログの時間"
+            )
+            % {
+                "start": measured["from"],
+                "end": measured["to"],
+                "visits": f"{measured['visits']:,}",
+                "count": len(measured["procedures"]),
+            }
+        )
     if run.kind == SimulationRun.Kind.SAVINGS:
         for row in result["households"]:
             lines.append(
@@ -40,20 +54,6 @@ def summary_lines(run: SimulationRun, result: dict[str, Any]) -> list[str]:
         lines.extend(_sensitivity_lines(result.get("sensitivity")))
     elif run.kind == SimulationRun.Kind.HOUSEHOLD:
         events = EVENTS_EN if is_english() else EVENTS
-        measured = result.get("measured")
-        if measured:
-            lines.append(
-                _(
-                    "手続ごとの窓口時間：%(start)s〜%(end)s の記録から推定（受付案件のある来庁 %(visits)s件、"
-                    "%(count)s手続）。ほかはカタログの時間"
-                )
-                % {
-                    "start": measured["from"],
-                    "end": measured["to"],
-                    "visits": f"{measured['visits']:,}",
-                    "count": len(measured["procedures"]),
-                }
-            )
         for row in result["households"]:
             lines.append(
                 _("%(label)s（%(event)s・%(size)s人）：%(change)s、手続 %(procedures)s件")

@@ -294,6 +294,14 @@ def with_measured_minutes(
     return replace(kind, works=tuple(works))
 
 
+def with_measured_table(
+    table: HouseholdTable, measured: Mapping[str, float], timings: Timings
+) -> HouseholdTable:
+    """Every household type of `table` with the office's measured minutes (`with_measured_minutes`)."""
+    types = tuple(with_measured_minutes(kind, measured, timings) for kind in table.types)
+    return HouseholdTable(table.catalog_version, types)
+
+
 def certificate_type(
     catalog: Catalog, forms: FormLibrary, code: str = CERTIFICATE_PROCEDURE
 ) -> HouseholdType:

@@ -222,3 +222,33 @@ def test_household_with_the_minutes_the_office_measured(demo_city: None, tmp_pat
     assert shared  # the household signs procedures the office measured
     (plain,) = catalog["households"]
     assert plain["after"]["served"] != row["after"]["served"]
+
+
+def test_savings_and_year_with_the_minutes_the_office_measured(demo_city: None) -> None:
+    """The savings and year runs take the measured minutes too: the typical households' counter time
+    after the change is the office's, not the catalog's; too few visits are refused at the option."""
+    from datetime import date
+
+    from madoguchi.demo.case_visits import CaseVisits
+    from madoguchi.demo.history import HistoryRates, QueueRates, generate_history
+    from madoguchi.organization.models import Office
+    from madoguchi.rules.calendar import business_days_between
+
+    period = ("--measured-from", "2026-09-01", "--measured-to", "2026-09-30")
+    savings_args = ("savings", "--json", "--sizes", "3", "--replications", "6", "--workers", "1")
+    year_args = ("year", "--json", "--visits", "20000", "--workers", "1")
+    assert "at least 30 are needed" in fails(*savings_args, *period)
+    assert "go together" in fails(*year_args, "--measured-to", "2026-09-30")
+
+    moves = CaseVisits(tuple(("tennyu", size) for size in range(1, 6)))
+    rates = HistoryRates(queues={"one-stop": QueueRates(0.6, 38.0, 0.5, cases=moves)}, transfer=0.0)
+    office = Office.objects.get(code="chuo")
+    generate_history(office, business_days_between(date(2026, 9, 1), date(2026, 9, 30)), rates, seed=6)
+    plain = json.loads(simulate(*savings_args))
+    measured = json.loads(simulate(*savings_args, *period))
+    assert "measured" not in plain
+    assert measured["measured"]["visits"] >= 30
+    assert measured["households"][0]["after"]["served"] != plain["households"][0]["after"]["served"]
+    assert measured["households"][0]["before"]["writing"] == plain["households"][0]["before"]["writing"]
+    year = json.loads(simulate(*year_args, *period))
+    assert year["measured"]["procedures"] == measured["measured"]["procedures"]

@@ -365,6 +365,36 @@ def test_a_household_run_with_the_minutes_the_office_recorded(staff_of: Any, sig
     assert "手続ごとの窓口時間：2026-09-01〜2026-09-30 の記録から推定" in page
 
 
+def test_a_year_run_with_the_minutes_the_office_recorded(staff_of: Any, signed_in: Any) -> None:
+    """The recorded period applies to every kind of run: a year with the office's own minutes says so."""
+    from datetime import date
+
+    from madoguchi.demo.case_visits import CaseVisits
+    from madoguchi.demo.history import HistoryRates, QueueRates, generate_history
+    from madoguchi.organization.models import Office
+    from madoguchi.rules.calendar import business_days_between
+
+    client = signed_in(staff_of(Role.MANAGER))
+    form = {"kind": "year", "office": "kita", "seed": "2", "visits": "1000"}
+    period = {"measured_from": "2026-09-01", "measured_to": "2026-09-30"}
+    response = client.post("/simulations/", {**form, **period})
+    assert response.status_code == 400
+    assert "30件以上必要です" in response.content.decode()
+
+    moves = CaseVisits(tuple(("tennyu", size) for size in range(1, 5)))
+    rates = HistoryRates(queues={"one-stop": QueueRates(0.6, 38.0, 0.5, cases=moves)}, transfer=0.0)
+    office = Office.objects.get(code="kita")
+    generate_history(office, business_days_between(date(2026, 9, 1), date(2026, 9, 30)), rates, seed=7)
+    client.post("/simulations/", {**form, **period})
+    run = SimulationRun.objects.get()
+    drain("test")
+    run.refresh_from_db()
+    assert run.status == SimulationRun.Status.DONE, run.error
+    assert run.result["measured"]["visits"] >= 30
+    page = client.get(f"/simulations/{run.pk}/").content.decode()
+    assert "手続ごとの窓口時間：2026-09-01〜2026-09-30 の記録から推定" in page
+
+
 def test_the_charts_speak_the_language_of_the_page() -> None:
     from django.utils import translation
 

@@ -8,7 +8,7 @@ import sys
 from argparse import ArgumentParser, ArgumentTypeError
 from dataclasses import asdict, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -20,12 +20,16 @@ from madoguchi.simulator import (
     SimulationError,
     StaffingTarget,
     Timings,
+    default_table,
     fewest_counters,
     savings,
     simulate_year,
 )
-from madoguchi.simulator.households import MAX_SIZE
+from madoguchi.simulator.households import MAX_SIZE, HouseholdTable
 from madoguchi.simulator.parameters import ERRAND_UTILISATION, with_errand_load, with_self_service
+
+if TYPE_CHECKING:
+    from madoguchi.simulation.households import Measured
 
 BAR_WIDTH = 30
 OFFICE_HELP = "a ward office's code in the organization data (default: the first)"
@@ -72,6 +76,25 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
+def _measured_line(measured: Measured) -> str:
+    return (
+        f"counter minutes of {len(measured.minutes)} procedures as measured at {measured.office} from "
+        f"{measured.start} to {measured.end} ({measured.visits} visits with a case); the others from the "
+        "catalog"
+    )
+
+
+def _measured_arguments(parser: ArgumentParser) -> None:
+    parser.add_argument(
+        "--measured-from",
+        type=_day,
+        default=None,
+        help="with --measured-to: each procedure's counter minutes as the office recorded them "
+        "(tickets and signed cases) from this day, YYYY-MM-DD, in place of the catalog's",
+    )
+    parser.add_argument("--measured-to", type=_day, default=None, help="last day of --measured-from's period")
+
+
 class Command(BaseCommand):
     help = "Simulate a ward office before and after the one-stop counter (docs/simulator.md)."
 
@@ -89,6 +112,7 @@ class Command(BaseCommand):
         saved.add_argument("--replications", type=_positive, default=200, help="simulated days (default 200)")
         saved.add_argument("--seed", type=int, default=0)
         saved.add_argument("--workers", type=_positive, default=None, help="processes (default: all cores)")
+        _measured_arguments(saved)
         saved.add_argument("--json", action="store_true", help="print JSON")
 
         year = sub.add_parser("year", help="every business day of a year of one office")
@@ -103,6 +127,7 @@ class Command(BaseCommand):
             default=None,
             help="share of certificates issued outside the counter: 0.3, or 'measured' (the last 28 days)",
         )
+        _measured_arguments(year)
         year.add_argument("--json", action="store_true", help="print JSON")
 
         staff = sub.add_parser("staffing", help="fewest one-stop counters per hour meeting a waiting target")
@@ -121,16 +146,7 @@ class Command(BaseCommand):
         home.add_argument("--replications", type=_positive, default=100, help="simulated days (default 100)")
         home.add_argument("--seed", type=int, default=0)
         home.add_argument("--workers", type=_positive, default=None, help="processes (default: all cores)")
-        home.add_argument(
-            "--measured-from",
-            type=_day,
-            default=None,
-            help="with --measured-to: each procedure's counter minutes as the office recorded them "
-            "(tickets and signed cases) from this day, YYYY-MM-DD, in place of the catalog's",
-        )
-        home.add_argument(
-            "--measured-to", type=_day, default=None, help="last day of --measured-from's period"
-        )
+        _measured_arguments(home)
         home.add_argument("--json", action="store_true", help="print JSON")
 
         fit = sub.add_parser("fit", help="fit the office's queues from its tickets and simulate that period")
@@ -318,23 +334,15 @@ class Command(BaseCommand):
     def _household(self, config: OfficeConfig, options: dict[str, Any]) -> None:
         from madoguchi.simulation.households import (
             FactsFileError,
-            Measured,
             follow_households,
             measure,
-            measured_minutes,
             read_facts_file,
         )
 
-        start, end = options["measured_from"], options["measured_to"]
-        if (start is None) != (end is None):
-            raise CommandError("--measured-from and --measured-to go together: give both days", returncode=2)
-        if start is not None and end is not None and end < start:
-            raise CommandError("--measured-to: the last day is before --measured-from", returncode=2)
-        measured: Measured | None = None
+        measured = self._measured(config, options)
         try:
             households = read_facts_file(options["facts"])
-            if start is not None and end is not None:
-                measured = measured_minutes(config.code, start, end)
+            if measured is not None:
                 households = measure(households, measured, config)
             report = follow_households(
                 config,
@@ -359,29 +367,56 @@ class Command(BaseCommand):
 
         lines = describe(report, config)
         if measured is not None:
-            lines.insert(
-                1,
-                f"counter minutes of {len(measured.minutes)} procedures as measured at {measured.office} "
-                f"from {measured.start} to {measured.end} ({measured.visits} visits with a case); the "
-                "others from the catalog",
-            )
+            lines.insert(1, _measured_line(measured))
         self.stdout.write("\n".join(lines))
 
+    def _measured(self, config: OfficeConfig, options: dict[str, Any]) -> Measured | None:
+        """The office's measured minutes per procedure for --measured-from/--measured-to, if given."""
+        from madoguchi.simulation.households import FactsFileError, measured_minutes
+
+        start, end = options["measured_from"], options["measured_to"]
+        if (start is None) != (end is None):
+            raise CommandError("--measured-from and --measured-to go together: give both days", returncode=2)
+        if start is None or end is None:
+            return None
+        if end < start:
+            raise CommandError("--measured-to: the last day is before --measured-from", returncode=2)
+        try:
+            return measured_minutes(config.code, start, end)
+        except FactsFileError as error:
+            raise CommandError(str(error), returncode=2) from error
+
+    def _table(self, config: OfficeConfig, options: dict[str, Any]) -> tuple[HouseholdTable, Measured | None]:
+        """The household types of a savings or year run: with the measured minutes, if asked for."""
+        from madoguchi.simulation.households import measured_table
+
+        measured = self._measured(config, options)
+        if measured is None:
+            return default_table(), None
+        return measured_table(measured, config), measured
+
     def _savings(self, config: OfficeConfig, options: dict[str, Any]) -> None:
+        table, measured = self._table(config, options)
         report = savings(
             config,
             options["sizes"],
             options["replications"],
             options["seed"],
             event=options["event"],
+            table=table,
             workers=options["workers"],
             progress=self._progress_bar("savings"),
         )
         self._clear_bar()
         if options["json"]:
-            self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
+            data = report.as_json()
+            if measured is not None:
+                data["measured"] = measured.as_json()
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
         self.stdout.write(f"{report.office}: {options['event']}, {report.replications} simulated days")
+        if measured is not None:
+            self.stdout.write(_measured_line(measured))
         self.stdout.write("size  before  after  saved (minutes)")
         for row in report.rows:
             self.stdout.write(
@@ -405,23 +440,30 @@ class Command(BaseCommand):
             config = with_self_service(config, share or 0.0)
         if share is not None:
             self.stderr.write(f"certificates issued outside the counter: {share:.0%} of requests")
+        table, measured = self._table(config, options)
         report = simulate_year(
             config,
             options["visits"],
             options["seed"],
             design=options["design"],
             year=options["year"],
+            table=table,
             workers=options["workers"],
             progress=self._progress_bar("year"),
         )
         self._clear_bar()
         if options["json"]:
-            self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
+            data = report.as_json()
+            if measured is not None:
+                data["measured"] = measured.as_json()
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
         self.stdout.write(
             f"{report.office} {report.year} ({report.design}): {report.visits} visits on {report.days} days, "
             f"{report.events} events in {report.wall_s:.1f} s"
         )
+        if measured is not None:
+            self.stdout.write(_measured_line(measured))
         self.stdout.write("queue           tickets  mean wait  p90 wait  utilisation")
         for queue in report.queues:
             self.stdout.write(
