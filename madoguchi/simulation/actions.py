@@ -297,7 +297,6 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
                 for design in DESIGNS
                 for call in row[design]["calls"]
             }
-            result["queue_names"] = {queue: queue_name(config, queue) for queue in sorted(queues)}
         else:
             result = {}
             for design, start in ((BEFORE, 0.0), (AFTER, 0.5)):
@@ -316,7 +315,11 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
                 )
                 result[design] = year.as_json()
             queues = {q["queue"] for design in (BEFORE, AFTER) for q in result[design]["queues"]}
+        if run.kind != SimulationRun.Kind.SAVINGS:
             result["queue_names"] = {queue: queue_name(config, queue) for queue in sorted(queues)}
+            result["queue_names_en"] = {
+                queue: queue_name(config, queue, english=True) for queue in sorted(queues)
+            }
         result["office_name"] = config.name
         if measured is not None:
             result["measured"] = measured.as_json()

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from madoguchi.printing.fonts import FONT_DIR
 from madoguchi.simulation.assumptions import PARAMETER_LABELS
 from madoguchi.simulator.parameters import HOURS
+from madoguchi.ui.languages import is_english
 
 # Font subsetting reports every table it touches at INFO: not for the city's logs.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -165,7 +166,7 @@ def utilisation_figure(result: dict[str, Any]) -> Figure:
         design: {q["queue"]: q["utilisation"] for q in result[design]["queues"]} for design in DESIGN_LABELS
     }
     codes = sorted(set(by_design["before"]) | set(by_design["after"]))
-    labels = result.get("queue_names", {})
+    labels = result.get("queue_names_en" if is_english() else "queue_names") or result.get("queue_names", {})
     for offset, design in ((-0.2, "before"), (0.2, "after")):
         axes.barh(
             [i + offset for i in range(len(codes))],

@@ -178,14 +178,20 @@ def procedure_name(code: str) -> str:
         return code
 
 
-def queue_name(config: OfficeConfig, queue: str) -> str:
-    """A queue's name: the office's sign, else its department's name in the catalog, else its code."""
+def queue_name(config: OfficeConfig, queue: str, *, english: bool = False) -> str:
+    """A queue's name: the office's sign, else its department's name in the catalog, else its code; in
+    English where the sign or the catalog has an English name."""
+    if english and config.queue_names_en.get(queue):
+        return config.queue_names_en[queue]
+    try:
+        department = _catalog().department(queue)
+    except KeyError:
+        department = None
+    if english and department is not None and department.name_en:
+        return department.name_en
     if queue in config.queue_names:
         return config.queue_names[queue]
-    try:
-        return _catalog().department(queue).name_ja
-    except KeyError:
-        return queue
+    return department.name_ja if department is not None else queue
 
 
 def describe(report: FollowReport, config: OfficeConfig) -> list[str]:

@@ -77,6 +77,7 @@ def office_config(code: str) -> OfficeConfig:
     certificate_department = load_catalog(DEFAULT_CATALOG_DIR).procedure(CERTIFICATE_PROCEDURE).department
     counts: dict[str, int] = {}
     names: dict[str, str] = {}
+    names_en: dict[str, str] = {}
     queue_of_counter: dict[int, str] = {}
     departments: dict[int, str] = {}  # department queues (not the certificate counter): pk → simulated name
     for queue in (
@@ -96,17 +97,21 @@ def office_config(code: str) -> OfficeConfig:
             continue  # the bereavement counter: its households are modelled at the one-stop counter
         counts[name] = counts.get(name, 0) + len(counters)
         names[name] = queue.name_ja
+        if queue.name_en:
+            names_en[name] = queue.name_en
         queue_of_counter.update((counter.pk, name) for counter in counters)
     staffed = shift_schedules(office, queue_of_counter)
     after: dict[str, Schedule] = {name: staffed.get(name, flat(count)) for name, count in counts.items()}
     one_stop = after.get(ONE_STOP, flat(0))
     after[CONCIERGE] = flat(max(1, office.staff.filter(role="concierge", is_active=True).count()))
     names[CONCIERGE] = "コンシェルジュ"
+    names_en[CONCIERGE] = "Concierge"
     after[PROCESSING] = tuple(
         max(1, math.ceil(open_counters * PROCESSING_CLERKS_PER_ONE_STOP_COUNTER))
         for open_counters in one_stop
     )
     names[PROCESSING] = "処理（交付物の作成）"
+    names_en[PROCESSING] = "Processing (documents issued)"
     before = {name: hours for name, hours in after.items() if name not in {ONE_STOP, CONCIERGE, PROCESSING}}
     for department, share in _one_stop_work_by_department().items():
         moved = tuple(
@@ -121,6 +126,7 @@ def office_config(code: str) -> OfficeConfig:
         after=after,
         name=office.name_ja,
         queue_names=names,
+        queue_names_en=names_en,
         errands=errands(office, departments),
     )
 

@@ -244,6 +244,7 @@ class OfficeConfig:
     handover: Mapping[str, str] = field(default_factory=lambda: dict(HANDOVER))
     name: str = ""  # the office's name as its sign says ("" where only the code is known)
     queue_names: Mapping[str, str] = field(default_factory=dict)  # queue → its name, for reports
+    queue_names_en: Mapping[str, str] = field(default_factory=dict)  # queue → its English name, if any
     errands: Mapping[str, Errand] = field(default_factory=dict)  # queue → its own residents' visits
 
     def schedule(self, design: str, queue: str) -> Schedule:

@@ -411,3 +411,29 @@ def test_the_charts_speak_the_language_of_the_page() -> None:
         assert savings_figure(one).axes[0].get_xticklabels()[0].get_text() == "1 person"
     with translation.override("ja"):
         assert savings_figure(result).axes[0].get_title() == "世帯人数別の所要時間"
+
+
+def test_the_year_runs_queues_are_named_in_the_language_of_the_page(demo_city: None) -> None:
+    from django.utils import translation
+
+    from madoguchi.simulation.charts import utilisation_figure
+    from madoguchi.simulation.households import queue_name
+    from madoguchi.simulation.offices import office_config
+
+    config = office_config("chuo")
+    assert queue_name(config, "hoken_nenkin") == "保険年金課"
+    assert queue_name(config, "hoken_nenkin", english=True) == "Health Insurance and Pension"
+    assert queue_name(config, "concierge", english=True) == "Concierge"
+    queues = [{"queue": "hoken_nenkin", "utilisation": 0.5}, {"queue": "concierge", "utilisation": 0.2}]
+    result = {
+        "before": {"queues": queues[:1]},
+        "after": {"queues": queues},
+        "queue_names": {"hoken_nenkin": "保険年金課", "concierge": "コンシェルジュ"},
+        "queue_names_en": {"hoken_nenkin": "Health Insurance and Pension", "concierge": "Concierge"},
+    }
+    with translation.override("en"):
+        labels = [label.get_text() for label in utilisation_figure(result).axes[0].get_yticklabels()]
+        assert labels == ["Concierge", "Health Insurance and Pension"]
+    with translation.override("ja"):
+        labels = [label.get_text() for label in utilisation_figure(result).axes[0].get_yticklabels()]
+        assert labels == ["コンシェルジュ", "保険年金課"]
