@@ -165,7 +165,11 @@ def utilisation_figure(result: dict[str, Any]) -> Figure:
     by_design = {
         design: {q["queue"]: q["utilisation"] for q in result[design]["queues"]} for design in DESIGN_LABELS
     }
-    codes = sorted(set(by_design["before"]) | set(by_design["after"]))
+    # the busiest queue on top (barh draws the first at the bottom)
+    codes = sorted(
+        set(by_design["before"]) | set(by_design["after"]),
+        key=lambda code: (max(by_design["before"].get(code, 0.0), by_design["after"].get(code, 0.0)), code),
+    )
     labels = result.get("queue_names_en" if is_english() else "queue_names") or result.get("queue_names", {})
     for offset, design in ((-0.2, "before"), (0.2, "after")):
         axes.barh(
@@ -176,8 +180,9 @@ def utilisation_figure(result: dict[str, Any]) -> Figure:
         )
     axes.set_yticks(range(len(codes)), [labels.get(code, code) for code in codes], fontsize=8)
     axes.set_xlabel(_("窓口の稼働率（%）"))
-    axes.set_title(_("窓口別の稼働率"))
-    axes.legend()
+    axes.set_title(_("窓口別の稼働率"), pad=26)
+    # above the bars, not over them: the longest bars reach the right edge
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
     axes.grid(axis="x", alpha=0.3)
     return figure
 

@@ -77,12 +77,13 @@ def summary_lines(run: SimulationRun, result: dict[str, Any]) -> list[str]:
             mean = sum(q["mean_wait_min"] * q["tickets"] for q in waits) / tickets
             lines.append(
                 _(
-                    "%(design)s：来庁 %(visits)s件・%(days)s開庁日・平均待ち %(wait)s分"
-                    "（%(events)sイベント、%(seconds)s秒）"
+                    "%(design)s：来庁 %(visits)s件（ほかに各課だけの用件 %(errands)s件）・%(days)s開庁日・"
+                    "整理券1枚あたりの平均待ち %(wait)s分（%(events)sイベント、%(seconds)s秒）"
                 )
                 % {
                     "design": label,
                     "visits": f"{year['visits']:,}",
+                    "errands": f"{year.get('errands', 0):,}",
                     "days": year["days"],
                     "wait": f"{mean:.1f}",
                     "events": f"{year['events']:,}",

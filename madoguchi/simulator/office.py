@@ -329,6 +329,7 @@ class Tally:
     queues: dict[str, QueueTally] = field(default_factory=dict)
     events: int = 0
     days: int = 0
+    errands: int = 0  # the departments' own residents (counted in their queues, not among the types)
 
     def merge(self, other: Tally) -> None:
         for kind, values in other.types.items():
@@ -340,6 +341,7 @@ class Tally:
             self.queues.setdefault(name, QueueTally()).merge(queue)
         self.events += other.events
         self.days += other.days
+        self.errands += other.errands
 
 
 # --- The model
@@ -496,7 +498,8 @@ def simulate_day(
                     StopRecord(stop.queue, stop.walk, writing + signing, wait, service, procedures)
                 )
         if arrival.kind >= households:
-            return  # a department's own resident: counted in its queue, not among the households
+            tally.errands += 1  # a department's own resident: its ticket is in its queue's tally
+            return
         if pending:
             since = env.now
             yield env.all_of(pending)

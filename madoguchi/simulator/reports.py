@@ -117,12 +117,13 @@ class YearReport:
     design: str
     year: int
     seed: int
-    visits: int  # tickets drawn
+    visits: int  # households drawn (life events and certificates)
     days: int
     events: int  # SimPy events processed
     wall_s: float
     households: tuple[HouseholdFigures, ...]
     queues: tuple[QueueFigures, ...]
+    errands: int = 0  # the departments' own residents drawn (their tickets are in `queues`)
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -175,6 +175,7 @@ def simulate_year(
         year=year,
         seed=seed,
         visits=int(sum(values[0] for values in tally.types.values())),
+        errands=tally.errands,
         days=tally.days,
         events=tally.events,
         wall_s=time.perf_counter() - started,

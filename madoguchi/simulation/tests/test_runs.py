@@ -69,7 +69,7 @@ def test_a_year_run_compares_both_designs(staff_of: Any) -> None:
     drain("test")
     run.refresh_from_db()
     assert run.status == SimulationRun.Status.DONE, run.error
-    assert set(run.result) == {"before", "after", "office_name", "queue_names"}
+    assert set(run.result) == {"before", "after", "office_name", "queue_names", "queue_names_en"}
     assert run.result["before"]["visits"] > 0
     assert bytes(run.pdf).startswith(b"%PDF")
     # names as the office's signs say them, not codes; the run's time in the city's time zone
@@ -91,6 +91,8 @@ def test_a_year_run_compares_both_designs(staff_of: Any) -> None:
     assert "Kita Ward Office" in english[0]
     assert english[1].startswith("Before the change: ")
     assert not any("分" in line or "来庁" in line for line in english)
+    errands = run.result["before"]["errands"]  # none: this office has no ticket history to count them
+    assert f"(and {errands:,} on a department's own business)" in english[1]
 
 
 def test_the_savings_chart_stacks_every_part_of_the_time() -> None:
@@ -433,7 +435,7 @@ def test_the_year_runs_queues_are_named_in_the_language_of_the_page(demo_city: N
     }
     with translation.override("en"):
         labels = [label.get_text() for label in utilisation_figure(result).axes[0].get_yticklabels()]
-        assert labels == ["Concierge", "Health Insurance and Pension"]
+        assert labels == ["Concierge", "Health Insurance and Pension"]  # the busiest on top
     with translation.override("ja"):
         labels = [label.get_text() for label in utilisation_figure(result).axes[0].get_yticklabels()]
         assert labels == ["コンシェルジュ", "保険年金課"]

@@ -89,6 +89,7 @@ def test_a_departments_own_residents_share_its_line_with_the_households() -> Non
     (households,) = report.households
     assert households.households == pytest.approx(0.15 * DAY_MINUTES * len(days), rel=0.03)
     assert report.visits == households.households
+    assert report.errands == pytest.approx(0.10 * DAY_MINUTES * len(days), rel=0.03)
 
 
 def test_an_office_without_own_residents_draws_the_day_it_drew_before() -> None:

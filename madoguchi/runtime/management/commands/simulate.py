@@ -459,8 +459,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
         self.stdout.write(
-            f"{report.office} {report.year} ({report.design}): {report.visits} visits on {report.days} days, "
-            f"{report.events} events in {report.wall_s:.1f} s"
+            f"{report.office} {report.year} ({report.design}): {report.visits} visits and {report.errands} "
+            f"on a department's own business on {report.days} days, {report.events} events in "
+            f"{report.wall_s:.1f} s"
         )
         if measured is not None:
             self.stdout.write(_measured_line(measured))
