@@ -60,8 +60,9 @@ class ProcedureMinutes:
 @dataclass(frozen=True)
 class ProcedureFit:
     visits: int  # visits with counter time and a signed plan
-    r_squared: float | None  # share of the visits' variance the fit explains; None: no fit (too few)
+    r_squared: float | None  # share of the visits' variance the fit explains (None: no fit, or no variance)
     procedures: tuple[ProcedureMinutes, ...]  # those with a figure first; then by visits, most first
+    fitted: bool = True  # False: too few visits (MIN_FIT_VISITS) to fit
 
     def minutes_by_code(self) -> dict[str, float]:
         """Each shown procedure's minutes by code (a group's minutes split evenly among its codes)."""
@@ -122,7 +123,7 @@ def fit_procedure_minutes(
             ProcedureMinutes(tuple(codes), len(indexes), medians[number], None, None, None)
             for number, (indexes, codes) in enumerate(ordered)
         )
-        return ProcedureFit(len(kept), None, rows)
+        return ProcedureFit(len(kept), None, rows, fitted=False)
     # the design matrix, its identical rows counted once (visits of the same plan): the bootstrap's
     # normal equations are then sums over the distinct plans, whatever the number of visits
     design = np.zeros((len(kept), len(ordered)))

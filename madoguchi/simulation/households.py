@@ -114,7 +114,7 @@ def measured_minutes(office: str, start: date, end: date) -> Measured:
     from madoguchi.reception.procedure_times import MIN_FIT_VISITS, office_procedure_minutes
 
     fit = office_procedure_minutes(Office.objects.get(code=office), start, end)
-    if fit.r_squared is None:
+    if not fit.fitted:
         raise FactsFileError(
             f"--measured-from/--measured-to: {fit.visits} visits with a signed case at {office} from {start} "
             f"to {end}; at least {MIN_FIT_VISITS} are needed to measure the procedures' minutes"

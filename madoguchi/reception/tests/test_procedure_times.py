@@ -72,9 +72,19 @@ def test_what_the_visits_cannot_separate_has_no_figure() -> None:
 
 def test_too_few_visits_give_no_figures() -> None:
     fit = fit_procedure_minutes(_visits(MIN_FIT_VISITS - 1))
+    assert not fit.fitted
     assert fit.r_squared is None
     assert all(row.minutes is None for row in fit.procedures)
     assert fit.procedures[0].visits == MIN_FIT_VISITS - 1  # the counts and medians are still told
+
+
+def test_visits_of_equal_minutes_are_fitted_though_they_explain_no_variance() -> None:
+    """Every visit 20 minutes: R² is undefined, but the fit ran and gives the minutes."""
+    fit = fit_procedure_minutes([(20.0, ["tennyu"])] * MIN_FIT_VISITS)
+    assert fit.fitted
+    assert fit.r_squared is None
+    (row,) = fit.procedures
+    assert row.minutes == pytest.approx(20.0)
 
 
 def test_a_rare_procedure_is_fitted_but_not_shown() -> None:
