@@ -26,7 +26,7 @@ but its figure is not shown.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from statistics import median
@@ -180,6 +180,12 @@ def visit_minutes(office: Office, start: date, end: date) -> list[tuple[float, l
     for case_id, serving, finished in tickets.iterator(chunk_size=2000):
         if serving is not None and finished is not None:  # (filtered above; the types do not know it)
             handled[str(case_id)] += max(0.0, (finished - serving).total_seconds() / 60.0)
+    return signed_visits(handled)
+
+
+def signed_visits(handled: Mapping[str, float]) -> list[tuple[float, list[str]]]:
+    """Each case's counter minutes (`handled`: case id → minutes) with the counter procedures of its latest
+    signed plan; cases never signed are left out."""
     signed: dict[str, tuple[int, list[str]]] = {}
     ids = list(handled)
     for first in range(0, len(ids), _CHUNK):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from madoguchi.organization.models import Office
 from madoguchi.reception.models import Ticket
-from madoguchi.reception.procedure_times import ProcedureFit, office_procedure_minutes
+from madoguchi.reception.procedure_times import ProcedureFit, fit_procedure_minutes, signed_visits
 
 GROUPINGS = ("day", "week", "month")
 MAX_DAYS = 400  # a period longer than this is refused: a year and a bit is what a manager compares
@@ -129,6 +129,7 @@ def office_statistics(office: Office, start: date, end: date, grouping: str = "d
             "serving_at",
             "finished_at",
             "status",
+            "case_id",
             "queue__name_ja",
             "queue__name_en",
             "queue__sort_order",
@@ -137,8 +138,10 @@ def office_statistics(office: Office, start: date, end: date, grouping: str = "d
         )
         .order_by("queue__sort_order", "issued_at")
     )
-    rows = [
-        _Row(
+    rows: list[_Row] = []
+    handled: dict[str, float] = defaultdict(float)  # each case's counter minutes, for the procedure fit
+    for ticket in tickets:
+        row = _Row(
             queue=ticket.queue.name,
             counter=ticket.counter.name if ticket.counter else "",
             day=ticket.business_day,
@@ -149,8 +152,9 @@ def office_statistics(office: Office, start: date, end: date, grouping: str = "d
             else None,
             status=ticket.status,
         )
-        for ticket in tickets
-    ]
+        rows.append(row)
+        if ticket.case_id is not None and row.handling is not None:
+            handled[str(ticket.case_id)] += max(0.0, row.handling)
     days = len({row.day for row in rows})
     return Statistics(
         office=office,
@@ -171,7 +175,7 @@ def office_statistics(office: Office, start: date, end: date, grouping: str = "d
         counters=tuple(
             Figures.of(label, group, days) for label, group in _grouped(rows, lambda r: r.counter) if label
         ),
-        procedures=office_procedure_minutes(office, start, end),
+        procedures=fit_procedure_minutes(signed_visits(handled)),
     )
 
 

@@ -16,6 +16,7 @@ from madoguchi.demo.case_visits import CaseVisits, pools_for
 from madoguchi.demo.history import POOL_DATE, HistoryRates, QueueRates, generate_history
 from madoguchi.organization.models import Counter, Office, Queue
 from madoguchi.reception.models import Ticket
+from madoguchi.reception.procedure_times import office_procedure_minutes
 from madoguchi.reception.statistics import bar_chart, office_statistics
 from madoguchi.rules.calendar import business_days_between
 from madoguchi.staff.roles import Role
@@ -158,6 +159,7 @@ def test_a_history_with_cases_gives_each_procedure_its_minutes(
     _, truth = pools_for(catalog, CASE_RATES.queues, POOL_DATE, f"2:{office.code}")["one-stop"]
     fit = office_statistics(office, days[0], days[-1]).procedures
     assert fit.visits == served.count()
+    assert fit == office_procedure_minutes(office, days[0], days[-1])  # the page's one reading, the same fit
     shown = [row for row in fit.procedures if row.minutes is not None]
     assert len(shown) >= 10
     covered = [row.low <= sum(truth[code] for code in row.codes) <= row.high for row in shown]  # type: ignore[operator]
