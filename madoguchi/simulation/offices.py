@@ -16,7 +16,7 @@ assumption, named here and in docs/simulator.md:
   counter, and when they closed it) over the last 365 days, where a queue has shifts on at least
   `MIN_HISTORY_DAYS` business days; else every counter of the queue is open all day;
 - a department's own residents (who come for its business, not a life event) are the tickets its queues
-  issued over the last 365 days that were not handed over from another counter, per business day with
+  served over the last 365 days that were not handed over from another counter, per business day with
   tickets (at weekday weight 1), and their mean handling time, where the office has at least
   `MIN_HISTORY_DAYS` business days of tickets; else none;
 - the yearly visits are the office's other tickets of the last 365 days (certificates, the one-stop and
@@ -29,9 +29,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from madoguchi.organization.models import Office, Queue
@@ -50,6 +52,9 @@ from madoguchi.simulator.parameters import (
     hour_block,
 )
 from madoguchi.simulator.runs import business_days
+
+if TYPE_CHECKING:
+    from madoguchi.reception.models import Ticket
 
 PROCESSING_CLERKS_PER_ONE_STOP_COUNTER = 0.5  # assumption
 CERTIFICATES_PER_COUNTER_PER_DAY = 60  # assumption, where the office has no ticket history yet
@@ -119,51 +124,61 @@ def office_config(code: str) -> OfficeConfig:
         )
         own = before.get(department, flat(0))
         before[department] = tuple(a + b for a, b in zip(own, moved, strict=True))
+    recorded = _recorded(office)
     return OfficeConfig(
         code=office.code,
-        visits_per_year=_visits_per_year(office, counts.get(CERTIFICATE_QUEUE, 1), set(departments)),
+        visits_per_year=_visits_per_year(recorded, counts.get(CERTIFICATE_QUEUE, 1), set(departments)),
         before=before,
         after=after,
         name=office.name_ja,
         queue_names=names,
         queue_names_en=names_en,
-        errands=errands(office, departments),
+        errands=errands(recorded, departments),
     )
 
 
-def _recorded(office: Office) -> tuple[Any, int, float]:
+@dataclass(frozen=True)
+class _Recorded:
     """The office's tickets of the last 365 days that were not handed over from another counter, its
     business days with tickets, and their mean weekday weight."""
+
+    tickets: QuerySet[Ticket]
+    days: int
+    weekday_weight: float
+
+
+def _recorded(office: Office) -> _Recorded:
     from madoguchi.reception.models import Ticket
 
     since = timezone.localdate() - timedelta(days=365)
     recorded = Ticket.objects.filter(office=office, business_day__gte=since, transferred_from__isnull=True)
     days = list(recorded.order_by().values_list("business_day", flat=True).distinct())
     weight = sum(WEEKDAY_WEIGHTS.get(day.weekday(), 1.0) for day in days) / len(days) if days else 1.0
-    return recorded, len(days), weight
+    return _Recorded(recorded, len(days), weight)
 
 
-def errands(office: Office, departments: Mapping[int, str]) -> dict[str, Errand]:
+def errands(recorded: _Recorded, departments: Mapping[int, str]) -> dict[str, Errand]:
     """Each department's own residents (`departments`: queue pk → simulated name) from its recorded
-    tickets, where the office has `MIN_HISTORY_DAYS` business days of them."""
+    tickets served (the simulator has no one who leaves unserved), where the office has
+    `MIN_HISTORY_DAYS` business days of them."""
     from madoguchi.reception.models import Ticket
 
-    recorded, days, weight = _recorded(office)
-    if days < MIN_HISTORY_DAYS or not departments:
+    if recorded.days < MIN_HISTORY_DAYS or not departments:
         return {}
     tickets: dict[str, int] = defaultdict(int)
     handled: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    rows = recorded.filter(queue_id__in=list(departments)).values_list(
-        "queue_id", "status", "serving_at", "finished_at"
-    )
+    rows = recorded.tickets.filter(
+        queue_id__in=list(departments), status__in=[Ticket.Status.DONE, Ticket.Status.TRANSFERRED]
+    ).values_list("queue_id", "status", "serving_at", "finished_at")
     for queue_id, status, serving, finished in rows.iterator(chunk_size=5000):
         name = departments[queue_id]
         tickets[name] += 1
         if status == Ticket.Status.DONE and serving is not None and finished is not None:
             handled[name][0] += 1
             handled[name][1] += max(0.0, (finished - serving).total_seconds() / 60.0)
+    per_day = recorded.days * recorded.weekday_weight
     return {
-        name: Errand(round(count / days / weight, 2), round(handled[name][1] / handled[name][0], 2))
+        name: Errand(round(count / per_day, 2), round(handled[name][1] / handled[name][0], 2))
         for name, count in sorted(tickets.items())
         if handled[name][0] > 0
     }
@@ -228,13 +243,13 @@ def _one_stop_work_by_department() -> dict[str, float]:
     return {department: value / total for department, value in minutes.items() if value / total >= 0.05}
 
 
-def _visits_per_year(office: Office, certificate_counters: int, departments: set[int]) -> int:
+def _visits_per_year(recorded: _Recorded, certificate_counters: int, departments: set[int]) -> int:
     """The year's visits of the simulated purposes: the recorded tickets less the departments' own
     residents (`departments`: their queues), who are simulated apart."""
-    recorded, days, _ = _recorded(office)
-    if days >= MIN_HISTORY_DAYS:
+    if recorded.days >= MIN_HISTORY_DAYS:
         year = len(business_days(timezone.localdate().year))
-        return max(1, round(recorded.exclude(queue_id__in=departments).count() * year / days))
+        others = recorded.tickets.exclude(queue_id__in=departments).count()
+        return max(1, round(others * year / recorded.days))
     year = len(business_days(timezone.localdate().year))
     certificates = certificate_counters * CERTIFICATES_PER_COUNTER_PER_DAY * year
     return max(1, round(certificates / VISIT_SHARES[CERTIFICATE]))
