@@ -36,6 +36,8 @@ class Row:
     skill: str
     requested: int
     answered: int
+    connected: int  # answered consultations whose video connected (the rest: a network or device problem)
+    connect_p50_s: float | None  # from the answer to the video, median seconds
     callbacks: int
     cancelled: int
     wait_p50_min: float | None
@@ -63,6 +65,15 @@ def figures(today: date, *, days: int = 30) -> dict[str, Any]:
                 skill=skill_label(skill),
                 requested=len(items),
                 answered=sum(1 for c in items if c.accepted_at is not None),
+                connected=sum(1 for c in items if c.accepted_at is not None and c.connected_at is not None),
+                connect_p50_s=_percentile(
+                    [
+                        max(0.0, (c.connected_at - c.accepted_at).total_seconds())
+                        for c in items
+                        if c.accepted_at is not None and c.connected_at is not None
+                    ],
+                    0.5,
+                ),
                 callbacks=sum(1 for c in items if c.callback_at is not None),
                 cancelled=sum(1 for c in items if c.state == Consultation.State.CANCELLED),
                 wait_p50_min=_percentile(waits, 0.5),

@@ -300,6 +300,38 @@ def test_the_planning_figures_count_every_hour_that_had_requests(
     assert sum(h["rate"] for h in planning["hours"]) == pytest.approx(1 / 5)  # one request in 5 business days
 
 
+def test_the_figures_tell_the_answered_consultations_whose_video_connected(
+    clock: Clock,
+    expert: Callable[..., Staff],
+    branch_clerk: Staff,
+    case: Case,
+    on_commit: Any,
+    staff_of: Callable[[str], Staff],
+) -> None:
+    """An answered consultation whose video never connected is a network or device problem the managers
+    must see: the figures count the connected ones and the median time from the answer to the video."""
+    from madoguchi.remote.actions import do_mark_connected
+    from madoguchi.remote.figures import figures
+
+    staff = expert("department")
+    for connect_after in (20, None):
+        with on_commit(execute=True):
+            consultation = do_request(branch_clerk, case, skill="kokuho_nenkin")
+        do_accept(staff, consultation.pk)
+        if connect_after is not None:
+            clock.advance(connect_after)
+            party = Participant.objects.filter(consultation=consultation).first()
+            assert party is not None
+            do_mark_connected(party, now=clock.now)
+        clock.advance(300)
+        do_end(staff, consultation, outcome="resolved")
+    (row,) = figures(clock.now.date(), days=7)["rows"]
+    assert (row.answered, row.connected) == (2, 1)
+    assert row.connect_p50_s == pytest.approx(20.0)
+    page = client_of(staff_of("manager")).get(reverse("remote:manage")).content.decode()
+    assert "映像が接続" in page
+
+
 def test_the_figures_percentiles_are_nearest_rank() -> None:
     """The 90th percentile of ten waits is the ninth (nine of ten waited no longer), not the longest."""
     from madoguchi.remote.figures import _percentile
