@@ -18,7 +18,8 @@ assumption, named here and in docs/simulator.md:
 - a department's own residents (who come for its business, not a life event) are the tickets its queues
   served over the last 365 days that were not handed over from another counter, per business day with
   tickets (at weekday weight 1), and their mean handling time, where the office has at least
-  `MIN_HISTORY_DAYS` business days of tickets; else none;
+  `MIN_HISTORY_DAYS` business days of tickets; else, as for the package's example ward, as many as keep
+  each department's counters half busy, at the example's minutes per visit;
 - the yearly visits are the office's other tickets of the last 365 days (certificates, the one-stop and
   bereavement counters; none handed over) where it has recorded at least `MIN_HISTORY_DAYS` business
   days, else 60 certificate tickets a day per certificate counter.
@@ -29,7 +30,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,9 @@ from madoguchi.simulator.households import CERTIFICATE, CERTIFICATE_PROCEDURE, C
 from madoguchi.simulator.office import CONCIERGE, PROCESSING
 from madoguchi.simulator.parameters import (
     CLOSE_MINUTE,
+    ERRAND_DEFAULT_MINUTES,
+    ERRAND_MINUTES,
+    ERRAND_UTILISATION,
     HOURS,
     VISIT_SHARES,
     WEEKDAY_WEIGHTS,
@@ -50,6 +54,7 @@ from madoguchi.simulator.parameters import (
     Schedule,
     flat,
     hour_block,
+    with_errand_load,
 )
 from madoguchi.simulator.runs import business_days
 
@@ -125,7 +130,7 @@ def office_config(code: str) -> OfficeConfig:
         own = before.get(department, flat(0))
         before[department] = tuple(a + b for a, b in zip(own, moved, strict=True))
     recorded = _recorded(office)
-    return OfficeConfig(
+    config = OfficeConfig(
         code=office.code,
         visits_per_year=_visits_per_year(recorded, counts.get(CERTIFICATE_QUEUE, 1), set(departments)),
         before=before,
@@ -135,6 +140,13 @@ def office_config(code: str) -> OfficeConfig:
         queue_names_en=names_en,
         errands=errands(recorded, departments),
     )
+    if recorded.days < MIN_HISTORY_DAYS:  # no history to count them: the example ward's assumption
+        assumed = {
+            name: Errand(0.0, ERRAND_MINUTES.get(name, ERRAND_DEFAULT_MINUTES))
+            for name in sorted(set(departments.values()))
+        }
+        config = with_errand_load(replace(config, errands=assumed), ERRAND_UTILISATION)
+    return config
 
 
 @dataclass(frozen=True)

@@ -295,6 +295,7 @@ _SMALL_WARD_AFTER = {**_BUSY_WARD_AFTER, "shomei": 8, "one_stop": 10, "processin
 # The departments' own residents (assumption, as the demo city's generated history: each department's
 # counters after the change half busy with them, at the demo's mean minutes per visit; docs/simulator.md).
 ERRAND_UTILISATION = 0.5
+ERRAND_DEFAULT_MINUTES = 15.0  # a department not listed below
 ERRAND_MINUTES = {
     "hoken_nenkin": 12.0,
     "kaigo": 15.0,

@@ -13,7 +13,16 @@ from madoguchi.organization.models import Counter, Office, Queue
 from madoguchi.reception.models import CounterShift, Ticket
 from madoguchi.rules.calendar import business_days_between
 from madoguchi.simulation.offices import MIN_HISTORY_DAYS, office_config
-from madoguchi.simulator.parameters import HOURS, WEEKDAY_WEIGHTS, flat
+from madoguchi.simulator.households import CERTIFICATE_QUEUE
+from madoguchi.simulator.parameters import (
+    ERRAND_MINUTES,
+    ERRAND_UTILISATION,
+    HOURS,
+    LAST_TICKET_MINUTE,
+    OPEN_MINUTE,
+    WEEKDAY_WEIGHTS,
+    flat,
+)
 from madoguchi.simulator.runs import business_days
 from madoguchi.staff.models import Staff
 
@@ -104,5 +113,16 @@ def test_a_departments_own_residents_come_from_its_tickets_not_handed_over(demo_
     assert config.visits_per_year == pytest.approx(others * year / len(days), rel=0.01)
 
 
-def test_without_history_an_office_has_no_departments_own_residents(demo_city: None) -> None:
-    assert office_config("chuo").errands == {}
+def test_without_history_a_departments_own_residents_are_the_example_wards_assumption(
+    demo_city: None,
+) -> None:
+    """No tickets to count them: each department's counters half busy with them (ERRAND_UTILISATION), at
+    the example ward's minutes per visit."""
+    config = office_config("chuo")
+    errand = config.errands["hoken_nenkin"]
+    assert errand.minutes == ERRAND_MINUTES["hoken_nenkin"]
+    counters = sum(config.after["hoken_nenkin"]) / len(config.after["hoken_nenkin"])
+    day = LAST_TICKET_MINUTE - OPEN_MINUTE
+    assert errand.per_day * errand.minutes == pytest.approx(ERRAND_UTILISATION * counters * day, rel=0.01)
+    assert CERTIFICATE_QUEUE not in config.errands  # the certificate counter's visits are the certificates'
+    assert "one_stop" not in config.errands
