@@ -18,4 +18,5 @@ PARAMETER_LABELS = {
     "signature_seconds": _("署名の秒数"),
     "service_cv": _("窓口時間のばらつき"),
     "writing_cv": _("記入の速さのばらつき"),
+    "errand_load": _("各課だけの用件の来庁者数"),
 }

@@ -15,10 +15,13 @@ from madoguchi.simulator.households import HouseholdTable
 from madoguchi.simulator.parameters import OfficeConfig, Timings
 from madoguchi.simulator.runs import Progress, SimulationError, default_table, follow
 
+ERRAND_LOAD = "errand_load"  # not a Timings field: the scale of the office's departments' own residents
+
 
 @dataclass(frozen=True)
 class Range:
-    """The plausible range of one parameter of `Timings`, as a multiple of its value or as bounds."""
+    """The plausible range of one parameter of `Timings` (or of ERRAND_LOAD), as a multiple of its value or
+    as bounds."""
 
     name: str
     what: str
@@ -28,7 +31,7 @@ class Range:
     ceiling: float | None = None  # a share cannot pass 1
 
     def values(self, timings: Timings) -> tuple[float, float]:
-        value = float(getattr(timings, self.name))
+        value = 1.0 if self.name == ERRAND_LOAD else float(getattr(timings, self.name))
         low, high = (value * self.low, value * self.high) if self.relative else (self.low, self.high)
         if self.ceiling is not None:
             low, high = min(low, self.ceiling), min(high, self.ceiling)
@@ -51,6 +54,7 @@ RANGES: tuple[Range, ...] = (
     Range("signature_seconds", "seconds of the one signature", 0.5, 2.0),
     Range("service_cv", "variability of counter times (CV)", 0.5, 1.6),
     Range("writing_cv", "variability of writing speed (CV)", 0.5, 1.6),
+    Range(ERRAND_LOAD, "residents on a department's own business", 0.5, 1.5),
 )
 
 
@@ -128,15 +132,14 @@ def sensitivity(
     steps = 1 + 2 * len(ranges)
     done = [0]
 
-    def saved(timings: Timings) -> float:
-        run = replace(config, timings=timings)
+    def saved(run: OfficeConfig) -> float:
         report = follow(run, [kind], replications, seed, table=table, workers=workers, key="sensitivity")
         done[0] += 1
         if progress is not None:
             progress(done[0] / steps)
         return report.rows[0].saved or 0.0
 
-    base = saved(config.timings)
+    base = saved(config)
     swings = []
     for item in ranges:
         low, high = item.values(config.timings)
@@ -146,12 +149,22 @@ def sensitivity(
                 item.what,
                 low,
                 high,
-                saved(_with(config.timings, item.name, low)),
-                saved(_with(config.timings, item.name, high)),
+                saved(_at(config, item.name, low)),
+                saved(_at(config, item.name, high)),
             )
         )
     swings.sort(key=lambda swing: swing.span, reverse=True)
     return Sensitivity(f"minutes saved, {event} of {size}", base, tuple(swings))
+
+
+def _at(config: OfficeConfig, name: str, value: float) -> OfficeConfig:
+    """The office with one parameter at `value`."""
+    if name == ERRAND_LOAD:
+        errands = {
+            queue: replace(errand, per_day=errand.per_day * value) for queue, errand in config.errands.items()
+        }
+        return replace(config, errands=errands)
+    return replace(config, timings=_with(config.timings, name, value))
 
 
 def _with(timings: Timings, name: str, value: float) -> Timings:

@@ -7,11 +7,11 @@ from dataclasses import fields
 import pytest
 
 from madoguchi.simulator.parameters import OFFICES, Timings
-from madoguchi.simulator.sensitivity import RANGES, Range, sensitivity
+from madoguchi.simulator.sensitivity import ERRAND_LOAD, RANGES, Range, sensitivity
 
 
 def test_every_range_is_a_number_of_the_timings_and_has_two_distinct_ends() -> None:
-    numbers = {item.name for item in fields(Timings) if item.type in {"float", "int"}}
+    numbers = {item.name for item in fields(Timings) if item.type in {"float", "int"}} | {ERRAND_LOAD}
     for item in RANGES:
         assert item.name in numbers, item.name
         low, high = item.values(Timings())
@@ -49,3 +49,13 @@ def test_swings_drawn_around_another_base_keep_their_differences() -> None:
     before, after = found.swings[0], moved.swings[0]
     assert after.low_result - moved.base == pytest.approx(before.low_result - found.base)
     assert after.high_result - moved.base == pytest.approx(before.high_result - found.base)
+
+
+def test_busier_departments_make_the_one_stop_counter_save_more() -> None:
+    """Before the change the household waits behind the departments' own residents at each department it
+    calls at; after, at fewer: the more of them, the more the one-stop counter saves."""
+    chosen = [item for item in RANGES if item.name == ERRAND_LOAD]
+    found = sensitivity(OFFICES["chuo"], replications=6, workers=1, ranges=chosen)
+    (swing,) = found.swings
+    assert (swing.low_value, swing.high_value) == (0.5, 1.5)
+    assert swing.low_result < found.base < swing.high_result
