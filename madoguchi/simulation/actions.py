@@ -268,7 +268,7 @@ def execute(run_id: str, report_progress: Any = None) -> dict[str, Any]:
                 size=SENSITIVITY_SIZE,
                 replications=max(SENSITIVITY_MIN_REPLICATIONS, params["replications"] // 5),
                 seed=params["seed"],
-                table=table,
+                measured=None if measured is None else measured.minutes,
                 workers=workers,
                 progress=lambda fraction: progress(SAVINGS_SHARE + fraction * (1 - SAVINGS_SHARE)),
             )

@@ -7,11 +7,11 @@ parameter's and not the dice's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from madoguchi.simulator.households import HouseholdTable
+from madoguchi.simulator.households import HouseholdTable, with_measured_table
 from madoguchi.simulator.parameters import OfficeConfig, Timings
 from madoguchi.simulator.runs import Progress, SimulationError, default_table, follow
 
@@ -120,10 +120,15 @@ def sensitivity(
     *,
     ranges: Sequence[Range] = RANGES,
     table: HouseholdTable | None = None,
+    measured: Mapping[str, float] | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> Sensitivity:
-    """Minutes saved by the typical household of `event` and `size`, at each end of each range."""
+    """Minutes saved by the typical household of `event` and `size`, at each end of each range.
+
+    With `measured` (the office's minutes per procedure), the table's work is inferred from them again at
+    each swing (`with_measured_table`): a measured minute is data, so a swing of the catalog scale or of a
+    share moves only what is inferred from it (the time before the change), not the measured time."""
     table = table or default_table()
     try:
         kind = table.index(event, size)
@@ -133,7 +138,8 @@ def sensitivity(
     done = [0]
 
     def saved(run: OfficeConfig) -> float:
-        report = follow(run, [kind], replications, seed, table=table, workers=workers, key="sensitivity")
+        kinds = table if measured is None else with_measured_table(table, measured, run.timings)
+        report = follow(run, [kind], replications, seed, table=kinds, workers=workers, key="sensitivity")
         done[0] += 1
         if progress is not None:
             progress(done[0] / steps)

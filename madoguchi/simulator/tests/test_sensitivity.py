@@ -59,3 +59,18 @@ def test_busier_departments_make_the_one_stop_counter_save_more() -> None:
     (swing,) = found.swings
     assert (swing.low_value, swing.high_value) == (0.5, 1.5)
     assert swing.low_result < found.base < swing.high_result
+
+
+def test_measured_minutes_are_data_not_an_assumption_the_catalog_scale_can_move() -> None:
+    """With every procedure's minutes measured, the catalog's scale no longer decides anything: the work is
+    inferred from the measured minutes again at each end of its range, and the saving does not move."""
+    from madoguchi.simulator.runs import default_table
+
+    table = default_table()
+    measured = {work.code: 5.0 for kind in table.types for work in kind.works}
+    chosen = [item for item in RANGES if item.name == "catalog_factor"]
+    found = sensitivity(OFFICES["chuo"], replications=4, workers=1, ranges=chosen, measured=measured)
+    (swing,) = found.swings
+    assert swing.low_result == pytest.approx(swing.high_result, abs=1e-9)
+    (plain,) = sensitivity(OFFICES["chuo"], replications=4, workers=1, ranges=chosen).swings
+    assert plain.span > 1.0  # with the catalog's minutes, the scale is what the counter time rests on
