@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -151,15 +152,20 @@ def _fresh_offer(consultation: Consultation, now: datetime) -> bool:
     )
 
 
-def route(*, skill: str | None = None, now: datetime | None = None) -> int:
-    """Offer each waiting "first available" consultation (oldest first) whose offer is missing or has
-    expired to the available expert who has been idle longest and is not ringing already. Called after a
-    request, an end, an expert's return and on every expert's heartbeat, so that a declined or unanswered
-    offer moves on within a beat. Returns the number of offers made."""
+def route(
+    *, skill: str | None = None, skills: Collection[str] | None = None, now: datetime | None = None
+) -> int:
+    """Offer each waiting "first available" consultation (oldest first; of `skill`, or of `skills`, or of
+    every skill) whose offer is missing or has expired to the available expert who has been idle longest
+    and is not ringing already. Called after a request, an end, an expert's return and on every expert's
+    heartbeat (once for all the expert's skills), so that a declined or unanswered offer moves on within a
+    beat. Returns the number of offers made."""
     now = now or timezone.now()
     waiting = Consultation.objects.filter(state=State.WAITING, routing=Consultation.Routing.FIRST)
     if skill is not None:
         waiting = waiting.filter(skill=skill)
+    if skills is not None:
+        waiting = waiting.filter(skill__in=list(skills))
     made = 0
     ringing: set[int] = set(
         Consultation.objects.filter(

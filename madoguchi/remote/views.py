@@ -95,8 +95,7 @@ def presence_beat(request: HttpRequest) -> JsonResponse:
     offers: list[dict[str, Any]] = []
     profile = ExpertProfile.objects.filter(staff=user).first()
     if profile is not None and profile.skills:
-        for skill in profile.skills:
-            actions.route(skill=skill, now=now)
+        actions.route(skills=profile.skills, now=now)
         offers = [
             {
                 "id": str(c.pk),

@@ -22,6 +22,7 @@ from madoguchi.cases.models import Case
 from madoguchi.remote import turn
 from madoguchi.remote.actions import do_accept, do_end, do_request, party_channel
 from madoguchi.remote.models import Capture, Consultation, Participant
+from madoguchi.remote.skills import Skill
 from madoguchi.remote.stream import inflate, publish_signal
 from madoguchi.remote.tests.conftest import Clock
 from madoguchi.staff.models import Staff
@@ -88,6 +89,26 @@ def test_a_heartbeat_rings_an_available_expert(
     answer = post_json(web, reverse("remote:beat"), {"tab": str(uuid.uuid4())}).json()
     assert [offer["id"] for offer in answer["offers"]] == [str(consultation.pk)]
     assert "山手支所" in answer["offers"][0]["text"]
+
+
+def test_a_heartbeat_costs_the_same_queries_whatever_the_experts_skills(
+    clock: Clock, expert: Callable[..., Staff], consultation: Consultation
+) -> None:
+    """The queue moves on once per beat for all the expert's skills, not once per skill."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(skills: list[str]) -> int:
+        web = client_of(expert("department", skills=skills))
+        tab = str(uuid.uuid4())
+        post_json(web, reverse("remote:beat"), {"tab": tab})  # the first beat rings and records the page
+        with CaptureQueriesContext(connection) as captured:
+            assert post_json(web, reverse("remote:beat"), {"tab": tab}).status_code == 200
+        return len(captured)
+
+    one = queries([consultation.skill])
+    every = queries([skill.value for skill in Skill])
+    assert every == one
 
 
 def test_signalling_passes_only_between_present_parties_of_one_consultation(
