@@ -230,6 +230,8 @@ def draw_arrivals(
         kind = len(table.types) + number
         for start, end, share in blocks:
             rate = config.errands[queue].per_day * weekday * share / (end - start)
+            if rate <= 0:
+                continue  # a weekday weighted 0: nobody comes
             minute = start + rng.expovariate(rate)
             while minute < end:
                 arrivals.append(Arrival(minute, kind, (service_draw(rng), service_draw(rng)), 1.0))

@@ -312,7 +312,7 @@ def with_errand_load(config: OfficeConfig, load: float) -> OfficeConfig:
     """The office with as many of each department's own residents as keep `load` of its counters after
     the change busy (its mean counters over the day), at their minutes per visit."""
     if not 0.0 <= load < 1.0:
-        raise ValueError(f"the share of counters busy with their own residents is from 0 to 1, not {load}")
+        raise ValueError(f"the share of counters busy with their own residents is 0 or more, under 1: {load}")
     day = LAST_TICKET_MINUTE - OPEN_MINUTE
     errands = {}
     for queue, errand in config.errands.items():

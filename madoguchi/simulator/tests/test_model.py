@@ -92,6 +92,19 @@ def test_a_departments_own_residents_share_its_line_with_the_households() -> Non
     assert report.errands == pytest.approx(0.10 * DAY_MINUTES * len(days), rel=0.03)
 
 
+def test_a_weekday_weighted_zero_brings_no_departments_residents() -> None:
+    config, table = single_counter_office(0.15, 2.0)
+    config = replace(
+        config,
+        errands={"shomei": Errand(per_day=50.0, minutes=2.0)},
+        weekday_weights={day: 0.0 for day in range(5)},
+    )
+    report = simulate_year(
+        config, seed=3, design=BEFORE, days=business_days(2026)[:3], table=table, workers=1
+    )
+    assert report.errands == 0
+
+
 def test_an_office_without_own_residents_draws_the_day_it_drew_before() -> None:
     """The departments' residents are drawn after everything else: the same households arrive with or
     without them, and the departments' counters get busier."""

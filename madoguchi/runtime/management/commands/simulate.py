@@ -171,7 +171,7 @@ class Command(BaseCommand):
             type=float,
             default=None,
             help="share of each department's counters after the change busy with its own residents "
-            f"(0 to 1; default {ERRAND_UTILISATION})",
+            f"(0 or more, under 1; default {ERRAND_UTILISATION})",
         )
         calibrate.add_argument("--json", action="store_true", help="print JSON")
 
