@@ -59,21 +59,20 @@ def figures(today: date, *, days: int = 30) -> dict[str, Any]:
     for (office, skill), items in sorted(groups.items()):
         waits = [c.wait_seconds / 60 for c in items if c.wait_seconds is not None]
         lengths = [c.duration_seconds / 60 for c in items if c.duration_seconds is not None]
+        # answer to video, of the answered consultations whose video connected
+        connecting = [
+            max(0.0, (c.connected_at - c.accepted_at).total_seconds())
+            for c in items
+            if c.accepted_at is not None and c.connected_at is not None
+        ]
         rows.append(
             Row(
                 office=office,
                 skill=skill_label(skill),
                 requested=len(items),
                 answered=sum(1 for c in items if c.accepted_at is not None),
-                connected=sum(1 for c in items if c.accepted_at is not None and c.connected_at is not None),
-                connect_p50_s=_percentile(
-                    [
-                        max(0.0, (c.connected_at - c.accepted_at).total_seconds())
-                        for c in items
-                        if c.accepted_at is not None and c.connected_at is not None
-                    ],
-                    0.5,
-                ),
+                connected=len(connecting),
+                connect_p50_s=_percentile(connecting, 0.5),
                 callbacks=sum(1 for c in items if c.callback_at is not None),
                 cancelled=sum(1 for c in items if c.state == Consultation.State.CANCELLED),
                 wait_p50_min=_percentile(waits, 0.5),
